@@ -1,0 +1,138 @@
+"""Ontology terms in closed namespaces, so a misspelt term fails at import.
+
+``KG`` mirrors ``ontology/kg.ttl`` (a test checks the two agree), ``EVT`` the event
+type taxonomy in ``ontology/event-types.ttl``. External vocabularies the ontology
+aligns to are plain :class:`rdflib.Namespace` objects.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DefinedNamespace
+
+__all__ = [
+    "DCTERMS",
+    "EVT",
+    "FOAF",
+    "GN",
+    "GN_SWS",
+    "KG",
+    "KG_NS",
+    "NIF",
+    "ORG",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SCHEMA",
+    "SEM",
+    "SKOS",
+    "WGS84",
+    "XSD",
+]
+
+KG_NS = "https://w3id.org/newskg/ontology#"
+EVT_NS = "https://w3id.org/newskg/event-type/"
+
+
+class KG(DefinedNamespace):
+    """The kg ontology (``ontology/kg.ttl``)."""
+
+    _fail = True
+    _NS = Namespace(KG_NS)
+
+    # classes
+    Article: object
+    Person: object
+    Organisation: object
+    Place: object
+    Event: object
+    Mention: object
+    Sentence: object
+    Evidence: object  # a span of text that supports a fact
+    Statement: object  # a reified relation between two entities, with its evidence
+    ExtractionRun: object
+    EventType: object
+
+    # entity-to-entity relations
+    leaderOf: object
+    affiliatedWith: object
+    memberOf: object
+    locatedIn: object
+    basedIn: object
+    residentOf: object
+    relatedTo: object  # the super-property of every entity relation
+
+    # event roles
+    participant: object  # super-property of every role
+    agent: object
+    target: object
+    speaker: object
+    about: object
+    affected: object
+    place: object
+    eventType: object
+
+    # provenance and text anchoring
+    denotes: object
+    evidence: object
+    sentence: object
+    extractedIn: object
+    mentionedIn: object
+
+    # datatype properties
+    confidence: object
+    contentHash: object
+    source: object
+    start: object
+    end: object
+    startPrecision: object
+    endPrecision: object
+    casualties: object
+    modality: object
+    quote: object
+    trigger: object
+    role: object
+    relationPredicate: object
+    modelVersion: object
+
+
+class EVT(DefinedNamespace):
+    """Event types (SKOS concepts in ``ontology/event-types.ttl``)."""
+
+    _fail = True
+    _NS = Namespace(EVT_NS)
+
+    Attack: object
+    Fight: object
+    Capture: object
+    Withdrawal: object
+    Counteroffensive: object
+    Killing: object
+    Protest: object
+    Arrest: object
+    Statement: object
+    Accusation: object
+    Meeting: object
+    Agreement: object
+    Aid: object
+    Displacement: object
+    Election: object
+
+
+RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
+RDFS = Namespace("http://www.w3.org/2000/01/rdf-schema#")
+OWL = Namespace("http://www.w3.org/2002/07/owl#")
+XSD = Namespace("http://www.w3.org/2001/XMLSchema#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+SCHEMA = Namespace("https://schema.org/")
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+GN = Namespace("https://www.geonames.org/ontology#")
+GN_SWS = Namespace("https://sws.geonames.org/")
+# rdflib's WGS constant points at the wrong IRI; this is the W3C one.
+WGS84 = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
