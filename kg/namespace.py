@@ -132,7 +132,8 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
-GN = Namespace("https://www.geonames.org/ontology#")
+# The GeoNames ontology keeps its http namespace; feature IRIs (GN_SWS) are https.
+GN = Namespace("http://www.geonames.org/ontology#")
 GN_SWS = Namespace("https://sws.geonames.org/")
 # rdflib's WGS constant points at the wrong IRI; this is the W3C one.
 WGS84 = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
