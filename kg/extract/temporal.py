@@ -142,7 +142,7 @@ def _add_months(y: int, m: int, n: int) -> tuple[int, int]:
     return k // 12, k % 12 + 1
 
 
-def _point(text: str, pub: date | None, tense: Tense) -> tuple[str, str] | None:  # noqa: C901 - a flat table of forms
+def _point(text: str, pub: date | None, tense: Tense) -> tuple[str, str] | None:
     """Return (first, last) ISO partial dates covered by a single time expression."""
     t = " ".join(_NOISE.sub(" ", text).split())
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", t):
