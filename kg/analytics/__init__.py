@@ -1,0 +1,69 @@
+"""Graph analytics over a networkx projection of the knowledge graph.
+
+The projection (:class:`Projection`) holds entities and events as nodes and the
+relations and event roles between them as edges; it is built from the store at
+start-up and updated on every ingest and delete. The queries are plain functions
+that take it, NetworkX style, and return frozen records:
+
+>>> from kg.analytics import Projection, centrality
+>>> centrality(Projection(), "pagerank").ranked
+()
+"""
+
+from __future__ import annotations
+
+from kg.analytics._measures import (
+    EXACT_THRESHOLD,
+    SAMPLES,
+    SEED,
+    centrality,
+    communities,
+    pagerank,
+    sampled_closeness,
+    time_sliced_centrality,
+)
+from kg.analytics._model import (
+    NODE_TYPES,
+    CentralityResult,
+    Community,
+    Filters,
+    Link,
+    Measure,
+    NodeInfo,
+    PathResult,
+    Ranked,
+    Subgraph,
+    date_range,
+)
+from kg.analytics._paths import MAX_K, ego_network, k_shortest_paths, shortest_path
+from kg.analytics._projection import Fact, Projection
+from kg.analytics._sources import SparqlSource
+
+__all__ = [
+    "EXACT_THRESHOLD",
+    "MAX_K",
+    "NODE_TYPES",
+    "SAMPLES",
+    "SEED",
+    "CentralityResult",
+    "Community",
+    "Fact",
+    "Filters",
+    "Link",
+    "Measure",
+    "NodeInfo",
+    "PathResult",
+    "Projection",
+    "Ranked",
+    "SparqlSource",
+    "Subgraph",
+    "centrality",
+    "communities",
+    "date_range",
+    "ego_network",
+    "k_shortest_paths",
+    "pagerank",
+    "sampled_closeness",
+    "shortest_path",
+    "time_sliced_centrality",
+]
