@@ -34,6 +34,7 @@ from kg.analytics._model import (
     Ranked,
     Subgraph,
     date_range,
+    window_range,
 )
 from kg.analytics._paths import MAX_K, ego_network, k_shortest_paths, shortest_path
 from kg.analytics._projection import Fact, Projection
@@ -66,4 +67,5 @@ __all__ = [
     "sampled_closeness",
     "shortest_path",
     "time_sliced_centrality",
+    "window_range",
 ]

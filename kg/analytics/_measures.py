@@ -13,7 +13,15 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from kg.analytics._model import NODE_TYPES, CentralityResult, Community, Measure, Ranked, check_positive, date_range
+from kg.analytics._model import (
+    NODE_TYPES,
+    CentralityResult,
+    Community,
+    Measure,
+    Ranked,
+    check_positive,
+    window_range,
+)
 from kg.analytics._projection import Projection
 from kg.errors import ConfigError, KGError
 
@@ -63,9 +71,10 @@ def centrality(
         types: Only rank nodes of these types (entity classes or ``"Event"``);
             scores are still computed on the whole graph.
         first: Return only the first this many.
-        start: Compute on the edges dated from this ISO (partial) date on.
-        end: ... up to this one, inclusive. With ``start`` or ``end`` only the
-            nodes linked by dated edges in the window are ranked.
+        start: Compute on the edges with a fact dated on or after this ISO
+            (partial) date.
+        end: ... and on or before this one, inclusive. With ``start`` or ``end``
+            only the nodes linked by such edges are ranked.
         exact_threshold: Node count up to which betweenness and closeness are exact.
         samples: Sample size above it.
         seed: Seed of the sampling.
@@ -86,7 +95,7 @@ def centrality(
     check_positive("first", first)
     check_positive("exact_threshold", exact_threshold, allow_zero=True)
     check_positive("samples", samples)
-    window = date_range(start, end, what="time window")
+    window = window_range(start, end)
     wanted = _types(types)
     key: Hashable = ("centrality", m, window, exact_threshold, samples, seed)
     scored = projection.cached(key, lambda: _scores(projection, m, window, exact_threshold, samples, seed))
@@ -113,7 +122,8 @@ def time_sliced_centrality(
 
     The slice keeps the edges with a fact dated in ``[start, end]`` (event dates,
     or the publication date of the article for relations and undated events) and
-    the nodes they link. At least one of ``start`` and ``end`` is required.
+    the nodes they link. At least one of ``start`` and ``end`` is required; a
+    missing one leaves that side of the window open.
 
     Raises:
         ConfigError: Neither date is given, or as for :func:`centrality`.
@@ -142,8 +152,8 @@ def communities(
         seed: Seed of the node order Louvain visits, so answers repeat.
         resolution: Above 1 favours smaller communities, below 1 larger ones.
         min_size: Leave out communities smaller than this (2 drops isolated nodes).
-        start: Only use edges dated from this ISO (partial) date on.
-        end: ... up to this one, inclusive.
+        start: Only use edges with a fact dated on or after this ISO (partial) date.
+        end: ... and on or before this one, inclusive.
 
     Returns:
         The communities, largest first, ties broken by their first member.
@@ -158,7 +168,7 @@ def communities(
     check_positive("min_size", min_size)
     if not resolution > 0:
         raise ConfigError(f"resolution must be positive, got {resolution!r}")
-    window = date_range(start, end, what="time window")
+    window = window_range(start, end)
 
     def compute() -> tuple[Community, ...]:
         with projection.lock:

@@ -30,6 +30,7 @@ __all__ = [
     "Subgraph",
     "check_positive",
     "date_range",
+    "window_range",
 ]
 
 #: The node type that every event matches in a node-type filter.
@@ -107,6 +108,26 @@ def date_range(start: str | None, end: str | None, *, what: str = "date") -> tup
     if hi < lo:
         raise ConfigError(f"{what} range {start!r}..{end!r} ends before it starts")
     return sys.intern(lo), sys.intern(hi)
+
+
+def window_range(start: str | None, end: str | None) -> tuple[str, str] | None:
+    """Turn the bounds of a query's time window into an inclusive day range.
+
+    Unlike :func:`date_range`, a missing bound leaves that side open.
+
+    Raises:
+        ConfigError: A bound is not an ISO partial date, or the window ends before it starts.
+
+    >>> window_range("2022-10", None)
+    ('2022-10-01', '9999-12-31')
+    """
+    if start is None and end is None:
+        return None
+    lo = _bound(start, upper=False, what="time window start") if start is not None else "0000-01-01"
+    hi = _bound(end, upper=True, what="time window end") if end is not None else "9999-12-31"
+    if hi < lo:
+        raise ConfigError(f"time window {start!r}..{end!r} ends before it starts")
+    return lo, hi
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,9 +246,9 @@ class Filters:
 
     Attributes:
         min_confidence: Edges need at least this confidence from one article.
-        start: Edges must be dated within the window starting at this ISO (partial)
-            date; undated edges are left out when a window is given.
-        end: The window's end, an ISO (partial) date, inclusive.
+        start: Edges must have a fact dated on or after this ISO (partial) date;
+            undated edges are left out when either bound is given.
+        end: ... and on or before this one, inclusive.
         node_types: Intermediate nodes must have one of these types (entity classes
             or ``"Event"``); the endpoints are always allowed.
     """
@@ -240,7 +261,7 @@ class Filters:
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ConfigError(f"min_confidence {self.min_confidence!r} is outside [0, 1]")
-        date_range(self.start, self.end, what="time window")
+        window_range(self.start, self.end)
         if self.node_types is not None:
             bad = sorted(set(self.node_types) - NODE_TYPES)
             if bad:
@@ -249,7 +270,7 @@ class Filters:
     @property
     def window(self) -> tuple[str, str] | None:
         """The time window as an inclusive ``(first day, last day)`` pair, or ``None``."""
-        return date_range(self.start, self.end, what="time window")
+        return window_range(self.start, self.end)
 
     @property
     def is_open(self) -> bool:
