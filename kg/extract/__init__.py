@@ -1,0 +1,46 @@
+"""Article -> :class:`~kg.records.Extraction`: the spaCy pipeline and its extractors.
+
+:func:`extract` is a pure function of the article (given the installed model), so
+it can run in worker processes or inside a distributed engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from kg.extract.ner import naive_entities
+from kg.extract.pipeline import load_pipeline, model_version
+from kg.records import Article, Extraction, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["extract", "extract_doc", "extract_many"]
+
+
+def extract_doc(article: Article, doc: Doc) -> Extraction:
+    """Build the extraction of ``article`` from its parsed ``doc``."""
+    sentences = tuple(Sentence(s.start_char, s.end_char) for s in doc.sents)
+    mentions, entities = naive_entities(doc)
+    return Extraction(
+        article=article,
+        sentences=sentences,
+        mentions=tuple(mentions),
+        entities=tuple(entities),
+        model=model_version(),
+    )
+
+
+def extract(article: Article) -> Extraction:
+    """Extract everything kg knows how to from one article."""
+    return extract_doc(article, load_pipeline()(article.text))
+
+
+def extract_many(articles: Iterable[Article], *, batch_size: int = 16) -> Iterator[Extraction]:
+    """Extract a stream of articles with ``nlp.pipe`` (in this process), in order."""
+    nlp = load_pipeline()
+    pending = list(articles)
+    docs = nlp.pipe((a.text for a in pending), batch_size=batch_size)
+    for article, doc in zip(pending, docs, strict=True):
+        yield extract_doc(article, doc)

@@ -1,0 +1,361 @@
+"""The read model: SPARQL over the store -> frozen views for the API and the CLI.
+
+Every function takes the store and the base IRI and returns plain records, never
+rdflib or pyoxigraph terms. Functions that take a list of keys answer for all of
+them in one query, so the API's DataLoaders cost one store query per field and
+page, whatever the page size.
+
+Entities are described once per article that mentions them (each article's graph
+holds its own view); the functions here merge those views: the longest label
+wins, the others become aliases, confidence is the highest seen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kg.namespace import DCTERMS, KG_NS, NIF, RDF, RDFS, SCHEMA, SKOS, WGS84
+from kg.rdf import article_iri, iri_key
+from kg.records import EntityType
+from kg.store import Store
+
+__all__ = [
+    "ArticleView",
+    "EntityView",
+    "MentionView",
+    "Page",
+    "Stats",
+    "articles_by_ids",
+    "articles_of_entity",
+    "entities_by_keys",
+    "entities_of_article",
+    "graph_stats",
+    "list_articles",
+    "list_entities",
+    "mentions_of_article",
+    "sparql_string",
+]
+
+_PREFIXES = f"""PREFIX kg: <{KG_NS}>
+PREFIX rdf: <{RDF}>
+PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{SKOS}>
+PREFIX nif: <{NIF}>
+PREFIX dcterms: <{DCTERMS}>
+PREFIX schema: <{SCHEMA}>
+PREFIX wgs84: <{WGS84}>
+"""
+
+_TYPE_IRIS = {t: f"{KG_NS}{t.value}" for t in EntityType}
+_IRI_TYPES = {v: k for k, v in _TYPE_IRIS.items()}
+
+
+def sparql_string(value: str) -> str:
+    """Return ``value`` as a quoted SPARQL string literal.
+
+    >>> sparql_string('say "hi"')
+    '"say \\\\"hi\\\\""'
+    """
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
+    return f'"{escaped}"'
+
+
+def _iris(iris: Sequence[str]) -> str:
+    return " ".join(f"<{i}>" for i in iris)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A window of a list: ``offset`` items skipped, at most ``limit`` returned."""
+
+    offset: int = 0
+    limit: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Counts over the whole graph."""
+
+    articles: int
+    entities: int
+    people: int
+    organisations: int
+    places: int
+    events: int
+    relations: int
+    mentions: int
+    quads: int
+
+    def as_dict(self) -> dict[str, int]:
+        """The counts by name, in display order."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+@dataclass(frozen=True, slots=True)
+class EntityView:
+    """An entity merged over every article that mentions it."""
+
+    key: str
+    iri: str
+    type: EntityType
+    label: str
+    aliases: tuple[str, ...]
+    same_as: tuple[str, ...]
+    latitude: float | None
+    longitude: float | None
+    mention_count: int
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """An article's metadata and text."""
+
+    id: str
+    iri: str
+    text: str
+    title: str | None
+    published: str | None
+    url: str | None
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MentionView:
+    """A mention: a span of an article naming an entity."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    entity_key: str
+    confidence: float
+
+
+def graph_stats(store: Store) -> Stats:
+    """Count what the graph holds (one query)."""
+    rows = store.query(
+        _PREFIXES
+        + """SELECT
+  (COUNT(DISTINCT ?a) AS ?articles) (COUNT(DISTINCT ?p) AS ?people)
+  (COUNT(DISTINCT ?o) AS ?organisations) (COUNT(DISTINCT ?pl) AS ?places)
+  (COUNT(DISTINCT ?e) AS ?events) (COUNT(DISTINCT ?st) AS ?relations)
+  (COUNT(DISTINCT ?m) AS ?mentions)
+WHERE { GRAPH ?g {
+  { ?a a kg:Article } UNION { ?p a kg:Person } UNION { ?o a kg:Organisation } UNION { ?pl a kg:Place }
+  UNION { ?e a kg:Event } UNION { ?st a kg:Statement } UNION { ?m a kg:Mention }
+} }"""
+    )
+    quads = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    r = rows[0] if rows else {}
+
+    def n(name: str) -> int:
+        return int(r.get(name, "0"))
+
+    return Stats(
+        articles=n("articles"),
+        entities=n("people") + n("organisations") + n("places"),
+        people=n("people"),
+        organisations=n("organisations"),
+        places=n("places"),
+        events=n("events"),
+        relations=n("relations"),
+        mentions=n("mentions"),
+        quads=int(quads[0]["n"]) if quads else 0,
+    )
+
+
+def entities_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, EntityView]:
+    """Describe the entities with the given keys (missing keys are absent), in two queries."""
+    if not keys:
+        return {}
+    values = _iris([base + k for k in dict.fromkeys(keys)])
+    rows = store.query(
+        _PREFIXES
+        + f"""SELECT ?e ?type ?label ?alias ?same ?lat ?long ?conf WHERE {{
+  VALUES ?e {{ {values} }}
+  GRAPH ?g {{
+    ?e a ?type ; rdfs:label ?label ; kg:confidence ?conf .
+    OPTIONAL {{ ?e skos:altLabel ?alias }}
+    OPTIONAL {{ ?e skos:exactMatch ?same }}
+    OPTIONAL {{ ?e wgs84:lat ?lat ; wgs84:long ?long }}
+  }}
+}}"""
+    )
+    counts = store.query(
+        _PREFIXES
+        + f"""SELECT ?e (COUNT(DISTINCT ?m) AS ?n) WHERE {{
+  VALUES ?e {{ {values} }} GRAPH ?g {{ ?m kg:denotes ?e }} }} GROUP BY ?e"""
+    )
+    mention_counts = {r["e"]: int(r["n"]) for r in counts}
+    merged: dict[str, _Merge] = {}
+    for r in rows:
+        etype = _IRI_TYPES.get(r["type"])
+        if etype is None:
+            continue
+        e = merged.setdefault(r["e"], _Merge(etype))
+        e.labels.add(r["label"])
+        if "alias" in r:
+            e.aliases.add(r["alias"])
+        if "same" in r:
+            e.same_as.add(r["same"])
+        if "lat" in r and "long" in r:
+            e.lat, e.long = float(r["lat"]), float(r["long"])
+        e.confidence = max(e.confidence, float(r["conf"]))
+    return {
+        iri_key(base, iri): e.view(iri_key(base, iri), iri, mention_counts.get(iri, 0)) for iri, e in merged.items()
+    }
+
+
+@dataclass(slots=True)
+class _Merge:
+    """Accumulates one entity's per-article descriptions."""
+
+    type: EntityType
+    labels: set[str] = field(default_factory=set)
+    aliases: set[str] = field(default_factory=set)
+    same_as: set[str] = field(default_factory=set)
+    lat: float | None = None
+    long: float | None = None
+    confidence: float = 0.0
+
+    def view(self, key: str, iri: str, mentions: int) -> EntityView:
+        # The longest label is the fullest form ("Volodymyr Zelensky" over "Zelensky").
+        labels = sorted(self.labels, key=lambda s: (-len(s), s))
+        return EntityView(
+            key=key,
+            iri=iri,
+            type=self.type,
+            label=labels[0],
+            aliases=tuple(sorted((set(labels[1:]) | self.aliases) - {labels[0]})),
+            same_as=tuple(sorted(self.same_as)),
+            latitude=self.lat,
+            longitude=self.long,
+            mention_count=mentions,
+            confidence=self.confidence,
+        )
+
+
+def list_entities(
+    store: Store,
+    base: str,
+    page: Page,
+    *,
+    type: EntityType | None = None,  # noqa: A002 - mirrors the GraphQL argument
+    search: str | None = None,
+) -> tuple[int, list[str]]:
+    """Return the total count and one page of entity keys, ordered by label.
+
+    ``search`` matches any label or alias, case-insensitively, as a substring.
+    """
+    types = [_TYPE_IRIS[type]] if type else list(_TYPE_IRIS.values())
+    where = f"""VALUES ?type {{ {_iris(types)} }}
+  GRAPH ?g {{ ?e a ?type ; rdfs:label ?label . }}"""
+    if search:
+        needle = sparql_string(search.lower())
+        where += f"""
+  FILTER EXISTS {{ GRAPH ?h {{ {{ ?e rdfs:label ?n }} UNION {{ ?e skos:altLabel ?n }} }}
+                   FILTER(CONTAINS(LCASE(STR(?n)), {needle})) }}"""
+    total = store.query(_PREFIXES + f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")
+    rows = store.query(
+        _PREFIXES
+        + f"""SELECT ?e (MIN(LCASE(STR(?label))) AS ?sort) WHERE {{ {where} }}
+GROUP BY ?e ORDER BY ?sort ?e OFFSET {page.offset} LIMIT {page.limit}"""
+    )
+    return int(total[0]["n"]) if total else 0, [iri_key(base, r["e"]) for r in rows]
+
+
+_ARTICLE_FIELDS = """?a a kg:Article ; nif:isString ?text .
+    OPTIONAL { ?a dcterms:title ?title }
+    OPTIONAL { ?a schema:datePublished ?published }
+    OPTIONAL { ?a schema:url ?url }
+    OPTIONAL { ?a kg:source ?source }"""
+
+
+def _article(base: str, r: dict[str, str]) -> ArticleView:
+    iri = r["a"]
+    return ArticleView(
+        id=iri[len(article_iri(base, "")) :],
+        iri=iri,
+        text=r["text"],
+        title=r.get("title"),
+        published=r.get("published"),
+        url=r.get("url"),
+        source=r.get("source"),
+    )
+
+
+def articles_by_ids(store: Store, base: str, ids: Sequence[str]) -> dict[str, ArticleView]:
+    """Return the articles with the given ids (missing ids are absent), in one query."""
+    if not ids:
+        return {}
+    values = _iris([article_iri(base, i) for i in dict.fromkeys(ids)])
+    rows = store.query(_PREFIXES + f"SELECT * WHERE {{ VALUES ?a {{ {values} }} GRAPH ?a {{ {_ARTICLE_FIELDS} }} }}")
+    views = (_article(base, r) for r in rows)
+    return {v.id: v for v in views}
+
+
+def list_articles(store: Store, base: str, page: Page) -> tuple[int, list[ArticleView]]:
+    """Return the total count and one page of articles, newest first."""
+    total = store.query(_PREFIXES + "SELECT (COUNT(?a) AS ?n) WHERE { GRAPH ?a { ?a a kg:Article } }")
+    rows = store.query(
+        _PREFIXES
+        + f"""SELECT * WHERE {{ GRAPH ?a {{ {_ARTICLE_FIELDS} }} }}
+ORDER BY DESC(?published) ?a OFFSET {page.offset} LIMIT {page.limit}"""
+    )
+    return int(total[0]["n"]) if total else 0, [_article(base, r) for r in rows]
+
+
+def mentions_of_article(store: Store, base: str, article_id: str, page: Page) -> tuple[int, list[MentionView]]:
+    """Return the total count and one page of an article's mentions, in text order."""
+    g = article_iri(base, article_id)
+    where = (
+        f"GRAPH <{g}> {{ ?m a kg:Mention ; nif:beginIndex ?s ; nif:endIndex ?e ; nif:anchorOf ?t ;"
+        " kg:denotes ?x ; kg:confidence ?c }"
+    )
+    total = store.query(_PREFIXES + f"SELECT (COUNT(?m) AS ?n) WHERE {{ {where} }}")
+    rows = store.query(
+        _PREFIXES + f"SELECT ?s ?e ?t ?x ?c WHERE {{ {where} }} ORDER BY ?s ?e OFFSET {page.offset} LIMIT {page.limit}"
+    )
+    return int(total[0]["n"]) if total else 0, [
+        MentionView(
+            article_id=article_id,
+            start=int(r["s"]),
+            end=int(r["e"]),
+            text=r["t"],
+            entity_key=iri_key(base, r["x"]),
+            confidence=float(r["c"]),
+        )
+        for r in rows
+    ]
+
+
+def articles_of_entity(store: Store, base: str, key: str, page: Page) -> tuple[int, list[str]]:
+    """Return the total count and one page of ids of articles mentioning an entity, newest first."""
+    where = (
+        f"GRAPH ?a {{ ?a a kg:Article . <{base}{key}> kg:mentionedIn ?a . OPTIONAL {{ ?a schema:datePublished ?d }} }}"
+    )
+    total = store.query(_PREFIXES + f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {where} }}")
+    rows = store.query(
+        _PREFIXES
+        + f"SELECT DISTINCT ?a ?d WHERE {{ {where} }} ORDER BY DESC(?d) ?a OFFSET {page.offset} LIMIT {page.limit}"
+    )
+    prefix = article_iri(base, "")
+    return int(total[0]["n"]) if total else 0, [r["a"][len(prefix) :] for r in rows]
+
+
+def entities_of_article(store: Store, base: str, article_id: str, page: Page) -> tuple[int, list[str]]:
+    """Return the total count and one page of keys of entities an article mentions, by label."""
+    g = article_iri(base, article_id)
+    types = _iris(list(_TYPE_IRIS.values()))
+    where = f"VALUES ?type {{ {types} }} GRAPH <{g}> {{ ?e a ?type ; rdfs:label ?label }}"
+    total = store.query(_PREFIXES + f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")
+    rows = store.query(
+        _PREFIXES
+        + f"""SELECT ?e (MIN(LCASE(STR(?label))) AS ?sort) WHERE {{ {where} }}
+GROUP BY ?e ORDER BY ?sort ?e OFFSET {page.offset} LIMIT {page.limit}"""
+    )
+    return int(total[0]["n"]) if total else 0, [iri_key(base, r["e"]) for r in rows]

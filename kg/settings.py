@@ -1,0 +1,141 @@
+"""Configuration in one place: a frozen settings record read once.
+
+Precedence: explicit arguments (CLI flags) over environment variables over
+defaults. No other module reads ``os.environ``.
+
+==================  ======================  ===========================================
+setting             environment             default
+==================  ======================  ===========================================
+store               ``KG_STORE``            ``./kg-data`` (a URL selects remote SPARQL)
+update_endpoint     ``KG_UPDATE_ENDPOINT``  none (remote: the store URL)
+base_iri            ``KG_BASE_IRI``         ``https://w3id.org/newskg/id/``
+api_token           ``KG_API_TOKEN``        none: mutations disabled
+max_article_chars   ``KG_MAX_ARTICLE_CHARS`` 1,000,000
+workers             ``KG_WORKERS``          all cores
+==================  ======================  ===========================================
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from kg.errors import ConfigError
+from kg.rdf import DEFAULT_BASE
+
+__all__ = ["Settings"]
+
+_ENV = {
+    "store": "KG_STORE",
+    "update_endpoint": "KG_UPDATE_ENDPOINT",
+    "base_iri": "KG_BASE_IRI",
+    "api_token": "KG_API_TOKEN",
+    "max_article_chars": "KG_MAX_ARTICLE_CHARS",
+    "workers": "KG_WORKERS",
+    "page_size_max": "KG_PAGE_SIZE_MAX",
+    "path_length_max": "KG_PATH_LENGTH_MAX",
+    "request_timeout": "KG_REQUEST_TIMEOUT",
+    "graphiql": "KG_GRAPHIQL",
+    "introspection": "KG_INTROSPECTION",
+    "cors_origins": "KG_CORS_ORIGINS",
+    "max_depth": "KG_MAX_DEPTH",
+    "max_tokens": "KG_MAX_TOKENS",
+    "max_aliases": "KG_MAX_ALIASES",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every knob of kg, read once.
+
+    Attributes:
+        store: A directory for the embedded store, or the URL of a SPARQL 1.1
+            query endpoint.
+        update_endpoint: The SPARQL 1.1 update endpoint of a remote store.
+        base_iri: The IRI under which entities, events and articles are minted.
+        api_token: The bearer token mutations require; ``None`` disables them.
+        max_article_chars: Larger articles are rejected.
+        workers: Extraction processes for ingest; 0 means all cores.
+        page_size_max: The largest ``first`` a connection accepts.
+        path_length_max: The largest ``maxLength`` of path queries.
+        request_timeout: Seconds a GraphQL request may take.
+        graphiql: Serve GraphiQL on GET /graphql.
+        introspection: Allow schema introspection.
+        cors_origins: Origins allowed by CORS (empty: CORS off).
+        max_depth: Query depth limit.
+        max_tokens: Query token limit.
+        max_aliases: Query alias limit.
+    """
+
+    store: str = "./kg-data"
+    update_endpoint: str | None = None
+    base_iri: str = DEFAULT_BASE
+    api_token: str | None = None
+    max_article_chars: int = 1_000_000
+    workers: int = 0
+    page_size_max: int = 100
+    path_length_max: int = 8
+    request_timeout: float = 10.0
+    graphiql: bool = True
+    introspection: bool = True
+    cors_origins: tuple[str, ...] = ()
+    max_depth: int = 12
+    max_tokens: int = 2000
+    max_aliases: int = 30
+
+    @property
+    def is_remote(self) -> bool:
+        """Whether ``store`` names a SPARQL endpoint rather than a directory."""
+        return self.store.startswith(("http://", "https://"))
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read settings from ``env`` (default ``os.environ``), then apply overrides.
+
+        Overrides whose value is ``None`` are ignored, so CLI options that were not
+        given fall through to the environment.
+
+        Raises:
+            ConfigError: A value does not parse as the setting's type.
+        """
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        defaults = cls()
+        for f in fields(cls):
+            name = _ENV.get(f.name)
+            if name and name in env and env[name] != "":
+                values[f.name] = _parse(name, env[name], getattr(defaults, f.name))
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = replace(defaults, **values)
+        if not settings.base_iri.endswith(("/", "#")):
+            raise ConfigError(f"base IRI {settings.base_iri!r} must end with '/' or '#'")
+        if settings.page_size_max < 1 or settings.path_length_max < 1:
+            raise ConfigError("page_size_max and path_length_max must be at least 1")
+        return settings
+
+    @property
+    def worker_count(self) -> int:
+        """The number of extraction processes to use (``workers`` or all cores)."""
+        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+
+
+def _parse(name: str, raw: str, default: object) -> object:
+    try:
+        if isinstance(default, bool):
+            if raw.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if raw.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise ValueError(raw)
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, float):
+            return float(raw)
+        if isinstance(default, tuple):
+            return tuple(x.strip() for x in raw.split(",") if x.strip())
+    except ValueError as exc:
+        kind = type(default).__name__
+        raise ConfigError(f"{name}={raw!r} is not a valid {kind}") from exc
+    return raw

@@ -1,0 +1,59 @@
+"""Shared fixtures: the seed article, stores with the seed ingested, settings."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kg.ingest import ingest_paths
+from kg.read import read_paths
+from kg.records import Article
+from kg.settings import Settings
+from kg.store import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    """The repository's seeds/ folder."""
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    """Default settings, independent of the caller's environment."""
+    return Settings.load(env={})
+
+
+@pytest.fixture(scope="session")
+def seed_article() -> Article:
+    """The seed article as read from seeds/."""
+    (article,) = [a for a in read_paths([SEEDS]) if isinstance(a, Article)]
+    return article
+
+
+@pytest.fixture(scope="session")
+def seed_store_dir(tmp_path_factory: pytest.TempPathFactory, settings: Settings) -> Path:
+    """A store directory with seeds/ ingested once per test session (read-only for tests)."""
+    path = tmp_path_factory.mktemp("seed-store") / "kg-data"
+    store = EmbeddedStore(path)
+    report = ingest_paths([SEEDS], store, settings)
+    store.close()
+    if report.rejected or not report.ingested:
+        raise RuntimeError(f"seed ingest failed: {report}")
+    return path
+
+
+@pytest.fixture
+def seed_store(seed_store_dir: Path, tmp_path: Path) -> Iterator[EmbeddedStore]:
+    """A private copy of the seed store, safe to write to."""
+    copy = tmp_path / "kg-data"
+    shutil.copytree(seed_store_dir, copy)
+    store = EmbeddedStore(copy)
+    yield store
+    store.close()

@@ -1,0 +1,141 @@
+"""The `kg` command end to end, as a user runs it: real subprocesses, a real server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Dataset, Graph
+
+KG = [sys.executable, "-m", "kg"]
+pytestmark = pytest.mark.slow
+
+
+def kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*KG, *args], capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})}, check=False
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    store = tmp_path_factory.mktemp("cli") / "kg-data"
+    result = kg("ingest", str(seeds_dir), "--store", str(store))
+    assert result.returncode == 0, result.stderr
+    assert "ingested 1 article(s), 0 unchanged, 0 rejected" in result.stdout
+    return store
+
+
+@pytest.fixture(scope="module")
+def server(ingested: Path) -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [*KG, "serve", "--store", str(ingested), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("kg serve did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout:
+            proc.stdout.close()
+        if proc.stderr:
+            proc.stderr.close()
+
+
+def test_cli_ingest_again_is_idempotent(ingested: Path, seeds_dir: Path) -> None:
+    result = kg("ingest", str(seeds_dir), "--store", str(ingested))
+    assert result.returncode == 0
+    assert "ingested 0 article(s), 1 unchanged" in result.stdout
+
+
+def test_cli_ingest_reports_bad_input_without_traceback(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ok.txt").write_text("Angela Merkel visited Paris on Monday.")
+    (folder / "bad.txt").write_bytes(b"\xff\xfe\x00\x00binary")
+    (folder / "lines.jsonl").write_text('{"text": "Olaf Scholz spoke in Berlin."}\n{broken\n')
+    result = kg("ingest", str(folder), "--store", str(tmp_path / "db"))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert f"{folder / 'bad.txt'}: the file is binary" in result.stderr
+    assert f"{folder / 'lines.jsonl'}:2: not valid JSON" in result.stderr
+    assert "ingested 2 article(s), 0 unchanged, 2 rejected" in result.stdout
+
+
+def test_cli_store_in_use_is_a_clear_error(server: str, ingested: Path, seeds_dir: Path) -> None:
+    result = kg("ingest", str(seeds_dir), "--store", str(ingested))
+    assert result.returncode == 1
+    assert "in use by another process" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fmt", "parse_as", "dataset"),
+    [("turtle", "turtle", False), ("trig", "trig", True), ("nquads", "nquads", True), ("ntriples", "nt", False)],
+    ids=["turtle", "trig", "nquads", "ntriples"],
+)
+def test_cli_export_parses_with_rdflib(ingested: Path, tmp_path: Path, fmt: str, parse_as: str, dataset: bool) -> None:
+    out = tmp_path / f"export.{fmt}"
+    result = kg("export", "--store", str(ingested), "--format", fmt, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    if dataset:
+        ds = Dataset().parse(out, format=parse_as)
+        assert len([g for g in ds.graphs() if len(g)]) == 1
+    else:
+        assert len(Graph().parse(out, format=parse_as)) > 300
+
+
+def test_cli_export_unknown_format_lists_valid_ones(ingested: Path) -> None:
+    result = kg("export", "--store", str(ingested), "--format", "xml")
+    assert result.returncode == 1
+    assert "expected one of turtle, trig, nquads, ntriples, jsonld" in result.stderr
+
+
+def test_cli_stats_counts(ingested: Path) -> None:
+    result = kg("stats", "--store", str(ingested))
+    assert result.returncode == 0
+    assert "articles" in result.stdout
+    assert "mentions" in result.stdout
+
+
+def test_serve_answers_graphql_over_http(server: str) -> None:
+    query = '{ stats { articles entities } entities(search: "zelensky") { edges { node { label type } } } }'
+    r = httpx.post(f"{server}/graphql", json={"query": query}, timeout=30)
+    assert r.status_code == 200
+    body = r.json()
+    assert "errors" not in body
+    assert body["data"]["stats"]["articles"] == 1
+    assert body["data"]["stats"]["entities"] >= 15
+    assert {"label": "Volodymyr Zelensky", "type": "PERSON"} in [e["node"] for e in body["data"]["entities"]["edges"]]
+
+
+def test_serve_offers_graphiql_to_browsers(server: str) -> None:
+    r = httpx.get(f"{server}/graphql", headers={"Accept": "text/html"}, timeout=30)
+    assert r.status_code == 200
+    assert "graphiql" in r.text.lower()
