@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.extract.gazetteer import Gazetteer, Place, PlaceKind, geonames_iri, slug
+from kg.extract.gazetteer import Gazetteer, Place, PlaceKind, fold, geonames_iri, slug
 
 __all__ = ["LinkContext", "choose_place", "place_key", "region_contains"]
 
@@ -57,12 +57,12 @@ class LinkContext:
         return cls(frozenset(countries), frozenset(regions))
 
 
-def _score(place: Place, context: LinkContext) -> float:
+def _score(place: Place, context: LinkContext, name: str) -> float:
     score = math.log10(place.population + 10) / 10  # below 1 for any real population
     if place.kind is PlaceKind.COUNTRY:
         score += 3.0
-    elif place.kind is PlaceKind.REGION:
-        score += 0.5
+    if name and fold(place.name) == name:
+        score += 1.5  # its own name, not one of its GeoNames alternates
     if place.country in context.countries:
         score += 2.0
     if place.admin1 and f"{place.country}-{place.admin1}" in context.regions:
@@ -70,12 +70,13 @@ def _score(place: Place, context: LinkContext) -> float:
     return score
 
 
-def choose_place(places: tuple[Place, ...], context: LinkContext) -> Place | None:
+def choose_place(places: tuple[Place, ...], context: LinkContext, name: str = "") -> Place | None:
     """Pick the entry a name refers to in this article.
 
     Context outweighs population: an entry in a country the article names beats a
     bigger namesake elsewhere; population breaks ties only among entries the
-    context treats alike.
+    context treats alike. An entry whose own name is ``name`` (folded) beats one
+    that only lists it among its alternates.
 
     >>> kyiv = Place("Donetsk", PlaceKind.CITY, "UA", 709717, 901645)
     >>> ru = Place("Donetsk", PlaceKind.CITY, "RU", 566532, 50850)
@@ -86,7 +87,7 @@ def choose_place(places: tuple[Place, ...], context: LinkContext) -> Place | Non
     """
     if not places:
         return None
-    return max(places, key=lambda p: (_score(p, context), p.geonameid or 0))
+    return max(places, key=lambda p: (_score(p, context, name), p.geonameid or 0))
 
 
 def place_key(place: Place, gazetteer: Gazetteer) -> str:

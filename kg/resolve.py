@@ -152,7 +152,7 @@ def resolve_article(
         elif c.source == "nested" and etype is not EntityType.PLACE:
             continue
         if etype is EntityType.PLACE:
-            place = choose_place(gazetteer.places(c.key), context)
+            place = choose_place(gazetteer.places(c.key), context, c.key)
             gkey = place_key(place, gazetteer) if place is not None else c.key
             g = group_for(etype, gkey, conf)
             g.place = g.place or place

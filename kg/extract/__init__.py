@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from kg.extract.ner import naive_entities
+from kg.extract.entities import entities_from_doc
 from kg.extract.pipeline import load_pipeline, model_version
 from kg.records import Article, Extraction, Sentence
 
@@ -22,7 +22,7 @@ __all__ = ["extract", "extract_doc", "extract_many"]
 def extract_doc(article: Article, doc: Doc) -> Extraction:
     """Build the extraction of ``article`` from its parsed ``doc``."""
     sentences = tuple(Sentence(s.start_char, s.end_char) for s in doc.sents)
-    mentions, entities = naive_entities(doc)
+    mentions, entities = entities_from_doc(doc)
     return Extraction(
         article=article,
         sentences=sentences,

@@ -86,6 +86,9 @@ _SPORT = frozenset(
     football soccer rugby cricket hockey olympic olympics medal""".split()
 )
 
+#: A photo or story credit names the agency: "(Source: Associated Press)".
+_CREDIT = re.compile(r"\((?:Source|Photo|Image|Credit|Picture)s?\s*:\s*([A-Z][^()\n]{1,60}?)\s*\)")
+
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _EDGE_PUNCT = " \t\r\n.,;:!?\"'“”‘’()[]{}-–—"
 
@@ -232,8 +235,9 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             continue
         taken.append((ent.start_char, ent.end_char, label))
         prior = _place_prior(gazetteer, key)
-        if label == "NORP" or (label not in LABELS and prior == 0.0):
-            country = gazetteer.country_of(surface) if label == "NORP" else None
+        demonym = surface in gazetteer.demonyms
+        if label == "NORP" or demonym or (label not in LABELS and prior == 0.0):
+            country = gazetteer.country_of(surface) if demonym else None
             if country is not None and _is_actor(ent):
                 found.append(
                     Candidate(start, end, surface, fold(country.name), {EntityType.PLACE: 1.0}, "demonym",
@@ -254,10 +258,23 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             votes[etype] = votes.get(etype, 0.0) + weight
         found.append(Candidate(start, end, surface, key, votes, "ner"))
     found.extend(_gazetteer_candidates(doc, gazetteer, taken))
+    found.extend(_credits(doc, taken))
     if is_sports_report(doc):
         _countries_as_teams(found, gazetteer)
     found.sort(key=lambda c: (c.start, -c.end))
     return found
+
+
+def _credits(doc: Doc, taken: list[tuple[int, int, str]]) -> list[Candidate]:
+    """Agencies named in credits ("(Source: Associated Press)"), which the model often misses."""
+    out: list[Candidate] = []
+    for m in _CREDIT.finditer(doc.text):
+        start, end = m.span(1)
+        if any(s < end and start < e for s, e, _ in taken):
+            continue
+        surface = doc.text[start:end]
+        out.append(Candidate(start, end, surface, fold(surface), {EntityType.ORGANISATION: 1.5}, "ner"))
+    return out
 
 
 def is_sports_report(doc: Doc) -> bool:
