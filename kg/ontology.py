@@ -63,7 +63,8 @@ def load_graph(path: Path) -> Graph:
         graph.parse(path, format="turtle")
     except FileNotFoundError as exc:
         raise OntologyError(f"ontology file not found: {path}") from exc
-    except (ParserError, SyntaxError, ValueError) as exc:
+    except (ParserError, SyntaxError, ValueError, IndexError) as exc:
+        # rdflib's Turtle parser also fails with IndexError on a truncated file
         raise OntologyError(f"ontology file {path} is not valid Turtle: {exc}") from exc
     return graph
 

@@ -1,0 +1,174 @@
+"""ontology/kg.ttl describes exactly the data kg.rdf writes, and loads as clean OWL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+import pytest
+from ontology_sample import WHEN, seed_extraction
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
+
+from kg.errors import OntologyError
+from kg.namespace import FOAF, GN, KG, KG_NS, NIF, ORG, PROV, SCHEMA, SEM, WGS84
+from kg.ontology import ONTOLOGY_IRI, load_graph, ontology_graph, ontology_path, shapes_graph
+from kg.rdf import extraction_quads
+
+_DECLARATIONS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+# OWL 2 reserves these; the reification data uses them, but they cannot be declared
+_RESERVED = {str(RDF.type), str(RDF.subject), str(RDF.predicate), str(RDF.object), str(RDFS.label)}
+
+
+@pytest.fixture(scope="module")
+def onto() -> Graph:
+    return load_graph(ontology_path("kg.ttl"))
+
+
+@pytest.fixture(scope="module")
+def quads() -> list[pyoxigraph.Quad]:
+    return extraction_quads(seed_extraction(), when=WHEN)
+
+
+def _declared(g: Graph, kind: URIRef | None = None) -> set[str]:
+    kinds = (kind,) if kind is not None else _DECLARATIONS
+    return {str(s) for k in kinds for s in g.subjects(RDF.type, k)}
+
+
+def test_ontology_header_has_version_title_description_licence_creator(onto: Graph) -> None:
+    header = URIRef(ONTOLOGY_IRI)
+    assert (header, RDF.type, OWL.Ontology) in onto
+    dcterms = [URIRef(f"http://purl.org/dc/terms/{p}") for p in ("title", "description", "license", "creator")]
+    for prop in (OWL.versionIRI, OWL.versionInfo, *dcterms):
+        assert onto.value(header, prop) is not None, f"ontology header lacks {prop}"
+
+
+def test_ontology_every_predicate_and_class_the_data_uses_is_declared(
+    onto: Graph, quads: list[pyoxigraph.Quad]
+) -> None:
+    used = {q.predicate.value for q in quads}
+    used |= {q.object.value for q in quads if q.predicate.value == str(RDF.type)}
+    undeclared = used - _declared(onto) - _RESERVED
+    assert not undeclared, f"used by kg.rdf but not declared in kg.ttl: {sorted(undeclared)}"
+
+
+def test_ontology_datatype_and_object_properties_match_the_data(onto: Graph, quads: list[pyoxigraph.Quad]) -> None:
+    literal_props = {q.predicate.value for q in quads if isinstance(q.object, pyoxigraph.Literal)}
+    iri_props = {q.predicate.value for q in quads if isinstance(q.object, pyoxigraph.NamedNode)}
+    datatype = _declared(onto, OWL.DatatypeProperty) | _declared(onto, OWL.AnnotationProperty)
+    objects = _declared(onto, OWL.ObjectProperty)
+    assert literal_props - datatype - _RESERVED == set()
+    assert iri_props - objects - _RESERVED == set()
+
+
+@pytest.mark.parametrize(
+    ("prop", "datatype"),
+    [
+        (KG.confidence, XSD.decimal),
+        (KG.start, XSD.date),
+        (KG.end, XSD.date),
+        (KG.casualties, XSD.nonNegativeInteger),
+        (KG.startPrecision, XSD.string),
+        (KG.contentHash, XSD.string),
+    ],
+    ids=["confidence", "start", "end", "casualties", "precision", "hash"],
+)
+def test_ontology_datatype_property_has_its_range(onto: Graph, prop: URIRef, datatype: URIRef) -> None:
+    assert onto.value(prop, RDFS.range) == datatype
+
+
+def test_ontology_every_term_has_english_label_comment_and_defined_by(onto: Graph) -> None:
+    missing = []
+    for term in _declared(onto):
+        node = URIRef(term)
+        labels = [o for o in onto.objects(node, RDFS.label) if isinstance(o, Literal) and o.language == "en"]
+        comments = [o for o in onto.objects(node, RDFS.comment) if isinstance(o, Literal) and o.language == "en"]
+        if not labels or not comments or onto.value(node, RDFS.isDefinedBy) is None:
+            missing.append(term)
+    assert not missing, f"terms without rdfs:label@en, rdfs:comment@en or rdfs:isDefinedBy: {sorted(missing)}"
+
+
+def test_ontology_kg_terms_are_defined_by_the_ontology(onto: Graph) -> None:
+    for term in dir(KG):
+        assert onto.value(term, RDFS.isDefinedBy) == URIRef(ONTOLOGY_IRI), term
+
+
+def test_ontology_every_referenced_external_term_is_declared(onto: Graph) -> None:
+    referenced = {
+        str(o)
+        for p in (RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range)
+        for o in onto.objects(None, p)
+        if isinstance(o, URIRef) and not str(o).startswith(str(XSD))
+    }
+    assert referenced - _declared(onto) == set()
+
+
+def test_ontology_aligns_by_subclass_never_by_equivalence(onto: Graph) -> None:
+    assert not list(onto.triples((None, OWL.equivalentClass, None)))
+    assert not list(onto.triples((None, OWL.equivalentProperty, None)))
+
+
+@pytest.mark.parametrize(
+    "vocabulary",
+    [SCHEMA, SEM, PROV, ORG, FOAF, NIF, GN, WGS84],
+    ids=["schema.org", "SEM", "PROV-O", "ORG", "FOAF", "NIF", "GeoNames", "WGS84"],
+)
+def test_ontology_aligns_to_vocabulary(onto: Graph, vocabulary: object) -> None:
+    supers = {
+        str(o)
+        for p in (RDFS.subClassOf, RDFS.subPropertyOf)
+        for s, o in onto.subject_objects(p)
+        if str(s).startswith(KG_NS)
+    }
+    assert any(iri.startswith(str(vocabulary)) for iri in supers)
+
+
+def test_ontology_uses_the_w3c_wgs84_namespace_not_rdflibs(onto: Graph) -> None:
+    iris = {str(n) for triple in onto for n in triple if isinstance(n, URIRef)}
+    assert "http://www.w3.org/2003/01/geo/wgs84_pos#lat" in iris
+    assert not [i for i in iris if "wgs84_pos" in i and not i.startswith("http://www.w3.org/2003/01/geo/wgs84_pos#")]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [(KG.Person, KG.Organisation), (KG.Person, KG.Place), (KG.Organisation, KG.Place)],
+    ids=["person-organisation", "person-place", "organisation-place"],
+)
+def test_ontology_entity_classes_are_disjoint(onto: Graph, one: URIRef, other: URIRef) -> None:
+    assert (one, OWL.disjointWith, other) in onto or (other, OWL.disjointWith, one) in onto
+
+
+def test_ontology_statement_shape_allows_exactly_the_relation_properties(onto: Graph) -> None:
+    shapes = shapes_graph()
+    shape = next(shapes.subjects(SH.path, RDF.predicate))
+    allowed = set(shapes.items(shapes.value(shape, SH["in"])))
+    relations = set(onto.subjects(RDFS.subPropertyOf, KG.relatedTo)) | {KG.relatedTo}
+    assert allowed == relations
+
+
+def test_ontology_shapes_target_every_class_the_data_uses(quads: list[pyoxigraph.Quad]) -> None:
+    shapes = shapes_graph()
+    targeted = {str(o) for o in shapes.objects(None, SH.targetClass)}
+    written = {q.object.value for q in quads if q.predicate.value == str(RDF.type)}
+    assert written - targeted == set()
+
+
+def test_ontology_graph_includes_the_event_taxonomy_when_asked() -> None:
+    with_types = ontology_graph()
+    without = ontology_graph(with_event_types=False)
+    assert len(with_types) > len(without)
+    assert (URIRef("https://w3id.org/newskg/event-type/Attack"), None, None) in with_types
+
+
+def test_ontology_path_rejects_an_unknown_file() -> None:
+    with pytest.raises(OntologyError, match=r"unknown ontology file 'kg.owl'; expected one of kg.ttl"):
+        ontology_path("kg.owl")
+
+
+def test_ontology_load_graph_names_a_broken_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix kg: <x#> .\nkg:a kg:b", encoding="utf-8")
+    with pytest.raises(OntologyError, match=r"bad\.ttl is not valid Turtle"):
+        load_graph(bad)
+    with pytest.raises(OntologyError, match="not found"):
+        load_graph(tmp_path / "missing.ttl")
