@@ -1,0 +1,422 @@
+"""Events: who did what to whom, where and when, from a parsed article and its entities.
+
+A trigger is a verb or an event noun whose lemma is in the taxonomy's lexicon
+(:mod:`kg.extract.lexicon`), checked against its dependency context (``fire`` only with a
+weapon as object, ``take`` only with a place as object, ``bomb`` only as a verb...).
+Arguments come from dependency paths:
+
+=============  ==============================================================
+agent          active subject; passive "by" agent; possessor ("Russia's drive");
+               a name modifying an event noun ("Russian shelling")
+target         direct object; passive subject; "on"/"against"/"of" phrase
+place          "in"/"near"/"around"/"at" phrase; the article's dominant place as
+               a lower-confidence fallback
+time           a DATE expression the trigger governs, normalised by
+               :mod:`kg.extract.temporal`
+casualties     a numeral on the victims of a killing ("killed at least three people")
+=============  ==============================================================
+
+Negated, hypothetical and future events keep their :class:`~kg.records.Modality` so that
+nothing downstream reads them as having happened. Statements and quotes are built by
+:mod:`kg.extract.quotes` from the same triggers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from kg.extract.arguments import DocContext, modality_of, number_value, time_of
+from kg.extract.lexicon import Lexicon, load_lexicon
+from kg.extract.quotes import according_to, statement_event
+from kg.extract.relations import extract_relations
+from kg.records import Article, Entity, EntityType, Event, Mention, Modality, Participant, Relation, content_hash
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = ["event_key", "events_and_relations", "extract_events", "trigger_type"]
+
+_PLACE_PREPS = frozenset({"in", "near", "around", "at", "outside", "inside", "across", "throughout", "into"})
+_TARGET_PREPS = frozenset({"on", "against", "of", "for", "toward", "towards"})
+_WEAPONS = frozenset(
+    [
+        "mortar",
+        "mortars",
+        "rocket",
+        "rockets",
+        "missile",
+        "missiles",
+        "shell",
+        "shells",
+        "artillery",
+        "shot",
+        "shots",
+        "round",
+        "rounds",
+        "weapon",
+        "weapons",
+        "bullet",
+        "bullets",
+        "grenade",
+        "grenades",
+        "drone",
+        "drones",
+        "gun",
+        "guns",
+    ]
+)
+_PLACE_NOUNS = frozenset(
+    ["city", "town", "village", "home", "homes", "country", "region", "area", "house", "houses", "capital"]
+)
+# Lemmas that name the type only as this part of speech.
+_VERB_ONLY = frozenset(
+    [
+        "fire",
+        "state",
+        "note",
+        "read",
+        "quote",
+        "sign",
+        "charge",
+        "claim",
+        "observe",
+        "add",
+        "write",
+        "tell",
+        "host",
+        "describe",
+        "explain",
+        "march",
+        "storm",
+        "bomb",
+        "shell",
+        "demonstrate",
+        "comment",
+        "tweet",
+        "cite",
+        "dub",
+    ]
+)
+_NOUN_ONLY = frozenset({"offensive", "deal", "drive", "talks"})
+# Triggers too common to stand alone: the event needs a participant entity.
+_WEAK = frozenset({"help", "aid", "sign", "host", "visit", "take", "drive", "deal", "fight", "strike"})
+# Roles for types with no direction: everyone is a participant.
+_SYMMETRIC = frozenset({"Meeting", "Agreement", "Fight", "Election", "Protest"})
+_NO_FALLBACK_PLACE = frozenset({"Statement", "Accusation"})
+
+
+def event_key(article_id: str, offset: int) -> str:
+    """Return the key of the event triggered at ``offset`` in an article.
+
+    >>> event_key("a1", 42)
+    'event/1f2e1b9b1f7bc6b7/42'
+    """
+    return f"event/{content_hash(article_id)[:16]}/{offset}"
+
+
+def trigger_type(token: Token, lexicon: Lexicon, ctx: DocContext | None = None) -> str | None:
+    """Return the event type ``token`` triggers in its context, or ``None``.
+
+    Args:
+        token: A token of a parsed doc.
+        lexicon: The trigger lexicon.
+        ctx: The article's mentions; contextual checks that need entities ("take" a
+            place) fail without it.
+    """
+    if token.pos_ not in ("VERB", "NOUN"):
+        return None
+    for child in token.children:
+        if child.dep_ == "prt" and (token.lemma_.lower(), child.lower_) in lexicon.phrasal:
+            return lexicon.phrasal[(token.lemma_.lower(), child.lower_)]
+    lemma = token.lemma_.lower()
+    etype = lexicon.lemmas.get(lemma) or lexicon.lemmas.get(token.lower_)
+    if etype is None or lemma == "accord":
+        return None
+    if (lemma in _VERB_ONLY and token.pos_ != "VERB") or (lemma in _NOUN_ONLY and token.pos_ != "NOUN"):
+        return None
+    if _context_ok(token, lemma, ctx):
+        return etype
+    return None
+
+
+def _objects(token: Token) -> list[Token]:
+    return [c for c in token.children if c.dep_ in ("dobj", "obj")]
+
+
+def _context_ok(token: Token, lemma: str, ctx: DocContext | None) -> bool:
+    objs = _objects(token)
+    if lemma == "fire":
+        return any(o.lemma_.lower() in _WEAPONS for o in objs)
+    if lemma == "take":
+        return ctx is not None and any(
+            (m := ctx.mention_of(o)) is not None and m.type is EntityType.PLACE for o in objs
+        )
+    if lemma == "leave":
+        return any(o.lemma_.lower() in _PLACE_NOUNS for o in objs) or (
+            ctx is not None and any((m := ctx.mention_of(o)) is not None and m.type is EntityType.PLACE for o in objs)
+        )
+    if lemma == "demonstrate":
+        return not objs and not any(c.dep_ in ("ccomp", "csubj") for c in token.children)
+    if lemma == "drive":
+        return any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in _TARGET_PREPS) for c in token.children)
+    if lemma in ("read", "add", "write", "note", "observe", "cite", "quote", "describe", "explain", "tweet"):
+        return _has_content(token)
+    return True
+
+
+def _has_content(token: Token) -> bool:
+    """Whether a speech verb introduces something said: a clause, an object or a quote."""
+    if any(c.dep_ in ("ccomp", "dobj", "parataxis", "xcomp") for c in token.children):
+        return True
+    sent = token.sent
+    text = token.doc.text
+    window = text[token.idx : min(len(text), sent.end_char + 3)] + text[sent.start_char : token.idx]
+    return any(q in window for q in ('"', "“", "”", ":"))
+
+
+def extract_events(ctx: DocContext, lexicon: Lexicon | None = None) -> tuple[Event, ...]:
+    """Return the events (statements included) of one parsed article.
+
+    Args:
+        ctx: The article, its parse and its entities.
+        lexicon: The trigger lexicon (defaults to the one in ``ontology/``).
+
+    Returns:
+        Events in text order, one per trigger, each with evidence and a confidence.
+
+    Raises:
+        DateError: The article's publication date is not an ISO date.
+    """
+    lex = lexicon or load_lexicon()
+    events: dict[int, Event] = {}
+    for sent in ctx.doc.sents:
+        for tok in sent:
+            if tok.lower_ == "according" and tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].lower_ == "to":
+                ev = according_to(ctx, tok, sent)
+            else:
+                etype = trigger_type(tok, lex, ctx)
+                if etype is None or _inside_trigger(tok, lex, ctx):
+                    continue
+                if etype == "Statement":
+                    ev = statement_event(ctx, tok, sent, lex.labels[etype])
+                else:
+                    ev = _event(ctx, tok, sent, etype, lex)
+            if ev is not None:
+                events[tok.i] = ev
+    _share_casualties(ctx, events)
+    return tuple(events[i] for i in sorted(events))
+
+
+def _inside_trigger(token: Token, lexicon: Lexicon, ctx: DocContext) -> bool:
+    """Whether an event noun only restates the verb that governs it ("told ... in a statement")."""
+    if token.pos_ != "NOUN":
+        return False
+    t = token
+    for _ in range(2):
+        if t.dep_ not in ("pobj", "prep", "dobj"):
+            return False
+        t = t.head
+        if t.pos_ == "VERB" and trigger_type(t, lexicon, ctx) == trigger_type(token, lexicon, ctx):
+            return True
+    return False
+
+
+def _with_conj(tokens: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    for t in tokens:
+        out.append(t)
+        out.extend(c for c in t.children if c.dep_ == "conj")
+    return out
+
+
+def _arguments(token: Token) -> tuple[list[Token], list[Token]]:
+    """Return the tokens heading the agent and target phrases of a trigger."""
+    agents: list[Token] = []
+    targets: list[Token] = []
+    kids = list(token.children)
+    if token.pos_ == "VERB":
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in kids)
+        for c in kids:
+            if c.dep_ == "nsubj":
+                agents.append(c)
+            elif c.dep_ == "nsubjpass" or (c.dep_ in ("dobj", "obj") and not passive):
+                targets.append(c)
+            elif c.dep_ == "agent":
+                agents.extend(g for g in c.children if g.dep_ == "pobj")
+            elif c.dep_ == "prep" and c.lower_ in ("on", "against"):
+                targets.extend(g for g in c.children if g.dep_ == "pobj")
+        if not agents and not passive:
+            agents.extend(_controller(token))
+        elif not targets and passive and token.dep_ in ("acl", "relcl"):
+            targets.append(token.head)
+    else:
+        for c in kids:
+            if c.dep_ in ("poss", "compound", "amod", "nmod"):
+                agents.append(c)
+            elif c.dep_ == "prep" and c.lower_ == "by":
+                agents.extend(g for g in c.children if g.dep_ == "pobj")
+            elif c.dep_ == "prep" and c.lower_ in _TARGET_PREPS:
+                targets.extend(g for g in c.children if g.dep_ == "pobj")
+    return _with_conj(agents), _with_conj(targets)
+
+
+def _controller(token: Token) -> list[Token]:
+    """The understood subject of a verb that has none of its own."""
+    head = token.head
+    if token.dep_ == "xcomp":
+        objs = _objects(head)
+        return objs or [c for c in head.children if c.dep_ == "nsubj"]
+    if token.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
+        return [head]
+    if token.dep_ == "conj":
+        return [c for c in head.children if c.dep_ == "nsubj"]
+    return []
+
+
+def _place(
+    ctx: DocContext, token: Token, extra: list[Token], *, leaving: bool = False
+) -> tuple[Mention | None, list[Token]]:
+    """Return the place phrase attached to the trigger (or its arguments) and its tokens.
+
+    ``leaving`` adds "from X" for withdrawals and flight: the place left is where it happens.
+    """
+    preps = _PLACE_PREPS | {"from"} if leaving else _PLACE_PREPS
+    heads = [token, *extra]
+    if token.dep_ in ("nsubj", "nsubjpass", "csubj"):
+        heads.append(token.head)  # "the battle heating up around Bakhmut"
+    for h in heads:
+        for c in h.children:
+            if c.dep_ != "prep" or c.lower_ not in preps:
+                continue
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            if not objs and c.i + 1 < len(c.doc):
+                objs = [c.doc[c.i + 1]]  # the parser sometimes leaves the object unattached
+            for o in objs:
+                m = ctx.entity_of(o, types=(EntityType.PLACE,))
+                if m is not None:
+                    return m, [c, o]
+                # "in the front line near Bakhmut": one more place phrase inside the first
+                for c2 in o.children:
+                    if c2.dep_ == "prep" and c2.lower_ in preps:
+                        for o2 in c2.children:
+                            m = ctx.entity_of(o2, types=(EntityType.PLACE,)) if o2.dep_ == "pobj" else None
+                            if m is not None:
+                                return m, [c, o2]
+    return None, []
+
+
+def _casualties(token: Token, targets: list[Token]) -> int | None:
+    for t in targets:
+        if t.pos_ == "NUM":
+            return number_value(t.text)
+        for c in t.children:
+            if c.dep_ == "nummod":
+                return number_value(c.text)
+    return None
+
+
+def _participants(
+    ctx: DocContext, etype: str, agents: list[Token], targets: list[Token]
+) -> tuple[list[Participant], list[Token]]:
+    out: list[Participant] = []
+    used: list[Token] = []
+    seen: set[tuple[str, str]] = set()
+    for role, toks in (("agent", agents), ("target", targets)):
+        for t in toks:
+            m = ctx.entity_of(t)
+            if m is None:
+                continue
+            r = "participant" if etype in _SYMMETRIC else role
+            if etype == "Displacement" and role == "agent":
+                r = "affected"
+            if (r, m.entity) not in seen:
+                seen.add((r, m.entity))
+                out.append(Participant(r, m.entity))
+                used.append(t)
+    return out, used
+
+
+def _label(ctx: DocContext, type_label: str, trigger: str, participants: list[Participant], place: str | None) -> str:
+    def name(key: str) -> str:
+        e = ctx.entities.get(key)
+        return e.label if e is not None else key.rsplit("/", 1)[-1]
+
+    who = ", ".join(dict.fromkeys(name(p.entity) for p in participants))
+    text = f"{type_label}: {trigger}"
+    if who:
+        text += f" ({who})"
+    if place:
+        text += f" in {name(place)}"
+    return text
+
+
+def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) -> Event | None:
+    agents, targets = _arguments(tok)
+    participants, used = _participants(ctx, etype, agents, targets)
+    lemma = tok.lemma_.lower()
+    if lemma in _WEAK and not participants:
+        return None
+    place, place_tokens = _place(ctx, tok, targets, leaving=etype in ("Withdrawal", "Displacement"))
+    modality = modality_of(tok)
+    anchors = [tok]
+    if tok.dep_ in ("nsubj", "nsubjpass", "csubj"):
+        anchors.append(tok.head)
+    when = time_of(ctx, anchors, sent, tense="future" if modality is Modality.FUTURE else "past")
+    casualties = _casualties(tok, targets) if etype == "Killing" else None
+    confidence = 0.5 + 0.15 * any(p.role in ("agent", "participant") for p in participants)
+    confidence += 0.1 * any(p.role in ("target", "affected") for p in participants)
+    confidence += 0.05 * (place is not None) + 0.05 * (when is not None)
+    confidence -= 0.1 * (lemma in _WEAK)
+    place_key = place.entity if place is not None else None
+    if place_key is None and etype not in _NO_FALLBACK_PLACE and ctx.dominant_place is not None:
+        place_key = ctx.dominant_place
+        confidence -= 0.1  # the article's main place, not the sentence's
+    evidence = ctx.evidence(sent, [tok, *used, *place_tokens])
+    return Event(
+        key=event_key(ctx.article.id, tok.idx),
+        type=etype,
+        label=_label(ctx, lex.labels[etype], tok.text, participants, place_key),
+        evidence=evidence,
+        confidence=round(min(0.95, max(0.05, confidence)), 3),
+        participants=tuple(participants),
+        place=place_key,
+        start=when.start if when else None,
+        end=when.end if when else None,
+        casualties=casualties,
+        modality=modality,
+        trigger=tok.text,
+    )
+
+
+def _share_casualties(ctx: DocContext, events: dict[int, Event]) -> None:
+    """Give a killing's count to the attack that caused it ("the shelling killed three")."""
+    for i, ev in list(events.items()):
+        if ev.type != "Killing" or ev.casualties is None:
+            continue
+        for c in ctx.doc[i].children:
+            cause = events.get(c.i)
+            if c.dep_ == "nsubj" and cause is not None and cause.casualties is None:
+                events[c.i] = dataclasses.replace(cause, casualties=ev.casualties)
+
+
+def events_and_relations(
+    article: Article, doc: Doc, mentions: Iterable[Mention], entities: Iterable[Entity]
+) -> tuple[tuple[Relation, ...], tuple[Event, ...]]:
+    """Run the relation and event extractors over one parsed article: the stage's entry point.
+
+    Args:
+        article: The article.
+        doc: Its spaCy parse (``doc.text == article.text``).
+        mentions: The entity stage's mentions.
+        entities: The entity stage's entities.
+
+    Returns:
+        The relations and the events (statements included).
+
+    Raises:
+        DateError: The article's publication date is not an ISO date.
+    """
+    ctx = DocContext.build(article, doc, mentions, entities)
+    return extract_relations(ctx), extract_events(ctx)

@@ -1,0 +1,188 @@
+"""Quotes and attributions as Statement events: who said it, what, and about whom.
+
+A Statement comes from a speech verb ("said", "told", "wrote", "tweeted") or noun
+("statement") with a speaker that is a person, organisation or place, or from
+"according to X". Its quote is the quoted text nearest the trigger in the same sentence
+(or a quote the sentence opens with a colon); what it is *about* are the entities named
+in the quote, or in the reported clause when there is no quote, other than the speaker.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import TYPE_CHECKING
+
+from kg.extract.arguments import DocContext, modality_of, time_of
+from kg.records import EntityType, Event, Mention, Modality, Participant, content_hash
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+__all__ = ["according_to", "find_quotes", "statement_event"]
+
+_SPEAKERS = (EntityType.PERSON, EntityType.ORGANISATION, EntityType.PLACE)
+_OPEN = {"“": "”", '"': '"', "«": "»"}
+_MAX_ABOUT = 6
+
+
+def find_quotes(text: str) -> tuple[tuple[int, int], ...]:
+    """Return the ``(start, end)`` offsets of quoted passages, quote marks excluded.
+
+    Curly and straight double quotes pair up within a paragraph; a curly opening quote
+    may be closed by a straight one, as happens in copy-edited news. Quotes shorter than
+    three characters are ignored.
+
+    >>> find_quotes('He said "we will stay." Then “no”.')
+    ((9, 22),)
+    """
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    for i, ch in enumerate(text):
+        if ch == "\n" and i + 1 < len(text) and text[i + 1] == "\n":
+            start = None
+        elif start is None and ch in _OPEN:
+            start = i + 1
+        elif start is not None and ch in ('"', "”", "»"):
+            if i - start >= 3:
+                out.append((start, i))
+            start = None
+    return tuple(out)
+
+
+@cache
+def _quotes_of(text: str) -> tuple[tuple[int, int], ...]:
+    return find_quotes(text)
+
+
+def _key(ctx: DocContext, offset: int) -> str:
+    return f"event/{content_hash(ctx.article.id)[:16]}/{offset}"
+
+
+def _speaker(ctx: DocContext, token: Token) -> tuple[Mention | None, Token | None]:
+    if token.pos_ == "VERB":
+        for c in token.children:
+            if c.dep_ == "nsubj":
+                return ctx.entity_of(c, types=_SPEAKERS), c
+            if c.dep_ == "agent":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return ctx.entity_of(g, types=_SPEAKERS), g
+        if token.dep_ == "conj":
+            return _speaker(ctx, token.head)
+        return None, None
+    for c in token.children:
+        if c.dep_ in ("poss", "compound"):
+            return ctx.entity_of(c, types=_SPEAKERS), c
+        if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return ctx.entity_of(g, types=_SPEAKERS), g
+    return None, None
+
+
+def _quote_for(ctx: DocContext, token: Token, sent: Span) -> tuple[int, int] | None:
+    """The quoted passage a speech trigger introduces, if any."""
+    best: tuple[int, int] | None = None
+    best_gap = 0
+    lo, hi = sent.start_char, sent.end_char
+    after = ctx.article.text[token.idx : hi].rstrip()
+    if after.endswith(":") or after.endswith(","):
+        hi += 3  # "X said:" followed by the quote in the next sentence
+    for q_start, q_end in _quotes_of(ctx.article.text):
+        if q_end < lo or q_start > hi:
+            continue
+        if q_start <= token.idx < q_end:
+            continue  # the trigger is inside the quote: someone else's words
+        gap = q_start - token.idx if q_start > token.idx else token.idx - q_end
+        if best is None or gap < best_gap:
+            best, best_gap = (q_start, q_end), gap
+    return best
+
+
+def _about(ctx: DocContext, start: int, end: int, speaker: str | None) -> list[Participant]:
+    keys = [m.entity for m in ctx.mentions_in(start, end) if m.entity != speaker]
+    return [Participant("about", k) for k in list(dict.fromkeys(keys))[:_MAX_ABOUT]]
+
+
+def _label(ctx: DocContext, type_label: str, speaker: str, quote: str | None) -> str:
+    e = ctx.entities.get(speaker)
+    name = e.label if e is not None else speaker.rsplit("/", 1)[-1]
+    if quote:
+        short = quote if len(quote) <= 60 else quote[:57].rstrip() + "..."
+        return f"{type_label}: {name}: “{short}”"
+    return f"{type_label}: {name}"
+
+
+def statement_event(ctx: DocContext, token: Token, sent: Span, type_label: str = "Statement") -> Event | None:
+    """Return the Statement a speech verb or noun triggers, or ``None`` without a speaker.
+
+    Args:
+        ctx: The article, its parse and its entities.
+        token: The trigger ("said", "statement").
+        sent: The trigger's sentence.
+        type_label: The event type's label, for the event's own label.
+    """
+    speaker, speaker_tok = _speaker(ctx, token)
+    if speaker is None or speaker_tok is None:
+        return None
+    quote_span = _quote_for(ctx, token, sent)
+    participants = [Participant("speaker", speaker.entity)]
+    for c in token.children:
+        if c.dep_ in ("dobj", "dative") and token.lemma_.lower() == "tell":
+            m = ctx.entity_of(c, types=_SPEAKERS)
+            if m is not None and m.entity != speaker.entity:
+                participants.append(Participant("participant", m.entity))
+    if quote_span is not None:
+        participants += _about(ctx, *quote_span, speaker.entity)
+    else:
+        clause = [c for c in token.children if c.dep_ in ("ccomp", "dobj", "xcomp", "parataxis")]
+        for c in clause:
+            sub = list(c.subtree)
+            participants += _about(ctx, sub[0].idx, sub[-1].idx + len(sub[-1].text), speaker.entity)
+    participants = list(dict.fromkeys(participants))
+    quote = ctx.article.text[quote_span[0] : quote_span[1]].strip() if quote_span else None
+    modality = modality_of(token)
+    when = time_of(ctx, [token], sent, tense="future" if modality is Modality.FUTURE else "past")
+    confidence = 0.7 + 0.15 * (quote is not None) + 0.05 * (speaker_tok.lower_ not in ("he", "she"))
+    return Event(
+        key=_key(ctx, token.idx),
+        type="Statement",
+        label=_label(ctx, type_label, speaker.entity, quote),
+        evidence=ctx.evidence(sent, [token, speaker_tok]),
+        confidence=round(min(0.95, confidence), 3),
+        participants=tuple(participants),
+        start=when.start if when else None,
+        end=when.end if when else None,
+        modality=modality,
+        quote=quote,
+        trigger=token.text,
+    )
+
+
+def according_to(ctx: DocContext, token: Token, sent: Span) -> Event | None:
+    """Return the Statement of an "according to X" attribution, or ``None`` if X is no entity.
+
+    What is attributed is the rest of the sentence; the entities named there are what
+    the statement is about.
+    """
+    to = token.doc[token.i + 1]
+    objs = [g for g in to.children if g.dep_ == "pobj"] or [token.doc[min(to.i + 1, len(token.doc) - 1)]]
+    speaker = ctx.entity_of(objs[0], types=_SPEAKERS)
+    if speaker is None:
+        return None
+    phrase = list(objs[0].subtree)
+    p_start, p_end = token.idx, phrase[-1].idx + len(phrase[-1].text)
+    about = [
+        p
+        for p in _about(ctx, sent.start_char, sent.end_char, speaker.entity)
+        if not any(m.entity == p.entity and p_start <= m.start < p_end for m in ctx.mentions_in(p_start, p_end))
+    ]
+    return Event(
+        key=_key(ctx, token.idx),
+        type="Statement",
+        label=_label(ctx, "Statement", speaker.entity, None),
+        evidence=ctx.span_evidence(sent, sent.start_char, sent.start_char + len(sent.text.rstrip())),
+        confidence=0.75,
+        participants=(Participant("speaker", speaker.entity), *about),
+        trigger=ctx.article.text[token.idx : to.idx + len(to.text)],
+    )
