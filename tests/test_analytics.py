@@ -27,8 +27,9 @@ from kg.analytics import (
     time_sliced_centrality,
 )
 from kg.errors import ConfigError, NotFoundError
-from kg.rdf import DEFAULT_BASE, extraction_quads
+from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.records import Article, Entity, EntityType, Event, Evidence, Extraction, Participant, Relation
+from kg.store import EmbeddedStore
 
 EVIDENCE = Evidence(0, 4, "text", 0, 4)
 _TYPES = {t.slug: t for t in EntityType}
@@ -172,6 +173,18 @@ def test_from_store_equals_incremental_build() -> None:
     built = Projection.from_store(SparqlAdapter(extractions), DEFAULT_BASE)
     assert snapshot(built) == snapshot(Projection.from_extractions(extractions))
     assert built.articles == {"3103324fae5b7b40", "a2", "a3"}
+
+
+def test_from_store_embedded_store_after_delete_equals_incremental_remove() -> None:
+    extractions = [seed_extraction(), chain("a2", [PUTIN, "person/sergei-shoigu", WAGNER])]
+    store = EmbeddedStore(None)
+    store.put_articles([(article_iri(DEFAULT_BASE, x.article.id), extraction_quads(x)) for x in extractions])
+    proj = Projection.from_store(store)
+    assert snapshot(proj) == snapshot(Projection.from_extractions(extractions))
+    store.delete_article(article_iri(DEFAULT_BASE, "a2"))
+    proj.remove_article("a2")
+    assert snapshot(Projection.from_store(store)) == snapshot(proj)
+    assert "person/sergei-shoigu" not in proj
 
 
 def test_from_store_empty_store_gives_empty_projection() -> None:
