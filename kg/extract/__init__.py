@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from kg.extract.entities import entities_from_doc
+from kg.extract.events import events_and_relations
 from kg.extract.pipeline import load_pipeline, model_version
 from kg.records import Article, Extraction, Sentence
 
@@ -23,11 +24,14 @@ def extract_doc(article: Article, doc: Doc) -> Extraction:
     """Build the extraction of ``article`` from its parsed ``doc``."""
     sentences = tuple(Sentence(s.start_char, s.end_char) for s in doc.sents)
     mentions, entities = entities_from_doc(doc)
+    relations, events = events_and_relations(article, doc, mentions, entities)
     return Extraction(
         article=article,
         sentences=sentences,
         mentions=tuple(mentions),
         entities=tuple(entities),
+        relations=relations,
+        events=events,
         model=model_version(),
     )
 
