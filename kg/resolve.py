@@ -281,10 +281,13 @@ def _propagate(doc: Doc, groups: dict[tuple[EntityType, str], _Group], candidate
         if overlaps:
             continue
         span = doc.char_span(start, end, alignment_mode="strict")
-        if span is None or span[0].pos_ != "PROPN":
+        if span is None:
             continue
         surface = text[start:end]
         g = surfaces[surface]
+        named = sum(1 for m in g.members if m.source in {"ner", "gazetteer"})
+        if span[0].pos_ != "PROPN" and not (span[0].is_title and named >= 2):
+            continue
         g.members.append(Candidate(start, end, surface, fold(surface), {}, "alias"))
         taken_until = end
 

@@ -51,6 +51,9 @@ LABELS = {
 #: Labels the model uses for names it could not place; kept only when a gazetteer knows them.
 _OTHER_LABELS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
 
+#: Labels of names that may have a place inside ("University of Texas", "the Municipality of Bogliasco").
+_CONTAINERS = frozenset({"ORG", "FAC", "GPE", "LOC", "WORK_OF_ART"})
+
 #: Titles and honorifics stripped from the front of a name (lower case, no dot).
 TITLES = frozenset(
     """mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr father sister
@@ -146,7 +149,8 @@ def clean_name(text: str) -> tuple[int, int]:
         if word_end < 0:
             break
         word = text[start:word_end].rstrip(".").lower()
-        if word == "the" or word in TITLES:
+        rest = text[word_end + 1 : end].replace(".", "").lower().split()
+        if (word == "the" or word in TITLES) and any(w not in TITLES for w in rest):
             start = word_end + 1
             continue
         break
@@ -297,21 +301,25 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer, taken: list[tuple[int,
     """Place names the model missed, and places named inside organisation names."""
     out: list[Candidate] = []
     starts = [t[0] for t in taken]
-    for hit in gazetteer.scan(doc.text):
+    last_end = nested_end = -1
+    for hit in gazetteer.scan(doc.text, overlapping=True):
         i = bisect.bisect_right(starts, hit.start) - 1
         container = taken[i] if i >= 0 and taken[i][1] > hit.start else None
         if container is not None:
             c_start, c_end, label = container
-            if (c_start, c_end) == (hit.start, hit.end) or label == "PERSON":
+            if (c_start, c_end) == (hit.start, hit.end) or label not in _CONTAINERS:
                 continue
             if hit.start < c_start or hit.end > c_end:
                 continue
-            if _place_prior(gazetteer, hit.key) >= 0.7:
+            if hit.start >= nested_end and _place_prior(gazetteer, hit.key) >= 0.7:
                 # no vote: "Google Science Fair" must not make Google a place
                 out.append(Candidate(hit.start, hit.end, hit.text, hit.key, {}, "nested"))
+                nested_end = hit.end
             continue
         if i + 1 < len(taken) and taken[i + 1][0] < hit.end:
             continue  # overlaps a model entity that starts inside the hit
+        if hit.start < last_end:
+            continue  # leftmost-longest among the names outside model entities
         span = doc.char_span(hit.start, hit.end, alignment_mode="strict")
         if span is None or span[0].pos_ not in {"PROPN"}:
             continue
@@ -325,6 +333,7 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer, taken: list[tuple[int,
             continue
         votes[EntityType.PLACE] = votes.get(EntityType.PLACE, 0.0) + 0.5
         out.append(Candidate(hit.start, hit.end, hit.text, hit.key, votes, "gazetteer"))
+        last_end = hit.end
     return out
 
 

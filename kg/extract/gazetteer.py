@@ -295,35 +295,35 @@ class Gazetteer:
                 return place
         return None
 
-    def scan(self, text: str) -> list[GazetteerHit]:
-        """Return every place name in ``text`` on word boundaries, longest first at a start.
+    def scan(self, text: str, *, overlapping: bool = False) -> list[GazetteerHit]:
+        """Return the place names in ``text`` on word boundaries.
 
         Matching is case-sensitive: names are matched as written in the sources, so
-        "turkey" the bird is not Turkey. Overlaps are resolved leftmost-longest.
+        "turkey" the bird is not Turkey. By default overlaps are resolved
+        leftmost-longest; ``overlapping=True`` returns every hit (so "Texas" inside
+        "University of Texas" is seen too), ordered by start then length.
 
         Notes:
             O(len(text) + matches) with the Aho-Corasick automaton.
         """
         if len(self._automaton) == 0:
             return []
-        best: dict[int, tuple[int, str]] = {}
+        found: list[tuple[int, int, str]] = []
         for end_idx, (length, key) in self._automaton.iter(text):
             # ahocorasick reports the index of the last character
             end = end_idx + 1
             start = end - length
             if (start > 0 and _word_char(text[start - 1])) or (end < len(text) and _word_char(text[end])):
                 continue
-            prev = best.get(start)
-            if prev is None or prev[0] < end:
-                best[start] = (end, key)
+            found.append((start, end, key))
+        found.sort(key=lambda h: (h[0], -h[1]))
         hits: list[GazetteerHit] = []
         last_end = -1
-        for start in sorted(best):
-            end, key = best[start]
-            if start < last_end:
+        for start, end, key in found:
+            if not overlapping and start < last_end:
                 continue
             hits.append(GazetteerHit(start, end, text[start:end], key))
-            last_end = end
+            last_end = max(last_end, end)
         return hits
 
 

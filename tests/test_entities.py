@@ -1,0 +1,139 @@
+"""The entity stage on the seed article and invented sentences."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from kg.extract import extract
+from kg.extract.entities import clean_name, entities_from_doc
+from kg.extract.pipeline import load_pipeline
+from kg.records import Article, Entity, EntityType, Extraction, Mention
+
+Run = Callable[[str], tuple[list[Mention], list[Entity]]]
+
+
+@pytest.fixture(scope="module")
+def run() -> Run:
+    nlp = load_pipeline()
+    return lambda text: entities_from_doc(nlp(text))
+
+
+@pytest.fixture(scope="module")
+def seed(seed_article: Article) -> Extraction:
+    return extract(seed_article)
+
+
+def _types_of(x: Extraction, surface: str) -> set[EntityType]:
+    return {m.type for m in x.mentions if m.text == surface}
+
+
+@pytest.mark.parametrize(
+    ("surface", "etype"),
+    [
+        ("Bakhmut", EntityType.PLACE),
+        ("Kherson", EntityType.PLACE),
+        ("Kramatorsk", EntityType.PLACE),
+        ("Kharkiv", EntityType.PLACE),
+        ("Associated Press", EntityType.ORGANISATION),
+        ("Wagner Group", EntityType.ORGANISATION),
+        ("Volodymyr Zelensky", EntityType.PERSON),
+    ],
+    ids=["bakhmut", "kherson", "kramatorsk", "kharkiv", "associated-press", "wagner-group", "zelensky"],
+)
+def test_entities_seed_names_get_one_right_type(seed: Extraction, surface: str, etype: EntityType) -> None:
+    assert _types_of(seed, surface) == {etype}
+
+
+def test_entities_every_bakhmut_mention_found(seed: Extraction) -> None:
+    text = seed.article.text
+    assert len([m for m in seed.mentions if m.text == "Bakhmut"]) == text.count("Bakhmut")
+
+
+def test_entities_surname_joins_full_name(seed: Extraction) -> None:
+    keys = {m.entity for m in seed.mentions if m.text in {"Zelensky", "Volodymyr Zelensky"}}
+    assert keys == {"person/volodymyr-zelensky"}
+    keys = {m.entity for m in seed.mentions if m.text in {"Ramani", "Samuel Ramani"}}
+    assert keys == {"person/samuel-ramani"}
+
+
+def test_entities_confidence_in_unit_interval(seed: Extraction) -> None:
+    assert seed.mentions
+    assert all(0.0 <= m.confidence <= 1.0 for m in seed.mentions)
+    assert all(0.0 <= e.confidence <= 1.0 for e in seed.entities)
+
+
+def test_entities_mentions_point_at_entities_and_text(seed: Extraction) -> None:
+    keys = {e.key for e in seed.entities}
+    text = seed.article.text
+    for m in seed.mentions:
+        assert m.entity in keys
+        assert text[m.start : m.end] == m.text
+        assert m.sentence_start <= m.start < m.end <= m.sentence_end
+
+
+def test_entities_places_linked_to_geonames(seed: Extraction) -> None:
+    bakhmut = next(e for e in seed.entities if e.key == "place/bakhmut")
+    assert bakhmut.same_as == ("https://sws.geonames.org/713174/",)
+    assert bakhmut.country == "place/ukraine"
+    assert bakhmut.latitude is not None and 48 < bakhmut.latitude < 49
+    assert any(e.key == "place/ukraine" for e in seed.entities)
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("the Wagner Group", "Wagner Group"),
+        ("President Volodymyr Zelensky", "Volodymyr Zelensky"),
+        ("Mr. Ramani", "Ramani"),
+        ("Zelensky's", "Zelensky"),
+        ("Russia’s", "Russia"),
+        ("Ahmed Mohamed \nImage", "Ahmed Mohamed"),
+        ("Prime Minister", "Prime Minister"),
+    ],
+    ids=["the", "title", "honorific-dot", "possessive", "curly-possessive", "line-break", "title-only-kept"],
+)
+def test_clean_name_strips_dressing(raw: str, name: str) -> None:
+    start, end = clean_name(raw)
+    assert raw[start:end] == name
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "key"),
+    [
+        ("Russian forces shelled the town on Monday.", "Russian", "place/russia"),
+        ("The Ukrainian army said the attack failed.", "Ukrainian", "place/ukraine"),
+    ],
+    ids=["forces", "army"],
+)
+def test_entities_demonym_naming_an_actor_is_its_country(run: Run, text: str, surface: str, key: str) -> None:
+    mentions, _ = run(text)
+    assert any(m.text == surface and m.entity == key for m in mentions)
+
+
+def test_entities_demonym_not_naming_an_actor_is_dropped(run: Run) -> None:
+    mentions, _ = run("She cooked a Ukrainian soup for her guests.")
+    assert not any(m.text == "Ukrainian" for m in mentions)
+
+
+def test_entities_acronym_joins_name_it_abbreviates(run: Run) -> None:
+    text = (
+        "The Institute for the Study of War published a map on Monday. "
+        "ISW analysts said the front had barely moved."
+    )
+    mentions, _ = run(text)
+    keys = {m.entity for m in mentions if m.text in {"Institute for the Study of War", "ISW"}}
+    assert keys == {"organisation/institute-for-the-study-of-war"}
+
+
+def test_entities_place_inside_organisation_name(run: Run) -> None:
+    mentions, _ = run("She studied at the University of Texas before moving abroad.")
+    assert any(m.text == "Texas" and m.type is EntityType.PLACE for m in mentions)
+
+
+def test_entities_context_picks_namesake(run: Run) -> None:
+    mentions, entities = run("Officials in Texas said flooding hit Paris and nearby towns in Texas.")
+    paris = {e.key: e for e in entities}.get(next(m.entity for m in mentions if m.text == "Paris"))
+    assert paris is not None
+    assert paris.country == "place/united-states"
