@@ -170,6 +170,49 @@ def stats(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
 
 
 @app.command()
+@_friendly
+def validate(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
+    """Check the stored graph against ontology/shapes.ttl (SHACL, RDFS inference); exit 1 on violations."""
+    from kg.validate import validate as run_validation
+
+    settings = Settings.load(store=store, update_endpoint=update_endpoint)
+    db = _open(settings, read_only=True)
+    report = run_validation(db.quads())
+    db.close()
+    out.print(report.text, highlight=False, markup=False)
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@app.command("import")
+@_friendly
+def import_(
+    file: Annotated[Path, typer.Argument(help="Turtle, TriG, N-Quads, N-Triples or JSON-LD file", show_default=False)],
+    store: StoreOpt = None,
+    update_endpoint: UpdateOpt = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="turtle | trig | nquads | ntriples | jsonld")
+    ] = None,
+    graph: Annotated[str | None, typer.Option("--graph", help="Put every triple in this named graph")] = None,
+) -> None:
+    """Import RDF made elsewhere; it is validated against the shapes first and refused if it fails."""
+    from kg.errors import ValidationError
+    from kg.exchange import import_file
+    from kg.store import ExportFormat
+
+    settings = Settings.load(store=store, update_endpoint=update_endpoint)
+    db = _open(settings)
+    try:
+        done = import_file(db, file, fmt=ExportFormat.parse(fmt) if fmt else None, graph=graph)
+    except ValidationError as exc:
+        err.print(exc.report, highlight=False, markup=False)
+        raise
+    finally:
+        db.close()
+    out.print(f"imported {done.quads} quads in {len(done.graphs)} graph(s) from {file} -> {settings.store}")
+
+
+@app.command()
 def version() -> None:
     """Print kg's version."""
     out.print(__version__)

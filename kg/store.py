@@ -11,8 +11,12 @@ IRI string or the literal's lexical form); unbound variables are absent.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import io
+import shutil
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Protocol
@@ -45,6 +49,7 @@ __all__ = [
     "ExportFormat",
     "RemoteStore",
     "Row",
+    "ServingStore",
     "Store",
     "open_store",
     "write_export",
@@ -398,6 +403,11 @@ def write_export(store: Store, fmt: ExportFormat, out: IO[bytes]) -> None:
     Dataset formats keep one named graph per article; Turtle and N-Triples get the
     flattened union (duplicates across articles written once).
     """
+    if fmt is ExportFormat.JSONLD:
+        from kg.exchange import write_jsonld  # compact @context; kg.exchange imports this module
+
+        write_jsonld(store.quads(), out)
+        return
     if fmt.is_dataset:
         ox.serialize(store.quads(), out, fmt.rdf_format, prefixes=PREFIXES if fmt is ExportFormat.TRIG else None)
         return
