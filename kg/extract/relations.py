@@ -254,6 +254,8 @@ def _title_before(ctx: DocContext, sent: Span, m: Mention) -> str | None:
 
 def _pair(ctx: DocContext, sent: Span, a: Mention, b: Mention, after: Mention | None) -> list[Relation]:
     text = ctx.article.text
+    if b.start <= a.end and not (b.start == a.end and text[a.end : a.end + 1] == "-"):
+        return []  # nested or touching mentions: no text between them to read
     gap = text[a.end : b.start]
     if "\n" in gap or _gap_has_verb(ctx, a.end, b.start):
         return []
