@@ -35,7 +35,9 @@ class LinkContext:
     regions: frozenset[str] = frozenset()
 
     @classmethod
-    def from_names(cls, names: Iterable[str], gazetteer: Gazetteer, demonym_countries: Iterable[str] = ()) -> LinkContext:
+    def from_names(
+        cls, names: Iterable[str], gazetteer: Gazetteer, demonym_countries: Iterable[str] = ()
+    ) -> LinkContext:
         """Build the context from the place names of one article.
 
         A name counts when it is a country or region, or when all its entries lie in

@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from kg.errors import NotFoundError, StoreError
 from kg.extract.gazetteer import Gazetteer, Place, PlaceKind, fold, slug
 from kg.link import LinkContext, choose_place, country_key, link_fields, place_key
-from kg.records import Entity, EntityType, Evidence, Extraction, Mention, Relation
+from kg.records import Entity, EntityType, Extraction, Mention
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -129,7 +129,6 @@ def resolve_article(
     Returns:
         Mentions in text order and the article's entities.
     """
-    text = doc.text
     groups: dict[tuple[EntityType, str], _Group] = {}
     by_name: dict[str, _Group] = {}
 
@@ -182,15 +181,16 @@ def resolve_article(
         for m in g.members:
             s0, s1 = sentence_of(m.start)
             factor = {"ner": 1.0, "gazetteer": 0.95, "nested": 0.9, "alias": 0.85, "demonym": 0.7}.get(m.source, 0.8)
-            mentions.append(
-                Mention(m.start, m.end, m.text, key, g.type, round(min(1.0, conf * factor), 3), s0, s1)
-            )
+            mentions.append(Mention(m.start, m.end, m.text, key, g.type, round(min(1.0, conf * factor), 3), s0, s1))
     for ent in list(entities.values()):
         if ent.country and ent.country not in entities:
             country = gazetteer.countries.get(_code_of(ent.country, gazetteer))
             if country is not None:
                 entities[ent.country] = Entity(
-                    key=ent.country, type=EntityType.PLACE, label=country.name, confidence=0.9,
+                    key=ent.country,
+                    type=EntityType.PLACE,
+                    label=country.name,
+                    confidence=0.9,
                     **link_fields(country, gazetteer),  # type: ignore[arg-type]
                 )
     mentions.sort(key=lambda m: (m.start, -m.end))
@@ -215,7 +215,9 @@ def _abbreviated(c: Candidate, groups: dict[tuple[EntityType, str], _Group], ety
     word = words[0]
     if etype is EntityType.PLACE and c.votes.get(EntityType.PLACE, 0.0) >= 1.0:
         return None  # "in Washington": a place, whoever else is called that
-    people = [g for (t, k), g in groups.items() if t is EntityType.PERSON and len(k.split()) > 1 and k.split()[-1] == word]
+    people = [
+        g for (t, k), g in groups.items() if t is EntityType.PERSON and len(k.split()) > 1 and k.split()[-1] == word
+    ]
     if len(people) == 1:
         return people[0]
     if _ACRONYM.match(c.text):
@@ -442,9 +444,16 @@ class Merge:
         """Serialise as one JSON line."""
         return json.dumps(
             {
-                "id": self.id, "article": self.article, "type": self.type.value, "from": self.from_key,
-                "into": self.into_key, "from_label": self.from_label, "into_label": self.into_label,
-                "method": self.method, "score": self.score, "evidence": list(self.evidence),
+                "id": self.id,
+                "article": self.article,
+                "type": self.type.value,
+                "from": self.from_key,
+                "into": self.into_key,
+                "from_label": self.from_label,
+                "into_label": self.into_label,
+                "method": self.method,
+                "score": self.score,
+                "evidence": list(self.evidence),
             },
             ensure_ascii=False,
         )
@@ -456,9 +465,15 @@ class Merge:
         if not isinstance(ev, list) or len(ev) != 3:
             raise StoreError(f"merge {data.get('id')!r} has no evidence [start, end, text]")
         return cls(
-            id=str(data["id"]), article=str(data["article"]), type=EntityType(data["type"]),
-            from_key=str(data["from"]), into_key=str(data["into"]), from_label=str(data["from_label"]),
-            into_label=str(data["into_label"]), method=str(data["method"]), score=float(data["score"]),  # type: ignore[arg-type]
+            id=str(data["id"]),
+            article=str(data["article"]),
+            type=EntityType(data["type"]),
+            from_key=str(data["from"]),
+            into_key=str(data["into"]),
+            from_label=str(data["from_label"]),
+            into_label=str(data["into_label"]),
+            method=str(data["method"]),
+            score=float(data["score"]),  # type: ignore[arg-type]
             evidence=(int(ev[0]), int(ev[1]), str(ev[2])),
         )
 
@@ -585,8 +600,18 @@ def resolve_across(x: Extraction, index: EntityIndex, log: MergeLog | None = Non
         evidence = (first.start, first.end, first.text) if first else (0, 0, "")
         if log is not None:
             log.record(
-                Merge(merge_id(x.article.id, e.key, known.key), x.article.id, e.type, e.key, known.key,
-                      e.label, known.label, method, score, evidence)
+                Merge(
+                    merge_id(x.article.id, e.key, known.key),
+                    x.article.id,
+                    e.type,
+                    e.key,
+                    known.key,
+                    e.label,
+                    known.label,
+                    method,
+                    score,
+                    evidence,
+                )
             )
         aliases = tuple(sorted(set(e.aliases) | ({e.label} - {known.label})))
         merged[e.key] = replace(e, key=known.key, label=known.label, aliases=aliases)
@@ -612,11 +637,16 @@ def _rekey(x: Extraction, renames: dict[str, str], merged: dict[str, Entity]) ->
         x,
         entities=tuple(entities.values()),
         mentions=tuple(replace(m, entity=renames.get(m.entity, m.entity)) for m in x.mentions),
-        relations=tuple(replace(r, subject=renames.get(r.subject, r.subject), object=renames.get(r.object, r.object))
-                        for r in x.relations),
+        relations=tuple(
+            replace(r, subject=renames.get(r.subject, r.subject), object=renames.get(r.object, r.object))
+            for r in x.relations
+        ),
         events=tuple(
-            replace(ev, place=k(ev.place),
-                    participants=tuple(replace(p, entity=renames.get(p.entity, p.entity)) for p in ev.participants))
+            replace(
+                ev,
+                place=k(ev.place),
+                participants=tuple(replace(p, entity=renames.get(p.entity, p.entity)) for p in ev.participants),
+            )
             for ev in x.events
         ),
     )
@@ -647,7 +677,9 @@ def undo_merge(store: Store, log: MergeLog, merge_id_: str, base: str) -> Merge:
     back = ox.NamedNode(entity_iri(base, merge.from_key))
     label_pred = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 
-    def swap(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
+    def swap(
+        term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple,
+    ) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
         return back if term == into else term
 
     quads: list[ox.Quad] = []
@@ -661,7 +693,3 @@ def undo_merge(store: Store, log: MergeLog, merge_id_: str, base: str) -> Merge:
     if quads:
         store.put_articles([(graph, quads)])
     return merge
-
-
-# keep the names the rest of kg imports from here in one place
-_ = (Evidence, Relation)

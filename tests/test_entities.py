@@ -77,7 +77,8 @@ def test_entities_places_linked_to_geonames(seed: Extraction) -> None:
     bakhmut = next(e for e in seed.entities if e.key == "place/bakhmut")
     assert bakhmut.same_as == ("https://sws.geonames.org/713174/",)
     assert bakhmut.country == "place/ukraine"
-    assert bakhmut.latitude is not None and 48 < bakhmut.latitude < 49
+    assert bakhmut.latitude is not None
+    assert 48 < bakhmut.latitude < 49
     assert any(e.key == "place/ukraine" for e in seed.entities)
 
 
@@ -118,10 +119,7 @@ def test_entities_demonym_not_naming_an_actor_is_dropped(run: Run) -> None:
 
 
 def test_entities_acronym_joins_name_it_abbreviates(run: Run) -> None:
-    text = (
-        "The Institute for the Study of War published a map on Monday. "
-        "ISW analysts said the front had barely moved."
-    )
+    text = "The Institute for the Study of War published a map on Monday. ISW analysts said the front had barely moved."
     mentions, _ = run(text)
     keys = {m.entity for m in mentions if m.text in {"Institute for the Study of War", "ISW"}}
     assert keys == {"organisation/institute-for-the-study-of-war"}

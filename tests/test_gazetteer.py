@@ -12,8 +12,13 @@ TURKEY = Place("Turkey", PlaceKind.COUNTRY, "TR", 298795, 82000000)
 
 @pytest.mark.parametrize(
     ("raw", "folded"),
-    [("Zelenskyy", "zelenskyy"), ("Kyïv", "kyiv"), ("  New   York ", "new york"), ("Côte d’Ivoire", "cote divoire"),
-     ("Ivano-Frankivsk", "ivano frankivsk")],
+    [
+        ("Zelenskyy", "zelenskyy"),
+        ("Kyïv", "kyiv"),
+        ("  New   York ", "new york"),
+        ("Côte d’Ivoire", "cote divoire"),
+        ("Ivano-Frankivsk", "ivano frankivsk"),
+    ],
     ids=["plain", "diacritic", "spaces", "apostrophe", "hyphen"],
 )
 def test_fold_folds_case_diacritics_and_punctuation(raw: str, folded: str) -> None:
@@ -74,8 +79,14 @@ def test_load_gazetteer_knows_seed_places(gazetteer: Gazetteer, name: str, kind:
 
 @pytest.mark.parametrize(
     ("demonym", "country"),
-    [("Russian", "Russia"), ("Ukrainian", "Ukraine"), ("Russians", "Russia"), ("French", "France"),
-     ("Afghan", "Afghanistan"), ("Ukraine", "Ukraine")],
+    [
+        ("Russian", "Russia"),
+        ("Ukrainian", "Ukraine"),
+        ("Russians", "Russia"),
+        ("French", "France"),
+        ("Afghan", "Afghanistan"),
+        ("Ukraine", "Ukraine"),
+    ],
     ids=["rule-ia", "rule-e", "plural", "irregular", "irregular-stan", "country-name"],
 )
 def test_country_of_resolves_demonyms(gazetteer: Gazetteer, demonym: str, country: str) -> None:

@@ -46,7 +46,12 @@ def test_link_context_from_names() -> None:
 
 @pytest.mark.parametrize(
     ("place", "key"),
-    [(PARIS_FR, "place/paris"), (PARIS_TX, "place/paris-us"), (FRANCE, "place/france"), (DONETSK_RU, "place/donetsk-ru")],
+    [
+        (PARIS_FR, "place/paris"),
+        (PARIS_TX, "place/paris-us"),
+        (FRANCE, "place/france"),
+        (DONETSK_RU, "place/donetsk-ru"),
+    ],
     ids=["biggest-namesake", "smaller-namesake", "country", "other-country"],
 )
 def test_place_key_is_unique_among_namesakes(place: Place, key: str) -> None:

@@ -56,37 +56,42 @@ _CONTAINERS = frozenset({"ORG", "FAC", "GPE", "LOC", "WORK_OF_ART"})
 
 #: Titles and honorifics stripped from the front of a name (lower case, no dot).
 TITLES = frozenset(
-    """mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr father sister
-    president vice prime minister chancellor premier secretary senator sen governor gov mayor
-    general gen colonel col lieutenant lt major maj captain capt sergeant sgt admiral commander
-    king queen prince princess pope saint st judge justice rep representative congressman
-    congresswoman ambassador chairman chairwoman chair ceo director sheikh emir ayatollah
-    deputy foreign defence defense interior home finance shadow acting former late
-    spokesman spokeswoman spokesperson officer detective inspector agent coach""".split()
+    ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "rev", "reverend", "fr", "father", "sister", "president", "vice", "prime", "minister", "chancellor", "premier", "secretary", "senator", "sen", "governor", "gov", "mayor", "general", "gen", "colonel", "col", "lieutenant", "lt", "major", "maj", "captain", "capt", "sergeant", "sgt", "admiral", "commander", "king", "queen", "prince", "princess", "pope", "saint", "st", "judge", "justice", "rep", "representative", "congressman", "congresswoman", "ambassador", "chairman", "chairwoman", "chair", "ceo", "director", "sheikh", "emir", "ayatollah", "deputy", "foreign", "defence", "defense", "interior", "home", "finance", "shadow", "acting", "former", "late", "spokesman", "spokeswoman", "spokesperson", "officer", "detective", "inspector", "agent", "coach"]
 )
 
 #: Words before a name that say it is a place.
-_LOCATIVE = frozenset({"in", "near", "around", "outside", "into", "toward", "towards", "across", "throughout",
-                       "inside", "within", "of", "from", "to", "at"})
+_LOCATIVE = frozenset(
+    {
+        "in",
+        "near",
+        "around",
+        "outside",
+        "into",
+        "toward",
+        "towards",
+        "across",
+        "throughout",
+        "inside",
+        "within",
+        "of",
+        "from",
+        "to",
+        "at",
+    }
+)
 #: The subset strong enough to make a gazetteer-only match a mention.
-_STRONG_LOCATIVE = frozenset({"in", "near", "around", "outside", "into", "toward", "towards", "across",
-                              "throughout"})
+_STRONG_LOCATIVE = frozenset({"in", "near", "around", "outside", "into", "toward", "towards", "across", "throughout"})
 #: Verbs whose subject is usually a person or an organisation, never a place.
 _SPEECH = frozenset({"say", "tell", "state", "add", "ask", "write", "explain", "claim", "argue", "insist"})
 
 #: Heads that make a demonym name an actor ("Russian forces", "the Ukrainian government").
 _ACTOR_HEADS = frozenset(
-    """forces force troops soldiers soldier army military navy government officials official authorities
-    president minister leader leaders ministry police diplomats embassy state regime parliament
-    military's army's government's""".split()
+    ["forces", "force", "troops", "soldiers", "soldier", "army", "military", "navy", "government", "officials", "official", "authorities", "president", "minister", "leader", "leaders", "ministry", "police", "diplomats", "embassy", "state", "regime", "parliament", "military's", "army's", "government's"]
 )
 
 #: Words of sports reporting; an article dense in them names national teams by their country.
 _SPORT = frozenset(
-    """match goal score scorer tournament league cup championship coach striker midfielder defender
-    goalkeeper keeper penalty kick referee draw qualifier final fixture squad player game season
-    semi-final quarter-final group-stage stadium fan fans header equaliser equalizer half-time
-    football soccer rugby cricket hockey olympic olympics medal""".split()
+    ["match", "goal", "score", "scorer", "tournament", "league", "cup", "championship", "coach", "striker", "midfielder", "defender", "goalkeeper", "keeper", "penalty", "kick", "referee", "draw", "qualifier", "final", "fixture", "squad", "player", "game", "season", "semi-final", "quarter-final", "group-stage", "stadium", "fan", "fans", "header", "equaliser", "equalizer", "half-time", "football", "soccer", "rugby", "cricket", "hockey", "olympic", "olympics", "medal"]
 )
 
 #: A photo or story credit names the agency: "(Source: Associated Press)".
@@ -168,7 +173,9 @@ def _place_prior(gazetteer: Gazetteer, key: str, countries: frozenset[str] = fro
     scale = 1.0 if gazetteer.is_primary(key) else 0.3
     for place in gazetteer.places(key):
         if place.kind is PlaceKind.CITY:
-            weight = 0.35 + (0.35 if place.population >= 100_000 else 0.0) + (0.3 if place.population >= 1_000_000 else 0.0)
+            weight = (
+                0.35 + (0.35 if place.population >= 100_000 else 0.0) + (0.3 if place.population >= 1_000_000 else 0.0)
+            )
             if place.country in countries:
                 weight += 0.4
         else:
@@ -244,8 +251,9 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             country = gazetteer.country_of(surface) if demonym else None
             if country is not None and _is_actor(ent):
                 found.append(
-                    Candidate(start, end, surface, fold(country.name), {EntityType.PLACE: 1.0}, "demonym",
-                              country.country)
+                    Candidate(
+                        start, end, surface, fold(country.name), {EntityType.PLACE: 1.0}, "demonym", country.country
+                    )
                 )
             continue
         if any(c.isdigit() for c in surface) and prior == 0.0 and label != "ORG":

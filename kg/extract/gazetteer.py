@@ -362,7 +362,10 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
     country_by_code: dict[str, Place] = {}
     for code, c in gc.get_countries().items():
         place = Place(
-            name=c["name"], kind=PlaceKind.COUNTRY, country=code, geonameid=int(c["geonameid"]),
+            name=c["name"],
+            kind=PlaceKind.COUNTRY,
+            country=code,
+            geonameid=int(c["geonameid"]),
             population=int(c.get("population") or 0),
         )
         places.append(place)
@@ -370,13 +373,13 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
         for form in _demonym_forms(c["name"]):
             demonyms.setdefault(form, code)
     for pc in pycountry.countries:
-        place = country_by_code.get(pc.alpha_2)
-        if place is None:
+        known = country_by_code.get(pc.alpha_2)
+        if known is None:
             continue
         for attr in ("name", "common_name", "official_name"):
             value = getattr(pc, attr, None)
-            if value and "," not in value and value != place.name:
-                curated.append((value, place))
+            if value and "," not in value and value != known.name:
+                curated.append((value, known))
     for code, forms in _COUNTRY_ALIASES.items():
         if code in country_by_code:
             curated.extend((form, country_by_code[code]) for form in forms)
@@ -386,9 +389,14 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
     city_names = set()
     for c in gc.get_cities().values():
         place = Place(
-            name=c["name"], kind=PlaceKind.CITY, country=c["countrycode"], geonameid=int(c["geonameid"]),
-            population=int(c.get("population") or 0), latitude=float(c["latitude"]),
-            longitude=float(c["longitude"]), admin1=c.get("admin1code") or None,
+            name=c["name"],
+            kind=PlaceKind.CITY,
+            country=c["countrycode"],
+            geonameid=int(c["geonameid"]),
+            population=int(c.get("population") or 0),
+            latitude=float(c["latitude"]),
+            longitude=float(c["longitude"]),
+            admin1=c.get("admin1code") or None,
         )
         places.append(place)
         city_names.add((fold(place.name), place.country))
@@ -397,7 +405,10 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
     for sub in pycountry.subdivisions:
         name = re.sub(r"\s*\[.*\]", "", sub.name)
         place = Place(
-            name=name, kind=PlaceKind.REGION, country=sub.country_code, admin1=sub.code,
+            name=name,
+            kind=PlaceKind.REGION,
+            country=sub.country_code,
+            admin1=sub.code,
             geonameid=us_states.get(sub.code),
         )
         places.append(place)
