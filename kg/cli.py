@@ -216,3 +216,41 @@ def import_(
 def version() -> None:
     """Print kg's version."""
     out.print(__version__)
+
+
+@app.command()
+@_friendly
+def merges(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
+    """List the cross-article merges in force, with method, score and evidence (undo with `kg unmerge ID`)."""
+    from kg.resolve import MergeLog, merge_log_path
+
+    settings = Settings.load(store=store, update_endpoint=update_endpoint)
+    path = merge_log_path(settings.store)
+    active = MergeLog(path).active()
+    err.print(f"{len(active)} merge(s) in {path}", highlight=False)
+    for m in active:
+        out.print(
+            f"{m.id}  {m.type.value}  {m.from_label!r} -> {m.into_key}  {m.method} {m.score:.2f}  "
+            f"article {m.article}  evidence {m.evidence[2]!r} @{m.evidence[0]}-{m.evidence[1]}",
+            highlight=False,
+            markup=False,
+        )
+
+
+@app.command()
+@_friendly
+def unmerge(
+    merge_id: Annotated[str, typer.Argument(help="A merge id from `kg merges`", show_default=False)],
+    store: StoreOpt = None,
+    update_endpoint: UpdateOpt = None,
+) -> None:
+    """Undo a cross-article merge: the article gets its own entity back, and it is not merged again."""
+    from kg.resolve import MergeLog, merge_log_path, undo_merge
+
+    settings = Settings.load(store=store, update_endpoint=update_endpoint)
+    db = _open(settings)
+    try:
+        merge = undo_merge(db, MergeLog(merge_log_path(settings.store)), merge_id, settings.base_iri)
+    finally:
+        db.close()
+    err.print(f"unmerged {merge.from_label!r} ({merge.from_key}) from {merge.into_key} in article {merge.article}")

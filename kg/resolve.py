@@ -14,9 +14,11 @@ lone surname of exactly one known person, or a fuzzy match (rapidfuzz) above
 to the :class:`MergeLog` with its method, score and evidence; ``kg unmerge ID`` undoes
 it (:func:`undo_merge`).
 
-Ingest calls, per extraction, before writing it::
+Ingest makes one :class:`Resolver` per run and passes every extraction through it
+before writing it::
 
-    x = resolve_across(x, index, log)   # index = StoreEntityIndex(store, base)
+    resolver = Resolver.for_store(store, base, merge_log_path(settings.store))
+    extractions = [resolver(x) for x in extract_many(todo)]
 """
 
 from __future__ import annotations
@@ -50,7 +52,9 @@ __all__ = [
     "MemoryEntityIndex",
     "Merge",
     "MergeLog",
+    "Resolver",
     "StoreEntityIndex",
+    "merge_log_path",
     "resolve_across",
     "resolve_article",
     "translit_key",
@@ -650,6 +654,42 @@ def _rekey(x: Extraction, renames: dict[str, str], merged: dict[str, Entity]) ->
             for ev in x.events
         ),
     )
+
+
+def merge_log_path(store: str) -> Path:
+    """Where the merge log of a store lives: beside an embedded store's directory.
+
+    For a remote store (a URL) it is ``./kg-merges.jsonl``.
+
+    >>> merge_log_path("./kg-data").name
+    'kg-data.merges.jsonl'
+    """
+    if store.startswith(("http://", "https://")):
+        return Path("kg-merges.jsonl")
+    path = Path(store)
+    return path.with_name(path.name + ".merges.jsonl")
+
+
+class Resolver:
+    """Cross-article resolution for one ingest run: an index kept up to date, and the merge log.
+
+    Args:
+        index: The entities known so far.
+        log: Where merges are recorded.
+    """
+
+    def __init__(self, index: EntityIndex, log: MergeLog) -> None:
+        self.index = index
+        self.log = log
+
+    @classmethod
+    def for_store(cls, store: Store, base: str, log_path: str | Path | None = None) -> Resolver:
+        """Read the store's entities once and open the merge log at ``log_path``."""
+        return cls(StoreEntityIndex(store, base), MergeLog(log_path))
+
+    def __call__(self, x: Extraction) -> Extraction:
+        """Resolve one extraction against everything resolved before it."""
+        return resolve_across(x, self.index, self.log)
 
 
 def undo_merge(store: Store, log: MergeLog, merge_id_: str, base: str) -> Merge:

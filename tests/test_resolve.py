@@ -83,3 +83,67 @@ def test_merge_log_persists_and_undo_blocks_remerge(tmp_path: Path) -> None:
 def test_merge_log_undo_unknown_id_names_it() -> None:
     with pytest.raises(NotFoundError, match="nope"):
         MergeLog().undo("nope")
+
+
+def test_store_entity_index_and_undo_merge_rewrite_the_article_graph() -> None:
+    from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
+    from kg.resolve import Resolver, undo_merge
+    from kg.store import EmbeddedStore
+
+    store = EmbeddedStore(None)
+    first = _x("a1", "person/volodymyr-zelensky", "Volodymyr Zelensky")
+    store.put_articles([(article_iri(DEFAULT_BASE, "a1"), extraction_quads(first))])
+    log = MergeLog()
+    resolver = Resolver.for_store(store, DEFAULT_BASE, None)
+    resolver.log = log
+    second = resolver(_x("a2", "person/volodymyr-zelenskyy", "Volodymyr Zelenskyy"))
+    assert second.entities[0].key == "person/volodymyr-zelensky"
+    store.put_articles([(article_iri(DEFAULT_BASE, "a2"), extraction_quads(second))])
+
+    def keys_in(article: str) -> set[str]:
+        rows = store.query(
+            f"SELECT DISTINCT ?e WHERE {{ GRAPH <{article_iri(DEFAULT_BASE, article)}> "
+            "{ ?m <https://w3id.org/newskg/ontology#denotes> ?e } }"
+        )
+        return {r["e"].removeprefix(DEFAULT_BASE) for r in rows}
+
+    assert keys_in("a2") == {"person/volodymyr-zelensky"}
+    (merge,) = log.active()
+    undo_merge(store, log, merge.id, DEFAULT_BASE)
+    assert keys_in("a2") == {"person/volodymyr-zelenskyy"}
+    assert keys_in("a1") == {"person/volodymyr-zelensky"}
+    labels = store.query(
+        f"SELECT ?l WHERE {{ GRAPH <{article_iri(DEFAULT_BASE, 'a2')}> "
+        f"{{ <{DEFAULT_BASE}person/volodymyr-zelenskyy> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}"
+    )
+    assert [r["l"] for r in labels] == ["Volodymyr Zelenskyy"]
+
+
+def test_cli_merges_lists_and_unmerge_undoes(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+    from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
+    from kg.resolve import merge_log_path
+    from kg.store import EmbeddedStore
+
+    store_dir = tmp_path / "kg-data"
+    store = EmbeddedStore(store_dir)
+    index = MemoryEntityIndex([KnownEntity("person/volodymyr-zelensky", EntityType.PERSON, "Volodymyr Zelensky")])
+    log = MergeLog(merge_log_path(str(store_dir)))
+    x = resolve_across(_x("a2", "person/volodymyr-zelenskyy", "Volodymyr Zelenskyy"), index, log)
+    store.put_articles([(article_iri(DEFAULT_BASE, "a2"), extraction_quads(x))])
+    store.close()
+    (merge,) = log.active()
+
+    runner = CliRunner()
+    listed = runner.invoke(app, ["merges", "--store", str(store_dir)])
+    assert listed.exit_code == 0, listed.output
+    assert merge.id in listed.output
+    assert "transliteration" in listed.output
+    undone = runner.invoke(app, ["unmerge", merge.id, "--store", str(store_dir)])
+    assert undone.exit_code == 0, undone.output
+    assert MergeLog(merge_log_path(str(store_dir))).active() == []
+    again = runner.invoke(app, ["unmerge", merge.id, "--store", str(store_dir)])
+    assert again.exit_code == 1
+    assert merge.id in again.output
