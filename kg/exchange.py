@@ -14,6 +14,7 @@ names, so their triples are grouped back into article graphs by what they descri
 from __future__ import annotations
 
 import io
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -79,7 +80,10 @@ def write_jsonld(quads: Iterable[ox.Quad], out: IO[bytes]) -> None:
     """
     dataset = Dataset()
     dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
-    text = dataset.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
+    with warnings.catch_warnings():
+        # rdflib 7.6's own JSON-LD serializer calls its deprecated Dataset.contexts()
+        warnings.filterwarnings("ignore", message="Dataset.contexts is deprecated", category=DeprecationWarning)
+        text = dataset.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
     out.write(text.encode("utf-8"))
 
 
