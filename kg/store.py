@@ -14,12 +14,14 @@ from __future__ import annotations
 import contextlib
 import enum
 import io
+import itertools
+import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Protocol, TypeVar
 
 import httpx
 import pyoxigraph as ox
@@ -45,17 +47,20 @@ from kg.namespace import EVT_NS as _EVT_NS
 
 __all__ = [
     "PREFIXES",
+    "SNAPSHOTS",
     "EmbeddedStore",
     "ExportFormat",
     "RemoteStore",
     "Row",
     "ServingStore",
     "Store",
+    "latest_snapshot",
     "open_store",
     "write_export",
 ]
 
 Row = dict[str, str]
+T = TypeVar("T")
 
 #: Prefixes used when serializing Turtle and TriG.
 PREFIXES = {
@@ -164,34 +169,105 @@ def _lexical(term: object) -> str:
     return value if isinstance(value, str) else str(term)
 
 
+#: Sub-directory of an embedded store holding its read-only snapshots.
+SNAPSHOTS = "snapshots"
+#: Snapshots kept besides the newest, for readers that still have them open.
+_KEEP = 2
+#: Seconds a superseded snapshot survives, so no reader loses one mid-request.
+_GRACE = 120.0
+
+
+def _snapshot_names(path: Path) -> list[str]:
+    """Return the finished snapshots of the store at ``path``, oldest first."""
+    folder = path / SNAPSHOTS
+    try:
+        names = [e.name for e in os.scandir(folder) if e.is_dir() and e.name.isdigit()]
+    except OSError:
+        return []
+    return sorted(names)
+
+
+def latest_snapshot(path: str | Path) -> Path | None:
+    """Return the newest finished snapshot of the embedded store at ``path``, if any."""
+    names = _snapshot_names(Path(path))
+    return Path(path) / SNAPSHOTS / names[-1] if names else None
+
+
 class EmbeddedStore:
     """An Oxigraph store in a directory (RocksDB); one writer process at a time.
 
+    The writer publishes consistent read-only snapshots (RocksDB checkpoints, which
+    hard-link the data files, so they cost milliseconds and little disk) under
+    ``snapshots/`` when it opens, after each batch and when it closes. Readers
+    (``kg serve``, ``kg export``, ``kg stats``) open the newest snapshot, so they
+    never see a write in progress and never touch files a writer is changing.
+
     Args:
         path: The directory (created when missing); ``None`` keeps the store in memory.
-        read_only: Open a read-only view, which works while another process writes
-            and sees the data as it was when opened.
+        read_only: Open the newest snapshot read-only (the primary itself when there is
+            no snapshot yet); this works while another process writes.
+        snapshot_every: Seconds between snapshots published by :meth:`put_articles`
+            (the last write is always published by :meth:`close`).
     """
 
-    def __init__(self, path: str | Path | None, *, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path | None, *, read_only: bool = False, snapshot_every: float = 1.0) -> None:
         self.location = str(path) if path is not None else ":memory:"
+        self._path = Path(path) if path is not None else None
         self._read_only = read_only
+        self._snapshot_every = snapshot_every
+        self._published = 0.0
+        self.snapshot_path: Path | None = None
         try:
             if path is None:
                 self._store = ox.Store()
             elif read_only:
                 if not Path(path).is_dir():
                     raise StoreError(f"there is no store at {self.location} (run `kg ingest` first)")
-                self._store = ox.Store.read_only(str(path))
+                self.snapshot_path = latest_snapshot(path)
+                self._store = ox.Store.read_only(str(self.snapshot_path or path))
             else:
                 self._store = ox.Store(str(path))
         except OSError as exc:
             if "lock" in str(exc).lower():
                 raise StoreLockedError(
-                    f"the store {self.location} is in use by another process (is `kg serve` running? "
-                    "stop it, or ingest through the server's ingestArticle mutation)"
+                    f"the store {self.location} is being written by another process (another `kg ingest`?); "
+                    "wait for it to finish, or ingest through the server's ingestArticle mutation"
                 ) from exc
             raise StoreError(f"cannot open the store {self.location}: {exc}") from exc
+        if self._path is not None and not read_only:
+            self.publish()
+
+    def publish(self) -> Path | None:
+        """Write a consistent snapshot for readers and prune superseded ones.
+
+        Returns:
+            The new snapshot's directory (``None`` for an in-memory or read-only store).
+        """
+        if self._path is None or self._read_only:
+            return None
+        folder = self._path / SNAPSHOTS
+        folder.mkdir(exist_ok=True)
+        target = folder / f"{time.time_ns():020d}"
+        try:
+            self._store.flush()
+            self._store.backup(str(target))
+        except OSError as exc:
+            raise StoreError(f"cannot write a snapshot of {self.location} to {target}: {exc}") from exc
+        self._published = time.monotonic()
+        self._prune(folder)
+        return target
+
+    def _prune(self, folder: Path) -> None:
+        names = _snapshot_names(self._path or folder)
+        now = time.time_ns()
+        # A snapshot is removed once _KEEP newer ones exist and its successor is older than
+        # _GRACE, so a reader that opened it has long finished with it.
+        for old, successor in itertools.pairwise(names[: len(names) - _KEEP]):
+            if (now - int(successor)) / 1e9 > _GRACE:
+                shutil.rmtree(folder / old, ignore_errors=True)
+        for entry in os.scandir(folder):
+            if entry.name.endswith(".tmp") and entry.is_dir():
+                shutil.rmtree(entry.path, ignore_errors=True)  # left by a crash mid-snapshot
 
     def query(self, sparql: str) -> list[Row]:
         """Run a SELECT query and return its rows."""
@@ -214,7 +290,10 @@ class EmbeddedStore:
 
     def ask(self, sparql: str) -> bool:
         """Run an ASK query."""
-        result = self._store.query(sparql)
+        try:
+            result = self._store.query(sparql)
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise StoreError(f"query failed: {exc}") from exc
         if not isinstance(result, ox.QueryBoolean):
             raise StoreError("expected an ASK query")
         return bool(result)
@@ -230,20 +309,25 @@ class EmbeddedStore:
         return found
 
     def put_articles(self, batch: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
-        """Replace each graph of ``batch`` with its quads.
+        """Replace each graph of ``batch`` with its quads, each article atomically.
 
-        Graphs that exist are removed first; the new quads of the whole batch then
-        go in one transaction. A crash between the two leaves an article absent
-        (re-ingest restores it), never half-written.
+        New articles go in with one ``extend`` (one transaction for the batch). An
+        article that is already stored is replaced by one SPARQL update (DROP GRAPH +
+        INSERT DATA), which Oxigraph applies as one transaction, so no reader and no
+        crash ever sees it half-written. Readers see the batch once it is published.
         """
         try:
-            for g, _ in batch:
-                node = ox.NamedNode(g)
-                if self._store.contains_named_graph(node):
-                    self._store.remove_graph(node)
-            self._store.extend(q for _, quads in batch for q in quads)
-        except OSError as exc:
+            fresh: list[ox.Quad] = []
+            for g, quads in batch:
+                if self._store.contains_named_graph(ox.NamedNode(g)):
+                    self._store.update(_replace_graph(g, quads))
+                else:
+                    fresh.extend(quads)
+            self._store.extend(fresh)
+        except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing {len(batch)} article(s) to {self.location} failed: {exc}") from exc
+        if self._path is not None and time.monotonic() - self._published >= self._snapshot_every:
+            self.publish()
 
     def delete_article(self, graph: str) -> bool:
         """Drop one article's graph; return whether it existed."""
@@ -279,10 +363,117 @@ class EmbeddedStore:
         self._store.flush()
 
     def close(self) -> None:
-        """Flush and release the store (pyoxigraph closes on garbage collection)."""
+        """Flush, publish the final snapshot and release the store."""
         if not self._read_only:
             self._store.flush()
+            self.publish()
         del self._store
+
+
+def _triples_text(quads: Iterable[ox.Quad]) -> str:
+    # str() of a pyoxigraph term is its N-Triples form, escapes included, so every
+    # literal round-trips exactly through SPARQL's INSERT DATA.
+    return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+
+
+def _replace_graph(graph: str, quads: Iterable[ox.Quad]) -> str:
+    """The one SPARQL update that replaces ``graph`` with ``quads``."""
+    return f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{_triples_text(quads)}\n}} }}"
+
+
+class ServingStore:
+    """The embedded store as ``kg serve`` holds it: reads from snapshots, writes briefly.
+
+    Reads go to the newest published snapshot, re-opened (at most every
+    ``refresh`` seconds) when a writer has published a newer one, so a running
+    server keeps answering from a consistent state while ``kg ingest`` writes.
+    Writes (GraphQL mutations) open the store for writing only for their duration,
+    waiting up to ``lock_wait`` seconds if an ingest holds it.
+
+    Args:
+        path: The store directory.
+        refresh: Seconds between checks for a newer snapshot.
+        lock_wait: Seconds a write waits for another writer to finish.
+    """
+
+    def __init__(self, path: str | Path, *, refresh: float = 0.5, lock_wait: float = 10.0) -> None:
+        self.location = str(path)
+        self._path = Path(path)
+        self._refresh = refresh
+        self._lock_wait = lock_wait
+        self._write_lock = threading.Lock()
+        self._swap_lock = threading.Lock()
+        self._checked = 0.0
+        if latest_snapshot(self._path) is None:
+            # A store written before snapshots existed (or none at all): publish one.
+            self._with_writer(lambda _: None)
+        self._reader = EmbeddedStore(self._path, read_only=True)
+
+    def _current(self) -> EmbeddedStore:
+        now = time.monotonic()
+        if now - self._checked >= self._refresh:
+            with self._swap_lock:
+                self._checked = now
+                newest = latest_snapshot(self._path)
+                if newest is not None and newest != self._reader.snapshot_path:
+                    # The old reader is released when the last request using it ends.
+                    self._reader = EmbeddedStore(self._path, read_only=True)
+        return self._reader
+
+    def _with_writer(self, action: Callable[[EmbeddedStore], T]) -> T:
+        deadline = time.monotonic() + self._lock_wait
+        with self._write_lock:
+            while True:
+                try:
+                    writer = EmbeddedStore(self._path, snapshot_every=float("inf"))
+                    break
+                except StoreLockedError:
+                    if time.monotonic() >= deadline:
+                        raise
+                    time.sleep(0.1)
+            try:
+                result = action(writer)
+            finally:
+                writer.close()
+        self._checked = 0.0  # read our own write at once
+        return result
+
+    def query(self, sparql: str) -> list[Row]:
+        """Run a SELECT query on the newest snapshot."""
+        return self._current().query(sparql)
+
+    def ask(self, sparql: str) -> bool:
+        """Run an ASK query on the newest snapshot."""
+        return self._current().ask(sparql)
+
+    def article_digests(self, graphs: Sequence[str]) -> dict[str, str]:
+        """Return the stored content hash of each of ``graphs`` that exists."""
+        return self._current().article_digests(graphs)
+
+    def put_articles(self, batch: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
+        """Write ``batch`` through a short-lived writer and publish it."""
+        self._with_writer(lambda w: w.put_articles(batch))
+
+    def delete_article(self, graph: str) -> bool:
+        """Drop one article's graph; return whether it existed."""
+        return self._with_writer(lambda w: w.delete_article(graph))
+
+    def graphs(self) -> list[str]:
+        """Return the names of all named graphs."""
+        return self._current().graphs()
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Iterate over every quad of the newest snapshot."""
+        return self._current().quads()
+
+    def load(self, data: bytes, fmt: ExportFormat, *, graph: str | None = None) -> None:
+        """Add serialized RDF through a short-lived writer."""
+        self._with_writer(lambda w: w.load(data, fmt, graph=graph))
+
+    def close(self) -> None:
+        """Release the snapshot."""
+        with contextlib.suppress(AttributeError):
+            self._reader.close()
 
 
 class RemoteStore:
@@ -294,35 +485,40 @@ class RemoteStore:
         timeout: Seconds per request.
     """
 
-    def __init__(self, query_endpoint: str, update_endpoint: str | None = None, *, timeout: float = 60.0) -> None:
+    def __init__(
+        self, query_endpoint: str, update_endpoint: str | None = None, *, timeout: float = 60.0, retries: int = 3
+    ) -> None:
         self.location = query_endpoint
         self.update_endpoint = update_endpoint or query_endpoint
         self._http = httpx.Client(timeout=timeout)
+        self._retries = retries
 
-    def _post_query(self, sparql: str, accept: str) -> httpx.Response:
-        try:
-            r = self._http.post(
-                self.location,
-                content=sparql.encode("utf-8"),
-                headers={"Content-Type": "application/sparql-query", "Accept": accept},
-            )
-        except httpx.HTTPError as exc:
-            raise StoreError(f"SPARQL endpoint {self.location} unreachable: {exc}") from exc
+    def _post(self, url: str, body: str, headers: dict[str, str], what: str) -> httpx.Response:
+        # Every request kg sends is idempotent (queries, and DROP GRAPH + INSERT DATA of a
+        # whole graph), so a dropped connection or a 502/503/504 is retried with backoff.
+        attempt = 0
+        while True:
+            try:
+                r = self._http.post(url, content=body.encode("utf-8"), headers=headers)
+            except httpx.HTTPError as exc:
+                if attempt >= self._retries:
+                    raise StoreError(f"SPARQL {what} endpoint {url} unreachable: {exc}") from exc
+            else:
+                if r.status_code not in {502, 503, 504} or attempt >= self._retries:
+                    break
+            attempt += 1
+            time.sleep(0.2 * 2**attempt)
         if r.status_code >= 400:
-            raise StoreError(f"SPARQL endpoint {self.location} answered {r.status_code}: {r.text[:300]}")
+            raise StoreError(f"SPARQL {what} endpoint {url} answered {r.status_code}: {r.text[:300]}")
         return r
 
+    def _post_query(self, sparql: str, accept: str) -> httpx.Response:
+        return self._post(
+            self.location, sparql, {"Content-Type": "application/sparql-query", "Accept": accept}, "query"
+        )
+
     def _update(self, sparql: str) -> None:
-        try:
-            r = self._http.post(
-                self.update_endpoint,
-                content=sparql.encode("utf-8"),
-                headers={"Content-Type": "application/sparql-update"},
-            )
-        except httpx.HTTPError as exc:
-            raise StoreError(f"SPARQL update endpoint {self.update_endpoint} unreachable: {exc}") from exc
-        if r.status_code >= 400:
-            raise StoreError(f"SPARQL update endpoint {self.update_endpoint} answered {r.status_code}: {r.text[:300]}")
+        self._post(self.update_endpoint, sparql, {"Content-Type": "application/sparql-update"}, "update")
 
     def query(self, sparql: str) -> list[Row]:
         """Run a SELECT query and return its rows."""
@@ -347,8 +543,7 @@ class RemoteStore:
     def put_articles(self, batch: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
         """Replace each graph in one update request per article (DROP GRAPH + INSERT DATA)."""
         for g, quads in batch:
-            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-            self._update(f"DROP SILENT GRAPH <{g}> ;\nINSERT DATA {{ GRAPH <{g}> {{\n{body}\n}} }}")
+            self._update(_replace_graph(g, quads))
 
     def delete_article(self, graph: str) -> bool:
         """Drop one article's graph; return whether it existed."""
@@ -378,22 +573,30 @@ class RemoteStore:
             name = graph or _lexical(q.graph_name)
             by_graph.setdefault(name, []).append(q)
         for g, quads in by_graph.items():
-            body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
-            self._update(f"INSERT DATA {{ GRAPH <{g}> {{\n{body}\n}} }}")
+            self._update(f"INSERT DATA {{ GRAPH <{g}> {{\n{_triples_text(quads)}\n}} }}")
 
     def close(self) -> None:
         """Close the HTTP client."""
         self._http.close()
 
 
-def open_store(location: str, *, update_endpoint: str | None = None, read_only: bool = False) -> Store:
+def open_store(
+    location: str, *, update_endpoint: str | None = None, read_only: bool = False, serving: bool = False
+) -> Store:
     """Open the store at ``location``: a directory (embedded) or a SPARQL endpoint URL.
 
-    ``read_only`` opens an embedded store as a read-only snapshot, which works while
-    another process (``kg serve``) has it open for writing.
+    Args:
+        location: A store directory, or the URL of a SPARQL 1.1 query endpoint.
+        update_endpoint: The SPARQL 1.1 update endpoint of a remote store.
+        read_only: Open an embedded store's newest snapshot read-only; this works while
+            another process writes.
+        serving: Open an embedded store for a long-running server (:class:`ServingStore`):
+            reads follow the snapshots other writers publish, writes lock only briefly.
     """
     if location.startswith(("http://", "https://")):
         return RemoteStore(location, update_endpoint)
+    if serving:
+        return ServingStore(location)
     return EmbeddedStore(location, read_only=read_only)
 
 
