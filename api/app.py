@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         opened = None
         if holder["store"] is None:
-            opened = open_store(settings.store, update_endpoint=settings.update_endpoint)
+            opened = open_store(settings.store, update_endpoint=settings.update_endpoint, serving=True)
             holder["store"] = opened
         try:
             yield
