@@ -21,6 +21,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING
 
 from kg.extract.gazetteer import REGION_WORDS, Gazetteer, PlaceKind, fold, load_gazetteer
@@ -50,6 +51,11 @@ LABELS = {
 
 #: Labels the model uses for names it could not place; kept only when a gazetteer knows them.
 _OTHER_LABELS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
+
+#: Last words that make a name an organisation or a building whatever its first word is.
+_ORG_WORDS = frozenset(
+    ["institute", "group", "company", "corporation", "corp", "inc", "ltd", "llc", "university", "college", "school", "council", "party", "association", "society", "foundation", "agency", "ministry", "department", "office", "committee", "commission", "union", "bank", "club", "team", "league", "church", "hospital", "station", "hall", "centre", "center", "memorial", "museum", "airport", "news", "times", "post", "press", "network", "bureau", "board", "court", "army", "navy", "force", "forces", "police", "service", "services", "fund", "trust", "alliance", "movement", "front", "organisation", "organization", "federation"]
+)
 
 #: Labels of names that may have a place inside ("University of Texas", "the Municipality of Bogliasco").
 _CONTAINERS = frozenset({"ORG", "FAC", "GPE", "LOC", "WORK_OF_ART"})
@@ -184,6 +190,24 @@ def _place_prior(gazetteer: Gazetteer, key: str, countries: frozenset[str] = fro
     return best
 
 
+@cache
+def given_names() -> frozenset[str]:
+    """Lower-case given names from ``gender-guesser``'s name list (about 60,000), read once."""
+    import gender_guesser.detector as gd
+
+    return frozenset(gd.Detector(case_sensitive=False).names)
+
+
+def _looks_like_person(span: Span, gazetteer: Gazetteer) -> bool:
+    """A two-to-four word name that starts with a given name and ends in no organisation word."""
+    words = [t for t in span if not t.is_punct]
+    if not 2 <= len(words) <= 4 or not all(t.is_title or t.is_upper for t in words):
+        return False
+    if words[-1].lower_ in _ORG_WORDS or words[0].lower_ not in given_names():
+        return False
+    return _place_prior(gazetteer, words[0].text) < 1.0  # "Paris Saint-Germain", "Texas Rangers"
+
+
 def _context_votes(doc: Doc, span: Span) -> dict[EntityType, float]:
     """Votes from the words around a name: titles say person, locatives and region words say place."""
     votes: dict[EntityType, float] = {}
@@ -194,6 +218,8 @@ def _context_votes(doc: Doc, span: Span) -> dict[EntityType, float]:
             votes[EntityType.PLACE] = 1.0
         elif low in TITLES and prev.is_title:
             votes[EntityType.PERSON] = 1.5
+        elif low in {"on", "via"} and len(span) == 1:
+            votes[EntityType.ORGANISATION] = 0.8  # "on Twitter", "via Reuters": a platform or agency
     if span.end < len(doc) and doc[span.end].lower_ in REGION_WORDS | {"city", "town", "village"}:
         votes[EntityType.PLACE] = votes.get(EntityType.PLACE, 0.0) + 1.0
     root = span.root
@@ -247,7 +273,8 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         taken.append((ent.start_char, ent.end_char, label))
         prior = _place_prior(gazetteer, key)
         demonym = surface in gazetteer.demonyms
-        if label == "NORP" or demonym or (label not in LABELS and prior == 0.0):
+        person_like = not demonym and _looks_like_person(span, gazetteer)
+        if label == "NORP" or demonym or (label not in LABELS and prior == 0.0 and not person_like):
             country = gazetteer.country_of(surface) if demonym else None
             if country is not None and _is_actor(ent):
                 found.append(
@@ -268,11 +295,13 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
                 votes[EntityType.ORGANISATION] = votes.get(EntityType.ORGANISATION, 0.0) + 0.4
                 weight = 0.3
             votes[etype] = votes.get(etype, 0.0) + weight
+        if person_like:
+            votes[EntityType.PERSON] = votes.get(EntityType.PERSON, 0.0) + 1.2
         found.append(Candidate(start, end, surface, key, votes, "ner"))
     found.extend(_gazetteer_candidates(doc, gazetteer, taken))
     found.extend(_credits(doc, taken))
     if is_sports_report(doc):
-        _countries_as_teams(found, gazetteer)
+        _countries_as_teams(doc, found, gazetteer)
     found.sort(key=lambda c: (c.start, -c.end))
     return found
 
@@ -296,11 +325,22 @@ def is_sports_report(doc: Doc) -> bool:
     return hits >= 8 and hits >= 0.015 * len(words)
 
 
-def _countries_as_teams(found: list[Candidate], gazetteer: Gazetteer) -> None:
+def _plays(span: Span) -> bool:
+    """Whether a country name may stand for its team: not "from Brazil", "in Russia" or "the US team"."""
+    root = span.root
+    if root.dep_ == "pobj" and root.head.lower_ in {"from", "in", "at", "across", "throughout"}:
+        return False
+    return not (root.dep_ == "compound" and root.head.lower_ in {"team", "side", "squad"})
+
+
+def _countries_as_teams(doc: Doc, found: list[Candidate], gazetteer: Gazetteer) -> None:
     """In a sports report a country that plays ("Sweden beat Korea") is its national team."""
     for c in found:
         if c.source not in {"ner", "gazetteer"} or c.votes.get(EntityType.PLACE, 0.0) >= 1.0:
             continue  # "in Russia" stays a place
+        span = doc.char_span(c.start, c.end, alignment_mode="expand")
+        if span is None or not _plays(span):
+            continue  # "from Brazil", "the US team": the country itself
         if gazetteer.is_primary(c.key) and any(p.kind is not PlaceKind.CITY for p in gazetteer.places(c.key)):
             c.votes[EntityType.ORGANISATION] = c.votes.get(EntityType.ORGANISATION, 0.0) + 3.0
 
@@ -319,7 +359,9 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer, taken: list[tuple[int,
                 continue
             if hit.start < c_start or hit.end > c_end:
                 continue
-            if hit.start >= nested_end and _place_prior(gazetteer, hit.key) >= 0.7:
+            if label in {"GPE", "LOC"} and gazetteer.places(doc.text[c_start:c_end]):
+                continue  # "South Korea" is one place, not South and Korea
+            if hit.start >= nested_end and gazetteer.is_primary(hit.key) and _place_prior(gazetteer, hit.key) >= 0.7:
                 # no vote: "Google Science Fair" must not make Google a place
                 out.append(Candidate(hit.start, hit.end, hit.text, hit.key, {}, "nested"))
                 nested_end = hit.end
