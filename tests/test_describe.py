@@ -1,0 +1,149 @@
+"""Linked-data descriptions and the route that serves them by content negotiation."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+from ontology_sample import WHEN, seed_extraction
+from rdflib import Graph, Literal, URIRef
+from starlette.applications import Starlette
+
+from api.linked_data import base_path, linked_data_route
+from kg.describe import describe, negotiate, render
+from kg.errors import NotFoundError
+from kg.namespace import KG, RDFS, WGS84
+from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
+from kg.settings import Settings
+from kg.store import EmbeddedStore
+
+X = seed_extraction()
+BAKHMUT = DEFAULT_BASE + "place/bakhmut"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[EmbeddedStore]:
+    db = EmbeddedStore(tmp_path / "db")
+    db.put_articles([(article_iri(DEFAULT_BASE, X.article.id), extraction_quads(X, when=WHEN))])
+    yield db
+    db.close()
+
+
+def _turtle(data: bytes) -> Graph:
+    return Graph().parse(data=data, format="turtle")
+
+
+def test_describe_gives_own_and_incoming_triples(store: EmbeddedStore) -> None:
+    d = describe(store, BAKHMUT)
+    g = _turtle(render(d, "text/turtle", base=DEFAULT_BASE))
+    node = URIRef(BAKHMUT)
+    assert g.value(node, RDFS.label) == Literal("Bakhmut")
+    assert str(g.value(node, WGS84.lat)) == "48.59441"
+    assert len(list(g.subjects(KG.place, node))) == 2  # the attack and the killing happened there
+    assert not d.truncated
+
+
+def test_describe_limit_truncates(store: EmbeddedStore) -> None:
+    d = describe(store, BAKHMUT, limit=2)
+    assert d.truncated
+    assert len(d.triples) == 4
+
+
+@pytest.mark.parametrize(
+    "iri",
+    [DEFAULT_BASE + "place/atlantis", "", "https://x/a> <b", "https://x/{a}"],
+    ids=["unknown", "empty", "injection", "braces"],
+)
+def test_describe_unknown_or_malformed_iri_is_not_found(store: EmbeddedStore, iri: str) -> None:
+    with pytest.raises(NotFoundError, match="no resource with id"):
+        describe(store, iri)
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "text/turtle"),
+        ("*/*", "text/turtle"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+        ("application/xhtml+xml", "text/html"),
+        ("text/turtle;q=0.5, text/html;q=0.9", "text/html"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/n-triples, text/turtle", "application/n-triples"),
+        ("image/png", "text/turtle"),
+        ("text/html;q=0, text/turtle;q=0.1", "text/turtle"),
+        ("text/html;q=bogus, text/turtle", "text/turtle"),
+    ],
+    ids=["none", "any", "browser", "xhtml", "q-values", "jsonld", "order", "unsupported", "q-zero", "bad-q"],
+)
+def test_negotiate_picks_the_best_type(accept: str | None, expected: str) -> None:
+    assert negotiate(accept) == expected
+
+
+def test_render_html_escapes_text_and_links_local_iris(store: EmbeddedStore) -> None:
+    d = describe(store, DEFAULT_BASE + "person/volodymyr-zelensky")
+    page = render(d, "text/html", base=DEFAULT_BASE, local_prefix="/newskg/id/").decode()
+    assert "<title>Volodymyr Zelensky</title>" in page
+    assert 'href="/newskg/id/place/ukraine"' in page
+    quoted = describe(store, f"{DEFAULT_BASE}event/{X.article.id}/2")
+    assert "<script" not in render(quoted, "text/html", base=DEFAULT_BASE).decode()
+
+
+@pytest.mark.parametrize(
+    ("base", "path"),
+    [("https://w3id.org/newskg/id/", "/newskg/id/"), ("http://localhost:8000/", "/"), ("https://x.org/kg", "/kg/")],
+    ids=["w3id", "root", "no-slash"],
+)
+def test_base_path_is_the_iri_path(base: str, path: str) -> None:
+    assert base_path(base) == path
+
+
+class Client:
+    """Requests to an ASGI app in-process (httpx over ASGITransport)."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> httpx.Response:
+        async def go() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+                return await c.get(path, headers=headers)
+
+        return asyncio.run(go())
+
+
+@pytest.fixture
+def client(store: EmbeddedStore) -> Client:
+    settings = Settings.load(env={})
+    return Client(Starlette(routes=[linked_data_route({"store": store}, settings)]))
+
+
+def test_route_answers_turtle_by_default(client: Client) -> None:
+    r = client.get("/newskg/id/place/bakhmut")
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/turtle")
+    assert r.headers["vary"] == "Accept"
+    assert (URIRef(BAKHMUT), RDFS.label, Literal("Bakhmut")) in _turtle(r.content)
+
+
+def test_route_answers_html_to_a_browser(client: Client) -> None:
+    r = client.get("/newskg/id/place/bakhmut", headers={"Accept": "text/html,*/*;q=0.8"})
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "text/html; charset=utf-8"
+    assert "<h1>Bakhmut</h1>" in r.text
+
+
+def test_route_answers_jsonld_read_by_oxigraph(client: Client) -> None:
+    r = client.get("/newskg/id/place/bakhmut", headers={"Accept": "application/ld+json"})
+    triples = [q.triple for q in ox.parse(r.content, format=ox.RdfFormat.JSON_LD)]
+    assert ox.Triple(ox.NamedNode(BAKHMUT), ox.NamedNode(str(RDFS.label)), ox.Literal("Bakhmut")) in triples
+
+
+def test_route_unknown_resource_is_404(client: Client) -> None:
+    r = client.get("/newskg/id/place/atlantis")
+    assert r.status_code == 404
+    assert "place/atlantis" in r.text
