@@ -128,7 +128,7 @@ def trigger_type(token: Token, lexicon: Lexicon, ctx: DocContext | None = None) 
     if token.pos_ not in ("VERB", "NOUN"):
         return None
     for child in token.children:
-        if child.dep_ == "prt" and (token.lemma_.lower(), child.lower_) in lexicon.phrasal:
+        if child.dep_ in ("prt", "prep") and (token.lemma_.lower(), child.lower_) in lexicon.phrasal:
             return lexicon.phrasal[(token.lemma_.lower(), child.lower_)]
     lemma = token.lemma_.lower()
     etype = lexicon.lemmas.get(lemma) or lexicon.lemmas.get(token.lower_)
@@ -146,7 +146,7 @@ def _objects(token: Token) -> list[Token]:
 
 
 def _context_ok(token: Token, lemma: str, ctx: DocContext | None) -> bool:
-    objs = _objects(token)
+    objs = _objects(token) + [c for c in token.children if c.dep_ in ("advmod", "npadvmod") and c.i > token.i]
     if lemma == "fire":
         return any(o.lemma_.lower() in _WEAPONS for o in objs)
     if lemma == "take":
@@ -231,8 +231,9 @@ def _with_conj(tokens: list[Token]) -> list[Token]:
     return out
 
 
-def _arguments(token: Token) -> tuple[list[Token], list[Token]]:
+def _arguments(ctx: DocContext, token: Token, etype: str) -> tuple[list[Token], list[Token]]:
     """Return the tokens heading the agent and target phrases of a trigger."""
+    with_preps = ("on", "against", "with", "between") if etype in _SYMMETRIC else ("on", "against")
     agents: list[Token] = []
     targets: list[Token] = []
     kids = list(token.children)
@@ -245,8 +246,10 @@ def _arguments(token: Token) -> tuple[list[Token], list[Token]]:
                 targets.append(c)
             elif c.dep_ == "agent":
                 agents.extend(g for g in c.children if g.dep_ == "pobj")
-            elif c.dep_ == "prep" and c.lower_ in ("on", "against"):
-                targets.extend(g for g in c.children if g.dep_ == "pobj")
+            elif c.dep_ == "prep" and c.lower_ in with_preps:
+                targets.extend(g for g in c.children if g.dep_ in ("pobj", "conj"))
+            elif c.dep_ in ("advmod", "npadvmod") and c.i > token.i and not passive and ctx.mention_of(c):
+                targets.append(c)  # the small model tags unknown names after a verb as adverbs
         if not agents and not passive:
             agents.extend(_controller(token))
         elif not targets and passive and token.dep_ in ("acl", "relcl"):
@@ -268,8 +271,8 @@ def _controller(token: Token) -> list[Token]:
     if token.dep_ == "xcomp":
         objs = _objects(head)
         return objs or [c for c in head.children if c.dep_ == "nsubj"]
-    if token.dep_ in ("acl", "relcl") and head.pos_ in ("NOUN", "PROPN"):
-        return [head]
+    if (token.dep_ == "relcl" or (token.dep_ == "acl" and token.tag_ == "VBG")) and head.pos_ in ("NOUN", "PROPN"):
+        return [head]  # "soldiers pummeling a city", "the group which attacked"
     if token.dep_ == "conj":
         return [c for c in head.children if c.dep_ == "nsubj"]
     return []
@@ -353,7 +356,7 @@ def _label(ctx: DocContext, type_label: str, trigger: str, participants: list[Pa
 
 
 def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) -> Event | None:
-    agents, targets = _arguments(tok)
+    agents, targets = _arguments(ctx, tok, etype)
     participants, used = _participants(ctx, etype, agents, targets)
     lemma = tok.lemma_.lower()
     if lemma in _WEAK and not participants:

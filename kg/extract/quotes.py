@@ -140,7 +140,8 @@ def statement_event(ctx: DocContext, token: Token, sent: Span, type_label: str =
             sub = list(c.subtree)
             participants += _about(ctx, sub[0].idx, sub[-1].idx + len(sub[-1].text), speaker.entity)
     participants = list(dict.fromkeys(participants))
-    quote = ctx.article.text[quote_span[0] : quote_span[1]].strip() if quote_span else None
+    # A comma before the closing quote is the sentence's, not the speaker's ("craziness,").
+    quote = ctx.article.text[quote_span[0] : quote_span[1]].strip().rstrip(",") if quote_span else None
     modality = modality_of(token)
     when = time_of(ctx, [token], sent, tense="future" if modality is Modality.FUTURE else "past")
     confidence = 0.7 + 0.15 * (quote is not None) + 0.05 * (speaker_tok.lower_ not in ("he", "she"))

@@ -1,0 +1,268 @@
+"""One event reported by several articles becomes one event IRI with several sources.
+
+NewsReader's rule: two event mentions denote the same event when they have the same
+type, their times overlap, and they share a participant or the place. Mentions without
+a date are never merged across articles (no time, no evidence of the same happening),
+and only events reported as having happened are merged.
+
+Merging re-keys the new article's event to the stored event's key, so the event IRI is
+written into both articles' named graphs: each graph carries its own evidence and
+``kg:mentionedIn``, and the single-valued facts (label, type, confidence, modality, place,
+start, end, casualties, quote) are copied from the first report, so the union of the
+graphs still has one value for each; deleting either article leaves the other's report
+whole. Event counts and mention counts are therefore different numbers; see
+:func:`event_counts`.
+
+The one call ingest needs, after extraction and before :func:`kg.rdf.extraction_quads`::
+
+    extractions = merge_batch(extractions, store, base)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+from kg.namespace import EVT, KG, RDF, RDFS
+from kg.rdf import article_iri, entity_iri, iri_key, partial_date
+from kg.records import Event, Extraction, Modality
+
+__all__ = [
+    "EventIndex",
+    "KnownEvent",
+    "Queryable",
+    "SparqlEventIndex",
+    "event_counts",
+    "find_match",
+    "interval",
+    "merge_batch",
+    "merge_events",
+]
+
+_ROLES = ("agent", "target", "speaker", "about", "affected", "participant")
+
+
+class Queryable(Protocol):
+    """Anything that answers SPARQL SELECT queries with rows of lexical values (a kg Store)."""
+
+    def query(self, sparql: str) -> list[dict[str, str]]:
+        """Run a SELECT query and return its rows."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class KnownEvent:
+    """An event already reported, as far as merging needs it."""
+
+    event: Event
+    article: str
+    entities: frozenset[str]  # participant and place keys
+
+
+class EventIndex(Protocol):
+    """Finds already reported events that a new one might be the same as."""
+
+    def candidates(self, event: Event, article_id: str) -> list[KnownEvent]:
+        """Return reported events of ``event``'s type, from other articles, that may match."""
+        ...
+
+
+def interval(start: str | None, end: str | None) -> tuple[date, date] | None:
+    """Return the first and last day an event's partial dates cover, or ``None`` undated.
+
+    >>> interval("2022-07", None)
+    (datetime.date(2022, 7, 1), datetime.date(2022, 7, 31))
+    """
+    if not start and not end:
+        return None
+    first = date.fromisoformat(partial_date(start or end or "")[0])
+    last_text = end or start or ""
+    last = date.fromisoformat(partial_date(last_text)[0])
+    if len(last_text) == 4:
+        last = date(last.year, 12, 31)
+    elif len(last_text) == 7:
+        nxt = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+        last = nxt - timedelta(days=1)
+    return first, last
+
+
+def _entities(event: Event) -> frozenset[str]:
+    keys = {p.entity for p in event.participants}
+    if event.place:
+        keys.add(event.place)
+    return frozenset(keys)
+
+
+def find_match(event: Event, known: Iterable[KnownEvent]) -> KnownEvent | None:
+    """Return the first known event that ``event`` is the same as, by NewsReader's rule."""
+    if event.modality is not Modality.ASSERTED:
+        return None
+    span = interval(event.start, event.end)
+    if span is None:
+        return None
+    mine = _entities(event)
+    for k in known:
+        other = interval(k.event.start, k.event.end)
+        if (
+            k.event.type == event.type
+            and k.event.modality is Modality.ASSERTED
+            and other is not None
+            and other[0] <= span[1]
+            and span[0] <= other[1]
+            and mine & k.entities
+        ):
+            return k
+    return None
+
+
+def merge_events(x: Extraction, index: EventIndex) -> Extraction:
+    """Return ``x`` with each event that another article already reported re-keyed to it.
+
+    Args:
+        x: One article's extraction.
+        index: Where reported events are looked up.
+    """
+    events = []
+    changed = False
+    for ev in x.events:
+        match = find_match(ev, index.candidates(ev, x.article.id))
+        if match is None:
+            events.append(ev)
+            continue
+        first = match.event
+        changed = True
+        events.append(
+            dataclasses.replace(
+                ev,
+                key=first.key,
+                label=first.label,
+                confidence=first.confidence,
+                modality=first.modality,
+                place=first.place or ev.place,
+                start=first.start,
+                end=first.end,
+                casualties=first.casualties if first.casualties is not None else ev.casualties,
+                quote=first.quote or ev.quote,
+            )
+        )
+    return dataclasses.replace(x, events=tuple(events)) if changed else x
+
+
+class SparqlEventIndex:
+    """An :class:`EventIndex` over a kg store, found by SPARQL.
+
+    Args:
+        store: The store (anything with ``query``).
+        base: The data base IRI the store's keys were minted under.
+    """
+
+    def __init__(self, store: Queryable, base: str) -> None:
+        self._store = store
+        self._base = base
+
+    def candidates(self, event: Event, article_id: str) -> list[KnownEvent]:
+        """Return the stored events of ``event``'s type sharing a participant or place with it."""
+        keys = _entities(event)
+        if not keys or interval(event.start, event.end) is None:
+            return []
+        values = " ".join(f"<{entity_iri(self._base, k)}>" for k in sorted(keys))
+        roles = "|".join(f"<{KG[r]}>" for r in (*_ROLES, "place"))
+        sparql = f"""
+            SELECT ?e ?g ?label ?conf ?mod ?place ?start ?sp ?end ?ep ?cas ?quote
+                   (GROUP_CONCAT(DISTINCT ?x; separator=" ") AS ?xs) WHERE {{
+              GRAPH ?g {{
+                ?e <{RDF.type}> <{KG.Event}> ; <{KG.eventType}> <{EVT[event.type]}> ;
+                   <{KG.modality}> "asserted" ; <{KG.start}> ?start ; <{KG.startPrecision}> ?sp ;
+                   <{RDFS.label}> ?label ; <{KG.confidence}> ?conf ; <{KG.modality}> ?mod ;
+                   {roles} ?x .
+                OPTIONAL {{ ?e <{KG.place}> ?place }}
+                OPTIONAL {{ ?e <{KG.end}> ?end ; <{KG.endPrecision}> ?ep }}
+                OPTIONAL {{ ?e <{KG.casualties}> ?cas }}
+                OPTIONAL {{ ?e <{KG.quote}> ?quote }}
+              }}
+              FILTER (?g != <{article_iri(self._base, article_id)}>)
+              FILTER EXISTS {{ GRAPH ?g {{ ?e {roles} ?shared . VALUES ?shared {{ {values} }} }} }}
+            }}
+            GROUP BY ?e ?g ?label ?conf ?mod ?place ?start ?sp ?end ?ep ?cas ?quote
+            ORDER BY ?g ?e
+            LIMIT 200
+        """
+        out = []
+        for row in self._store.query(sparql):
+            start = _truncate(row["start"], row["sp"])
+            end = _truncate(row["end"], row["ep"]) if "end" in row and "ep" in row else None
+            known = Event(
+                key=iri_key(self._base, row["e"]),
+                type=event.type,
+                label=row["label"],
+                evidence=event.evidence,  # not used when merging
+                confidence=float(row["conf"]),
+                place=iri_key(self._base, row["place"]) if "place" in row else None,
+                start=start,
+                end=end,
+                casualties=int(row["cas"]) if "cas" in row else None,
+                modality=Modality(row["mod"]),
+                quote=row.get("quote"),
+            )
+            ents = frozenset(iri_key(self._base, i) for i in row.get("xs", "").split())
+            out.append(KnownEvent(known, iri_key(self._base, row["g"]), ents))
+        return out
+
+
+def _truncate(value: str, precision: str) -> str:
+    return value[: {"year": 4, "month": 7}.get(precision, 10)]
+
+
+class _Chain:
+    """The store, then the earlier extractions of the same batch (not yet stored)."""
+
+    def __init__(self, index: EventIndex) -> None:
+        self._index = index
+        self._seen: list[tuple[str, Event]] = []
+
+    def add(self, x: Extraction) -> None:
+        self._seen.extend((x.article.id, ev) for ev in x.events)
+
+    def candidates(self, event: Event, article_id: str) -> list[KnownEvent]:
+        local = [
+            KnownEvent(ev, art, _entities(ev)) for art, ev in self._seen if art != article_id and ev.type == event.type
+        ]
+        return local + self._index.candidates(event, article_id)
+
+
+def merge_batch(extractions: Sequence[Extraction], store: Queryable, base: str) -> list[Extraction]:
+    """Merge a batch's events with the store's and with each other's, in batch order.
+
+    Args:
+        extractions: Extractions about to be written, in order.
+        store: The store they will be written to.
+        base: The data base IRI.
+
+    Returns:
+        The extractions, with events already reported re-keyed to the first report.
+    """
+    chain = _Chain(SparqlEventIndex(store, base))
+    out = []
+    for x in extractions:
+        merged = merge_events(x, chain)
+        chain.add(merged)
+        out.append(merged)
+    return out
+
+
+def event_counts(store: Queryable) -> dict[str, int]:
+    """Return how many distinct events the store holds and how many reports (mentions) of them.
+
+    A report is one event in one article's graph; ``events`` counts IRIs, so an event
+    merged across two articles counts once there and twice in ``mentions``.
+    """
+    rows = store.query(
+        f"""SELECT (COUNT(DISTINCT ?e) AS ?events) (COUNT(*) AS ?mentions) WHERE {{
+              SELECT DISTINCT ?e ?g WHERE {{ GRAPH ?g {{ ?e <{RDF.type}> <{KG.Event}> }} }}
+            }}"""
+    )
+    row = rows[0] if rows else {}
+    return {"events": int(row.get("events", 0)), "mentions": int(row.get("mentions", 0))}

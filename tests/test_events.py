@@ -1,0 +1,287 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from events_helpers import context
+from rdflib import Graph, Literal
+from rdflib.namespace import RDF, SKOS
+
+from kg.errors import OntologyError
+from kg.extract import extract
+from kg.extract.events import event_key, extract_events, trigger_type
+from kg.extract.lexicon import lexicon_from_graph, load_lexicon
+from kg.namespace import EVT, EVT_NS
+from kg.ontology import EVENT_TYPES_FILE, load_graph, ontology_path
+from kg.read import read_paths
+from kg.records import Event, Modality
+
+SEED = Path(__file__).resolve().parent.parent / "seeds"
+PLOVER = "https://w3id.org/newskg/plover/"
+CAMEO = "https://w3id.org/newskg/cameo/"
+
+
+# --- the taxonomy -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Graph:
+    return load_graph(ontology_path(EVENT_TYPES_FILE))
+
+
+def test_lexicon_types_match_evt_namespace() -> None:
+    in_python = {str(t)[len(EVT_NS) :] for t in dir(EVT)}
+    assert set(load_lexicon().types) == in_python
+
+
+def test_lexicon_every_type_has_label_definition_triggers_and_alignment(taxonomy: Graph) -> None:
+    for concept in taxonomy.subjects(RDF.type, SKOS.Concept):
+        name = str(concept)
+        assert taxonomy.value(concept, SKOS.prefLabel) is not None, name
+        assert taxonomy.value(concept, SKOS.definition) is not None, name
+        assert list(taxonomy.objects(concept, SKOS.hiddenLabel)), name
+        matches = list(taxonomy.objects(concept, SKOS.closeMatch)) + list(taxonomy.objects(concept, SKOS.relatedMatch))
+        assert matches or taxonomy.value(concept, SKOS.editorialNote) is not None, name
+        for m in matches:
+            assert str(m).startswith((PLOVER, CAMEO)), m
+            assert taxonomy.value(m, SKOS.prefLabel) is not None, m
+
+
+def test_lexicon_reads_triggers_from_the_file() -> None:
+    lex = load_lexicon()
+    assert lex.lemmas["shelling"] == "Attack"
+    assert lex.lemmas["withdraw"] == "Withdrawal"
+    assert lex.phrasal[("pull", "out")] == "Withdrawal"
+
+
+def test_lexicon_rejects_a_trigger_under_two_types() -> None:
+    g = Graph()
+    for name in ("Attack", "Fight"):
+        c = EVT[name]
+        g.add((c, RDF.type, SKOS.Concept))
+        g.add((c, SKOS.hiddenLabel, Literal("clash")))
+    with pytest.raises(OntologyError, match="clash"):
+        lexicon_from_graph(g)
+
+
+# --- triggers ---------------------------------------------------------------------------
+
+TRIGGERS = [
+    ("Russia shelled Kyiv overnight.", "shelled", "Attack"),
+    ("A Ukrainian soldier fires a mortar near Bakhmut.", "fires", "Attack"),
+    ("The company fired its manager.", "fired", None),
+    ("Russian troops took Bakhmut.", "took", "Capture"),
+    ("She took a photograph.", "took", None),
+    ("The bomb was found in a bag.", "bomb", None),
+    ("The battle demonstrates Moscow's weakness.", "demonstrates", None),
+    ("Thousands demonstrated in Kyiv.", "demonstrated", "Protest"),
+    ("Russian forces pulled out of Kherson.", "pulled", "Withdrawal"),
+    ("The mercenaries are leading the charge.", "charge", None),
+    ("Police arrested Jan Novak.", "arrested", "Arrest"),
+    ("Most residents have left the city.", "left", "Displacement"),
+    ("Maria Lopez left the meeting early.", "left", None),
+]
+
+
+@pytest.mark.parametrize(("text", "word", "expected"), TRIGGERS, ids=[f"{w}:{e}" for _, w, e in TRIGGERS])
+def test_trigger_type_uses_lemma_and_context(text: str, word: str, expected: str | None) -> None:
+    ctx = context(text)
+    tok = next(t for t in ctx.doc if t.text == word)
+    assert trigger_type(tok, load_lexicon(), ctx) == expected
+
+
+# --- arguments, place, time, casualties, modality ------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    text: str
+    trigger: str
+    type: str
+    agents: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    place: str | None = None
+    start: str | None = None
+    end: str | None = None
+    casualties: int | None = None
+    modality: Modality = Modality.ASSERTED
+    others: tuple[str, ...] = field(default=())  # participants in symmetric roles
+
+
+CASES = {
+    "demonym-agent-acl-place-in": Case(
+        "Russian soldiers pummeling a city in eastern Ukraine are edging closer.",
+        "pummeling", "Attack", agents=("place/russia",), place="place/ukraine",
+    ),
+    "subject-object": Case(
+        "Russia has battered Bakhmut with rockets for more than five months.",
+        "battered", "Attack", agents=("place/russia",), targets=("place/bakhmut",),
+    ),
+    "possessor-agent": Case(
+        "Russia's prolonged drive for Bakhmut exposes its weakness.",
+        "drive", "Attack", agents=("place/russia",), targets=("place/bakhmut",),
+    ),
+    "passive-by-agent-weekday": Case(
+        "Kyiv was attacked by Russia on Monday.",
+        "attacked", "Attack", agents=("place/russia",), targets=("place/kyiv",),
+        start="2022-10-24", end="2022-10-24",
+    ),
+    "casualties-between-days": Case(
+        "The shelling killed at least three people between Wednesday and Thursday in Bakhmut.",
+        "killed", "Killing", place="place/bakhmut", start="2022-10-26", end="2022-10-27", casualties=3,
+    ),
+    "negated": Case("Russia did not attack Kyiv.", "attack", "Attack", ("place/russia",), ("place/kyiv",),
+                    modality=Modality.NEGATED),
+    "future-tomorrow": Case("Russia will attack Kyiv tomorrow.", "attack", "Attack", ("place/russia",),
+                            ("place/kyiv",), start="2022-10-29", end="2022-10-29", modality=Modality.FUTURE),
+    "hypothetical-attempt": Case(
+        "Russian forces are in their attempt to seize Bakhmut.", "seize", "Capture",
+        targets=("place/bakhmut",), modality=Modality.HYPOTHETICAL,
+    ),
+    "hypothetical-would": Case(
+        "Taking Bakhmut would rupture supply lines.", "Taking", "Capture", targets=("place/bakhmut",),
+        modality=Modality.HYPOTHETICAL,
+    ),
+    "object-control-from-place-month": Case(
+        "The assault accelerated after Russian troops forced the Ukrainians to withdraw from Luhansk in July.",
+        "withdraw", "Withdrawal", agents=("place/ukraine",), place="place/luhansk", start="2022-07", end="2022-07",
+    ),
+    "near-inside-place-phrase": Case(
+        "A Ukrainian soldier fires a mortar in the front line near Bakhmut.",
+        "fires", "Attack", agents=("place/ukraine",), place="place/bakhmut",
+    ),
+    "passive-arrest": Case(
+        "Jan Novak was arrested by police in Lyon last week.", "arrested", "Arrest",
+        targets=("person/jan-novak",), place="place/lyon", start="2022-10-17", end="2022-10-23",
+    ),
+    "symmetric-meeting-with": Case(
+        "Maria Lopez met with Jan Novak in Valencia on Wednesday.", "met", "Meeting",
+        place="place/valencia", start="2022-10-26", end="2022-10-26",
+        others=("person/maria-lopez", "person/jan-novak"),
+    ),
+    "future-plan": Case("Eva Berg plans to meet Jan Novak in Lyon next month.", "meet", "Meeting",
+                        place="place/lyon", start="2022-11", end="2022-11", modality=Modality.FUTURE,
+                        others=("person/eva-berg", "person/jan-novak")),
+    "noun-demonym-agent-since": Case(
+        "The Russian shelling of Kyiv has gone on since 2014.", "shelling", "Attack",
+        agents=("place/russia",), targets=("place/kyiv",), start="2014",
+    ),
+}  # fmt: skip
+
+
+def _event_at(events: tuple[Event, ...], text: str, word: str) -> Event:
+    offset = text.index(word)
+    found = [e for e in events if e.key.endswith(f"/{offset}")]
+    assert found, f"no event at {word!r}: {[(e.type, e.trigger) for e in events]}"
+    return found[0]
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_extract_events_arguments(case: Case) -> None:
+    ctx = context(case.text)
+    ev = _event_at(extract_events(ctx), case.text, case.trigger)
+    roles = {(p.role, p.entity) for p in ev.participants}
+    assert ev.type == case.type
+    assert {e for r, e in roles if r == "agent"} == set(case.agents)
+    assert {e for r, e in roles if r == "target"} == set(case.targets)
+    assert {e for r, e in roles if r == "participant"} == set(case.others)
+    if case.place is not None:
+        assert ev.place == case.place
+    assert (ev.start, ev.end) == (case.start, case.end)
+    assert ev.casualties == case.casualties
+    assert ev.modality is case.modality
+    assert ev.trigger == case.trigger
+
+
+def test_extract_events_shares_casualties_with_the_attack_that_caused_them() -> None:
+    text = "The shelling killed at least three people in Bakhmut."
+    events = extract_events(context(text))
+    assert _event_at(events, text, "shelling").casualties == 3
+
+
+def test_extract_events_falls_back_to_dominant_place_with_lower_confidence() -> None:
+    text = "Bakhmut is quiet. Russia attacked Kyiv. Bakhmut was shelled. Russia attacked Bakhmut in Kyiv."
+    events = extract_events(context(text))
+    fallback = _event_at(events, text, "attacked")
+    explicit = [e for e in events if e.trigger == "attacked"][-1]
+    assert fallback.place == "place/bakhmut"
+    assert explicit.place == "place/kyiv"
+    assert fallback.confidence < explicit.confidence
+
+
+def test_extract_events_evidence_points_into_the_article() -> None:
+    text = "Quiet day. Russia has battered Bakhmut with rockets. Nothing else."
+    ctx = context(text)
+    for ev in extract_events(ctx):
+        e = ev.evidence
+        assert text[e.start : e.end] == e.text
+        assert e.sentence_start <= e.start < e.end <= e.sentence_end
+        assert 0.0 < ev.confidence <= 1.0
+    assert any(ev.evidence.text == "Russia has battered Bakhmut" for ev in extract_events(ctx))
+
+
+def test_event_key_is_stable_and_depends_on_article_and_offset() -> None:
+    assert event_key("a", 3) == event_key("a", 3)
+    assert event_key("a", 3) != event_key("b", 3)
+    assert event_key("a", 3) != event_key("a", 4)
+
+
+# --- the seed, end to end at the record level -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed():  # type: ignore[no-untyped-def]
+    (article,) = [a for a in read_paths([SEED]) if not isinstance(a, Exception)]
+    return extract(article)
+
+
+def _label(x, key):  # type: ignore[no-untyped-def]
+    return next(e.label for e in x.entities if e.key == key)
+
+
+def test_seed_attack_on_bakhmut_by_russia(seed) -> None:  # type: ignore[no-untyped-def]
+    ev = next(e for e in seed.events if e.trigger == "battered")
+    roles = {(p.role, _label(seed, p.entity)) for p in ev.participants}
+    assert ev.type == "Attack"
+    assert {("agent", "Russia"), ("target", "Bakhmut")} <= roles
+    assert _label(seed, ev.place) == "Bakhmut"
+    assert ev.evidence.text == "Russia has battered Bakhmut"
+
+
+def test_seed_killing_has_casualties_dates_and_place(seed) -> None:  # type: ignore[no-untyped-def]
+    ev = next(e for e in seed.events if e.type == "Killing")
+    assert (ev.start, ev.end, ev.casualties) == ("2022-10-26", "2022-10-27", 3)
+    assert _label(seed, ev.place) == "Bakhmut"
+    assert ev.modality is Modality.ASSERTED
+
+
+def test_seed_withdrawal_from_luhansk_in_july(seed) -> None:  # type: ignore[no-untyped-def]
+    ev = next(e for e in seed.events if e.type == "Withdrawal")
+    assert (ev.start, ev.end) == ("2022-07", "2022-07")
+    assert _label(seed, ev.place) == "Luhansk"
+    assert "Ukraine" in {_label(seed, p.entity) for p in ev.participants}
+
+
+def test_seed_capture_of_bakhmut_is_not_asserted(seed) -> None:  # type: ignore[no-untyped-def]
+    captures = [e for e in seed.events if e.type == "Capture" and e.trigger in ("seize", "Taking")]
+    assert len(captures) == 2
+    assert all(e.modality is Modality.HYPOTHETICAL for e in captures)
+
+
+def test_seed_statements_carry_speaker_and_quote(seed) -> None:  # type: ignore[no-untyped-def]
+    speakers = {
+        _label(seed, p.entity): e.quote
+        for e in seed.events
+        if e.type == "Statement"
+        for p in e.participants
+        if p.role == "speaker"
+    }
+    assert {"Volodymyr Zelensky", "Samuel Ramani", "Leonid Tarasov", "Institute for the Study of War"} <= set(speakers)
+    assert speakers["Leonid Tarasov"] is not None
+    assert speakers["Leonid Tarasov"].startswith("We hoped that this [war] would end")
+
+
+def test_seed_zelensky_address_is_dated_this_week(seed) -> None:  # type: ignore[no-untyped-def]
+    ev = next(e for e in seed.events if e.type == "Statement" and e.quote == "craziness")
+    assert (ev.start, ev.end) == ("2022-10-24", "2022-10-28")
