@@ -408,9 +408,19 @@ def vote(
         for t, w in c.votes.items():
             bucket[t] = bucket.get(t, 0.0) + w
         counts[c.key] = counts.get(c.key, 0) + 1
+    surnames = {
+        key.split()[-1]
+        for key, bucket in totals.items()
+        if " " in key and bucket.get(EntityType.PERSON, 0.0) >= max(bucket.values(), default=0.0)
+    }
     decided: dict[str, tuple[EntityType, float]] = {}
     for key, bucket in totals.items():
         scores = {t: w / counts[key] for t, w in bucket.items()}
+        if " " not in key and key not in surnames and key not in given_names() and EntityType.PERSON in scores:
+            # news names a person in full before using one name; a lone word the model
+            # calls a person, with no full name to shorten, is as often a brand or a group
+            scores[EntityType.PERSON] *= 0.5
+            scores[EntityType.ORGANISATION] = scores.get(EntityType.ORGANISATION, 0.0) + 0.3
         prior = _place_prior(gazetteer, key, countries)
         if prior:
             scores[EntityType.PLACE] = scores.get(EntityType.PLACE, 0.0) + prior
