@@ -75,11 +75,15 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files (.txt .md .jsonl .html) or folders", show_default=False)],
     store: StoreOpt = None,
     update_endpoint: UpdateOpt = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=0, help="Extraction processes; 0 = all cores [env KG_WORKERS]"),
+    ] = None,
 ) -> None:
     """Read articles, extract the graph and store it; unchanged articles are skipped."""
     from kg.ingest import ingest_paths
 
-    settings = Settings.load(store=store, update_endpoint=update_endpoint)
+    settings = Settings.load(store=store, update_endpoint=update_endpoint, workers=workers)
     db = _open(settings)
     show = sys.stderr.isatty()
     with Progress(
@@ -92,8 +96,10 @@ def ingest(
         transient=True,
     ) as bar:
         task = bar.add_task("ingest", total=None)
-        report = ingest_paths(paths, db, settings, progress=lambda n: bar.advance(task, n))
-    db.close()
+        try:
+            report = ingest_paths(paths, db, settings, progress=lambda n: bar.advance(task, n))
+        finally:
+            db.close()
     for problem in report.rejected:
         err.print(f"[red]rejected[/] {problem.source}: {problem.reason}", highlight=False, soft_wrap=True)
     out.print(

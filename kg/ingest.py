@@ -7,11 +7,15 @@ raised: the rest of the batch still goes in.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
+
+import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.extract import extract_many
@@ -20,6 +24,7 @@ from kg.read import read_paths
 from kg.records import Article, Extraction
 from kg.settings import Settings
 from kg.store import Store
+from kg.workers import Extracted, ExtractorPool, parse_nquads
 
 __all__ = ["IngestReport", "ingest_articles", "ingest_paths"]
 
@@ -63,6 +68,54 @@ def _batches(items: Iterable[Article | InputError], size: int) -> Iterator[list[
         yield chunk
 
 
+@dataclass(slots=True)
+class _Tally:
+    ingested: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: list[InputError] = field(default_factory=list)
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"mentions": 0, "entities": 0, "events": 0, "relations": 0, "quads": 0}
+    )
+
+    def add(self, x: Extraction, quads: int) -> None:
+        self.ingested.append(x.article.id)
+        self.counts["mentions"] += len(x.mentions)
+        self.counts["entities"] += len(x.entities)
+        self.counts["events"] += len(x.events)
+        self.counts["relations"] += len(x.relations)
+        self.counts["quads"] += quads
+
+    def report(self) -> IngestReport:
+        return IngestReport(
+            ingested=tuple(self.ingested),
+            unchanged=tuple(self.unchanged),
+            rejected=tuple(self.rejected),
+            **self.counts,
+        )
+
+
+_Done = list[tuple[Extraction, str, list[ox.Quad]]]
+
+
+class _Batch:
+    """One input batch on its way through extraction: in-process results or futures."""
+
+    def __init__(self, size: int, done: _Done | None, futures: list[Future[list[Extracted]]]) -> None:
+        self.size = size
+        self._done = done
+        self._futures = futures
+
+    def result(self) -> _Done:
+        if self._done is not None:
+            return self._done
+        # Workers send N-Quads text (pyoxigraph terms stay in the process that made them).
+        return [(x.extraction, x.graph, parse_nquads(x.nquads)) for f in self._futures for x in f.result()]
+
+
+def _extract_here(articles: list[Article], base: str, when: datetime) -> _Done:
+    return [(x, article_iri(base, x.article.id), extraction_quads(x, base, when=when)) for x in extract_many(articles)]
+
+
 def ingest_articles(
     items: Iterable[Article | InputError],
     store: Store,
@@ -70,8 +123,13 @@ def ingest_articles(
     *,
     progress: Callable[[int], None] | None = None,
     on_stored: Callable[[Extraction], None] | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
     """Extract and store articles, skipping those stored unchanged.
+
+    Batches of :data:`BATCH` inputs are checked against the store, extracted (in
+    worker processes when ``workers`` > 1, while the previous batch is written) and
+    written with one store call per batch, in input order.
 
     Args:
         items: Articles, and errors standing for inputs that could not be read.
@@ -79,43 +137,59 @@ def ingest_articles(
         settings: The base IRI and limits.
         progress: Called with the number of inputs handled after each batch.
         on_stored: Called with each extraction once it is in the store.
+        workers: Extraction processes (default ``settings.worker_count``); the pool
+            starts only once a batch has more than one article to extract.
     """
-    ingested: list[str] = []
-    unchanged: list[str] = []
-    rejected: list[InputError] = []
-    counts = {"mentions": 0, "entities": 0, "events": 0, "relations": 0, "quads": 0}
+    n = settings.worker_count if workers is None else max(1, workers)
+    tally = _Tally()
     seen: set[str] = set()
     base = settings.base_iri
-    for chunk in _batches(items, BATCH):
-        articles: list[Article] = []
-        for item in chunk:
-            if isinstance(item, InputError):
-                rejected.append(item)
-            elif item.id in seen:
-                unchanged.append(item.id)  # the same id twice in one run: the first wins
-            else:
-                seen.add(item.id)
-                articles.append(item)
-        stored = store.article_digests([article_iri(base, a.id) for a in articles])
-        todo = [a for a in articles if stored.get(article_iri(base, a.id)) != a.digest]
-        unchanged.extend(a.id for a in articles if a not in todo)
-        if todo:
-            when = datetime.now(UTC)
-            extractions = list(extract_many(todo))
-            batch = [(article_iri(base, x.article.id), extraction_quads(x, base, when=when)) for x in extractions]
-            store.put_articles(batch)
-            for x, (_, quads) in zip(extractions, batch, strict=True):
-                ingested.append(x.article.id)
-                counts["mentions"] += len(x.mentions)
-                counts["entities"] += len(x.entities)
-                counts["events"] += len(x.events)
-                counts["relations"] += len(x.relations)
-                counts["quads"] += len(quads)
+    when = datetime.now(UTC)
+    pool: ExtractorPool | None = None
+    pending: deque[_Batch] = deque()
+
+    def finish(batch: _Batch) -> None:
+        done = batch.result()
+        if done:
+            store.put_articles([(graph, quads) for _, graph, quads in done])
+            for x, _, quads in done:
+                tally.add(x, len(quads))
                 if on_stored is not None:
                     on_stored(x)
         if progress is not None:
-            progress(len(chunk))
-    return IngestReport(ingested=tuple(ingested), unchanged=tuple(unchanged), rejected=tuple(rejected), **counts)
+            progress(batch.size)
+
+    try:
+        for chunk in _batches(items, BATCH):
+            articles: list[Article] = []
+            for item in chunk:
+                if isinstance(item, InputError):
+                    tally.rejected.append(item)
+                elif item.id in seen:
+                    tally.unchanged.append(item.id)  # the same id twice in one run: the first wins
+                else:
+                    seen.add(item.id)
+                    articles.append(item)
+            stored = store.article_digests([article_iri(base, a.id) for a in articles])
+            todo = [a for a in articles if stored.get(article_iri(base, a.id)) != a.digest]
+            tally.unchanged.extend(a.id for a in articles if a not in todo)
+            if pool is None and n > 1 and len(todo) > 1:
+                pool = ExtractorPool(n)
+            if pool is None:
+                pending.append(_Batch(len(chunk), _extract_here(todo, base, when) if todo else [], []))
+            else:
+                step = max(1, -(-len(todo) // n))
+                futures = [pool.submit(todo[i : i + step], base, when) for i in range(0, len(todo), step)]
+                pending.append(_Batch(len(chunk), None, futures))
+            # Keep the workers busy with the next batches while this process writes.
+            while len(pending) > (2 if pool is not None else 0):
+                finish(pending.popleft())
+        while pending:
+            finish(pending.popleft())
+    finally:
+        if pool is not None:
+            pool.close()
+    return tally.report()
 
 
 def ingest_paths(
@@ -124,6 +198,13 @@ def ingest_paths(
     settings: Settings,
     *,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Read files and folders and ingest every article in them."""
-    return ingest_articles(read_paths(paths, max_chars=settings.max_article_chars), store, settings, progress=progress)
+    """Read files and folders and ingest every article in them (see :func:`ingest_articles`)."""
+    return ingest_articles(
+        read_paths(paths, max_chars=settings.max_article_chars),
+        store,
+        settings,
+        progress=progress,
+        workers=workers,
+    )

@@ -3,10 +3,16 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from kg.errors import EmptyInputError
-from kg.ingest import ingest_paths
+import pyoxigraph as ox
+from sparql_server import Endpoint, sparql_endpoint
+
+from kg.errors import EmptyInputError, InputError
+from kg.ingest import ingest_articles, ingest_paths
+from kg.records import Article
 from kg.settings import Settings
-from kg.store import EmbeddedStore, ExportFormat, write_export
+from kg.store import EmbeddedStore, ExportFormat, RemoteStore, Store, write_export
+
+__all__ = ["sparql_endpoint"]  # the fixture, imported so pytest finds it
 
 
 def _nquads(store: EmbeddedStore) -> bytes:
@@ -56,3 +62,67 @@ def test_ingest_rejects_bad_inputs_and_keeps_the_rest(tmp_path: Path, settings: 
     assert [type(e) for e in report.rejected] == [EmptyInputError]
     assert not report.ok
     assert report.entities >= 3
+
+
+TEXTS = [
+    "Angela Merkel visited Paris on Monday.",
+    "Emmanuel Macron met Olaf Scholz in Berlin.",
+    "Volodymyr Zelensky spoke to the United Nations in New York.",
+    "Troops of the Russian army withdrew from Kherson, officials in Kyiv said.",
+    "The European Union announced new sanctions in Brussels.",
+    "Joe Biden called Rishi Sunak from Washington.",
+    "Reuters reported that NATO ministers met in Vilnius.",
+]
+
+
+def _articles() -> list[Article]:
+    return [
+        Article(id=f"a{i}", text=t, title=None, published=None, url=None, source=None, origin=f"t:{i}")
+        for i, t in enumerate(TEXTS)
+    ]
+
+
+def _timeless(store: Store) -> set[tuple[str, str, str, str]]:
+    # Provenance records when extraction ran; everything else must match exactly.
+    return {
+        (str(q.subject), str(q.predicate), str(q.object), str(q.graph_name))
+        for q in store.quads()
+        if not (isinstance(q.object, ox.Literal) and q.object.datatype.value.endswith("#dateTime"))
+    }
+
+
+def test_ingest_workers_give_the_same_graph_in_input_order(tmp_path: Path, settings: Settings) -> None:
+    one = EmbeddedStore(tmp_path / "one")
+    two = EmbeddedStore(tmp_path / "two")
+    order_one: list[str] = []
+    order_two: list[str] = []
+    r1 = ingest_articles(_articles(), one, settings, workers=1, on_stored=lambda x: order_one.append(x.article.id))
+    r2 = ingest_articles(_articles(), two, settings, workers=2, on_stored=lambda x: order_two.append(x.article.id))
+    assert r1 == r2
+    assert order_one == order_two == [f"a{i}" for i in range(len(TEXTS))]
+    assert _timeless(one) == _timeless(two)
+    assert len(_timeless(one)) > 100
+
+
+def test_ingest_progress_counts_every_input(tmp_path: Path, settings: Settings) -> None:
+    store = EmbeddedStore(tmp_path / "db")
+    seen: list[int] = []
+    items: list[Article | InputError] = [*_articles(), EmptyInputError("x.txt", "the file is empty")]
+    report = ingest_articles(items, store, settings, workers=2, progress=seen.append)
+    assert sum(seen) == len(items)
+    assert len(report.rejected) == 1
+
+
+def test_ingest_into_a_remote_store_is_idempotent(sparql_endpoint: Endpoint, settings: Settings) -> None:
+    store = RemoteStore(sparql_endpoint.query, sparql_endpoint.update)
+    mine = Settings.load(env={}, base_iri=sparql_endpoint.prefix())
+    first = ingest_articles(_articles()[:3], store, mine, workers=1)
+    assert first.ingested == ("a0", "a1", "a2")
+    again = ingest_articles(_articles()[:3], store, mine, workers=1)
+    assert again.ingested == ()
+    assert again.unchanged == ("a0", "a1", "a2")
+    graphs = [g for g in store.graphs() if g.startswith(mine.base_iri)]
+    assert graphs == [f"{mine.base_iri}article/a{i}" for i in range(3)]
+    for g in graphs:
+        store.delete_article(g)
+    store.close()
