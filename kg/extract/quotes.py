@@ -139,7 +139,11 @@ def statement_event(ctx: DocContext, token: Token, sent: Span, type_label: str =
         for c in clause:
             sub = list(c.subtree)
             participants += _about(ctx, sub[0].idx, sub[-1].idx + len(sub[-1].text), speaker.entity)
-    participants = list(dict.fromkeys(participants))
+    # An entity already in a role (the addressee) is not also what the statement is about.
+    roles: dict[str, Participant] = {}
+    for p in participants:
+        roles.setdefault(p.entity, p)
+    participants = list(roles.values())
     # A comma before the closing quote is the sentence's, not the speaker's ("craziness,").
     quote = ctx.article.text[quote_span[0] : quote_span[1]].strip().rstrip(",") if quote_span else None
     modality = modality_of(token)

@@ -225,9 +225,19 @@ def _gap_has_verb(ctx: DocContext, start: int, end: int) -> bool:
 
 
 def _rel(
-    ctx: DocContext, sent: Span, subj: Mention, pred: str, obj: Mention, conf: float, role: str | None = None
+    ctx: DocContext,
+    sent: Span,
+    subj: Mention,
+    pred: str,
+    obj: Mention,
+    conf: float,
+    role: str | None = None,
+    *,
+    from_offset: int | None = None,
 ) -> Relation:
     start, end = min(subj.start, obj.start), max(subj.end, obj.end)
+    if from_offset is not None and from_offset >= 0:
+        start = min(start, from_offset)
     return Relation(subj.entity, pred, obj.entity, conf, ctx.span_evidence(sent, start, end), role or None)
 
 
@@ -270,8 +280,9 @@ def _pair(ctx: DocContext, sent: Span, a: Mention, b: Mention, after: Mention | 
         elif _COMMA_GAP.match(gap) or not gap.strip():
             before = _title_before(ctx, sent, a)
             pred = classify_title(before) if before else None
-            if pred is not None:
-                out.append(_rel(ctx, sent, b, pred, a, 0.75, before))
+            if pred is not None and before is not None:
+                at = text.rfind(before, sent.start_char, a.start)
+                out.append(_rel(ctx, sent, b, pred, a, 0.75, before, from_offset=at))
     if a.type is P and b.type in (O, L):
         m = _APPOS_GAP.match(gap)
         if m:
