@@ -40,6 +40,11 @@ __all__ = [
     "vote",
 ]
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 #: spaCy NER labels -> entity types.
 LABELS = {
     "PERSON": EntityType.PERSON,
@@ -54,7 +59,13 @@ _OTHER_LABELS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LA
 
 #: Last words that make a name an organisation or a building whatever its first word is.
 _ORG_WORDS = frozenset(
-    ["institute", "group", "company", "corporation", "corp", "inc", "ltd", "llc", "university", "college", "school", "council", "party", "association", "society", "foundation", "agency", "ministry", "department", "office", "committee", "commission", "union", "bank", "club", "team", "league", "church", "hospital", "station", "hall", "centre", "center", "memorial", "museum", "airport", "news", "times", "post", "press", "network", "bureau", "board", "court", "army", "navy", "force", "forces", "police", "service", "services", "fund", "trust", "alliance", "movement", "front", "organisation", "organization", "federation"]
+    _words(
+        """institute group company corporation corp inc ltd llc university college school council party
+        district association society foundation agency ministry department office committee commission union
+        bank club team league church hospital station hall centre center memorial museum airport news times
+        post press network bureau board court army navy force forces police service services fund trust
+        alliance movement front organisation organization federation"""
+    )
 )
 
 #: Labels of names that may have a place inside ("University of Texas", "the Municipality of Bogliasco").
@@ -62,7 +73,14 @@ _CONTAINERS = frozenset({"ORG", "FAC", "GPE", "LOC", "WORK_OF_ART"})
 
 #: Titles and honorifics stripped from the front of a name (lower case, no dot).
 TITLES = frozenset(
-    ["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady", "rev", "reverend", "fr", "father", "sister", "president", "vice", "prime", "minister", "chancellor", "premier", "secretary", "senator", "sen", "governor", "gov", "mayor", "general", "gen", "colonel", "col", "lieutenant", "lt", "major", "maj", "captain", "capt", "sergeant", "sgt", "admiral", "commander", "king", "queen", "prince", "princess", "pope", "saint", "st", "judge", "justice", "rep", "representative", "congressman", "congresswoman", "ambassador", "chairman", "chairwoman", "chair", "ceo", "director", "sheikh", "emir", "ayatollah", "deputy", "foreign", "defence", "defense", "interior", "home", "finance", "shadow", "acting", "former", "late", "spokesman", "spokeswoman", "spokesperson", "officer", "detective", "inspector", "agent", "coach"]
+    _words(
+        """mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr father sister president vice
+        prime minister chancellor premier secretary senator sen governor gov mayor general gen colonel col
+        lieutenant lt major maj captain capt sergeant sgt admiral commander king queen prince princess pope
+        saint st judge justice rep representative congressman congresswoman ambassador chairman chairwoman
+        chair ceo director sheikh emir ayatollah deputy foreign defence defense interior home finance shadow
+        acting former late spokesman spokeswoman spokesperson officer detective inspector agent coach"""
+    )
 )
 
 #: Words before a name that say it is a place.
@@ -92,12 +110,21 @@ _SPEECH = frozenset({"say", "tell", "state", "add", "ask", "write", "explain", "
 
 #: Heads that make a demonym name an actor ("Russian forces", "the Ukrainian government").
 _ACTOR_HEADS = frozenset(
-    ["forces", "force", "troops", "soldiers", "soldier", "army", "military", "navy", "government", "officials", "official", "authorities", "president", "minister", "leader", "leaders", "ministry", "police", "diplomats", "embassy", "state", "regime", "parliament", "military's", "army's", "government's"]
+    _words(
+        """forces force troops soldiers soldier army military navy government officials official authorities
+        president minister leader leaders ministry police diplomats embassy state regime parliament
+        military's army's government's"""
+    )
 )
 
 #: Words of sports reporting; an article dense in them names national teams by their country.
 _SPORT = frozenset(
-    ["match", "goal", "score", "scorer", "tournament", "league", "cup", "championship", "coach", "striker", "midfielder", "defender", "goalkeeper", "keeper", "penalty", "kick", "referee", "draw", "qualifier", "final", "fixture", "squad", "player", "game", "season", "semi-final", "quarter-final", "group-stage", "stadium", "fan", "fans", "header", "equaliser", "equalizer", "half-time", "football", "soccer", "rugby", "cricket", "hockey", "olympic", "olympics", "medal"]
+    _words(
+        """match goal score scorer tournament league cup championship coach striker midfielder defender
+        goalkeeper keeper penalty kick referee draw qualifier final fixture squad player game season semi-
+        final quarter-final group-stage stadium fan fans header equaliser equalizer half-time football
+        soccer rugby cricket hockey olympic olympics medal"""
+    )
 )
 
 #: A photo or story credit names the agency: "(Source: Associated Press)".
@@ -416,6 +443,9 @@ def vote(
     decided: dict[str, tuple[EntityType, float]] = {}
     for key, bucket in totals.items():
         scores = {t: w / counts[key] for t, w in bucket.items()}
+        if key in surnames and scores.get(EntityType.PLACE, 0.0) < 1.0:
+            # "Montalvo" after "Daniel Montalvo": the surname, whatever a gazetteer says
+            scores[EntityType.PERSON] = scores.get(EntityType.PERSON, 0.0) + 1.0
         if " " not in key and key not in surnames and key not in given_names() and EntityType.PERSON in scores:
             # news names a person in full before using one name; a lone word the model
             # calls a person, with no full name to shorten, is as often a brand or a group
