@@ -1,33 +1,46 @@
-"""Per-request context: the store, the settings and this request's DataLoaders."""
+"""Per-request context: the store, the settings, the analytics projection and this request's DataLoaders."""
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from kg import queries
+from kg import queries, queries_facts
+from kg.analytics import Projection
 from kg.settings import Settings
 from kg.store import Store
 
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-__all__ = ["Context", "Loaders"]
+__all__ = ["Context", "Loaders", "RelationshipKey"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
+#: A relationship lookup: the entity key and the predicate filter ("" for any).
+RelationshipKey = tuple[str, str]
+
 
 @dataclass(slots=True)
 class Loaders:
-    """Batching loaders, new for every request so nothing is cached across requests."""
+    """Batching loaders, new for every request so nothing is cached across requests.
+
+    Each loader answers a whole batch of keys with one store query (two for
+    entities), so a page of N objects costs a bounded number of queries, not N.
+    """
 
     entities: DataLoader[str, queries.EntityView | None]
     articles: DataLoader[str, queries.ArticleView | None]
+    events: DataLoader[str, queries_facts.EventView | None]
+    relationships: DataLoader[RelationshipKey, list[queries_facts.RelationshipView]]
+    entity_events: DataLoader[str, list[str]]
+    article_events: DataLoader[str, list[str]]
 
 
 def _loaders(store: Store, base: str) -> Loaders:
@@ -39,16 +52,60 @@ def _loaders(store: Store, base: str) -> Loaders:
         found = await asyncio.to_thread(queries.articles_by_ids, store, base, ids)
         return [found.get(i) for i in ids]
 
-    return Loaders(entities=DataLoader(load_entities), articles=DataLoader(load_articles))
+    async def load_events(keys: Sequence[str]) -> list[queries_facts.EventView | None]:
+        found = await asyncio.to_thread(queries_facts.events_by_keys, store, base, keys)
+        return [found.get(k) for k in keys]
+
+    async def load_relationships(keys: Sequence[RelationshipKey]) -> list[list[queries_facts.RelationshipView]]:
+        # One query per distinct predicate filter in the batch (almost always one).
+        by_predicate: dict[str, list[str]] = {}
+        for key, predicate in keys:
+            by_predicate.setdefault(predicate, []).append(key)
+        found: dict[RelationshipKey, list[queries_facts.RelationshipView]] = {}
+        for predicate, entity_keys in by_predicate.items():
+            rels = await asyncio.to_thread(
+                queries_facts.relationships_of, store, base, entity_keys, predicate=predicate or None
+            )
+            found.update({(k, predicate): v for k, v in rels.items()})
+        return [found.get(k, []) for k in keys]
+
+    async def load_entity_events(keys: Sequence[str]) -> list[list[str]]:
+        found = await asyncio.to_thread(queries_facts.events_of_entities, store, base, keys)
+        return [found.get(k, []) for k in keys]
+
+    async def load_article_events(ids: Sequence[str]) -> list[list[str]]:
+        found = await asyncio.to_thread(queries_facts.events_of_articles, store, base, ids)
+        return [found.get(i, []) for i in ids]
+
+    return Loaders(
+        entities=DataLoader(load_entities),
+        articles=DataLoader(load_articles),
+        events=DataLoader(load_events),
+        relationships=DataLoader(load_relationships),
+        entity_events=DataLoader(load_entity_events),
+        article_events=DataLoader(load_article_events),
+    )
 
 
 @dataclass(slots=True)
 class Context:
-    """What every resolver can reach through ``info.context``."""
+    """What every resolver can reach through ``info.context``.
+
+    Attributes:
+        store: The store to read and write.
+        settings: Limits, the base IRI and the API token.
+        request: The HTTP request, when served over HTTP.
+        projection: The analytics graph the app keeps up to date; built from the
+            store on first use when the caller (a test, a script) gave none.
+        authorization: The ``Authorization`` header value, for in-process callers
+            that have no request.
+    """
 
     store: Store
     settings: Settings
     request: Request | None = None
+    projection: Projection | None = None
+    authorization: str | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -58,6 +115,26 @@ class Context:
     def base(self) -> str:
         """The data base IRI."""
         return self.settings.base_iri
+
+    def graph(self) -> Projection:
+        """Return the analytics projection, building it from the store if there is none yet."""
+        if self.projection is None:
+            self.projection = Projection.from_store(self.store, self.base)
+        return self.projection
+
+    def authorised(self) -> bool:
+        """Whether the request carries ``Authorization: Bearer <api_token>``.
+
+        Always ``False`` when no token is configured: mutations are then disabled.
+        """
+        token = self.settings.api_token
+        if not token:
+            return False
+        header = self.request.headers.get("authorization") if self.request is not None else self.authorization
+        scheme, _, given = (header or "").partition(" ")
+        if scheme.lower() != "bearer":
+            return False
+        return hmac.compare_digest(given.strip().encode(), token.encode())
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run a blocking store function off the event loop."""

@@ -1,10 +1,41 @@
-"""The GraphQL schema: queries over the read model."""
+"""The GraphQL schema: queries over the read model and the analytics, mutations, limits.
+
+Run ``python -m api.sdl`` to print the SDL; ``schema.graphql`` at the
+repository root is that output, committed, and a test fails when they differ.
+"""
 
 from __future__ import annotations
 
-import strawberry
-from strawberry import relay
+from collections.abc import Callable
+from typing import Annotated
 
+import strawberry
+from graphql import GraphQLError
+from strawberry import relay
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from api import analytics as an
+from api.inputs import (
+    CentralityMeasure,
+    EntityFilter,
+    EntityOrder,
+    EntityType,
+    EventFilter,
+    EventOrder,
+    PathFilter,
+    article_id,
+    check_confidence,
+    node_key,
+    page_from,
+)
+from api.mutations import Mutation
 from api.types import (
     Article,
     ArticleConnection,
@@ -12,15 +43,20 @@ from api.types import (
     EntityConnection,
     EntityNotFound,
     EntityResult,
-    EntityType,
+    Event,
+    EventConnection,
     KGInfo,
     Stats,
     connection,
-    page_from,
+    load_entities,
+    load_events,
 )
-from kg import queries
+from kg import queries, queries_facts
+from kg.analytics import window_range
+from kg.errors import ConfigError, KGError
+from kg.settings import Settings
 
-__all__ = ["Query", "build_schema", "entity_key_from_id"]
+__all__ = ["Query", "build_schema", "entity_key_from_id", "should_mask"]
 
 
 def entity_key_from_id(id: str, base: str) -> str | None:  # noqa: A002 - the GraphQL argument's name
@@ -29,18 +65,21 @@ def entity_key_from_id(id: str, base: str) -> str | None:  # noqa: A002 - the Gr
     >>> entity_key_from_id("https://w3id.org/newskg/id/place/bakhmut", "https://w3id.org/newskg/id/")
     'place/bakhmut'
     """
-    if id.startswith(base):
-        return id[len(base) :]
-    try:
-        gid = relay.GlobalID.from_id(id)
-    except (relay.GlobalIDValueError, ValueError):
-        return id if "/" in id else None
-    return gid.node_id if gid.type_name == "Entity" else None
+    return node_key(id, base, kinds=frozenset({"Entity"}))
+
+
+def _entity_arg(name: str, id: str | None, base: str) -> str | None:  # noqa: A002
+    if id is None:
+        return None
+    key = entity_key_from_id(str(id), base)
+    if key is None:
+        raise ConfigError(f"{name} {id!r} is not the id of an entity")
+    return key
 
 
 @strawberry.type
 class Query:
-    node: relay.Node = relay.node(description="Any object by its Relay global id.")
+    node: relay.Node | None = relay.node(description="Any object by its Relay global id.")
 
     @strawberry.field(description="One entity by its global id (or IRI); EntityNotFound when none has it.")
     async def entity(self, info: KGInfo, id: strawberry.ID) -> EntityResult:  # noqa: A002
@@ -50,7 +89,10 @@ class Query:
             return EntityNotFound(id=id, message=f"no entity has the id {id!r}")
         return Entity.from_view(view)
 
-    @strawberry.field(description="Entities, by label; filter by type and by a case-insensitive search.")
+    @strawberry.field(
+        description="Entities; filter by type and by a case-insensitive search of labels and aliases. "
+        "`filter` adds prefix search, a confidence floor and an article; `orderBy` sorts."
+    )
     async def entities(
         self,
         info: KGInfo,
@@ -58,32 +100,162 @@ class Query:
         search: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        filter: EntityFilter | None = None,  # noqa: A002
+        order_by: EntityOrder = queries.EntityOrder.LABEL_ASC,  # type: ignore[valid-type]
     ) -> EntityConnection:
-        page = page_from(info, first, after)
+        page = page_from(info.context, first, after)
         ctx = info.context
+        f = filter or EntityFilter()
+        etype = type or f.type
         total, keys = await ctx.run(
             queries.list_entities,
             ctx.store,
             ctx.base,
             page,
-            type=type.to_record() if type else None,
-            search=search,
+            type=etype.to_record() if etype else None,
+            search=search if search is not None else f.search,
+            prefix=f.prefix,
+            min_confidence=check_confidence(f.min_confidence),
+            mentioned_in=article_id(str(f.mentioned_in), ctx.base) if f.mentioned_in else None,
+            order=order_by,
         )
-        views = await ctx.loaders.entities.load_many(keys)
-        return connection(EntityConnection, (Entity.from_view(v) for v in views if v), page, total)  # type: ignore[no-any-return]
+        return connection(EntityConnection, await load_entities(info, keys), page, total)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        description="Events, newest first by default; `from`/`to` keep events whose dates overlap the range."
+    )
+    async def events(
+        self,
+        info: KGInfo,
+        type: str | None = None,  # noqa: A002
+        participant: strawberry.ID | None = None,
+        place: strawberry.ID | None = None,
+        from_: Annotated[str | None, strawberry.argument(name="from")] = None,
+        to: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        filter: EventFilter | None = None,  # noqa: A002
+        order_by: EventOrder = queries_facts.EventOrder.START_DESC,  # type: ignore[valid-type]
+    ) -> EventConnection:
+        page = page_from(info.context, first, after)
+        ctx = info.context
+        f = filter or EventFilter()
+        types = tuple(f.types or ()) + ((type,) if type else ())
+        lo = from_ if from_ is not None else f.from_
+        hi = to if to is not None else f.to
+        spec = queries_facts.EventFilter(
+            types=types,
+            participant=_entity_arg("participant", participant or f.participant, ctx.base),
+            place=_entity_arg("place", place or f.place, ctx.base),
+            window=window_range(lo, hi),
+            min_confidence=check_confidence(f.min_confidence),
+            search=f.search,
+        )
+        total, keys = await ctx.run(queries_facts.list_events, ctx.store, ctx.base, page, spec, order_by)
+        return connection(EventConnection, await load_events(info, keys), page, total)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Articles, newest first.")
     async def articles(self, info: KGInfo, first: int | None = None, after: str | None = None) -> ArticleConnection:
-        page = page_from(info, first, after)
+        page = page_from(info.context, first, after)
         ctx = info.context
         total, views = await ctx.run(queries.list_articles, ctx.store, ctx.base, page)
         return connection(ArticleConnection, (Article.from_view(v) for v in views), page, total)  # type: ignore[no-any-return]
+
+    @strawberry.field(
+        name="shortestPath",
+        description="A shortest path between two entities or events (ids, IRIs or keys), at most "
+        "`maxLength` edges (default and cap: the server's path length limit); null when none.",
+    )
+    async def shortest_path(
+        self,
+        info: KGInfo,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+        to: strawberry.ID,
+        max_length: int | None = None,
+        filter: PathFilter | None = None,  # noqa: A002
+    ) -> an.Path | None:
+        return await an.shortest_path(info, str(from_), str(to), max_length, filter)
+
+    @strawberry.field(description="Up to `k` shortest simple paths between two nodes, shortest first.")
+    async def paths(
+        self,
+        info: KGInfo,
+        from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+        to: strawberry.ID,
+        k: int = 3,
+        max_length: int | None = None,
+        filter: PathFilter | None = None,  # noqa: A002
+    ) -> list[an.Path]:
+        return await an.paths(info, str(from_), str(to), k, max_length, filter)
+
+    @strawberry.field(description="Entities ranked by a centrality measure, highest first (`first` defaults to 10).")
+    async def centrality(
+        self,
+        info: KGInfo,
+        measure: CentralityMeasure,
+        type: EntityType | None = None,  # noqa: A002
+        first: int | None = None,
+        from_: Annotated[str | None, strawberry.argument(name="from")] = None,
+        to: str | None = None,
+    ) -> list[an.Ranked]:
+        return await an.centrality(info, measure, type, 10 if first is None else first, from_, to)
+
+    @strawberry.field(
+        description="The entities and events within `depth` (default 1) edges of a node, and the links among them."
+    )
+    async def neighbourhood(
+        self,
+        info: KGInfo,
+        id: strawberry.ID,  # noqa: A002
+        depth: int | None = None,
+        max_nodes: int | None = None,
+        filter: PathFilter | None = None,  # noqa: A002
+    ) -> an.Subgraph:
+        return await an.neighbourhood(info, str(id), 1 if depth is None else depth, max_nodes, filter)
+
+    @strawberry.field(description="Louvain communities of the graph, largest first.")
+    async def communities(
+        self,
+        info: KGInfo,
+        min_size: int = 2,
+        first: int = 20,
+        from_: Annotated[str | None, strawberry.argument(name="from")] = None,
+        to: str | None = None,
+    ) -> list[an.Community]:
+        return await an.communities(info, min_size, first, from_, to)
 
     @strawberry.field(description="Counts over the whole graph.")
     async def stats(self, info: KGInfo) -> Stats:
         return Stats.from_view(await info.context.run(queries.graph_stats, info.context.store))
 
 
-def build_schema() -> strawberry.Schema:
-    """Build the schema (types are fixed; limits are applied by the app)."""
-    return strawberry.Schema(query=Query, types=[Entity, Article])
+def should_mask(error: GraphQLError) -> bool:
+    """Whether an error is unexpected and so must reach the client masked.
+
+    Validation and syntax errors (no original exception), kg's own errors (bad
+    arguments, unknown ids) and GraphQL errors raised on purpose keep their message;
+    anything else (a bug, a broken store) becomes "Unexpected error.".
+    """
+    original = error.original_error
+    if original is None:
+        return False
+    return not isinstance(original, KGError | GraphQLError)
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """Build the schema with the limits of ``settings`` (defaults when ``None``).
+
+    Limits: query depth, tokens and aliases; introspection can be switched off;
+    unexpected errors are masked (see :func:`should_mask`).
+    """
+    s = settings or Settings()
+    # Factories, so every request gets fresh extension instances.
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: QueryDepthLimiter(max_depth=s.max_depth),
+        lambda: MaxTokensLimiter(max_token_count=s.max_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=s.max_aliases),
+        lambda: MaskErrors(should_mask_error=should_mask),
+    ]
+    if not s.introspection:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(query=Query, mutation=Mutation, types=[Entity, Article, Event], extensions=extensions)

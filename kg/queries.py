@@ -12,6 +12,7 @@ wins, the others become aliases, confidence is the highest seen.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -22,6 +23,7 @@ from kg.store import Store
 
 __all__ = [
     "ArticleView",
+    "EntityOrder",
     "EntityView",
     "MentionView",
     "Page",
@@ -239,6 +241,23 @@ class _Merge:
         )
 
 
+class EntityOrder(enum.Enum):
+    """How a list of entities is sorted."""
+
+    LABEL_ASC = "LABEL_ASC"
+    LABEL_DESC = "LABEL_DESC"
+    MENTIONS_DESC = "MENTIONS_DESC"
+    CONFIDENCE_DESC = "CONFIDENCE_DESC"
+
+
+_ENTITY_ORDER = {
+    EntityOrder.LABEL_ASC: "?sort ?e",
+    EntityOrder.LABEL_DESC: "DESC(?sort) ?e",
+    EntityOrder.MENTIONS_DESC: "DESC(?mentions) ?sort ?e",
+    EntityOrder.CONFIDENCE_DESC: "DESC(?conf) ?sort ?e",
+}
+
+
 def list_entities(
     store: Store,
     base: str,
@@ -246,24 +265,50 @@ def list_entities(
     *,
     type: EntityType | None = None,  # noqa: A002 - mirrors the GraphQL argument
     search: str | None = None,
+    prefix: bool = False,
+    min_confidence: float = 0.0,
+    mentioned_in: str | None = None,
+    order: EntityOrder = EntityOrder.LABEL_ASC,
 ) -> tuple[int, list[str]]:
-    """Return the total count and one page of entity keys, ordered by label.
+    """Return the total count and one page of entity keys, in ``order`` (by label by default).
 
-    ``search`` matches any label or alias, case-insensitively, as a substring.
+    Args:
+        store: The store.
+        base: The data base IRI.
+        page: The window to return.
+        type: Only entities of this type.
+        search: Matches any label or alias, case-insensitively: as a substring, or
+            with ``prefix`` as the start of the name or of one of its words.
+        prefix: Match ``search`` as a prefix.
+        min_confidence: Only entities some article believes at least this much.
+        mentioned_in: Only entities the article with this id mentions.
+        order: The sort order; ties are broken by label, then IRI.
     """
     types = [_TYPE_IRIS[type]] if type else list(_TYPE_IRIS.values())
+    graph = f"<{article_iri(base, mentioned_in)}>" if mentioned_in else "?g"
     where = f"""VALUES ?type {{ {_iris(types)} }}
-  GRAPH ?g {{ ?e a ?type ; rdfs:label ?label . }}"""
+  GRAPH {graph} {{ ?e a ?type ; rdfs:label ?label ; kg:confidence ?c . }}"""
     if search:
         needle = sparql_string(search.lower())
+        if prefix:
+            test = f'STRSTARTS(LCASE(STR(?n)), {needle}) || CONTAINS(LCASE(STR(?n)), CONCAT(" ", {needle}))'
+        else:
+            test = f"CONTAINS(LCASE(STR(?n)), {needle})"
         where += f"""
   FILTER EXISTS {{ GRAPH ?h {{ {{ ?e rdfs:label ?n }} UNION {{ ?e skos:altLabel ?n }} }}
-                   FILTER(CONTAINS(LCASE(STR(?n)), {needle})) }}"""
+                   FILTER({test}) }}"""
+    if min_confidence > 0:
+        where += f"""
+  FILTER EXISTS {{ GRAPH ?h3 {{ ?e kg:confidence ?c3 }} FILTER(?c3 >= {min_confidence:.6f}) }}"""
     total = store.query(_PREFIXES + f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")
+    extra = ""
+    if order is EntityOrder.MENTIONS_DESC:
+        extra = "OPTIONAL { GRAPH ?mg { ?m kg:denotes ?e } }"
     rows = store.query(
         _PREFIXES
-        + f"""SELECT ?e (MIN(LCASE(STR(?label))) AS ?sort) WHERE {{ {where} }}
-GROUP BY ?e ORDER BY ?sort ?e OFFSET {page.offset} LIMIT {page.limit}"""
+        + f"""SELECT ?e (MIN(LCASE(STR(?label))) AS ?sort) (MAX(?c) AS ?conf) (COUNT(DISTINCT ?m) AS ?mentions)
+WHERE {{ {where} {extra} }}
+GROUP BY ?e ORDER BY {_ENTITY_ORDER[order]} OFFSET {page.offset} LIMIT {page.limit}"""
     )
     return int(total[0]["n"]) if total else 0, [iri_key(base, r["e"]) for r in rows]
 

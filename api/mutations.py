@@ -1,0 +1,146 @@
+"""Mutations: ingest and delete articles, for holders of the API token only.
+
+Expected failures are results, not errors: a client asks for ``__typename`` and
+handles ``InvalidArticle``, ``NotAuthorised`` or ``ArticleNotFound`` like any
+other answer. The analytics projection follows every change: ingest feeds each
+stored extraction to it (``ingest_articles``'s ``on_stored``), delete removes
+the article from it after its graph is dropped.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+import strawberry
+
+from api.inputs import ArticleInput, article_id
+from api.types import Article, KGInfo
+from kg.errors import InputError
+from kg.ingest import ingest_articles
+from kg.rdf import article_iri
+from kg.read import article_from_fields
+
+__all__ = ["DeleteResult", "IngestResult", "Mutation"]
+
+_DISABLED = "mutations are disabled: the server has no API token (set KG_API_TOKEN)"
+_REFUSED = "mutations need the header `Authorization: Bearer <token>` with the server's API token"
+
+
+@strawberry.enum(description="What ingesting an article did.")
+class IngestStatus(enum.Enum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    UNCHANGED = "UNCHANGED"
+
+
+@strawberry.type(description="The article was stored (or was already, unchanged).")
+class IngestSuccess:
+    status: IngestStatus
+    article: Article
+    mentions: int
+    entities: int
+    events: int
+    relations: int
+
+
+@strawberry.type(description="The article was rejected; `field` names the input at fault.")
+class InvalidArticle:
+    field: str | None
+    reason: str = strawberry.field(description="What kind of problem: EMPTY, TOO_LARGE, BAD_DATE, FORMAT.")
+    message: str
+
+
+@strawberry.type(description="The request does not carry the API token, or mutations are disabled.")
+class NotAuthorised:
+    message: str
+
+
+@strawberry.type(description="The article and everything only it supported were removed.")
+class ArticleDeleted:
+    id: strawberry.ID
+    iri: str
+
+
+@strawberry.type(description="No article has the id that was given.")
+class ArticleNotFound:
+    id: strawberry.ID
+    message: str
+
+
+IngestResult = Annotated[IngestSuccess | InvalidArticle | NotAuthorised, strawberry.union("IngestResult")]
+DeleteResult = Annotated[ArticleDeleted | ArticleNotFound | NotAuthorised, strawberry.union("DeleteResult")]
+
+#: Input errors by class name -> (the field at fault, a stable reason code).
+_REASONS = {
+    "EmptyInputError": ("text", "EMPTY"),
+    "TooLargeError": ("text", "TOO_LARGE"),
+    "DateError": ("published", "BAD_DATE"),
+    "EncodingError": ("text", "ENCODING"),
+}
+
+
+def _refusal(info: KGInfo) -> NotAuthorised | None:
+    ctx = info.context
+    if not ctx.settings.api_token:
+        return NotAuthorised(message=_DISABLED)
+    if not ctx.authorised():
+        return NotAuthorised(message=_REFUSED)
+    return None
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Extract an article and store it (replacing an older version with the same id).")
+    async def ingest_article(self, info: KGInfo, input: ArticleInput) -> IngestResult:  # noqa: A002
+        refused = _refusal(info)
+        if refused is not None:
+            return refused
+        ctx = info.context
+        fields = {
+            "text": input.text,
+            "title": input.title,
+            "published": input.published,
+            "url": input.url,
+            "source": input.source,
+            "id": str(input.id) if input.id is not None else None,
+        }
+        try:
+            article = article_from_fields(fields, "ingestArticle", max_chars=ctx.settings.max_article_chars)
+        except InputError as exc:
+            field, reason = _REASONS.get(type(exc).__name__, ("id" if "id " in exc.reason else None, "FORMAT"))
+            return InvalidArticle(field=field, reason=reason, message=exc.reason)
+        existed = bool(await ctx.run(ctx.store.article_digests, [article_iri(ctx.base, article.id)]))
+        projection = ctx.graph()
+        report = await ctx.run(ingest_articles, [article], ctx.store, ctx.settings, on_stored=projection.add_extraction)
+        if report.unchanged:
+            status = IngestStatus.UNCHANGED
+        else:
+            status = IngestStatus.UPDATED if existed else IngestStatus.CREATED
+        view = await ctx.loaders.articles.load(article.id)
+        if view is None:  # ingest_articles wrote it (or found it) a moment ago
+            raise RuntimeError(f"article {article.id!r} is missing right after ingest")
+        return IngestSuccess(
+            status=status,
+            article=Article.from_view(view),
+            mentions=report.mentions,
+            entities=report.entities,
+            events=report.events,
+            relations=report.relations,
+        )
+
+    @strawberry.mutation(
+        description="Remove an article's named graph, and so every fact only it supported; id: global id, IRI or id."
+    )
+    async def delete_article(self, info: KGInfo, id: strawberry.ID) -> DeleteResult:  # noqa: A002
+        refused = _refusal(info)
+        if refused is not None:
+            return refused
+        ctx = info.context
+        plain = article_id(str(id), ctx.base)
+        iri = article_iri(ctx.base, plain)
+        existed = await ctx.run(ctx.store.delete_article, iri)
+        if not existed:
+            return ArticleNotFound(id=id, message=f"no article has the id {str(id)!r}")
+        ctx.graph().remove_article(plain)
+        return ArticleDeleted(id=id, iri=iri)

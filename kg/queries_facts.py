@@ -1,0 +1,420 @@
+"""The read model of facts: relationships between entities, events and their evidence.
+
+Like :mod:`kg.queries`, every function takes the store and the base IRI and returns
+frozen views. Functions that take a list of keys answer for all of them in one
+query, so a DataLoader costs one store query per field and page.
+
+A relationship is an entity-to-entity triple under the kg ontology (``leaderOf``,
+``locatedIn``, ...). Each article's graph states it on its own, usually with a
+reified ``kg:Statement`` carrying a confidence and an evidence span; the views
+merge the articles: the highest confidence wins and every evidence span is kept.
+A triple without a statement (a place's country, from linking) takes the
+confidence of its subject's description in that article and has no evidence.
+
+Events are dated by ``kg:start``/``kg:end`` (an ``xsd:date``) and their precision
+(``year``, ``month``, ``day``); the views give them back as ISO partial dates
+(``"2022"``, ``"2022-07"``, ``"2022-10-26"``).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg.namespace import EVT_NS, KG_NS
+from kg.queries import _PREFIXES, Page, sparql_string
+from kg.rdf import article_iri, iri_key
+from kg.store import Store
+
+__all__ = [
+    "EventFilter",
+    "EventOrder",
+    "EventView",
+    "EvidenceView",
+    "ParticipantView",
+    "RelationshipView",
+    "events_by_keys",
+    "events_of_articles",
+    "events_of_entities",
+    "list_events",
+    "partial_upper",
+    "relationships_of",
+]
+
+#: Length of an ISO partial date by its precision name.
+_LENGTHS = {"year": 4, "month": 7, "day": 10}
+
+#: kg properties between IRIs that are not entity-to-entity relationships.
+_NOT_RELATIONS = (
+    "mentionedIn",
+    "denotes",
+    "evidence",
+    "sentence",
+    "extractedIn",
+    "eventType",
+    "place",
+    "participant",
+    "agent",
+    "target",
+    "speaker",
+    "about",
+    "affected",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceView:
+    """A span of an article that supports a fact."""
+
+    article_id: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipView:
+    """One relationship between two entities, merged over the articles stating it."""
+
+    subject: str
+    predicate: str
+    predicate_iri: str
+    object: str
+    confidence: float
+    evidence: tuple[EvidenceView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantView:
+    """An entity playing a role in an event."""
+
+    role: str
+    entity: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventView:
+    """An event with who, where, when and the text that reports it."""
+
+    key: str
+    iri: str
+    label: str
+    type: str
+    start: str | None
+    end: str | None
+    place: str | None
+    participants: tuple[ParticipantView, ...]
+    casualties: int | None
+    confidence: float
+    evidence: tuple[EvidenceView, ...]
+
+
+class EventOrder(enum.Enum):
+    """How a list of events is sorted."""
+
+    START_DESC = "START_DESC"
+    START_ASC = "START_ASC"
+    CONFIDENCE_DESC = "CONFIDENCE_DESC"
+    LABEL_ASC = "LABEL_ASC"
+
+
+@dataclass(frozen=True, slots=True)
+class EventFilter:
+    """Which events a list keeps; every field given must match.
+
+    Attributes:
+        types: Event types' local names (``"Attack"``); any of them.
+        participant: Key of an entity taking part in any role.
+        place: Key of the place where it happened.
+        window: Inclusive ``(first day, last day)``; an event matches when its
+            dates overlap the window (undated events never do).
+        min_confidence: The lowest confidence kept.
+        search: A case-insensitive substring of the label.
+    """
+
+    types: tuple[str, ...] = ()
+    participant: str | None = None
+    place: str | None = None
+    window: tuple[str, str] | None = None
+    min_confidence: float = 0.0
+    search: str | None = None
+
+
+def _iris(iris: Sequence[str]) -> str:
+    return " ".join(f"<{i}>" for i in iris)
+
+
+def partial_upper(full: str, precision: str) -> str:
+    """Return the last day an ``xsd:date`` of a given precision can stand for, lexically.
+
+    Months are closed with day 31: as a string bound it sorts after every real day
+    of the month, which is all a comparison needs.
+
+    >>> partial_upper("2022-07-01", "month")
+    '2022-07-31'
+    """
+    if precision == "year":
+        return full[:4] + "-12-31"
+    if precision == "month":
+        return full[:7] + "-31"
+    return full[:10]
+
+
+def _partial(full: str | None, precision: str | None) -> str | None:
+    if full is None:
+        return None
+    return full[: _LENGTHS.get(precision or "day", 10)]
+
+
+def _local(iri: str, ns: str) -> str:
+    return iri[len(ns) :] if iri.startswith(ns) else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _evidence(base: str, r: dict[str, str]) -> EvidenceView | None:
+    if "es" not in r:
+        return None
+    prefix = article_iri(base, "")
+    return EvidenceView(article_id=r["g"][len(prefix) :], text=r["et"], start=int(r["es"]), end=int(r["ee"]))
+
+
+def relationships_of(
+    store: Store, base: str, keys: Sequence[str], *, predicate: str | None = None
+) -> dict[str, list[RelationshipView]]:
+    """Return every relationship of each entity, in both directions, in one query.
+
+    Args:
+        store: The store.
+        base: The data base IRI.
+        keys: Entity keys.
+        predicate: Keep only this predicate: its local name (``"leaderOf"``) or IRI.
+
+    Returns:
+        For each key, its relationships sorted by predicate, subject and object;
+        keys with none map to an empty list.
+    """
+    if not keys:
+        return {}
+    unique = list(dict.fromkeys(keys))
+    values = _iris([base + k for k in unique])
+    excluded = ", ".join(f"kg:{p}" for p in _NOT_RELATIONS)
+    only = ""
+    if predicate:
+        iri = predicate if "://" in predicate else KG_NS + predicate
+        only = f"VALUES ?p {{ <{iri}> }}"
+    rows = store.query(
+        _PREFIXES
+        + f"""SELECT ?x ?s ?p ?o ?g ?c ?sc ?es ?ee ?et WHERE {{
+  VALUES ?x {{ {values} }}
+  {only}
+  GRAPH ?g {{
+    {{ ?x ?p ?o . BIND(?x AS ?s) }} UNION {{ ?s ?p ?x . BIND(?x AS ?o) }}
+    FILTER(isIRI(?s) && isIRI(?o) && STRSTARTS(STR(?p), "{KG_NS}") && ?p NOT IN ({excluded}))
+    OPTIONAL {{ ?s kg:confidence ?sc }}
+    OPTIONAL {{
+      ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:confidence ?c .
+      OPTIONAL {{ ?st kg:evidence ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et }}
+    }}
+  }}
+}}"""
+    )
+    merged: dict[str, dict[tuple[str, str, str], tuple[float, dict[tuple[str, int, int], EvidenceView]]]] = {
+        base + k: {} for k in unique
+    }
+    for r in rows:
+        triple = (r["s"], r["p"], r["o"])
+        conf = float(r.get("c", r.get("sc", "0.5")))
+        per = merged[r["x"]]
+        best, spans = per.get(triple, (0.0, {}))
+        ev = _evidence(base, r)
+        if ev is not None:
+            spans[(ev.article_id, ev.start, ev.end)] = ev
+        per[triple] = (max(best, conf), spans)
+    out: dict[str, list[RelationshipView]] = {}
+    for x, per in merged.items():
+        views = [
+            RelationshipView(
+                subject=iri_key(base, s),
+                predicate=_local(p, KG_NS),
+                predicate_iri=p,
+                object=iri_key(base, o),
+                confidence=conf,
+                evidence=tuple(spans[k] for k in sorted(spans)),
+            )
+            for (s, p, o), (conf, spans) in per.items()
+        ]
+        views.sort(key=lambda v: (v.predicate, v.subject, v.object))
+        out[iri_key(base, x)] = views
+    return out
+
+
+def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, EventView]:
+    """Describe the events with the given keys (missing keys are absent), in one query.
+
+    The three parts of an event (its attributes, its participants, its evidence)
+    come back as the branches of one UNION, so no part multiplies another's rows.
+    """
+    if not keys:
+        return {}
+    values = _iris([base + k for k in dict.fromkeys(keys)])
+    roles = ", ".join(f"kg:{r}" for r in ("participant", "agent", "target", "speaker", "about", "affected"))
+    rows = store.query(
+        _PREFIXES
+        + f"""SELECT ?e ?g ?part ?label ?type ?conf ?start ?sp ?end ?ep ?place ?cas ?role ?who ?es ?ee ?et WHERE {{
+  VALUES ?e {{ {values} }}
+  GRAPH ?g {{
+    ?e a kg:Event .
+    {{
+      BIND("main" AS ?part)
+      ?e rdfs:label ?label ; kg:eventType ?type ; kg:confidence ?conf .
+      OPTIONAL {{ ?e kg:start ?start . OPTIONAL {{ ?e kg:startPrecision ?sp }} }}
+      OPTIONAL {{ ?e kg:end ?end . OPTIONAL {{ ?e kg:endPrecision ?ep }} }}
+      OPTIONAL {{ ?e kg:place ?place }}
+      OPTIONAL {{ ?e kg:casualties ?cas }}
+    }} UNION {{
+      BIND("role" AS ?part)
+      ?e ?role ?who . FILTER(?role IN ({roles}))
+    }} UNION {{
+      BIND("evidence" AS ?part)
+      ?e kg:evidence ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et .
+    }}
+  }}
+}}"""
+    )
+    main: dict[str, dict[str, str]] = {}
+    parts: dict[str, dict[tuple[str, str], ParticipantView]] = {}
+    spans: dict[str, dict[tuple[str, int, int], EvidenceView]] = {}
+    for r in rows:
+        e = r["e"]
+        if r["part"] == "main":
+            old = main.get(e)
+            if old is None or float(r["conf"]) > float(old["conf"]):
+                main[e] = r
+        elif r["part"] == "role":
+            role = _local(r["role"], KG_NS)
+            who = iri_key(base, r["who"])
+            parts.setdefault(e, {})[(role, who)] = ParticipantView(role=role, entity=who)
+        else:
+            ev = _evidence(base, r)
+            if ev is not None:
+                spans.setdefault(e, {})[(ev.article_id, ev.start, ev.end)] = ev
+    out: dict[str, EventView] = {}
+    for e, r in main.items():
+        key = iri_key(base, e)
+        ps = parts.get(e, {})
+        ss = spans.get(e, {})
+        out[key] = EventView(
+            key=key,
+            iri=e,
+            label=r["label"],
+            type=_local(r["type"], EVT_NS),
+            start=_partial(r.get("start"), r.get("sp")),
+            end=_partial(r.get("end"), r.get("ep")),
+            place=iri_key(base, r["place"]) if "place" in r else None,
+            participants=tuple(ps[k] for k in sorted(ps)),
+            casualties=int(r["cas"]) if "cas" in r else None,
+            confidence=float(r["conf"]),
+            evidence=tuple(ss[k] for k in sorted(ss)),
+        )
+    return out
+
+
+_ORDER = {
+    EventOrder.START_DESC: "DESC(?sort) ?e",
+    EventOrder.START_ASC: "?sort ?e",
+    EventOrder.CONFIDENCE_DESC: "DESC(?conf) ?e",
+    EventOrder.LABEL_ASC: "?lsort ?e",
+}
+
+
+def _event_where(base: str, f: EventFilter) -> str:
+    where = """GRAPH ?g { ?e a kg:Event ; kg:eventType ?type ; kg:confidence ?c ; rdfs:label ?label .
+    OPTIONAL { ?e kg:start ?start . OPTIONAL { ?e kg:startPrecision ?sp } }
+    OPTIONAL { ?e kg:end ?end . OPTIONAL { ?e kg:endPrecision ?ep } } }"""
+    if f.types:
+        where = f"VALUES ?type {{ {_iris([EVT_NS + t for t in f.types])} }}\n  " + where
+    if f.participant:
+        who = f"<{base}{f.participant}>"
+        where += f"""
+  FILTER EXISTS {{ GRAPH ?h {{ ?e ?role {who} .
+    FILTER(?role IN (kg:participant, kg:agent, kg:target, kg:speaker, kg:about, kg:affected)) }} }}"""
+    if f.place:
+        where += f"\n  FILTER EXISTS {{ GRAPH ?h2 {{ ?e kg:place <{base}{f.place}> }} }}"
+    if f.min_confidence > 0:
+        where += f"\n  FILTER(?c >= {f.min_confidence:.6f})"
+    if f.search:
+        where += f"\n  FILTER(CONTAINS(LCASE(STR(?label)), {sparql_string(f.search.lower())}))"
+    if f.window:
+        lo, hi = f.window
+        # The event's last possible day: its end, else its start, widened to its precision.
+        upper = """IF(BOUND(?end),
+      IF(?ep = "year", CONCAT(SUBSTR(STR(?end), 1, 4), "-12-31"),
+        IF(?ep = "month", CONCAT(SUBSTR(STR(?end), 1, 7), "-31"), STR(?end))),
+      IF(?sp = "year", CONCAT(SUBSTR(STR(?start), 1, 4), "-12-31"),
+        IF(?sp = "month", CONCAT(SUBSTR(STR(?start), 1, 7), "-31"), STR(?start))))"""
+        where += f"""
+  FILTER(BOUND(?start) && STR(?start) <= "{hi}" && {upper} >= "{lo}")"""
+    return where
+
+
+def list_events(
+    store: Store, base: str, page: Page, f: EventFilter, order: EventOrder = EventOrder.START_DESC
+) -> tuple[int, list[str]]:
+    """Return the total count and one page of event keys matching ``f``, in ``order``.
+
+    Undated events sort after dated ones whichever way dates are sorted.
+    """
+    where = _event_where(base, f)
+    total = store.query(_PREFIXES + f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")
+    undated = '"0000"' if order is EventOrder.START_DESC else '"9999"'
+    rows = store.query(
+        _PREFIXES
+        + f"""SELECT ?e (MIN(COALESCE(STR(?start), {undated})) AS ?sort) (MAX(?c) AS ?conf)
+  (MIN(LCASE(STR(?label))) AS ?lsort) WHERE {{ {where} }}
+GROUP BY ?e ORDER BY {_ORDER[order]} OFFSET {page.offset} LIMIT {page.limit}"""
+    )
+    return int(total[0]["n"]) if total else 0, [iri_key(base, r["e"]) for r in rows]
+
+
+def events_of_entities(store: Store, base: str, keys: Sequence[str]) -> dict[str, list[str]]:
+    """Return, for each entity, the keys of events it takes part in or that happened there.
+
+    One query for all the keys; each list is sorted newest first, undated last.
+    """
+    if not keys:
+        return {}
+    unique = list(dict.fromkeys(keys))
+    values = _iris([base + k for k in unique])
+    rows = store.query(
+        _PREFIXES
+        + f"""SELECT ?x ?e (MIN(COALESCE(STR(?start), "0000")) AS ?sort) WHERE {{
+  VALUES ?x {{ {values} }}
+  GRAPH ?g {{ ?e a kg:Event ; ?role ?x .
+    FILTER(?role IN (kg:participant, kg:agent, kg:target, kg:speaker, kg:about, kg:affected, kg:place))
+    OPTIONAL {{ ?e kg:start ?start }} }}
+}} GROUP BY ?x ?e ORDER BY ?x DESC(?sort) ?e"""
+    )
+    out: dict[str, list[str]] = {k: [] for k in unique}
+    for r in rows:
+        out[iri_key(base, r["x"])].append(iri_key(base, r["e"]))
+    return out
+
+
+def events_of_articles(store: Store, base: str, ids: Sequence[str]) -> dict[str, list[str]]:
+    """Return, for each article id, the keys of the events it reports, in text order (one query)."""
+    if not ids:
+        return {}
+    unique = list(dict.fromkeys(ids))
+    values = _iris([article_iri(base, i) for i in unique])
+    rows = store.query(
+        _PREFIXES
+        + f"""SELECT ?g ?e (MIN(?s) AS ?first) WHERE {{
+  VALUES ?g {{ {values} }}
+  GRAPH ?g {{ ?e a kg:Event . OPTIONAL {{ ?e kg:evidence ?ev . ?ev nif:beginIndex ?s }} }}
+}} GROUP BY ?g ?e ORDER BY ?g ?first ?e"""
+    )
+    prefix = article_iri(base, "")
+    out: dict[str, list[str]] = {i: [] for i in unique}
+    for r in rows:
+        out[r["g"][len(prefix) :]].append(iri_key(base, r["e"]))
+    return out
