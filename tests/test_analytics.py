@@ -20,6 +20,7 @@ from kg.analytics import (
     communities,
     date_range,
     ego_network,
+    eigenvector,
     k_shortest_paths,
     pagerank,
     sampled_closeness,
@@ -353,6 +354,15 @@ def test_pagerank_path_of_three_known_values() -> None:
     isolated = nx.Graph([(0, 1)])
     isolated.add_node(2)
     assert sum(pagerank(isolated).values()) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    "graph",
+    [nx.karate_club_graph(), nx.barbell_graph(5, 3), nx.star_graph(6), nx.complete_bipartite_graph(3, 5)],
+    ids=["karate", "barbell", "star", "bipartite"],
+)
+def test_eigenvector_matches_networkx(graph: nx.Graph) -> None:
+    assert eigenvector(graph) == pytest.approx(nx.eigenvector_centrality(graph, max_iter=1000, tol=1e-10), abs=1e-6)
 
 
 def test_centrality_types_and_first() -> None:

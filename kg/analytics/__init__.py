@@ -3,7 +3,19 @@
 The projection (:class:`Projection`) holds entities and events as nodes and the
 relations and event roles between them as edges; it is built from the store at
 start-up and updated on every ingest and delete. The queries are plain functions
-that take it, NetworkX style, and return frozen records:
+that take it, NetworkX style, and return frozen records. A server keeps one
+projection for its lifetime::
+
+    projection = Projection.from_store(store, base)      # at start-up
+    projection.add_extraction(extraction)                # after each ingest
+    projection.remove_article(article_id)                # after each delete
+
+    shortest_path(projection, "person/a", "place/b", max_length=4)
+    centrality(projection, "pagerank", types={"Person"}, first=10)
+    ego_network(projection, "person/a", depth=2, max_nodes=500)
+
+Unknown keys raise :class:`kg.errors.NotFoundError`; bad arguments raise
+:class:`kg.errors.ConfigError` naming the value and the valid ones.
 
 >>> from kg.analytics import Projection, centrality
 >>> centrality(Projection(), "pagerank").ranked
@@ -18,6 +30,7 @@ from kg.analytics._measures import (
     SEED,
     centrality,
     communities,
+    eigenvector,
     pagerank,
     sampled_closeness,
     time_sliced_centrality,
@@ -62,6 +75,7 @@ __all__ = [
     "communities",
     "date_range",
     "ego_network",
+    "eigenvector",
     "k_shortest_paths",
     "pagerank",
     "sampled_closeness",

@@ -224,10 +224,7 @@ def _compute(graph: nx.Graph, m: Measure, threshold: int, samples: int, seed: in
     if m is Measure.PAGERANK:
         return pagerank(graph), True, None
     if m is Measure.EIGENVECTOR:
-        try:
-            return dict(nx.eigenvector_centrality(graph, max_iter=1000, tol=1e-8)), True, None
-        except nx.PowerIterationFailedConvergence as exc:
-            raise KGError(f"eigenvector centrality did not converge on {n} nodes") from exc
+        return eigenvector(graph), True, None
     sampled = n > threshold and samples < n
     if m is Measure.BETWEENNESS:
         if not sampled:
@@ -264,12 +261,7 @@ def pagerank(graph: nx.Graph, alpha: float = 0.85, tol: float = 1.0e-10, max_ite
     n = len(nodes)
     if n == 0:
         return {}
-    index = {node: i for i, node in enumerate(nodes)}
-    pairs = np.fromiter(
-        (index[x] for u, v in graph.edges() for x in (u, v)), dtype=np.int64, count=2 * graph.number_of_edges()
-    ).reshape(-1, 2)
-    src = np.concatenate([pairs[:, 0], pairs[:, 1]])
-    dst = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    src, dst = _arcs(graph, nodes)
     degree = np.bincount(src, minlength=n).astype(np.float64)
     dangling = degree == 0
     inverse = np.divide(1.0, degree, out=np.zeros(n), where=~dangling)
@@ -282,6 +274,51 @@ def pagerank(graph: nx.Graph, alpha: float = 0.85, tol: float = 1.0e-10, max_ite
         if done:
             break
     return dict(zip(nodes, (float(v) for v in x / x.sum()), strict=True))
+
+
+def eigenvector(graph: nx.Graph, tol: float = 1.0e-8, max_iter: int = 1000) -> dict[Any, float]:
+    """Return the eigenvector centrality of every node of an undirected graph.
+
+    The same definition and normalisation (unit Euclidean length) as
+    :func:`networkx.eigenvector_centrality`, iterating with ``A + I`` so that
+    bipartite parts (events and their participants) converge too.
+
+    Args:
+        graph: An undirected graph with at least one node.
+        tol: Stop when the L1 change per node falls below this.
+        max_iter: Give up after this many iterations.
+
+    Returns:
+        Node -> centrality.
+
+    Raises:
+        KGError: The iteration did not converge.
+
+    Notes:
+        Power iteration on numpy arrays, O(E) per iteration; networkx's own is
+        the same algorithm in pure Python, about a hundred times slower here.
+    """
+    nodes = list(graph)
+    n = len(nodes)
+    src, dst = _arcs(graph, nodes)
+    x = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        step = x + np.bincount(dst, weights=x[src], minlength=n)
+        new = step / (float(np.linalg.norm(step)) or 1.0)
+        if float(np.abs(new - x).sum()) < n * tol:
+            return dict(zip(nodes, (float(v) for v in new), strict=True))
+        x = new
+    raise KGError(f"eigenvector centrality did not converge in {max_iter} iterations on {n} nodes")
+
+
+def _arcs(graph: nx.Graph, nodes: list[Any]) -> tuple[np.ndarray[Any, np.dtype[np.int64]], ...]:
+    # every undirected edge as two arcs, by node position
+    index = {node: i for i, node in enumerate(nodes)}
+    flat = np.fromiter(
+        (index[x] for u, v in graph.edges() for x in (u, v)), dtype=np.int64, count=2 * graph.number_of_edges()
+    )
+    pairs = flat.reshape(-1, 2)
+    return np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]])
 
 
 def sampled_closeness(graph: nx.Graph, samples: int, seed: int) -> _Scores:

@@ -94,6 +94,9 @@ class Projection:
         self.lock = threading.RLock()
         self.version = 0
         self._decls: dict[str, dict[str, Decl]] = {}
+        # how many articles declare each (kind, type, label) of a node: picking its
+        # label then costs O(distinct names), not O(articles that mention it)
+        self._tally: dict[str, Counter[Decl]] = {}
         self._articles: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
         self._cache: dict[Hashable, Any] = {}
         self._cache_version = 0
@@ -232,7 +235,13 @@ class Projection:
     def _add(self, article_id: str, a: ArticleFacts) -> None:
         g = self.graph
         for key, decl in a.nodes.items():
-            self._decls.setdefault(key, {})[article_id] = decl
+            decls = self._decls.setdefault(key, {})
+            tally = self._tally.setdefault(key, Counter())
+            old = decls.get(article_id)
+            if old is not None:
+                _decrement(tally, old)
+            decls[article_id] = decl
+            tally[decl] += 1
             self._refresh_node(key)
         pairs: list[tuple[str, str]] = []
         for (source, target, predicate), (confidence, lo, hi) in a.facts.items():
@@ -255,7 +264,7 @@ class Projection:
             return False
         g = self.graph
         nodes, pairs = held
-        touched = set(nodes)
+        touched: set[str] = set()
         for u, v in pairs:
             data = g._adj[u].get(v)
             if data is None:
@@ -268,29 +277,33 @@ class Projection:
             touched.update((u, v))
         for key in nodes:
             decls = self._decls.get(key)
-            if decls is not None:
-                decls.pop(article_id, None)
-                if not decls:
-                    del self._decls[key]
-        for key in touched:
-            if key not in g:
-                continue
-            if key not in self._decls and not g._adj[key]:
-                g.remove_node(key)
-            else:
+            old = decls.pop(article_id, None) if decls is not None else None
+            if old is not None:
+                _decrement(self._tally[key], old)
+            if decls is not None and not decls:
+                del self._decls[key]
+                del self._tally[key]
+            if key in g and (key in self._decls or g._adj[key]):
                 self._refresh_node(key)
+            touched.add(key)
+        for key in touched:
+            if key in g and key not in self._decls and not g._adj[key]:
+                g.remove_node(key)
         self.version += 1
         return True
 
     def _refresh_node(self, key: str) -> None:
-        decls = self._decls.get(key)
-        if not decls:
+        tally = self._tally.get(key)
+        if not tally:
             kind, type_, label = _undeclared(key)
         else:
-            values = list(decls.values())
-            kind = "event" if any(d[0] == "event" for d in values) else "entity"
-            type_ = _most_common(d[1] for d in values)
-            label = _most_common(d[2] for d in values)
+            kind = "event" if any(d[0] == "event" for d in tally) else "entity"
+            types: Counter[str] = Counter()
+            labels: Counter[str] = Counter()
+            for (_, t, name), count in tally.items():
+                types[t] += count
+                labels[name] += count
+            type_, label = _most_common(types), _most_common(labels)
         g = self.graph
         if key in g:
             g.nodes[key].update(kind=kind, type=type_, label=label)
@@ -298,10 +311,15 @@ class Projection:
             g.add_node(key, kind=kind, type=type_, label=label)
 
 
-def _most_common(values: Iterable[str]) -> str:
+def _most_common(counts: Counter[str]) -> str:
     # most often seen, then the longest, then the first in sort order: stable whatever the order of ingest
-    counts = Counter(values)
     return min(counts, key=lambda v: (-counts[v], -len(v), v))
+
+
+def _decrement(tally: Counter[Decl], decl: Decl) -> None:
+    tally[decl] -= 1
+    if tally[decl] <= 0:
+        del tally[decl]
 
 
 def _links(u: str, v: str, facts: list[Fact]) -> tuple[Link, ...]:
