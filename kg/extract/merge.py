@@ -172,7 +172,7 @@ class SparqlEventIndex:
         roles = "|".join(f"<{KG[r]}>" for r in (*_ROLES, "place"))
         sparql = f"""
             SELECT ?e ?g ?label ?conf ?mod ?place ?start ?sp ?end ?ep ?cas ?quote
-                   (GROUP_CONCAT(DISTINCT ?x; separator=" ") AS ?xs) WHERE {{
+                   (GROUP_CONCAT(DISTINCT STR(?x); separator=" ") AS ?xs) WHERE {{
               GRAPH ?g {{
                 ?e <{RDF.type}> <{KG.Event}> ; <{KG.eventType}> <{EVT[event.type]}> ;
                    <{KG.modality}> "asserted" ; <{KG.start}> ?start ; <{KG.startPrecision}> ?sp ;
