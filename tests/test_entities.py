@@ -135,3 +135,31 @@ def test_entities_context_picks_namesake(run: Run) -> None:
     paris = {e.key: e for e in entities}.get(next(m.entity for m in mentions if m.text == "Paris"))
     assert paris is not None
     assert paris.country == "place/united-states"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "etype"),
+    [
+        ("Commuters crowded Maple Leaf Station on Friday morning.", "Maple Leaf Station", EntityType.PLACE),
+        ("The story ran in The Springfield Herald last week.", "Springfield Herald", EntityType.ORGANISATION),
+    ],
+    ids=["facility", "newspaper"],
+)
+def test_entities_names_with_a_telling_last_word(run: Run, text: str, surface: str, etype: EntityType) -> None:
+    mentions, _ = run(text)
+    assert any(m.text == surface and m.type is etype for m in mentions)
+
+
+def test_entities_countries_in_a_sports_report_are_teams(run: Run) -> None:
+    text = (
+        "Sweden beat Mexico 3-0 in the World Cup group match on Wednesday. The striker scored the first goal "
+        "after a penalty, and the keeper saved a header before half-time. Mexico's coach said the team "
+        "lost the game in the final minutes of the match. Sweden face Switzerland in the tournament next."
+    )
+    mentions, _ = run(text)
+    assert {m.type for m in mentions if m.text == "Sweden"} == {EntityType.ORGANISATION}
+
+
+def test_entities_countries_outside_sports_stay_places(run: Run) -> None:
+    mentions, _ = run("Sweden and Mexico signed a trade agreement in Stockholm on Wednesday.")
+    assert {m.type for m in mentions if m.text == "Sweden"} == {EntityType.PLACE}

@@ -68,6 +68,23 @@ _ORG_WORDS = frozenset(
     )
 )
 
+#: Last words of a facility's name: the name is a place ("Shandao Station", "the Bat Cave").
+_FACILITY_WORDS = frozenset(
+    _words(
+        """station tower towers airport bridge stadium arena temple cathedral mosque synagogue square street
+        road avenue boulevard park cave palace castle plaza mall harbour harbor"""
+    )
+)
+
+#: Last words of an organisation's name that the model may miss ("The Deseret News").
+_ORG_HEADS = frozenset(
+    _words(
+        """news times post herald tribune journal gazette institute university council party association
+        society foundation agency ministry department committee commission bank club league church museum
+        network corporation company"""
+    )
+)
+
 #: Labels of names that may have a place inside ("University of Texas", "the Municipality of Bogliasco").
 _CONTAINERS = frozenset({"ORG", "FAC", "GPE", "LOC", "WORK_OF_ART"})
 
@@ -324,13 +341,40 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             votes[etype] = votes.get(etype, 0.0) + weight
         if person_like:
             votes[EntityType.PERSON] = votes.get(EntityType.PERSON, 0.0) + 1.2
+        if len(span) > 1 and span[-1].lower_ in _FACILITY_WORDS:
+            votes[EntityType.PLACE] = votes.get(EntityType.PLACE, 0.0) + 1.2
         found.append(Candidate(start, end, surface, key, votes, "ner"))
     found.extend(_gazetteer_candidates(doc, gazetteer, taken))
     found.extend(_credits(doc, taken))
+    found.extend(_headed_names(doc, taken + [(c.start, c.end, "") for c in found]))
     if is_sports_report(doc):
         _countries_as_teams(doc, found, gazetteer)
     found.sort(key=lambda c: (c.start, -c.end))
     return found
+
+
+def _headed_names(doc: Doc, taken: list[tuple[int, int, str]]) -> list[Candidate]:
+    """Capitalised names ending in a facility or organisation word that the model missed."""
+    out: list[Candidate] = []
+    busy = sorted((s, e) for s, e, _ in taken)
+    starts = [s for s, _ in busy]
+    for tok in doc:
+        low = tok.lower_
+        if not tok.is_title or (low not in _FACILITY_WORDS and low not in _ORG_HEADS):
+            continue
+        i = tok.i
+        while i > 0 and doc[i - 1].is_title and doc[i - 1].pos_ == "PROPN" and doc[i - 1].lower_ != "the":
+            i -= 1
+        if i == tok.i:
+            continue  # a lone "Station" or "News" is not a name
+        start, end = doc[i].idx, tok.idx + len(tok)
+        j = bisect.bisect_left(starts, end)
+        if any(s < end and start < e for s, e in busy[max(0, j - 3) : j]):
+            continue
+        etype = EntityType.PLACE if low in _FACILITY_WORDS else EntityType.ORGANISATION
+        surface = doc.text[start:end]
+        out.append(Candidate(start, end, surface, fold(surface), {etype: 1.0}, "ner"))
+    return out
 
 
 def _credits(doc: Doc, taken: list[tuple[int, int, str]]) -> list[Candidate]:
