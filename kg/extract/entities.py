@@ -237,7 +237,7 @@ def _place_prior(gazetteer: Gazetteer, key: str, countries: frozenset[str] = fro
 @cache
 def given_names() -> frozenset[str]:
     """Lower-case given names from ``gender-guesser``'s name list (about 60,000), read once."""
-    import gender_guesser.detector as gd
+    import gender_guesser.detector as gd  # type: ignore[import-untyped]  # no stubs; pyproject override pending
 
     return frozenset(gd.Detector(case_sensitive=False).names)
 
