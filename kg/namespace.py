@@ -42,6 +42,7 @@ class KG(DefinedNamespace):
     _NS = Namespace(KG_NS)
 
     # classes
+    Entity: object  # the superclass of Person, Organisation and Place
     Article: object
     Person: object
     Organisation: object

@@ -32,7 +32,7 @@ def quads() -> list[pyoxigraph.Quad]:
 
 def _declared(g: Graph, kind: URIRef | None = None) -> set[str]:
     kinds = (kind,) if kind is not None else _DECLARATIONS
-    return {str(s) for k in kinds for s in g.subjects(RDF.type, k)}
+    return {str(s) for k in kinds for s in g.subjects(RDF.type, k) if isinstance(s, URIRef)}
 
 
 def test_ontology_header_has_version_title_description_licence_creator(onto: Graph) -> None:
