@@ -12,8 +12,12 @@ so they start in milliseconds and share the model's memory until they write to i
 
 from __future__ import annotations
 
+import ctypes
 import io
 import multiprocessing
+import os
+import signal
+import sys
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -28,6 +32,8 @@ from kg.rdf import article_iri, extraction_quads
 from kg.records import Article, Extraction
 
 __all__ = ["Extracted", "ExtractorPool", "article_nquads", "extract_chunk", "parse_nquads"]
+
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +96,14 @@ def article_nquads(article: Article, base: str, when: datetime) -> str:
     return one.nquads
 
 
-def _warm() -> None:
+def _warm(parent: int) -> None:
+    # A worker must not outlive a parent killed with SIGKILL (it would wait forever on
+    # its queue): on Linux the kernel kills it when the parent dies.
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
     load_pipeline()
 
 
@@ -115,6 +128,7 @@ class ExtractorPool:
             max_workers=self.workers,
             mp_context=multiprocessing.get_context(method),
             initializer=_warm,
+            initargs=(os.getpid(),),
         )
 
     def submit(self, articles: Sequence[Article], base: str, when: datetime) -> Future[list[Extracted]]:
