@@ -151,10 +151,10 @@ async def centrality(
 
 async def neighbourhood(
     info: KGInfo,
-    id: str,
+    id: str,  # noqa: A002 - the GraphQL argument's name
     depth: int,
     max_nodes: int | None,
-    filters: PathFilter | None,  # noqa: A002
+    filters: PathFilter | None,
 ) -> Subgraph:
     """Resolve ``neighbourhood``: the ego network of a node."""
     ctx = info.context
