@@ -30,7 +30,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 from kg.errors import ConfigError, KGError
 from kg.settings import Settings
-from kg.store import EmbeddedStore, ExportFormat, RemoteStore, Store, write_export
+from kg.store import EmbeddedStore, ExportFormat, RemoteStore, ServingStore, Store, write_export
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -268,6 +268,8 @@ def sparql_endpoint(get_store: Callable[[], Store], settings: Settings) -> Calla
                 "missing the `query` parameter (GET ?query=..., or POST application/sparql-query)", 400
             )
         store = get_store()
+        if isinstance(store, ServingStore):
+            store = store.current()  # the newest published snapshot
         accept = request.headers.get("accept")
         if isinstance(store, EmbeddedStore):
             raw: ox.Store = store._store  # the embedded store's own Oxigraph handle; see the module docstring

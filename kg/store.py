@@ -409,6 +409,10 @@ class ServingStore:
             self._with_writer(lambda _: None)
         self._reader = EmbeddedStore(self._path, read_only=True)
 
+    def current(self) -> EmbeddedStore:
+        """Return the read-only store of the newest snapshot (for raw SPARQL access)."""
+        return self._current()
+
     def _current(self) -> EmbeddedStore:
         now = time.monotonic()
         if now - self._checked >= self._refresh:
