@@ -158,7 +158,7 @@ def _blocks(graph: Graph) -> dict[str, str]:
 
 def _keep_markers(body: str) -> Callable[[re.Match[str]], str]:
     def replace(match: re.Match[str]) -> str:
-        return match.group(1) + body + match.group(2)
+        return match.group(1) + body + "\n" + match.group(2)
 
     return replace
 
@@ -171,7 +171,7 @@ def regenerate(text: str, graph: Graph | None = None) -> str:
     """
     graph = graph if graph is not None else load_graph(ontology_path(ONTOLOGY_FILE))
     for name, body in _blocks(graph).items():
-        pattern = re.compile(rf"(<!-- generated:{name} -->\n).*?(\n<!-- /generated:{name} -->)", re.DOTALL)
+        pattern = re.compile(rf"(<!-- generated:{name} -->\n)(?:.*?\n)?(<!-- /generated:{name} -->)", re.DOTALL)
         if not pattern.search(text):
             raise OntologyError(f"docs/ONTOLOGY.md lacks the markers of the generated block {name!r}")
         text = pattern.sub(_keep_markers(body), text)
