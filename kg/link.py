@@ -16,9 +16,10 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kg.extract.gazetteer import Gazetteer, Place, PlaceKind, fold, geonames_iri, slug
+from kg.extract.gazetteer import Gazetteer, Place, PlaceKind, fold, geonames_iri, load_gazetteer, slug
+from kg.records import Entity, EntityType, Evidence, Mention, Relation
 
-__all__ = ["LinkContext", "choose_place", "place_key", "region_contains"]
+__all__ = ["LinkContext", "choose_place", "containment", "country_key", "link_fields", "place_key", "region_contains"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,3 +143,47 @@ def region_contains(region: Place, city: Place) -> bool:
         and city.country == region.country
         and region.admin1 == f"{city.country}-{city.admin1}"
     )
+
+
+def _entry(e: Entity, gazetteer: Gazetteer, kind: PlaceKind) -> Place | None:
+    """The gazetteer entry a linked entity stands for (by GeoNames id, else by name)."""
+    for name in (e.label, *e.aliases):
+        for p in gazetteer.places(name):
+            if p.kind is not kind:
+                continue
+            if not e.same_as or (p.geonameid and geonames_iri(p.geonameid) in e.same_as):
+                return p
+    return None
+
+
+def containment(
+    mentions: Iterable[Mention], entities: Iterable[Entity], gazetteer: Gazetteer | None = None
+) -> tuple[Relation, ...]:
+    """``locatedIn`` relations from cities to the regions the same article names.
+
+    A city is inside a region when GeoNames' admin-1 code of the city and the ISO
+    3166-2 code of the region agree (:func:`region_contains`). The evidence is the
+    city's first mention, within its sentence. (Every linked place already carries
+    ``locatedIn`` its country through ``Entity.country``.)
+
+    Notes:
+        O(cities x regions) per article, both small.
+    """
+    gaz = gazetteer if gazetteer is not None else load_gazetteer()
+    places = [e for e in entities if e.type is EntityType.PLACE]
+    cities = [(e, _entry(e, gaz, PlaceKind.CITY)) for e in places if e.same_as]
+    regions = [(e, _entry(e, gaz, PlaceKind.REGION)) for e in places]
+    first: dict[str, Mention] = {}
+    for m in mentions:
+        if m.entity not in first or m.start < first[m.entity].start:
+            first[m.entity] = m
+    out: list[Relation] = []
+    for city, c_place in cities:
+        seen = first.get(city.key)
+        if c_place is None or seen is None:
+            continue
+        for region, r_place in regions:
+            if r_place is not None and region.key != city.key and region_contains(r_place, c_place):
+                evidence = Evidence(seen.start, seen.end, seen.text, seen.sentence_start, seen.sentence_end)
+                out.append(Relation(city.key, "locatedIn", region.key, 0.9, evidence))
+    return tuple(out)

@@ -73,3 +73,17 @@ def test_link_fields_give_geonames_coordinates_and_country() -> None:
 )
 def test_region_contains_by_admin_codes(region: Place, city: Place, inside: bool) -> None:
     assert region_contains(region, city) is inside
+
+
+def test_containment_links_city_to_region_named_in_article() -> None:
+    from kg.extract.entities import entities_from_doc
+    from kg.extract.pipeline import load_pipeline
+    from kg.link import containment
+
+    doc = load_pipeline()("Storms hit Dallas on Monday, and officials across Texas warned of more rain.")
+    mentions, entities = entities_from_doc(doc)
+    relations = containment(mentions, entities)
+    assert [(r.subject, r.predicate, r.object) for r in relations] == [("place/dallas", "locatedIn", "place/texas")]
+    (rel,) = relations
+    assert doc.text[rel.evidence.start : rel.evidence.end] == "Dallas"
+    assert rel.evidence.sentence_start <= rel.evidence.start

@@ -306,8 +306,8 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             continue
         start, end = ent.start_char + s, ent.start_char + e
         surface = text[start:end]
-        if not any(c.isupper() for c in surface):
-            continue
+        if not any(c.isupper() for c in surface) or surface.lower().rstrip(".") in TITLES:
+            continue  # "the government", a bare "Sheriff": not names
         key = fold(surface)
         if not key:
             continue
