@@ -1,34 +1,71 @@
-"""The ASGI app factory: GraphQL (with GraphiQL) at /graphql, and /health."""
+"""The ASGI app factory: GraphQL (with GraphiQL) at /graphql, exports, read-only SPARQL, /health.
+
+At start-up the app opens the store (unless given one) and builds the analytics
+projection from it; the mutations keep that projection up to date, so analytics
+answers follow ingests and deletes without a restart.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from graphql import GraphQLError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
+from strawberry.types import ExecutionResult
 
 from api.context import Context
+from api.explore import explore_routes
+from api.graphiql import graphiql_page, graphiql_routes
+from api.http import export_endpoint, sparql_endpoint
+from api.linked_data import linked_data_route
 from api.schema import build_schema
 from kg import __version__
+from kg.analytics import Projection
 from kg.settings import Settings
 from kg.store import Store, open_store
 
 __all__ = ["create_app"]
 
+_log = logging.getLogger(__name__)
+
 
 class _GraphQL(GraphQL[Context, None]):
     def __init__(self, holder: dict[str, Any], settings: Settings) -> None:
-        super().__init__(build_schema(), graphql_ide="graphiql" if settings.graphiql else None)
+        super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None)
         self._holder = holder
         self._settings = settings
 
     async def get_context(self, request: Request | Any, response: Response | Any) -> Context:
-        return Context(store=self._holder["store"], settings=self._settings, request=request)
+        return Context(
+            store=self._holder["store"],
+            settings=self._settings,
+            request=request,
+            projection=self._holder["projection"],
+        )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # The offline page (assets from this server), not Strawberry's CDN one.
+        return graphiql_page(request.url.path)
+
+    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        # The per-request time limit. Blocking store calls run in threads and finish
+        # on their own; the client gets its answer (an error) on time regardless.
+        timeout = self._settings.request_timeout
+        try:
+            return await asyncio.wait_for(super().execute_operation(*args, **kwargs), timeout=timeout)
+        except TimeoutError:
+            message = f"the request took longer than {timeout:g} s (KG_REQUEST_TIMEOUT) and was stopped"
+            return ExecutionResult(data=None, errors=[GraphQLError(message)])
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Starlette:
@@ -40,7 +77,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             start-up and closes it at shutdown.
     """
     settings = settings or Settings.load()
-    holder: dict[str, Any] = {"store": store}
+    holder: dict[str, Any] = {"store": store, "projection": None}
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -48,9 +85,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         if holder["store"] is None:
             opened = open_store(settings.store, update_endpoint=settings.update_endpoint, serving=True)
             holder["store"] = opened
+        projection = await asyncio.to_thread(Projection.from_store, holder["store"], settings.base_iri)
+        holder["projection"] = projection
+        _log.info("analytics projection: %d nodes, %d edges", len(projection), projection.number_of_edges())
         try:
             yield
         finally:
+            holder["projection"] = None
             if opened is not None:
                 opened.close()
                 holder["store"] = None
@@ -58,11 +99,31 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "version": __version__, "store": settings.store})
 
+    def current_store() -> Store:
+        found: Store = holder["store"]
+        return found
+
     graphql = _GraphQL(holder, settings)
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+            )
+        )
     return Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
+            Route("/export", export_endpoint(current_store), methods=["GET"]),
+            Route("/sparql", sparql_endpoint(current_store, settings), methods=["GET", "POST"]),
+            *graphiql_routes(),
+            *explore_routes(),
+            linked_data_route(holder, settings),  # last: its path may be a prefix of the others
         ],
+        middleware=middleware,
         lifespan=lifespan,
     )
