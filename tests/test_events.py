@@ -285,3 +285,51 @@ def test_seed_statements_carry_speaker_and_quote(seed) -> None:  # type: ignore[
 def test_seed_zelensky_address_is_dated_this_week(seed) -> None:  # type: ignore[no-untyped-def]
     ev = next(e for e in seed.events if e.type == "Statement" and e.quote == "craziness")
     assert (ev.start, ev.end) == ("2022-10-24", "2022-10-28")
+
+
+# --- read back over GraphQL (the API's schema, in process, against the seed store) -----
+
+
+def _graphql(store, settings, query: str):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from api import build_schema
+    from api.context import Context
+
+    result = asyncio.run(build_schema().execute(query, context_value=Context(store=store, settings=settings)))
+    assert result.errors is None, result.errors
+    return result.data
+
+
+def test_seed_events_read_back_over_graphql(seed_store, settings) -> None:  # type: ignore[no-untyped-def]
+    data = _graphql(
+        seed_store,
+        settings,
+        """{ killing: events(type: "Killing") { edges { node { type start end casualties place { label }
+               evidence { text start end article { text } } } } }
+             withdrawal: events(type: "Withdrawal") { edges { node { start place { label }
+               participants { role entity { label } } } } } }""",
+    )
+    (killing,) = [e["node"] for e in data["killing"]["edges"]]
+    assert (killing["start"], killing["end"], killing["casualties"]) == ("2022-10-26", "2022-10-27", 3)
+    assert killing["place"]["label"] == "Bakhmut"
+    (ev,) = killing["evidence"]
+    assert ev["article"]["text"][ev["start"] : ev["end"]] == ev["text"] == "killed at least three people"
+    withdrawals = [e["node"] for e in data["withdrawal"]["edges"]]
+    assert {"start": "2022-07", "place": {"label": "Luhansk"}} in [
+        {"start": w["start"], "place": w["place"]} for w in withdrawals
+    ]
+
+
+def test_seed_relations_read_back_over_graphql(seed_store, settings) -> None:  # type: ignore[no-untyped-def]
+    data = _graphql(
+        seed_store,
+        settings,
+        """{ entities(search: "Vladimir Putin", first: 1) { edges { node { relationships { edges { node {
+               predicate subject { label } object { label } confidence evidence { text } } } } } } } }""",
+    )
+    rels = [e["node"] for e in data["entities"]["edges"][0]["node"]["relationships"]["edges"]]
+    leader = next(r for r in rels if r["predicate"] == "leaderOf")
+    assert (leader["subject"]["label"], leader["object"]["label"]) == ("Vladimir Putin", "Russia")
+    assert leader["evidence"] == [{"text": "Russian President Vladimir Putin"}]
+    assert 0 < leader["confidence"] <= 1

@@ -376,7 +376,7 @@ def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) ->
     if place_key is None and etype not in _NO_FALLBACK_PLACE and ctx.dominant_place is not None:
         place_key = ctx.dominant_place
         confidence -= 0.1  # the article's main place, not the sentence's
-    evidence = ctx.evidence(sent, [tok, *used, *place_tokens])
+    evidence = ctx.evidence(sent, [tok, *used, *place_tokens, *targets[:1]])
     return Event(
         key=event_key(ctx.article.id, tok.idx),
         type=etype,
