@@ -147,3 +147,22 @@ def test_cli_merges_lists_and_unmerge_undoes(tmp_path: Path) -> None:
     again = runner.invoke(app, ["unmerge", merge.id, "--store", str(store_dir)])
     assert again.exit_code == 1
     assert merge.id in again.output
+
+
+def test_two_extracted_articles_spelling_a_name_differently_share_one_entity() -> None:
+    from kg.extract import extract
+
+    first = extract(Article(id="b1", text="President Volodymyr Zelensky met soldiers in Kharkiv on Monday."))
+    second = extract(Article(id="b2", text="Volodymyr Zelenskyy thanked the soldiers in Kharkiv, his office said."))
+    index = MemoryEntityIndex()
+    log = MergeLog()
+    a = resolve_across(first, index, log)
+    b = resolve_across(second, index, log)
+    people_a = {m.entity for m in a.mentions if m.type is EntityType.PERSON}
+    people_b = {m.entity for m in b.mentions if m.type is EntityType.PERSON}
+    assert people_a == people_b == {"person/volodymyr-zelensky"}
+    merged = next(e for e in b.entities if e.key == "person/volodymyr-zelensky")
+    assert "Volodymyr Zelenskyy" in merged.aliases
+    assert [m.method for m in log.active()] == ["transliteration"]
+    kharkiv = {m.entity for x in (a, b) for m in x.mentions if m.text == "Kharkiv"}
+    assert kharkiv == {"place/kharkiv"}
