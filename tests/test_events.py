@@ -210,6 +210,12 @@ def test_extract_events_falls_back_to_dominant_place_with_lower_confidence() -> 
     assert fallback.confidence < explicit.confidence
 
 
+def test_extract_events_inside_a_quote_are_less_certain() -> None:
+    text = "Russia attacked Kyiv. “Russia attacked Kyiv,” Eva Berg said."
+    reported, quoted = [e for e in extract_events(context(text)) if e.type == "Attack"]
+    assert quoted.confidence < reported.confidence
+
+
 def test_extract_events_evidence_points_into_the_article() -> None:
     text = "Quiet day. Russia has battered Bakhmut with rockets. Nothing else."
     ctx = context(text)

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from kg.extract.arguments import DocContext, modality_of, number_value, time_of
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.quotes import according_to, statement_event
+from kg.extract.quotes import according_to, inside_quote, statement_event
 from kg.extract.relations import extract_relations
 from kg.records import Article, Entity, EntityType, Event, Mention, Modality, Participant, Relation, content_hash
 
@@ -111,7 +111,7 @@ def event_key(article_id: str, offset: int) -> str:
     """Return the key of the event triggered at ``offset`` in an article.
 
     >>> event_key("a1", 42)
-    'event/1f2e1b9b1f7bc6b7/42'
+    'event/f55ff16f66f43360/42'
     """
     return f"event/{content_hash(article_id)[:16]}/{offset}"
 
@@ -372,6 +372,8 @@ def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) ->
     confidence += 0.1 * any(p.role in ("target", "affected") for p in participants)
     confidence += 0.05 * (place is not None) + 0.05 * (when is not None)
     confidence -= 0.1 * (lemma in _WEAK)
+    # Inside a quote the event is the speaker's claim, not the reporter's.
+    confidence -= 0.1 * inside_quote(ctx.article.text, tok.idx)
     place_key = place.entity if place is not None else None
     if place_key is None and etype not in _NO_FALLBACK_PLACE and ctx.dominant_place is not None:
         place_key = ctx.dominant_place

@@ -9,7 +9,7 @@ in the quote, or in the reported clause when there is no quote, other than the s
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.extract.arguments import DocContext, modality_of, time_of
@@ -18,7 +18,7 @@ from kg.records import EntityType, Event, Mention, Modality, Participant, conten
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ["according_to", "find_quotes", "statement_event"]
+__all__ = ["according_to", "find_quotes", "inside_quote", "statement_event"]
 
 _SPEAKERS = (EntityType.PERSON, EntityType.ORGANISATION, EntityType.PLACE)
 _OPEN = {"“": "”", '"': '"', "«": "»"}
@@ -49,9 +49,18 @@ def find_quotes(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(out)
 
 
-@cache
+@lru_cache(maxsize=4)  # the article being extracted; bounded so texts are not kept
 def _quotes_of(text: str) -> tuple[tuple[int, int], ...]:
     return find_quotes(text)
+
+
+def inside_quote(text: str, offset: int) -> bool:
+    """Whether ``offset`` of ``text`` lies inside a quoted passage.
+
+    >>> inside_quote('He said "we attacked" then.', 12)
+    True
+    """
+    return any(s <= offset < e for s, e in _quotes_of(text))
 
 
 def _key(ctx: DocContext, offset: int) -> str:
