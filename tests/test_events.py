@@ -339,3 +339,15 @@ def test_seed_relations_read_back_over_graphql(seed_store, settings) -> None:  #
     assert (leader["subject"]["label"], leader["object"]["label"]) == ("Vladimir Putin", "Russia")
     assert leader["evidence"] == [{"text": "Russian President Vladimir Putin"}]
     assert 0 < leader["confidence"] <= 1
+
+
+MODULES = ["events", "quotes", "relations", "arguments", "temporal", "merge", "lexicon"]
+
+
+@pytest.mark.parametrize("name", MODULES, ids=MODULES)
+def test_module_docstring_examples_hold(name: str) -> None:
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(f"kg.extract.{name}"))
+    assert result.failed == 0
