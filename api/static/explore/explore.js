@@ -1,0 +1,503 @@
+// The explorer: search, a neighbourhood graph that grows on click, evidence, a text
+// list of the same facts, a timeline, a map and a path finder. All data comes from
+// /graphql (see api.js); this file only keeps the page's state and draws it.
+
+import * as api from "./api.js";
+import { GraphView } from "./graph.js";
+import { drawMap, drawTimeline, filterEvents, typeColour, when } from "./panels.js";
+
+const $ = (sel) => document.querySelector(sel);
+const TYPE_NAMES = { PERSON: "person", ORGANISATION: "organisation", PLACE: "place", EVENT: "event" };
+
+const state = {
+  nodes: new Map(), // id -> {id, label, type, kind, typeName, latitude, longitude, expanded, event?}
+  edges: new Map(), // key -> {key, source, target, label, kind, confidence, evidence, ...}
+  anchors: new Map(), // node id -> the node it was reached from (for placement)
+  events: new Map(), // event id -> event as the API returned it
+  selected: null,
+  known: new Map(), // lower-case label -> id, for the path finder's inputs
+  scores: new Map(),
+  pending: 0,
+  errors: [], // what failed to load since the last search, shown in the status line
+};
+
+// ---- small DOM helpers -------------------------------------------------------------
+
+function h(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else if (v !== null && v !== undefined && v !== false) node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined) node.append(c);
+  return node;
+}
+
+function status(message, kind = "info") {
+  const el = $("#status");
+  el.textContent = message;
+  el.className = kind;
+}
+
+function busy(delta) {
+  state.pending += delta;
+  document.body.classList.toggle("busy", state.pending > 0);
+  document.body.dataset.pending = String(state.pending);
+}
+
+async function guarded(what, fn) {
+  busy(1);
+  try {
+    return await fn();
+  } catch (err) {
+    state.errors.push(`${what}: ${err.message}`);
+    status(`Could not load ${what}: ${err.message}`, "error");
+    return null;
+  } finally {
+    busy(-1);
+  }
+}
+
+// ---- the graph's content -----------------------------------------------------------
+
+function addEntity(e, from = null) {
+  state.known.set(e.label.toLowerCase(), e.id);
+  let n = state.nodes.get(e.id);
+  if (!n) {
+    n = { id: e.id, kind: "entity", expanded: false };
+    state.nodes.set(e.id, n);
+    if (from) state.anchors.set(e.id, from);
+  }
+  Object.assign(n, { label: e.label, type: e.type, typeName: TYPE_NAMES[e.type] ?? e.type });
+  if (e.latitude !== undefined) Object.assign(n, { latitude: e.latitude, longitude: e.longitude });
+  return n;
+}
+
+function addEvent(ev, from) {
+  state.events.set(ev.id, ev);
+  let n = state.nodes.get(ev.id);
+  if (!n) {
+    n = { id: ev.id, kind: "event", type: "EVENT", expanded: false };
+    state.nodes.set(ev.id, n);
+    if (from) state.anchors.set(ev.id, from);
+  }
+  Object.assign(n, { label: ev.label, typeName: `${ev.type} event`, event: ev });
+  return n;
+}
+
+function addEdge(edge) {
+  const old = state.edges.get(edge.key);
+  if (old) return old;
+  const s = state.nodes.get(edge.source);
+  const t = state.nodes.get(edge.target);
+  const full = { ...edge, sourceLabel: s?.label ?? edge.source, targetLabel: t?.label ?? edge.target };
+  state.edges.set(edge.key, full);
+  return full;
+}
+
+function relationshipEdge(r) {
+  return {
+    key: `rel|${r.subject.id}|${r.predicate}|${r.object.id}`,
+    source: r.subject.id,
+    target: r.object.id,
+    label: r.predicate,
+    kind: "relationship",
+    confidence: r.confidence,
+    evidence: r.evidence,
+  };
+}
+
+function roleEdges(ev) {
+  const out = ev.participants.map((p) => ({
+    key: `role|${ev.id}|${p.role}|${p.entity.id}`,
+    source: ev.id,
+    target: p.entity.id,
+    label: p.role,
+    kind: "role",
+    confidence: ev.confidence,
+    evidence: ev.evidence,
+    event: ev,
+  }));
+  if (ev.place) {
+    out.push({ key: `place|${ev.id}|${ev.place.id}`, source: ev.id, target: ev.place.id, label: "place", kind: "role", confidence: ev.confidence, evidence: ev.evidence, event: ev });
+  }
+  return out;
+}
+
+async function expandEntity(id) {
+  const node = state.nodes.get(id);
+  if (!node || node.expanded) return;
+  node.expanded = true;
+  const [rels, evs] = await Promise.all([
+    guarded("relationships", () => api.relationshipsOf(id)),
+    guarded("events", () => api.eventsOf(id)),
+  ]);
+  for (const r of rels?.items ?? []) {
+    addEntity(r.subject, id);
+    addEntity(r.object, id);
+    addEdge(relationshipEdge(r));
+  }
+  for (const ev of evs?.items ?? []) {
+    addEvent(ev, id);
+    // only the edges that touch this entity; the rest appear when the event is expanded
+    for (const e of roleEdges(ev)) if (e.target === id) addEdge(e);
+  }
+  node.truncated = (rels && rels.total > rels.items.length) || (evs && evs.total > evs.items.length);
+}
+
+function expandEvent(id) {
+  const node = state.nodes.get(id);
+  if (!node || node.expanded) return;
+  node.expanded = true;
+  const ev = state.events.get(id);
+  for (const p of ev.participants) addEntity(p.entity, id);
+  if (ev.place) addEntity(ev.place, id);
+  for (const e of roleEdges(ev)) addEdge(e);
+}
+
+// ---- drawing -----------------------------------------------------------------------
+
+const view = new GraphView($("#graph"), {
+  onNode: (n) => select(n.id, { expand: true }),
+  onEdge: (e) => showEdgeEvidence(e),
+});
+
+function redraw() {
+  const nodes = [...state.nodes.values()];
+  for (const e of state.edges.values()) {
+    e.sourceLabel = state.nodes.get(e.source)?.label ?? e.source;
+    e.targetLabel = state.nodes.get(e.target)?.label ?? e.target;
+  }
+  view.setData(nodes, [...state.edges.values()], state.anchors);
+  view.select(state.selected);
+  renderSelection();
+  renderLists();
+  renderTimeline();
+  renderMap();
+}
+
+function edgesOf(id) {
+  return [...state.edges.values()].filter((e) => e.source === id || e.target === id);
+}
+
+function renderSelection() {
+  const box = $("#selection");
+  const n = state.nodes.get(state.selected);
+  if (!n) return;
+  const rows = [h("p", { class: "kind" }, h("span", { class: `swatch ${n.type}` }), n.typeName)];
+  if (n.kind === "entity") {
+    const d = n.details;
+    if (d?.aliases?.length) rows.push(h("p", {}, "Also called: ", d.aliases.join(", ")));
+    if (d) rows.push(h("p", {}, `Mentioned ${d.mentionCount} time${d.mentionCount === 1 ? "" : "s"}; confidence ${d.confidence.toFixed(2)}.`));
+    if (n.latitude !== null && n.latitude !== undefined) rows.push(h("p", {}, `At ${n.latitude.toFixed(4)}, ${n.longitude.toFixed(4)}.`));
+    for (const iri of d?.sameAs ?? []) rows.push(h("p", {}, "Same as ", h("a", { href: iri, rel: "noopener" }, iri)));
+    if (n.truncated) rows.push(h("p", { class: "hint" }, "Only the first 100 relationships or events are drawn."));
+  } else if (n.event) {
+    rows.push(h("p", {}, `${n.event.type}, ${when(n.event)}`));
+    if (n.event.casualties !== null && n.event.casualties !== undefined) rows.push(h("p", {}, `Casualties: ${n.event.casualties}`));
+  }
+  const actions = h(
+    "p",
+    { class: "actions" },
+    h("button", { type: "button", onclick: () => usePathEnd("#path-from", n) }, "Path from here"),
+    h("button", { type: "button", onclick: () => usePathEnd("#path-to", n) }, "Path to here"),
+  );
+  box.replaceChildren(h("h3", { id: "selected-label" }, n.label), ...rows, actions);
+}
+
+function renderLists() {
+  const id = state.selected;
+  const neighbours = $("#neighbours");
+  const relationships = $("#relationships");
+  if (!id) return;
+  const edges = edgesOf(id);
+  const seen = new Map();
+  for (const e of edges) {
+    const other = e.source === id ? e.target : e.source;
+    if (!seen.has(other)) seen.set(other, []);
+    seen.get(other).push(e.label);
+  }
+  const items = [...seen.entries()]
+    .map(([other, labels]) => [state.nodes.get(other), labels])
+    .filter(([n]) => n)
+    .sort((a, b) => a[0].label.localeCompare(b[0].label));
+  neighbours.replaceChildren(
+    ...items.map(([n, labels]) =>
+      h(
+        "li",
+        { "data-id": n.id },
+        h("button", { type: "button", class: "link", onclick: () => select(n.id, { expand: true }) }, n.label),
+        ` (${n.typeName}; ${[...new Set(labels)].join(", ")})`,
+      ),
+    ),
+  );
+  if (!items.length) neighbours.replaceChildren(h("li", { class: "hint" }, "No neighbours found."));
+  relationships.replaceChildren(
+    ...edges.map((e) =>
+      h(
+        "li",
+        { "data-key": e.key },
+        h("span", { class: "fact" }, `${state.nodes.get(e.source)?.label ?? e.source} `, h("em", {}, e.label), ` ${state.nodes.get(e.target)?.label ?? e.target}`),
+        " ",
+        h("button", { type: "button", class: "evidence-button", onclick: () => showEdgeEvidence(e) }, `evidence (${e.evidence?.length ?? 0})`),
+      ),
+    ),
+  );
+  if (!edges.length) relationships.replaceChildren(h("li", { class: "hint" }, "No relationships found."));
+}
+
+function evidenceItems(evidence) {
+  if (!evidence?.length) return [h("p", { class: "hint" }, "The API returned no supporting sentence for this fact.")];
+  return evidence.map((ev) => {
+    const a = ev.article;
+    const title = a.title || "untitled article";
+    return h(
+      "figure",
+      { class: "evidence-item" },
+      h("blockquote", {}, ev.text),
+      h(
+        "figcaption",
+        {},
+        a.url ? h("a", { href: a.url, rel: "noopener" }, title) : h("cite", {}, title),
+        a.published ? `, ${a.published}` : ", undated",
+        ` (characters ${ev.start}–${ev.end})`,
+      ),
+    );
+  });
+}
+
+function showEvidence(heading, confidence, evidence) {
+  const body = $("#evidence-body");
+  body.replaceChildren(h("p", { class: "fact" }, heading), h("p", { class: "hint" }, `confidence ${Number(confidence).toFixed(2)}`), ...evidenceItems(evidence));
+  $("#evidence").focus({ preventScroll: true });
+}
+
+function showEdgeEvidence(e) {
+  const s = state.nodes.get(e.source)?.label ?? e.source;
+  const t = state.nodes.get(e.target)?.label ?? e.target;
+  const heading = e.kind === "relationship" ? `${s} ${e.label} ${t}` : `${t} is ${e.label} of ${s}`;
+  showEvidence(heading, e.confidence, e.evidence);
+}
+
+function showEventEvidence(ev) {
+  showEvidence(`${ev.label} (${ev.type}, ${when(ev)})`, ev.confidence, ev.evidence);
+}
+
+function selectionEvents() {
+  const id = state.selected;
+  if (!id) return [];
+  if (state.events.has(id)) return [state.events.get(id)];
+  const ids = new Set(edgesOf(id).filter((e) => e.event).map((e) => e.event.id));
+  return [...ids].map((x) => state.events.get(x));
+}
+
+function renderTimeline() {
+  const all = selectionEvents();
+  const select = $("#event-type");
+  const current = select.value;
+  const types = [...new Set(all.map((e) => e.type))].sort();
+  select.replaceChildren(h("option", { value: "" }, "all types"), ...types.map((t) => h("option", { value: t }, t)));
+  select.value = types.includes(current) ? current : "";
+  const shown = filterEvents(all, { from: $("#from").value, to: $("#to").value, type: select.value });
+  drawTimeline($("#timeline"), shown, { onEvent: (ev) => selectEvent(ev), selected: state.selected });
+  const list = $("#events");
+  const sorted = [...shown].sort((a, b) => (a.start ?? "9999").localeCompare(b.start ?? "9999"));
+  list.replaceChildren(
+    ...sorted.map((ev) =>
+      h(
+        "li",
+        { "data-id": ev.id },
+        h("span", { class: "swatch", "data-colour": typeColour(ev.type) }),
+        h("button", { type: "button", class: "link", onclick: () => selectEvent(ev) }, ev.label),
+        ` — ${ev.type}, ${when(ev)}${ev.place ? `, at ${ev.place.label}` : ""}`,
+      ),
+    ),
+  );
+  for (const s of list.querySelectorAll(".swatch")) s.style.backgroundColor = s.dataset.colour;
+  if (!sorted.length) list.replaceChildren(h("li", { class: "hint" }, all.length ? "No event matches the filter." : "No events for this selection."));
+}
+
+function selectEvent(ev) {
+  if (!state.nodes.has(ev.id)) addEvent(ev, state.selected);
+  showEventEvidence(ev);
+  select(ev.id, { expand: true });
+}
+
+function renderMap() {
+  const places = [...state.nodes.values()].filter((n) => n.type === "PLACE" && typeof n.latitude === "number" && typeof n.longitude === "number");
+  drawMap($("#map"), places, { onPlace: (p) => select(p.id, { expand: true }), selected: state.selected });
+  $("#places").replaceChildren(
+    ...places
+      .sort((a, b) => a.label.localeCompare(b.label))
+      .map((p) => h("li", {}, h("button", { type: "button", class: "link", onclick: () => select(p.id, { expand: true }) }, p.label), ` ${p.latitude.toFixed(3)}, ${p.longitude.toFixed(3)}`)),
+  );
+}
+
+// ---- actions -----------------------------------------------------------------------
+
+async function select(id, { expand = false } = {}) {
+  state.selected = id;
+  const n = state.nodes.get(id);
+  if (n?.kind === "entity" && !n.details) {
+    const d = await guarded("the entity", () => api.entityDetails(id));
+    if (d?.__typename === "Entity") n.details = d;
+  }
+  if (expand && n?.kind === "entity") await expandEntity(id);
+  if (expand && n?.kind === "event") expandEvent(id);
+  redraw();
+  document.body.dataset.selected = n?.label ?? "";
+}
+
+async function loadScores() {
+  const measure = $("#measure").value;
+  if (!measure) {
+    state.scores = new Map();
+  } else {
+    const rows = await guarded("centrality", () => api.centrality(measure));
+    state.scores = new Map(rows ?? []);
+  }
+  view.setScores(state.scores);
+}
+
+function pickBest(q, found) {
+  const lower = q.trim().toLowerCase();
+  return found.find((e) => e.label.toLowerCase() === lower) ?? [...found].sort((a, b) => b.mentionCount - a.mentionCount)[0];
+}
+
+async function search(q, { push = true } = {}) {
+  q = q.trim();
+  if (!q) return;
+  $("#q").value = q;
+  if (push) history.pushState({ q }, "", `?q=${encodeURIComponent(q)}`);
+  document.title = `${q} — kg explorer`;
+  status(`Searching for “${q}”…`);
+  state.errors = [];
+  const found = await guarded("search results", () => api.searchEntities(q));
+  if (!found) return;
+  if (!found.length) {
+    status(`No entity matches “${q}”.`, "error");
+    return;
+  }
+  for (const e of found) state.known.set(e.label.toLowerCase(), e.id);
+  const best = pickBest(q, found);
+  state.nodes.clear();
+  state.edges.clear();
+  state.anchors.clear();
+  addEntity(best);
+  await select(best.id, { expand: true });
+  const others = found.filter((e) => e.id !== best.id);
+  const also = others.length ? ` Also matching: ${others.map((e) => e.label).join(", ")}.` : "";
+  const failed = state.errors.length ? ` Could not load ${state.errors.join("; ")}` : "";
+  status(`Showing ${best.label}.${also}${failed}`, failed ? "error" : "info");
+  if (!$("#path-from").value) $("#path-from").value = best.label;
+}
+
+let suggestTimer = null;
+function suggest(value) {
+  clearTimeout(suggestTimer);
+  if (value.trim().length < 2) return;
+  suggestTimer = setTimeout(async () => {
+    const found = await api.searchEntities(value.trim(), 8).catch(() => []);
+    for (const e of found) state.known.set(e.label.toLowerCase(), e.id);
+    $("#q-suggestions").replaceChildren(...found.map((e) => h("option", { value: e.label }, TYPE_NAMES[e.type])));
+  }, 200);
+}
+
+function usePathEnd(sel, n) {
+  $(sel).value = n.label;
+  state.known.set(n.label.toLowerCase(), n.id);
+  $("#path-panel").scrollIntoView({ behavior: "smooth", block: "nearest" });
+}
+
+async function resolveName(name) {
+  const id = state.known.get(name.trim().toLowerCase());
+  if (id) return id;
+  const found = await api.searchEntities(name.trim());
+  if (!found.length) throw new Error(`no entity matches “${name}”`);
+  return pickBest(name, found).id;
+}
+
+function stepEvidence(a, b, details) {
+  // a relationship between two entities, in either direction
+  if (a.__typename === "Entity" && b.__typename === "Entity") {
+    const rels = (details.get(a.id)?.relationships?.edges ?? []).map((e) => e.node);
+    const hits = rels.filter((r) => (r.subject.id === a.id && r.object.id === b.id) || (r.subject.id === b.id && r.object.id === a.id));
+    return hits.map((r) => ({ fact: `${r.subject.label} ${r.predicate} ${r.object.label}`, confidence: r.confidence, evidence: r.evidence }));
+  }
+  // an event and one of its participants (or its place)
+  const [evNode, ent] = a.__typename === "Event" ? [a, b] : [b, a];
+  const ev = details.get(evNode.id);
+  if (!ev) return [];
+  const roles = (ev.participants ?? []).filter((p) => p.entity.id === ent.id).map((p) => p.role);
+  if (ev.place?.id === ent.id) roles.push("place");
+  return [{ fact: `${ent.label} is ${roles.join(", ") || "linked"} of ${evNode.label}`, confidence: null, evidence: ev.evidence }];
+}
+
+function renderPath(path, index, details) {
+  const steps = [];
+  for (let i = 0; i + 1 < path.nodes.length; i++) {
+    const a = path.nodes[i];
+    const b = path.nodes[i + 1];
+    const found = stepEvidence(a, b, details);
+    const support = found.length
+      ? found.map((f) => h("div", {}, h("p", { class: "hint" }, f.fact + (f.confidence !== null ? ` (confidence ${f.confidence.toFixed(2)})` : "")), ...evidenceItems(f.evidence)))
+      : [h("p", { class: "hint" }, "No evidence returned for this step.")];
+    steps.push(h("li", { class: "step" }, h("p", { class: "fact" }, `${a.label} → ${b.label}`), ...support));
+  }
+  const names = path.nodes.map((n) => n.label).join(" — ");
+  return h(
+    "section",
+    { class: "path", "aria-label": `Path ${index + 1}` },
+    h("h3", {}, `Path ${index + 1}: ${path.length} step${path.length === 1 ? "" : "s"}`),
+    h("p", { class: "path-nodes" }, names),
+    h("ol", { class: "steps" }, ...steps),
+  );
+}
+
+async function findPath(ev) {
+  ev.preventDefault();
+  const out = $("#paths");
+  out.replaceChildren(h("p", { class: "hint" }, "Searching…"));
+  busy(1);
+  try {
+    const [from, to] = await Promise.all([resolveName($("#path-from").value), resolveName($("#path-to").value)]);
+    const max = Number($("#path-max").value) || null;
+    const paths = await api.shortestPaths(from, to, max);
+    if (!paths.length) {
+      out.replaceChildren(h("p", {}, `No path of at most ${max ?? "the server's limit of"} steps joins them.`));
+      return;
+    }
+    const details = await api.pathDetails(paths.flatMap((p) => p.nodes));
+    out.replaceChildren(...paths.map((p, i) => renderPath(p, i, details)));
+  } catch (err) {
+    out.replaceChildren(h("p", { class: "error" }, `Could not find a path: ${err.message}`));
+  } finally {
+    busy(-1);
+  }
+}
+
+// ---- wiring ------------------------------------------------------------------------
+
+$("#search").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  search($("#q").value);
+});
+$("#q").addEventListener("input", (ev) => suggest(ev.target.value));
+$("#path-from").addEventListener("input", (ev) => suggest(ev.target.value));
+$("#path-to").addEventListener("input", (ev) => suggest(ev.target.value));
+$("#measure").addEventListener("change", loadScores);
+$("#timeline-filter").addEventListener("input", renderTimeline);
+$("#timeline-filter").addEventListener("reset", () => setTimeout(renderTimeline, 0));
+$("#path-form").addEventListener("submit", findPath);
+window.addEventListener("popstate", () => {
+  const q = new URLSearchParams(location.search).get("q");
+  if (q) search(q, { push: false });
+});
+
+async function start() {
+  await loadScores();
+  const q = new URLSearchParams(location.search).get("q");
+  if (q) await search(q, { push: false });
+  document.body.dataset.ready = "true";
+}
+start();
