@@ -159,23 +159,52 @@ def _read_html(raw: str, source: str, *, max_chars: int) -> Article:
     return article_from_fields(fields, source, max_chars=max_chars)
 
 
-def _read_jsonl(raw: str, source: str, *, max_chars: int) -> Iterator[Article | InputError]:
-    for number, line in enumerate(raw.splitlines(), start=1):
-        where = f"{source}:{number}"
-        if not line.strip():
-            continue
-        try:
-            fields = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield FormatError(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        if not isinstance(fields, dict):
-            yield FormatError(where, f"expected a JSON object, got {type(fields).__name__}")
-            continue
-        try:
-            yield article_from_fields(fields, where, max_chars=max_chars)
-        except InputError as exc:
-            yield exc
+def _jsonl_line(data: bytes, where: str, *, max_chars: int) -> Article | InputError:
+    if b"\x00" in data:
+        return EncodingError(where, "the line is binary (it contains NUL bytes), not JSON text")
+    try:
+        line = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return EncodingError(
+            where, f"the line is not UTF-8 (invalid byte 0x{data[exc.start]:02x} at column {exc.start + 1})"
+        )
+    try:
+        fields = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return FormatError(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+    if not isinstance(fields, dict):
+        return FormatError(where, f"expected a JSON object, got {type(fields).__name__}")
+    try:
+        return article_from_fields(fields, where, max_chars=max_chars)
+    except InputError as exc:
+        return exc
+
+
+def _read_jsonl(path: Path, source: str, *, max_chars: int) -> Iterator[Article | InputError]:
+    """Stream a JSONL file line by line; a bad line is rejected by number, the rest read.
+
+    Lines are split on ``\\n`` only (JSON strings may hold U+2028 and other characters
+    ``str.splitlines`` would break on), and each line is decoded on its own, so one
+    line in another encoding does not lose the whole file.
+    """
+    # A line may hold escapes (a \uXXXX escape is 6 bytes per character) and metadata.
+    too_long = max_chars * 6 + 65536
+    any_line = False
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            where = f"{source}:{number}"
+            data = raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw
+            if not data.strip():
+                continue
+            any_line = True
+            if len(data) > too_long:
+                yield TooLargeError(
+                    where, f"the line has {len(data):,} bytes; the article limit is {max_chars:,} characters"
+                )
+                continue
+            yield _jsonl_line(data.rstrip(b"\r\n"), where, max_chars=max_chars)
+    if not any_line:
+        yield EmptyInputError(source, "the file has no JSON lines")
 
 
 def read_file(path: Path, *, max_chars: int) -> Iterator[Article | InputError]:
@@ -190,6 +219,12 @@ def read_file(path: Path, *, max_chars: int) -> Iterator[Article | InputError]:
     if suffix not in SUFFIXES:
         yield FormatError(source, f"unknown file type {suffix or '(none)'!r}; kg reads {', '.join(SUFFIXES)}")
         return
+    if suffix == ".jsonl":
+        try:
+            yield from _read_jsonl(path, source, max_chars=max_chars)
+        except OSError as exc:
+            yield InputError(source, f"cannot be read: {exc.strerror or exc}")
+        return
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -201,9 +236,7 @@ def read_file(path: Path, *, max_chars: int) -> Iterator[Article | InputError]:
         return
     try:
         raw = _decode(data, source)
-        if suffix == ".jsonl":
-            yield from _read_jsonl(raw, source, max_chars=max_chars)
-        elif suffix in {".html", ".htm"}:
+        if suffix in {".html", ".htm"}:
             yield _read_html(raw, source, max_chars=max_chars)
         else:
             yield parse_text(raw, source, max_chars=max_chars)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -129,3 +132,129 @@ def test_read_missing_path_is_an_error() -> None:
     (item,) = list(read_paths(["/nonexistent/kg-input"]))
     assert isinstance(item, InputError)
     assert "no such file" in item.reason
+
+
+def test_read_jsonl_keeps_line_separators_inside_strings(tmp_path: Path) -> None:
+    p = tmp_path / "seps.jsonl"
+    text = "First part\u2028second part\u0085third\x1cfourth."
+    p.write_bytes(b"\xef\xbb\xbf" + json.dumps({"id": "s", "text": text}, ensure_ascii=False).encode() + b"\r\n")
+    (a,) = list(read_paths([p]))
+    assert isinstance(a, Article)
+    assert a.text == text
+
+
+@pytest.mark.parametrize(
+    ("content", "error", "where", "needle"),
+    [
+        (b"", EmptyInputError, "", "no JSON lines"),
+        (b"\n  \n", EmptyInputError, "", "no JSON lines"),
+        (b'{"text": "ok."}\n{"text": "caf\xe9"}\n', EncodingError, ":2", "not UTF-8 (invalid byte 0xe9"),
+        (b'{"text": "ok."}\n{"text": "a\x00b"}\n', EncodingError, ":2", "binary"),
+        (b'{"text": "ok."}\n{"text": 42}\n', FormatError, ":2", "missing required field 'text'"),
+        (b'{"text": "ok."}\n{"text": "   "}\n', EmptyInputError, ":2", "empty"),
+        (b'{"text": "ok."}\n{"text": "x", "title": 7}\n', FormatError, ":2", "'title' must be a string"),
+        (b'{"text": "ok."}\n{"text": "x", "id": "a b"}\n', FormatError, ":2", "IRI path"),
+        (b'{"text": "ok."}\n{"text": "x", "published": "2022-13-45"}\n', DateError, ":2", "2022-13-45"),
+    ],
+    ids=[
+        "empty",
+        "blank",
+        "latin1-line",
+        "nul-line",
+        "text-not-string",
+        "blank-text",
+        "bad-title",
+        "bad-id",
+        "bad-date",
+    ],
+)
+def test_read_jsonl_rejects_the_bad_line_by_number(
+    tmp_path: Path, content: bytes, error: type[InputError], where: str, needle: str
+) -> None:
+    p = tmp_path / "in.jsonl"
+    p.write_bytes(content)
+    bad = [i for i in read_paths([p]) if isinstance(i, InputError)]
+    assert len(bad) == 1
+    assert isinstance(bad[0], error)
+    assert bad[0].source == f"{p}{where}"
+    assert needle in bad[0].reason
+
+
+def test_read_jsonl_larger_than_one_article_is_fine(tmp_path: Path) -> None:
+    p = tmp_path / "many.jsonl"
+    p.write_text("\n".join(json.dumps({"id": f"a{i}", "text": "word " * 20}) for i in range(200)))
+    items = list(read_paths([p], max_chars=200))  # the file is far over 4 x 200 characters
+    assert all(isinstance(i, Article) for i in items)
+    assert len(items) == 200
+
+
+def test_read_jsonl_rejects_an_oversized_line_without_parsing_it(tmp_path: Path) -> None:
+    p = tmp_path / "big.jsonl"
+    p.write_text(json.dumps({"text": "x" * 5000}) + "\n" + json.dumps({"text": "small."}) + "\n")
+    items = list(read_paths([p], max_chars=100))
+    assert isinstance(items[0], TooLargeError)
+    assert items[0].source == f"{p}:1"
+    assert isinstance(items[1], Article)
+
+
+# End to end: every kind of bad input through the real `kg ingest`.
+
+BAD_FILES: dict[str, bytes] = {
+    "empty.txt": b"",
+    "binary.txt": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+    "latin1.md": "Caf\u00e9 au lait in Paris.".encode("latin-1"),
+    "nothing.html": b"<html><head><title>x</title></head><body><script>var a = 1;</script></body></html>",
+    "bad-date.txt": b"date 31/12/2022 Olaf Scholz spoke in Berlin.",
+    "huge.txt": b"word " * 150 + b"end.",
+    "notes.docx": b"PK\x03\x04",
+}
+EXPECTED_LINES = [
+    "empty.txt: the file is empty",
+    "binary.txt: the file is binary",
+    "latin1.md: the file is not UTF-8 (invalid byte 0xe9",
+    "nothing.html: the HTML page has no main text",
+    "bad-date.txt: date '31/12/2022' does not parse",
+    "huge.txt: the article has 754 characters; the limit is 500 (KG_MAX_ARTICLE_CHARS)",
+    "notes.docx: unknown file type '.docx'",
+    "lines.jsonl:2: not valid JSON",
+    "lines.jsonl:3: missing required field 'text'",
+    "lines.jsonl:4: date 'next tuesday' does not parse",
+    "lines.jsonl:5: the article has 600 characters; the limit is 500",
+]
+
+
+@pytest.mark.slow
+def test_cli_ingest_names_every_bad_input_and_keeps_the_rest(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name, content in BAD_FILES.items():
+        (folder / name).write_bytes(content)
+    (folder / "good.txt").write_text("date 2024-05-01 Emmanuel Macron met Olaf Scholz in Berlin.")
+    (folder / "lines.jsonl").write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "g1", "text": "Angela Merkel visited Paris."}),
+                '{"id": "broken", "text": "unterminated',
+                json.dumps({"id": "nt", "title": "no text"}),
+                json.dumps({"id": "d", "text": "Joe Biden spoke.", "published": "next tuesday"}),
+                json.dumps({"id": "big", "text": "y" * 600}),
+                json.dumps({"id": "g2", "text": "Rishi Sunak met Joe Biden in London."}),
+            ]
+        )
+    )
+    named = [str(folder / "notes.docx"), str(folder)]
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "ingest", *named, "--store", str(tmp_path / "db"), "--workers", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "KG_MAX_ARTICLE_CHARS": "500"},
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    rejected = [line for line in result.stderr.splitlines() if line.startswith("rejected ")]
+    assert len(rejected) == len(EXPECTED_LINES), result.stderr
+    for expected in EXPECTED_LINES:
+        assert [line for line in rejected if f"{folder}/{expected}" in line], f"no line for {expected}"
+    assert f"ingested 3 article(s), 0 unchanged, {len(EXPECTED_LINES)} rejected" in result.stdout
