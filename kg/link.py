@@ -16,6 +16,8 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from kg.extract.gazetteer import Gazetteer, Place, PlaceKind, fold, geonames_iri, load_gazetteer, slug
 from kg.records import Entity, EntityType, Evidence, Mention, Relation
 
@@ -64,8 +66,10 @@ def _score(place: Place, context: LinkContext, name: str) -> float:
     score = math.log10(place.population + 10) / 10  # below 1 for any real population
     if place.kind is PlaceKind.COUNTRY:
         score += 3.0
-    if name and fold(place.name) == name:
-        score += 1.5  # its own name, not one of its GeoNames alternates
+    if name:
+        own = fold(place.name)
+        # its own name beats an alternate; among alternates, the closest spelling
+        score += 1.5 if own == name else fuzz.ratio(own, name) / 200
     if place.country in context.countries:
         score += 2.0
     if place.admin1 and f"{place.country}-{place.admin1}" in context.regions:

@@ -258,7 +258,11 @@ def _propagate(doc: Doc, groups: dict[tuple[EntityType, str], _Group], candidate
     for surface in surfaces:
         automaton.add_word(surface, len(surface))
     automaton.make_automaton()
-    covered = sorted([(c.start, c.end) for c in candidates] + [(e.start_char, e.end_char) for e in doc.ents])
+    from kg.extract.entities import LABELS, OTHER_LABELS
+
+    # a name the model gave a label the stage dropped ("Ramani" as NORP) may still be an alias
+    others = [(e.start_char, e.end_char) for e in doc.ents if e.label_ not in LABELS and e.label_ not in OTHER_LABELS]
+    covered = sorted([(c.start, c.end) for c in candidates] + others)
     starts = [s for s, _ in covered]
     import bisect
 

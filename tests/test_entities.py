@@ -51,11 +51,18 @@ def test_entities_every_bakhmut_mention_found(seed: Extraction) -> None:
     assert len([m for m in seed.mentions if m.text == "Bakhmut"]) == text.count("Bakhmut")
 
 
-def test_entities_surname_joins_full_name(seed: Extraction) -> None:
-    keys = {m.entity for m in seed.mentions if m.text in {"Zelensky", "Volodymyr Zelensky"}}
-    assert keys == {"person/volodymyr-zelensky"}
-    keys = {m.entity for m in seed.mentions if m.text in {"Ramani", "Samuel Ramani"}}
-    assert keys == {"person/samuel-ramani"}
+@pytest.mark.parametrize(
+    ("short", "full", "key"),
+    [
+        ("Zelensky", "Volodymyr Zelensky", "person/volodymyr-zelensky"),
+        ("Ramani", "Samuel Ramani", "person/samuel-ramani"),
+    ],
+    ids=["zelensky", "ramani"],
+)
+def test_entities_surname_joins_full_name(seed: Extraction, short: str, full: str, key: str) -> None:
+    found = [m for m in seed.mentions if m.text in {short, full}]
+    assert {m.text for m in found} == {short, full}
+    assert {m.entity for m in found} == {key}
 
 
 def test_entities_confidence_in_unit_interval(seed: Extraction) -> None:
@@ -71,6 +78,12 @@ def test_entities_mentions_point_at_entities_and_text(seed: Extraction) -> None:
         assert m.entity in keys
         assert text[m.start : m.end] == m.text
         assert m.sentence_start <= m.start < m.end <= m.sentence_end
+
+
+def test_entities_alternate_spelling_links_to_closest_name(seed: Extraction) -> None:
+    (m,) = [m for m in seed.mentions if m.text == "Sloviansk"]
+    ent = next(e for e in seed.entities if e.key == m.entity)
+    assert ent.same_as == ("https://sws.geonames.org/693468/",)
 
 
 def test_entities_places_linked_to_geonames(seed: Extraction) -> None:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LABELS",
+    "OTHER_LABELS",
     "TITLES",
     "Candidate",
     "clean_name",
@@ -55,7 +56,7 @@ LABELS = {
 }
 
 #: Labels the model uses for names it could not place; kept only when a gazetteer knows them.
-_OTHER_LABELS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
+OTHER_LABELS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
 
 #: Last words that make a name an organisation or a building whatever its first word is.
 _ORG_WORDS = frozenset(
@@ -299,7 +300,7 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     taken: list[tuple[int, int, str]] = []  # spans of model entities, with their label
     for ent in doc.ents:
         label = ent.label_
-        if label not in LABELS and label not in _OTHER_LABELS:
+        if label not in LABELS and label not in OTHER_LABELS:
             continue
         s, e = clean_name(ent.text)
         if e <= s:
