@@ -343,12 +343,20 @@ def test_explore_browser_shows_bakhmut_neighbours_and_edge_evidence(browser: _Br
     edge = page.locator('#graph .edge:not([data-evidence="0"])').first
     assert edge.count() == 1, "no edge with evidence is drawn"
     edge.locator(".edge-hit").click(force=True)
+    browser.settle()
     box = page.locator("#evidence-body")
     heading = box.locator(".fact").inner_text()
     assert edge.get_attribute("data-predicate") in heading
-    quotes = box.locator("blockquote").all_inner_texts()
-    assert quotes, box.inner_text()
-    assert set(quotes) <= sentences
+    marks = box.locator("blockquote mark").all_inner_texts()
+    assert marks, box.inner_text()
+    assert set(marks) <= sentences
+    # each span is shown inside its sentence, taken from the article's own text
+    article = _gql(server, "{ articles(first: 1) { edges { node { text } } } }")["articles"]["edges"][0]["node"]["text"]
+    for quote, mark in zip(box.locator("blockquote").all_inner_texts(), marks, strict=True):
+        assert mark in quote
+        at = article.index(quote)
+        after = article[at + len(quote) : at + len(quote) + 1]
+        assert quote[-1] in '.!?"”’)' or after in {"", "\n"}, f"{quote!r} stops inside a sentence"
     caption = box.locator("figcaption").first.inner_text()
     assert re.search(r"\d{4}-\d{2}-\d{2}", caption), caption  # the article's date
 

@@ -87,6 +87,10 @@ const PATHS = `query ExplorePaths($from: ID!, $to: ID!, $max: Int, $k: Int!) {
   paths(from: $from, to: $to, k: $k, maxLength: $max) { ${PATH_NODES} }
 }`;
 
+const ARTICLE_TEXT = `query ExploreArticle($id: ID!) {
+  node(id: $id) { ... on Article { id text } }
+}`;
+
 export const PAGE = 100; // the server's default page-size cap
 
 export async function searchEntities(q, first = 10) {
@@ -109,6 +113,17 @@ export async function eventsOf(id) {
   const data = await gql(EVENTS, { id, first: PAGE });
   const conn = data.entity?.events;
   return conn ? { total: conn.totalCount, items: conn.edges.map((e) => e.node) } : { total: 0, items: [] };
+}
+
+const articleTexts = new Map(); // article id -> Promise of its text; texts do not change
+
+export function articleText(id) {
+  if (!articleTexts.has(id)) {
+    const p = gql(ARTICLE_TEXT, { id }).then((d) => d.node?.text ?? null);
+    p.catch(() => articleTexts.delete(id));
+    articleTexts.set(id, p);
+  }
+  return articleTexts.get(id);
 }
 
 export async function centrality(measure) {
@@ -161,4 +176,4 @@ export async function pathDetails(nodes) {
 }
 
 // Every fixed query the page sends, by name (the tests validate them against the schema).
-export const QUERIES = { SEARCH, ENTITY_DETAILS, RELATIONSHIPS, EVENTS, CENTRALITY, PATH, PATHS };
+export const QUERIES = { SEARCH, ENTITY_DETAILS, RELATIONSHIPS, EVENTS, ARTICLE_TEXT, CENTRALITY, PATH, PATHS };

@@ -4,7 +4,7 @@
 
 import * as api from "./api.js";
 import { GraphView } from "./graph.js";
-import { drawMap, drawTimeline, filterEvents, typeColour, when } from "./panels.js";
+import { drawMap, drawTimeline, filterEvents, sentenceAround, typeColour, when } from "./panels.js";
 
 const $ = (sel) => document.querySelector(sel);
 const TYPE_NAMES = { PERSON: "person", ORGANISATION: "organisation", PLACE: "place", EVENT: "event" };
@@ -251,10 +251,12 @@ function evidenceItems(evidence) {
   return evidence.map((ev) => {
     const a = ev.article;
     const title = a.title || "untitled article";
+    const quote = h("blockquote", {}, h("mark", {}, ev.text));
+    widenToSentence(quote, ev);
     return h(
       "figure",
       { class: "evidence-item" },
-      h("blockquote", {}, ev.text),
+      quote,
       h(
         "figcaption",
         {},
@@ -264,6 +266,22 @@ function evidenceItems(evidence) {
       ),
     );
   });
+}
+
+// Evidence is a span; show the whole sentence around it from the article's text, with
+// the span marked. Offsets that do not match the text leave the span alone.
+async function widenToSentence(quote, ev) {
+  busy(1);
+  try {
+    const text = await api.articleText(ev.article.id);
+    if (!text || text.slice(ev.start, ev.end) !== ev.text) return;
+    const [before, span, after] = sentenceAround(text, ev.start, ev.end);
+    quote.replaceChildren(before, h("mark", {}, span), after);
+  } catch {
+    // the span alone is still the evidence; the status line is for failures that hide data
+  } finally {
+    busy(-1);
+  }
 }
 
 function showEvidence(heading, confidence, evidence) {

@@ -40,6 +40,31 @@ export function typeColour(name) {
   return PALETTE[h % PALETTE.length];
 }
 
+// ---- evidence ----------------------------------------------------------------------
+
+// The sentence around a span of an article: [text before, the span, text after], cut at
+// sentence ends or line breaks, at most `reach` characters either side.
+export function sentenceAround(text, start, end, reach = 400) {
+  let a = start;
+  while (a > 0 && start - a < reach) {
+    const c = text[a - 1];
+    if (c === "\n") break;
+    if (/\s/.test(c) && /[.!?]["”’)]?$/.test(text.slice(Math.max(0, a - 4), a - 1))) break;
+    a--;
+  }
+  let b = end;
+  while (b < text.length && b - end < reach) {
+    const c = text[b];
+    if (c === "\n") break;
+    b++;
+    if (/[.!?]/.test(c) && (b >= text.length || /[\s"”’)]/.test(text[b]))) {
+      while (b < text.length && /["”’)]/.test(text[b])) b++;
+      break;
+    }
+  }
+  return [text.slice(a, start).trimStart(), text.slice(start, end), text.slice(end, b).trimEnd()];
+}
+
 // ---- timeline ----------------------------------------------------------------------
 
 // Filter events by an inclusive day range (either side may be open) and a type.
