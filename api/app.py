@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -58,14 +58,29 @@ class _GraphQL(GraphQL[Context, None]):
         return graphiql_page(request.url.path)
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
-        # The per-request time limit. Blocking store calls run in threads and finish
-        # on their own; the client gets its answer (an error) on time regardless.
+        # The per-request time limit, for queries. Blocking store calls run in threads
+        # and finish on their own; the client gets its answer (an error) on time.
+        # Mutations are not cut short: an ingest half done would still be written,
+        # and its length is bounded by max_article_chars instead.
+        if _is_mutation(kwargs.get("request_data")):
+            return await super().execute_operation(*args, **kwargs)
         timeout = self._settings.request_timeout
         try:
             return await asyncio.wait_for(super().execute_operation(*args, **kwargs), timeout=timeout)
         except TimeoutError:
             message = f"the request took longer than {timeout:g} s (KG_REQUEST_TIMEOUT) and was stopped"
             return ExecutionResult(data=None, errors=[GraphQLError(message)])
+
+
+def _is_mutation(request_data: Any) -> bool:
+    query = getattr(request_data, "query", None)
+    if not isinstance(query, str) or "mutation" not in query:
+        return False
+    try:
+        operation = get_operation_ast(parse(query), getattr(request_data, "operation_name", None))
+    except GraphQLError:
+        return False  # Strawberry reports the syntax error
+    return operation is not None and operation.operation is OperationType.MUTATION
 
 
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Starlette:

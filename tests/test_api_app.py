@@ -1,0 +1,112 @@
+"""The ASGI app's switches, driven in-process through Starlette's test client."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+from api_sample import sample_store
+from starlette.applications import Starlette
+
+from api import create_app
+from api.http import negotiate_export
+from kg.errors import ConfigError
+from kg.settings import Settings
+from kg.store import EmbeddedStore
+
+
+class SlowStore:
+    """Answers SELECT queries containing ``slow`` after a pause, the others at once."""
+
+    def __init__(self, inner: EmbeddedStore, pause: float, slow: str) -> None:
+        self.inner = inner
+        self.location = inner.location
+        self.pause = pause
+        self.slow = slow
+
+    def query(self, sparql: str) -> list[dict[str, str]]:
+        if self.slow in sparql:
+            time.sleep(self.pause)
+        return self.inner.query(sparql)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+def call(app: Starlette, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    """One request through the app in-process, with its lifespan run around it."""
+
+    async def go() -> httpx.Response:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                return await client.request(method, url, **kwargs)
+
+    return asyncio.run(go())
+
+
+QUERY = {"query": "{ stats { articles } }"}
+
+
+@pytest.fixture
+def store() -> Iterator[EmbeddedStore]:
+    s = sample_store()
+    yield s
+    s.close()
+
+
+def test_app_times_out_slow_queries(store: EmbeddedStore, settings: Settings) -> None:
+    slow = SlowStore(store, 1.5, slow="AS ?people")  # the stats query
+    app = create_app(replace(settings, request_timeout=0.3), store=slow)  # type: ignore[arg-type]
+    r = call(app, "POST", "/graphql", json=QUERY)
+    elapsed = r.elapsed.total_seconds()
+    assert r.status_code == 200
+    assert "took longer than 0.3 s" in r.json()["errors"][0]["message"]
+    assert elapsed < 1.0
+
+
+@pytest.mark.parametrize(
+    ("graphiql", "status"),
+    [(True, 200), (False, 404)],
+    ids=["on", "off"],
+)
+def test_app_graphiql_can_be_switched_off(
+    store: EmbeddedStore, settings: Settings, graphiql: bool, status: int
+) -> None:
+    app = create_app(replace(settings, graphiql=graphiql), store=store)
+    assert call(app, "GET", "/graphql", headers={"Accept": "text/html"}).status_code == status
+    assert call(app, "POST", "/graphql", json=QUERY).json() == {"data": {"stats": {"articles": 2}}}
+
+
+def test_app_without_cors_origins_sends_no_cors_headers(store: EmbeddedStore, settings: Settings) -> None:
+    r = call(create_app(settings, store=store), "POST", "/graphql", json=QUERY, headers={"Origin": "http://x.example"})
+    assert r.status_code == 200
+    assert "access-control-allow-origin" not in r.headers
+
+
+@pytest.mark.parametrize(
+    ("fmt", "accept", "expected"),
+    [
+        (None, None, "turtle"),
+        (None, "*/*", "turtle"),
+        (None, "application/*", "trig"),
+        (None, "application/ld+json;q=0.2, application/n-triples;q=0.8", "ntriples"),
+        ("TriG", "text/turtle", "trig"),
+        (None, "image/png", None),
+        (None, "text/turtle;q=0", None),
+    ],
+    ids=["none", "any", "any-application", "q-values", "param-wins", "unacceptable", "q-zero"],
+)
+def test_negotiate_export_picks_the_format(fmt: str | None, accept: str | None, expected: str | None) -> None:
+    chosen = negotiate_export(fmt, accept)
+    assert (chosen.value if chosen else None) == expected
+
+
+def test_negotiate_export_names_valid_formats() -> None:
+    with pytest.raises(ConfigError, match="expected one of turtle, trig, nquads, ntriples, jsonld"):
+        negotiate_export("rdfxml", None)
