@@ -18,7 +18,12 @@ $(STAMP): pyproject.toml constraints.txt requirements-model.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# GraphiQL's assets, served by kg itself so the IDE works offline (pinned by package-lock.json)
+IDE     := api/ide/node_modules/.package-lock.json
+$(IDE): api/ide/package.json api/ide/package-lock.json
+	cd api/ide && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+
+install: $(STAMP) $(IDE)
 
 # Debian packages the tests use (headless Chromium, raptor's rapper); installed when missing.
 system-deps:
