@@ -477,3 +477,31 @@ def test_explore_browser_queries_are_valid_against_the_schema(browser: _Browser,
     schema = build_schema()._schema
     for name, query in queries.items():
         assert not validate(schema, parse(query)), f"{name} does not fit the schema"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("measure", ["DEGREE", "BETWEENNESS"], ids=["degree", "betweenness"])
+def test_explore_browser_sizes_nodes_by_the_chosen_centrality(browser: _Browser, server: str, measure: str) -> None:
+    ranked = _gql(
+        server,
+        "query($m: CentralityMeasure!) { centrality(measure: $m, first: 100) { score entity { id } } }",
+        m=measure,
+    )["centrality"]
+    scores = {r["entity"]["id"]: r["score"] for r in ranked}
+    page = browser.page
+    browser.open(f"{server}/explore?q=Ukraine")
+    page.select_option("#measure", measure)
+    browser.settle()
+    circles = page.locator("#graph .node circle")
+    radius = {}
+    for i in range(circles.count()):
+        c = circles.nth(i)
+        node_id = c.locator("xpath=..").get_attribute("data-id")
+        radius[node_id] = float(c.get_attribute("r") or "nan")
+    drawn = [(scores.get(k, 0.0), r) for k, r in radius.items()]
+    assert len({s for s, _ in drawn}) >= 2, "every drawn entity has the same score; nothing to compare"
+    for s1, r1 in drawn:
+        for s2, r2 in drawn:
+            if s1 > s2:
+                assert r1 > r2, f"a node scoring {s1} is drawn no larger than one scoring {s2}"

@@ -291,6 +291,7 @@ function showEvidence(heading, confidence, evidence) {
 }
 
 function showEdgeEvidence(e) {
+  view.activate(e.key);
   const s = state.nodes.get(e.source)?.label ?? e.source;
   const t = state.nodes.get(e.target)?.label ?? e.target;
   const heading = e.kind === "relationship" ? `${s} ${e.label} ${t}` : `${t} is ${e.label} of ${s}`;

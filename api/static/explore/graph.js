@@ -89,6 +89,12 @@ export class GraphView {
     }
   }
 
+  // Mark the edge whose evidence is shown.
+  activate(key) {
+    this.active = key;
+    for (const g of this.edgeLayer.children) g.classList.toggle("active", this.edges[Number(g.dataset.index)]?.key === key);
+  }
+
   select(id) {
     this.selected = id;
     for (const g of this.nodeLayer.children) g.classList.toggle("selected", g.dataset.id === id);
@@ -119,6 +125,7 @@ export class GraphView {
         ev.stopPropagation();
         this.onEdge(e);
       };
+      g.classList.toggle("active", e.key === this.active);
       g.addEventListener("click", open);
       g.addEventListener("keydown", (ev) => {
         if (ev.key === "Enter" || ev.key === " ") open(ev);
@@ -138,7 +145,7 @@ export class GraphView {
       const score = this.scores.get(n.id);
       title.textContent = `${d.label} — ${d.typeName}${score !== undefined ? `, score ${score.toFixed(3)}` : ""}`;
       const label = el("text", { class: "node-label", "text-anchor": "middle", y: n.r + 14 }, g);
-      const room = d.kind === "event" ? 22 : 28;
+      const room = d.kind === "event" ? 20 : 28;
       label.textContent = d.label.length > room ? `${d.label.slice(0, room - 1)}…` : d.label;
       n.g = g;
       this.bindNode(n);
