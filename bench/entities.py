@@ -10,10 +10,11 @@ Scoring follows ``../shared/eval/README.md`` exactly:
   contain a proper noun, matched by some prediction, over all of them;
 * cluster recall: wiki-identified entities found at least once, over all of them.
 
-Both systems parse the same texts with one ``nlp.pipe`` pass per repetition; the
-raw time is ``nlp.pipe`` alone, kg's time is ``nlp.pipe`` plus the entity stage,
-so the ratio is the entity stage's cost against the model's; a second ratio times
-every stage of :func:`kg.extract.extract_doc` (entities, events, relations, ...).
+Per repetition, the bare model (``spacy.load``, none of kg's components) parses the
+texts with ``nlp.pipe``: that is the raw time. kg's time is ``nlp.pipe`` of kg's
+pipeline (the model plus the ``kg_gazetteer`` component) plus the entity stage; a
+second ratio adds every stage of :func:`kg.extract.extract_doc` (entities, events,
+relations, ...) instead of the entity stage alone. Best of ``--repeat`` runs.
 
 Run::
 
@@ -33,7 +34,7 @@ from pathlib import Path
 from kg.extract import extract_doc
 from kg.extract.entities import entities_from_doc, given_names
 from kg.extract.gazetteer import load_gazetteer
-from kg.extract.pipeline import load_pipeline
+from kg.extract.pipeline import MODEL_PACKAGE, load_pipeline
 from kg.records import Article, EntityType
 
 DEFAULT_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval" / "gum-news-dev.jsonl"
@@ -97,33 +98,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     texts = [str(d["text"]) for d in docs]
     articles = [Article(id=str(d["id"]), text=t) for d, t in zip(docs, texts, strict=True)]
 
+    import spacy
+
+    raw_nlp = spacy.load(MODEL_PACKAGE)  # the model alone, none of kg's components
     nlp = load_pipeline()
     t0 = time.perf_counter()
     gaz = load_gazetteer()
     given_names()
     gaz_load = time.perf_counter() - t0
-    list(nlp.pipe(texts[:1]))  # warm up
+    list(raw_nlp.pipe(texts[:1]))  # warm up
+    list(nlp.pipe(texts[:1]))
 
     raw_best = ours_best = full_best = float("inf")
     raw_preds: list[list[Span]] = []
     our_preds: list[list[Span]] = []
     for _ in range(max(1, args.repeat)):
         t0 = time.perf_counter()
-        parsed = list(nlp.pipe(texts))
+        raw_docs = list(raw_nlp.pipe(texts))
         t1 = time.perf_counter()
-        raw_preds = [
-            [(e.start_char, e.end_char, SPACY_TYPE[e.label_]) for e in d.ents if e.label_ in SPACY_TYPE] for d in parsed
-        ]
+        parsed = list(nlp.pipe(texts))
         t2 = time.perf_counter()
         results = [entities_from_doc(d, gaz) for d in parsed]
         t3 = time.perf_counter()
-        our_preds = [[(m.start, m.end, GUM_TYPE[m.type]) for m in mentions] for mentions, _ in results]
         for article, doc in zip(articles, parsed, strict=True):
             extract_doc(article, doc)
         t4 = time.perf_counter()
+        raw_preds = [
+            [(e.start_char, e.end_char, SPACY_TYPE[e.label_]) for e in d.ents if e.label_ in SPACY_TYPE]
+            for d in raw_docs
+        ]
+        our_preds = [[(m.start, m.end, GUM_TYPE[m.type]) for m in mentions] for mentions, _ in results]
         raw_best = min(raw_best, t1 - t0)
-        ours_best = min(ours_best, (t1 - t0) + (t3 - t2))
-        full_best = min(full_best, (t1 - t0) + (t4 - t3))
+        ours_best = min(ours_best, (t2 - t1) + (t3 - t2))
+        full_best = min(full_best, (t2 - t1) + (t4 - t3))
     tokens = sum(len(d) for d in parsed)
     raw = score(docs, raw_preds)
     ours = score(docs, our_preds)
@@ -135,8 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{name:<12}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.cluster_recall:>7.3f}"
             f"{s.predicted:>7}{tokens / secs:>10.0f}"
         )
-    print(f"time ratio, nlp.pipe + entity stage / nlp.pipe: {ours_best / raw_best:.2f}x")
-    print(f"time ratio, nlp.pipe + every extract_doc stage / nlp.pipe: {full_best / raw_best:.2f}x")
+    print(f"time ratio, kg nlp.pipe + entity stage / raw nlp.pipe: {ours_best / raw_best:.2f}x")
+    print(f"time ratio, kg nlp.pipe + every extract_doc stage / raw nlp.pipe: {full_best / raw_best:.2f}x")
     return 0
 
 

@@ -97,3 +97,13 @@ def test_country_of_resolves_demonyms(gazetteer: Gazetteer, demonym: str, countr
 
 def test_country_of_unknown_word_is_none(gazetteer: Gazetteer) -> None:
     assert gazetteer.country_of("Martian") is None
+
+
+def test_pipeline_component_marks_places_in_doc_spans() -> None:
+    from kg.extract.gazetteer import SPANS_KEY
+    from kg.extract.pipeline import load_pipeline
+
+    nlp = load_pipeline()
+    assert nlp.pipe_names.index("kg_gazetteer") == nlp.pipe_names.index("ner") + 1
+    doc = nlp("Shelling near Bakhmut and Kramatorsk went on, officials in Ukraine said.")
+    assert [s.text for s in doc.spans[SPANS_KEY]] == ["Bakhmut", "Kramatorsk", "Ukraine"]

@@ -24,7 +24,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
-from kg.extract.gazetteer import REGION_WORDS, Gazetteer, PlaceKind, fold, load_gazetteer
+from kg.extract.gazetteer import (
+    REGION_WORDS,
+    SPANS_KEY,
+    Gazetteer,
+    GazetteerHit,
+    PlaceKind,
+    fold,
+    load_gazetteer,
+)
 from kg.records import Entity, EntityType, Mention
 
 if TYPE_CHECKING:
@@ -417,12 +425,19 @@ def _countries_as_teams(doc: Doc, found: list[Candidate], gazetteer: Gazetteer) 
             c.votes[EntityType.ORGANISATION] = c.votes.get(EntityType.ORGANISATION, 0.0) + 3.0
 
 
+def _hits(doc: Doc, gazetteer: Gazetteer) -> list[GazetteerHit]:
+    """The gazetteer's hits: from the ``kg_gazetteer`` component when it ran, else a scan."""
+    if SPANS_KEY in doc.spans:
+        return [GazetteerHit(s.start_char, s.end_char, s.text, fold(s.text)) for s in doc.spans[SPANS_KEY]]
+    return gazetteer.scan(doc.text, overlapping=True)
+
+
 def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer, taken: list[tuple[int, int, str]]) -> list[Candidate]:
     """Place names the model missed, and places named inside organisation names."""
     out: list[Candidate] = []
     starts = [t[0] for t in taken]
     last_end = nested_end = -1
-    for hit in gazetteer.scan(doc.text, overlapping=True):
+    for hit in _hits(doc, gazetteer):
         i = bisect.bisect_right(starts, hit.start) - 1
         container = taken[i] if i >= 0 and taken[i][1] > hit.start else None
         if container is not None:

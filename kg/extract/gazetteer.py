@@ -18,11 +18,17 @@ import enum
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import ahocorasick
 from anyascii import anyascii
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
 __all__ = [
+    "SPANS_KEY",
     "Gazetteer",
     "GazetteerHit",
     "Place",
@@ -30,8 +36,12 @@ __all__ = [
     "fold",
     "geonames_iri",
     "load_gazetteer",
+    "make_gazetteer_component",
     "slug",
 ]
+
+#: ``doc.spans`` key under which the ``kg_gazetteer`` component leaves its hits.
+SPANS_KEY = "kg_places"
 
 _SPACE = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^a-z0-9 ]+")
@@ -421,3 +431,40 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
                         curated.append((f"{stem} {word}", place))
                     break
     return Gazetteer(places, aliases, demonyms, curated)
+
+
+class GazetteerComponent:
+    """The spaCy pipeline component ``kg_gazetteer``: marks every place name in ``doc.spans``.
+
+    Runs after ``ner``; the entity stage reads ``doc.spans[SPANS_KEY]`` instead of
+    scanning again. Hits that do not fall on token boundaries are left out.
+    """
+
+    def __init__(self, min_city_population: int) -> None:
+        self.min_city_population = min_city_population
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Add the gazetteer's hits (overlapping ones included) to ``doc.spans``."""
+        gazetteer = load_gazetteer(self.min_city_population)
+        spans = []
+        for hit in gazetteer.scan(doc.text, overlapping=True):
+            span = doc.char_span(hit.start, hit.end, label="PLACE", alignment_mode="strict")
+            if span is not None:
+                spans.append(span)
+        doc.spans[SPANS_KEY] = spans
+        return doc
+
+
+def make_gazetteer_component(nlp: Language, name: str, min_city_population: int) -> GazetteerComponent:
+    """spaCy factory of ``kg_gazetteer`` (version 1); the population threshold is its config."""
+    return GazetteerComponent(min_city_population)
+
+
+def _register() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory("kg_gazetteer"):
+        Language.factory("kg_gazetteer", default_config={"min_city_population": 15000})(make_gazetteer_component)
+
+
+_register()
