@@ -133,6 +133,7 @@ def resolve_article(
     Returns:
         Mentions in text order and the article's entities.
     """
+    text = doc.text
     groups: dict[tuple[EntityType, str], _Group] = {}
     by_name: dict[str, _Group] = {}
 
@@ -148,8 +149,15 @@ def resolve_article(
 
     # full names first, so surnames and acronyms find what they abbreviate
     ordered = sorted(candidates, key=lambda c: (-len(c.key.split()), c.start))
+    by_end: dict[int, _Group] = {}
+    introduced: dict[str, _Group] = {}  # "Movimento 5 Stelle (M5S)": M5S -> that group
     for c in ordered:
         etype, conf = types.get(c.key, (EntityType.PLACE, 0.5))
+        intro = introduced.get(c.key) or _introduced_by(text, c, by_end)
+        if intro is not None and c.source != "nested":
+            introduced[c.key] = intro
+            intro.members.append(c)
+            continue
         if c.source == "demonym":
             etype = EntityType.PLACE
         elif c.source == "nested" and etype is not EntityType.PLACE:
@@ -164,6 +172,7 @@ def resolve_article(
             g = target if target is not None else group_for(etype, c.key, conf)
         g.members.append(c)
         by_name.setdefault(c.key, g)
+        by_end[c.end] = g
 
     _propagate(doc, groups, candidates)
 
@@ -209,6 +218,17 @@ def _code_of(key: str, gazetteer: Gazetteer) -> str:
         if country_key(code, gazetteer) == key:
             return code
     return ""
+
+
+def _introduced_by(text: str, c: Candidate, by_end: dict[int, _Group]) -> _Group | None:
+    """The group a short name was introduced with in brackets: "Institute for the Study of War (ISW)"."""
+    if " " in c.text or len(c.text) > 10 or not any(ch.isupper() for ch in c.text[1:]):
+        return None
+    before = text[: c.start].rstrip()
+    if not before.endswith("(") or text[c.end : c.end + 1] != ")":
+        return None
+    g = by_end.get(len(before[:-1].rstrip()))
+    return g if g is not None and g.type is not EntityType.PLACE else None
 
 
 def _abbreviated(c: Candidate, groups: dict[tuple[EntityType, str], _Group], etype: EntityType) -> _Group | None:

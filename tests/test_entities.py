@@ -176,3 +176,18 @@ def test_entities_countries_in_a_sports_report_are_teams(run: Run) -> None:
 def test_entities_countries_outside_sports_stay_places(run: Run) -> None:
     mentions, _ = run("Sweden and Mexico signed a trade agreement in Stockholm on Wednesday.")
     assert {m.type for m in mentions if m.text == "Sweden"} == {EntityType.PLACE}
+
+
+def test_entities_acronym_introduced_in_brackets_joins_its_name(run: Run) -> None:
+    text = (
+        "The Northern Rivers Conservation Trust (NORCOT) planted trees on Saturday. "
+        "Volunteers from NORCOT said the work would go on."
+    )
+    mentions, entities = run(text)
+    acronym = [m for m in mentions if m.text == "NORCOT"]
+    full = [m for m in mentions if m.text == "Northern Rivers Conservation Trust"]
+    assert full
+    assert len(acronym) == 2
+    assert {m.entity for m in acronym} == {full[0].entity}
+    ent = next(e for e in entities if e.key == full[0].entity)
+    assert "NORCOT" in ent.aliases
