@@ -357,11 +357,13 @@ function renderMap() {
 async function select(id, { expand = false } = {}) {
   state.selected = id;
   const n = state.nodes.get(id);
-  if (n?.kind === "entity" && !n.details) {
+  const details = async () => {
+    if (n?.kind !== "entity" || n.details) return;
     const d = await guarded("the entity", () => api.entityDetails(id));
     if (d?.__typename === "Entity") n.details = d;
-  }
-  if (expand && n?.kind === "entity") await expandEntity(id);
+  };
+  // the details and the neighbourhood are independent requests: send them together
+  await Promise.all([details(), expand && n?.kind === "entity" ? expandEntity(id) : null]);
   if (expand && n?.kind === "event") expandEvent(id);
   redraw();
   document.body.dataset.selected = n?.label ?? "";
@@ -514,9 +516,8 @@ window.addEventListener("popstate", () => {
 });
 
 async function start() {
-  await loadScores();
   const q = new URLSearchParams(location.search).get("q");
-  if (q) await search(q, { push: false });
+  await Promise.all([loadScores(), q ? search(q, { push: false }) : null]);
   document.body.dataset.ready = "true";
 }
 start();

@@ -187,10 +187,11 @@ export function project(places, width, height, margin = 30) {
 export function drawMap(svg, places, { onPlace, selected }) {
   svg.replaceChildren();
   const W = 440;
-  const H = 300;
+  const H = places.length ? 300 : 50;
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   el("rect", { x: 0, y: 0, width: W, height: H, class: "sea" }, svg);
   if (!places.length) {
-    const t = el("text", { x: W / 2, y: H / 2, "text-anchor": "middle", class: "empty" }, svg);
+    const t = el("text", { x: W / 2, y: H / 2 + 5, "text-anchor": "middle", class: "empty" }, svg);
     t.textContent = "No place in view has coordinates.";
     return;
   }
