@@ -19,6 +19,7 @@ Replaces the naive v1 stage. For one parsed article it:
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -53,6 +54,8 @@ __all__ = [
 def _words(text: str) -> list[str]:
     return text.split()
 
+
+_log = logging.getLogger(__name__)
 
 #: spaCy NER labels -> entity types.
 LABELS = {
@@ -245,9 +248,15 @@ def _place_prior(gazetteer: Gazetteer, key: str, countries: frozenset[str] = fro
 
 @cache
 def given_names() -> frozenset[str]:
-    """Lower-case given names from ``gender-guesser``'s name list (about 60,000), read once."""
-    import gender_guesser.detector as gd  # type: ignore[import-untyped]  # no stubs; pyproject override pending
+    """Lower-case given names from ``gender-guesser``'s name list (about 60,000), read once.
 
+    Without the package the stage still runs, only without this prior (logged once).
+    """
+    try:
+        import gender_guesser.detector as gd  # type: ignore[import-untyped]  # no stubs; pyproject override pending
+    except ImportError:
+        _log.warning("gender-guesser is not installed: person names get no given-name prior")
+        return frozenset()
     return frozenset(gd.Detector(case_sensitive=False).names)
 
 
