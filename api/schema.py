@@ -6,6 +6,7 @@ repository root is that output, committed, and a test fails when they differ.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Annotated
 
@@ -17,8 +18,10 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
+    ValidationCache,
 )
 
 from api import analytics as an
@@ -265,14 +268,21 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """Build the schema with the limits of ``settings`` (defaults when ``None``).
 
     Limits: query depth, tokens and aliases; introspection can be switched off;
-    unexpected errors are masked (see :func:`should_mask`).
+    unexpected errors are masked (see :func:`should_mask`). Parsed and validated
+    documents are cached by query text (128 of each, least recently used out).
     """
     s = settings or Settings()
-    # Factories, so every request gets fresh extension instances.
+    # The limiters are built once and copied for each request: a copy has its own
+    # per-request state but shares the validation rule classes, which keeps them
+    # stable, so ValidationCache can skip validating a query text seen before.
+    depth = QueryDepthLimiter(max_depth=s.max_depth)
+    aliases = MaxAliasesLimiter(max_alias_count=s.max_aliases)
     extensions: list[Callable[[], SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=s.max_depth),
+        lambda: copy.copy(depth),
+        lambda: copy.copy(aliases),
         lambda: MaxTokensLimiter(max_token_count=s.max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=s.max_aliases),
+        ParserCache,
+        ValidationCache,
         lambda: MaskErrors(should_mask_error=should_mask),
     ]
     if not s.introspection:

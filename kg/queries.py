@@ -171,7 +171,11 @@ WHERE { GRAPH ?g {
 
 
 def entities_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, EntityView]:
-    """Describe the entities with the given keys (missing keys are absent), in two queries."""
+    """Describe the entities with the given keys (missing keys are absent), in two queries.
+
+    The optional parts (aliases, external links, coordinates) come as branches of a
+    UNION rather than OPTIONALs: Oxigraph answers the UNION some twenty times faster.
+    """
     if not keys:
         return {}
     values = _iris([base + k for k in dict.fromkeys(keys)])
@@ -180,10 +184,10 @@ def entities_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, 
         + f"""SELECT ?e ?type ?label ?alias ?same ?lat ?long ?conf WHERE {{
   VALUES ?e {{ {values} }}
   GRAPH ?g {{
-    ?e a ?type ; rdfs:label ?label ; kg:confidence ?conf .
-    OPTIONAL {{ ?e skos:altLabel ?alias }}
-    OPTIONAL {{ ?e skos:exactMatch ?same }}
-    OPTIONAL {{ ?e wgs84:lat ?lat ; wgs84:long ?long }}
+    {{ ?e a ?type ; rdfs:label ?label ; kg:confidence ?conf . }}
+    UNION {{ ?e skos:altLabel ?alias }}
+    UNION {{ ?e skos:exactMatch ?same }}
+    UNION {{ ?e wgs84:lat ?lat ; wgs84:long ?long }}
   }}
 }}"""
     )
@@ -194,19 +198,27 @@ def entities_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, 
     )
     mention_counts = {r["e"]: int(r["n"]) for r in counts}
     merged: dict[str, _Merge] = {}
+    extras = []
     for r in rows:
+        if "type" not in r:
+            extras.append(r)
+            continue
         etype = _IRI_TYPES.get(r["type"])
         if etype is None:
             continue
         e = merged.setdefault(r["e"], _Merge(etype))
         e.labels.add(r["label"])
+        e.confidence = max(e.confidence, float(r["conf"]))
+    for r in extras:
+        e = merged.get(r["e"])
+        if e is None:  # an alias or a link of something that is not an entity
+            continue
         if "alias" in r:
             e.aliases.add(r["alias"])
         if "same" in r:
             e.same_as.add(r["same"])
         if "lat" in r and "long" in r:
             e.lat, e.long = float(r["lat"]), float(r["long"])
-        e.confidence = max(e.confidence, float(r["conf"]))
     return {
         iri_key(base, iri): e.view(iri_key(base, iri), iri, mention_counts.get(iri, 0)) for iri, e in merged.items()
     }

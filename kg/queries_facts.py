@@ -251,8 +251,9 @@ def relationships_of(
 def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, EventView]:
     """Describe the events with the given keys (missing keys are absent), in one query.
 
-    The three parts of an event (its attributes, its participants, its evidence)
-    come back as the branches of one UNION, so no part multiplies another's rows.
+    The parts of an event (its attributes, dates, place, participants, evidence)
+    come back as the branches of one UNION: no part multiplies another's rows, and
+    Oxigraph answers a UNION far faster than the same parts as OPTIONALs.
     """
     if not keys:
         return {}
@@ -264,17 +265,13 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
   VALUES ?e {{ {values} }}
   GRAPH ?g {{
     ?e a kg:Event .
-    {{
-      BIND("main" AS ?part)
-      ?e rdfs:label ?label ; kg:eventType ?type ; kg:confidence ?conf .
-      OPTIONAL {{ ?e kg:start ?start . OPTIONAL {{ ?e kg:startPrecision ?sp }} }}
-      OPTIONAL {{ ?e kg:end ?end . OPTIONAL {{ ?e kg:endPrecision ?ep }} }}
-      OPTIONAL {{ ?e kg:place ?place }}
-      OPTIONAL {{ ?e kg:casualties ?cas }}
-    }} UNION {{
-      BIND("role" AS ?part)
-      ?e ?role ?who . FILTER(?role IN ({roles}))
-    }} UNION {{
+    {{ BIND("main" AS ?part) ?e rdfs:label ?label ; kg:eventType ?type ; kg:confidence ?conf . }}
+    UNION {{ BIND("start" AS ?part) ?e kg:start ?start ; kg:startPrecision ?sp . }}
+    UNION {{ BIND("end" AS ?part) ?e kg:end ?end ; kg:endPrecision ?ep . }}
+    UNION {{ BIND("place" AS ?part) ?e kg:place ?place . }}
+    UNION {{ BIND("casualties" AS ?part) ?e kg:casualties ?cas . }}
+    UNION {{ BIND("role" AS ?part) ?e ?role ?who . FILTER(?role IN ({roles})) }}
+    UNION {{
       BIND("evidence" AS ?part)
       ?e kg:evidence ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et .
     }}
@@ -282,24 +279,31 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
 }}"""
     )
     main: dict[str, dict[str, str]] = {}
+    extra: dict[str, dict[str, str]] = {}
     parts: dict[str, dict[tuple[str, str], ParticipantView]] = {}
     spans: dict[str, dict[tuple[str, int, int], EvidenceView]] = {}
     for r in rows:
-        e = r["e"]
-        if r["part"] == "main":
+        e, part = r["e"], r["part"]
+        if part == "main":
             old = main.get(e)
             if old is None or float(r["conf"]) > float(old["conf"]):
                 main[e] = r
-        elif r["part"] == "role":
+        elif part == "role":
             role = _local(r["role"], KG_NS)
             who = iri_key(base, r["who"])
             parts.setdefault(e, {})[(role, who)] = ParticipantView(role=role, entity=who)
-        else:
+        elif part == "evidence":
             ev = _evidence(base, r)
             if ev is not None:
                 spans.setdefault(e, {})[(ev.article_id, ev.start, ev.end)] = ev
+        else:  # start, end, place, casualties: one value each (the first article's wins)
+            fields = extra.setdefault(e, {})
+            for name in ("start", "sp", "end", "ep", "place", "cas"):
+                if name in r:
+                    fields.setdefault(name, r[name])
     out: dict[str, EventView] = {}
-    for e, r in main.items():
+    for e, m in main.items():
+        r = {**extra.get(e, {}), **m}
         key = iri_key(base, e)
         ps = parts.get(e, {})
         ss = spans.get(e, {})
@@ -328,9 +332,15 @@ _ORDER = {
 
 
 def _event_where(base: str, f: EventFilter) -> str:
-    where = """GRAPH ?g { ?e a kg:Event ; kg:eventType ?type ; kg:confidence ?c ; rdfs:label ?label .
-    OPTIONAL { ?e kg:start ?start . OPTIONAL { ?e kg:startPrecision ?sp } }
-    OPTIONAL { ?e kg:end ?end . OPTIONAL { ?e kg:endPrecision ?ep } } }"""
+    # A window needs a start date, so it is required then, not OPTIONAL (far faster).
+    start = (
+        "?e kg:start ?start ; kg:startPrecision ?sp ."
+        if f.window
+        else "OPTIONAL { ?e kg:start ?start ; kg:startPrecision ?sp }"
+    )
+    where = f"""GRAPH ?g {{ ?e a kg:Event ; kg:eventType ?type ; kg:confidence ?c ; rdfs:label ?label .
+    {start}
+    OPTIONAL {{ ?e kg:end ?end ; kg:endPrecision ?ep }} }}"""
     if f.types:
         where = f"VALUES ?type {{ {_iris([EVT_NS + t for t in f.types])} }}\n  " + where
     if f.participant:
