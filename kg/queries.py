@@ -210,15 +210,15 @@ def entities_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, 
         e.labels.add(r["label"])
         e.confidence = max(e.confidence, float(r["conf"]))
     for r in extras:
-        e = merged.get(r["e"])
-        if e is None:  # an alias or a link of something that is not an entity
+        found = merged.get(r["e"])
+        if found is None:  # an alias or a link of something that is not an entity
             continue
         if "alias" in r:
-            e.aliases.add(r["alias"])
+            found.aliases.add(r["alias"])
         if "same" in r:
-            e.same_as.add(r["same"])
+            found.same_as.add(r["same"])
         if "lat" in r and "long" in r:
-            e.lat, e.long = float(r["lat"]), float(r["long"])
+            found.lat, found.long = float(r["lat"]), float(r["long"])
     return {
         iri_key(base, iri): e.view(iri_key(base, iri), iri, mention_counts.get(iri, 0)) for iri, e in merged.items()
     }
