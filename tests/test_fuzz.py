@@ -80,7 +80,7 @@ def _fuzzer(operation: Any, headers: dict[str, str], calls: list[str]) -> Any:
     label = operation.label
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=5, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
     def fuzz(case: Any) -> None:
         response = case.call(headers=headers, timeout=30)
         calls.append(label)
