@@ -9,6 +9,7 @@ message naming the value and what would have been valid.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import strawberry
@@ -16,12 +17,14 @@ from strawberry import relay
 
 from kg import queries, queries_facts
 from kg.errors import ConfigError
+from kg.namespace import EVT
 from kg.records import EntityType as _EntityType
 
 if TYPE_CHECKING:
     from api.context import Context
 
 __all__ = [
+    "EVENT_TYPES",
     "ArticleInput",
     "CentralityMeasure",
     "Direction",
@@ -33,6 +36,7 @@ __all__ = [
     "PathFilter",
     "article_id",
     "check_confidence",
+    "check_event_types",
     "check_limit",
     "node_key",
     "page_from",
@@ -141,6 +145,18 @@ def page_from(ctx: Context, first: int | None, after: str | None, default: int =
         except (ValueError, TypeError):
             raise ConfigError(f"after={after!r} is not a cursor from this API") from None
     return queries.Page(offset=offset, limit=min(limit, cap))
+
+
+#: Event types' local names, from the closed namespace of the SKOS taxonomy.
+EVENT_TYPES = frozenset(k for k in EVT.__annotations__ if not k.startswith("_"))
+
+
+def check_event_types(types: Sequence[str]) -> tuple[str, ...]:
+    """Return ``types`` if each is an event type's local name, else raise :class:`ConfigError` listing them."""
+    bad = [t for t in types if t not in EVENT_TYPES]
+    if bad:
+        raise ConfigError(f"unknown event type {bad[0]!r}; valid: {', '.join(sorted(EVENT_TYPES))}")
+    return tuple(types)
 
 
 def check_limit(name: str, value: int, cap: int, *, low: int = 0) -> int:

@@ -35,6 +35,7 @@ from api.inputs import (
     PathFilter,
     article_id,
     check_confidence,
+    check_event_types,
     node_key,
     page_from,
 )
@@ -162,7 +163,7 @@ class Query:
         page = page_from(info.context, first, after)
         ctx = info.context
         f = filter or EventFilter()
-        types = tuple(f.types or ()) + ((type,) if type else ())
+        types = check_event_types(tuple(f.types or ()) + ((type,) if type else ()))
         lo = from_ if from_ is not None else f.from_
         hi = to if to is not None else f.to
         spec = queries_facts.EventFilter(

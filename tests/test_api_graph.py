@@ -178,8 +178,9 @@ def test_api_events_filters_and_order(ctx: Context, variables: dict[str, Any], e
         ({"from": "2022-10", "to": "2022-01"}, "ends before it starts"),
         ({"filter": {"minConfidence": 2.0}}, "minConfidence must be between 0 and 1"),
         ({"participant": gid("Article", "article-a")}, "is not the id of an entity"),
+        ({"type": "Bombing"}, "unknown event type 'Bombing'; valid: Accusation, Agreement"),
     ],
-    ids=["bad-date", "reversed", "confidence", "wrong-kind"],
+    ids=["bad-date", "reversed", "confidence", "wrong-kind", "unknown-type"],
 )
 def test_api_events_reject_bad_arguments_by_name(ctx: Context, variables: dict[str, Any], needle: str) -> None:
     _, errors = execute(ctx, EVENTS, **variables)
