@@ -93,11 +93,11 @@ class Projection:
         self.graph: nx.Graph = nx.Graph()
         self.lock = threading.RLock()
         self.version = 0
-        self._decls: dict[str, dict[str, Decl]] = {}
         # how many articles declare each (kind, type, label) of a node: picking its
         # label then costs O(distinct names), not O(articles that mention it)
         self._tally: dict[str, Counter[Decl]] = {}
-        self._articles: dict[str, tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
+        # per article: what it declared and which node pairs it has facts on
+        self._articles: dict[str, tuple[tuple[tuple[str, Decl], ...], tuple[tuple[str, str], ...]]] = {}
         self._cache: dict[Hashable, Any] = {}
         self._cache_version = 0
 
@@ -234,14 +234,9 @@ class Projection:
 
     def _add(self, article_id: str, a: ArticleFacts) -> None:
         g = self.graph
+        # callers remove an article before adding it again, so nothing here is counted twice
         for key, decl in a.nodes.items():
-            decls = self._decls.setdefault(key, {})
-            tally = self._tally.setdefault(key, Counter())
-            old = decls.get(article_id)
-            if old is not None:
-                _decrement(tally, old)
-            decls[article_id] = decl
-            tally[decl] += 1
+            self._tally.setdefault(key, Counter())[decl] += 1
             self._refresh_node(key)
         pairs: list[tuple[str, str]] = []
         for (source, target, predicate), (confidence, lo, hi) in a.facts.items():
@@ -255,7 +250,7 @@ class Projection:
             else:
                 data["facts"].append(fact)
             pairs.append((source, target))
-        self._articles[article_id] = (tuple(a.nodes), tuple(pairs))
+        self._articles[article_id] = (tuple(a.nodes.items()), tuple(pairs))
         self.version += 1
 
     def _remove(self, article_id: str) -> bool:
@@ -275,19 +270,18 @@ class Projection:
             else:
                 g.remove_edge(u, v)
             touched.update((u, v))
-        for key in nodes:
-            decls = self._decls.get(key)
-            old = decls.pop(article_id, None) if decls is not None else None
-            if old is not None:
-                _decrement(self._tally[key], old)
-            if decls is not None and not decls:
-                del self._decls[key]
+        for key, decl in nodes:
+            tally = self._tally[key]
+            tally[decl] -= 1
+            if tally[decl] <= 0:
+                del tally[decl]
+            if not tally:
                 del self._tally[key]
-            if key in g and (key in self._decls or g._adj[key]):
+            if key in g and (key in self._tally or g._adj[key]):
                 self._refresh_node(key)
             touched.add(key)
         for key in touched:
-            if key in g and key not in self._decls and not g._adj[key]:
+            if key in g and key not in self._tally and not g._adj[key]:
                 g.remove_node(key)
         self.version += 1
         return True
@@ -314,12 +308,6 @@ class Projection:
 def _most_common(counts: Counter[str]) -> str:
     # most often seen, then the longest, then the first in sort order: stable whatever the order of ingest
     return min(counts, key=lambda v: (-counts[v], -len(v), v))
-
-
-def _decrement(tally: Counter[Decl], decl: Decl) -> None:
-    tally[decl] -= 1
-    if tally[decl] <= 0:
-        del tally[decl]
 
 
 def _links(u: str, v: str, facts: list[Fact]) -> tuple[Link, ...]:
