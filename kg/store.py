@@ -413,6 +413,16 @@ class ServingStore:
         """Return the read-only store of the newest snapshot (for raw SPARQL access)."""
         return self._current()
 
+    @property
+    def version(self) -> str:
+        """The name of the snapshot being served; it changes when a writer publishes.
+
+        Caches built from the store (the analytics projection) compare it to know
+        when to rebuild.
+        """
+        path = self._current().snapshot_path
+        return path.name if path is not None else ""
+
     def _current(self) -> EmbeddedStore:
         now = time.monotonic()
         if now - self._checked >= self._refresh:

@@ -324,3 +324,17 @@ def test_export_trig_keeps_one_named_graph_per_article(seed_store: EmbeddedStore
 def test_export_format_parse_lists_valid_values() -> None:
     with pytest.raises(ConfigError, match="turtle, trig, nquads, ntriples, jsonld"):
         ExportFormat.parse("rdfxml")
+
+
+def test_serving_store_version_changes_when_a_writer_publishes(tmp_path: Path) -> None:
+    g1 = "https://example.org/id/article/one"
+    serving = ServingStore(tmp_path / "db", refresh=0.0)
+    before = serving.version
+    assert before.isdigit()
+    writer = EmbeddedStore(tmp_path / "db")
+    opened = serving.version
+    assert opened > before  # a writer publishes when it opens
+    writer.put_articles([(g1, _quads(g1, 1, "h1"))])
+    writer.close()
+    assert serving.version > opened
+    serving.close()
