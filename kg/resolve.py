@@ -172,7 +172,7 @@ def resolve_article(
             g = target if target is not None else group_for(etype, c.key, conf)
         g.members.append(c)
         by_name.setdefault(c.key, g)
-        by_end[c.end] = g
+        by_end.setdefault(c.end, g)  # the longest name ending there
 
     _propagate(doc, groups, candidates)
 

@@ -105,8 +105,18 @@ def test_entities_places_linked_to_geonames(seed: Extraction) -> None:
         ("Russia’s", "Russia"),
         ("Ahmed Mohamed \nImage", "Ahmed Mohamed"),
         ("Prime Minister", "Prime Minister"),
+        ("The World Health Organisation (WHO", "World Health Organisation"),
     ],
-    ids=["the", "title", "honorific-dot", "possessive", "curly-possessive", "line-break", "title-only-kept"],
+    ids=[
+        "the",
+        "title",
+        "honorific-dot",
+        "possessive",
+        "curly-possessive",
+        "line-break",
+        "title-only-kept",
+        "unclosed-bracket",
+    ],
 )
 def test_clean_name_strips_dressing(raw: str, name: str) -> None:
     start, end = clean_name(raw)
@@ -191,3 +201,10 @@ def test_entities_acronym_introduced_in_brackets_joins_its_name(run: Run) -> Non
     assert {m.entity for m in acronym} == {full[0].entity}
     ent = next(e for e in entities if e.key == full[0].entity)
     assert "NORCOT" in ent.aliases
+
+
+def test_entities_name_with_bracketed_acronym_is_an_organisation(run: Run) -> None:
+    mentions, _ = run("Farmers met deputies of Partito 7 Colline (P7C) in the hills. P7C called it a success.")
+    full = [m for m in mentions if m.text == "Partito 7 Colline"]
+    assert [m.type for m in full] == [EntityType.ORGANISATION]
+    assert {m.entity for m in mentions if m.text == "P7C"} == {full[0].entity}

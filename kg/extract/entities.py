@@ -156,6 +156,11 @@ _SPORT = frozenset(
     )
 )
 
+#: An acronym in brackets after the name it abbreviates: "Movimento 5 Stelle (M5S)".
+_BRACKETED = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
+#: Lower-case words allowed inside a name ("Union of Rationalist Atheists and Agnostics").
+_NAME_GLUE = frozenset({"of", "and", "for", "the", "on", "de", "di", "del", "della", "la", "le", "des", "du", "von"})
+
 #: A photo or story credit names the agency: "(Source: Associated Press)".
 _CREDIT = re.compile(r"\((?:Source|Photo|Image|Credit|Picture)s?\s*:\s*([A-Z][^()\n]{1,60}?)\s*\)")
 
@@ -208,6 +213,11 @@ def clean_name(text: str) -> tuple[int, int]:
         start += 1
     while end > start and text[end - 1] in _EDGE_PUNCT:
         end -= 1
+    bracket = text.find("(", start, end)
+    if bracket > start and text.find(")", bracket, end) < 0:
+        end = bracket  # "The World Health Organisation (WHO": the model ran into the bracket
+        while end > start and text[end - 1] in _EDGE_PUNCT:
+            end -= 1
     m = _POSSESSIVE.search(text, start, end)
     if m is not None and end - start > 2:
         end = m.start()
@@ -364,6 +374,7 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         found.append(Candidate(start, end, surface, key, votes, "ner"))
     found.extend(_gazetteer_candidates(doc, gazetteer, taken))
     found.extend(_credits(doc, taken))
+    found.extend(_bracketed(doc, [(c.start, c.end, "") for c in found]))
     found.extend(_headed_names(doc, taken + [(c.start, c.end, "") for c in found]))
     if is_sports_report(doc):
         _countries_as_teams(doc, found, gazetteer)
@@ -392,6 +403,45 @@ def _headed_names(doc: Doc, taken: list[tuple[int, int, str]]) -> list[Candidate
         etype = EntityType.PLACE if low in _FACILITY_WORDS else EntityType.ORGANISATION
         surface = doc.text[start:end]
         out.append(Candidate(start, end, surface, fold(surface), {etype: 1.0}, "ner"))
+    return out
+
+
+def _bracketed(doc: Doc, taken: list[tuple[int, int, str]]) -> list[Candidate]:
+    """Names introduced with an acronym in brackets, and the acronym, when the model missed them.
+
+    The name is the run of capitalised words (and glue words such as "of") before the
+    bracket; it votes organisation unless the model already has it. The acronym joins
+    the name in :func:`kg.resolve.resolve_article`.
+    """
+    out: list[Candidate] = []
+
+    def free(start: int, end: int) -> bool:
+        # names inside the new one ("Stelle" in "Movimento 5 Stelle") do not block it
+        return not any(s < end and start < e and (s < start or e > end) for s, e, _ in taken)
+
+    for m in _BRACKETED.finditer(doc.text):
+        bracket = doc.char_span(m.start(), m.start() + 1, alignment_mode="expand")
+        if bracket is None or bracket.start == 0:
+            continue
+        i = bracket.start
+        while i > 0 and (
+            doc[i - 1].is_title or doc[i - 1].is_upper or doc[i - 1].is_digit or doc[i - 1].lower_ in _NAME_GLUE
+        ):
+            i -= 1
+        while i < bracket.start and (doc[i].lower_ in _NAME_GLUE or (not doc[i].is_alpha and not doc[i].is_digit)):
+            i += 1  # a name starts with a capitalised word, not "the" or "of"
+        last = bracket.start - 1
+        if last - i < 1 or not doc[last].is_alpha or doc[last].lower_ in _NAME_GLUE:
+            continue  # one word, or ending in a number ("Internet Explorer 9 (IE9)")
+        start, end = doc[i].idx, doc[last].idx + len(doc[last])
+        if doc.text[start].upper() != m.group(1)[0]:
+            continue  # the acronym starts with the name's first letter
+        if free(start, end):
+            surface = doc.text[start:end]
+            out.append(Candidate(start, end, surface, fold(surface), {EntityType.ORGANISATION: 1.0}, "ner"))
+        a_start, a_end = m.span(1)
+        if free(a_start, a_end):
+            out.append(Candidate(a_start, a_end, m.group(1), fold(m.group(1)), {EntityType.ORGANISATION: 0.5}, "ner"))
     return out
 
 
