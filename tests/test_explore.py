@@ -505,3 +505,23 @@ def test_explore_browser_sizes_nodes_by_the_chosen_centrality(browser: _Browser,
         for s2, r2 in drawn:
             if s1 > s2:
                 assert r1 > r2, f"a node scoring {s1} is drawn no larger than one scoring {s2}"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_explore_browser_event_node_opened_by_keyboard_shows_its_sentence(browser: _Browser, server: str) -> None:
+    facts = _entity(server, "Bakhmut")
+    events = {e["node"]["id"]: e["node"] for e in facts["events"]["edges"]}
+    page = browser.page
+    browser.open(f"{server}/explore?q=Bakhmut")
+    node = page.locator("#graph .node.EVENT").first
+    event = events[node.get_attribute("data-id") or ""]
+    node.focus()  # by keyboard: drawn nodes are focusable buttons
+    page.keyboard.press("Enter")
+    browser.settle()
+    box = page.locator("#evidence-body")
+    assert box.locator(".fact").inner_text().startswith(event["label"])
+    assert set(box.locator("blockquote mark").all_inner_texts()) == {ev["text"] for ev in event["evidence"]}
+    # expanding the event draws its participants and place as its neighbours
+    assert page.inner_text("#selected-label") == event["label"]
+    assert page.locator("#neighbours li[data-id]").count() >= 1

@@ -33,6 +33,11 @@ function h(tag, attrs = {}, ...children) {
   return node;
 }
 
+// Links only to web pages: an IRI or URL from the data is never a script to run.
+function safeUrl(url) {
+  return /^https?:\/\//i.test(url ?? "") ? url : null;
+}
+
 function status(message, kind = "info") {
   const el = $("#status");
   el.textContent = message;
@@ -158,7 +163,10 @@ function expandEvent(id) {
 // ---- drawing -----------------------------------------------------------------------
 
 const view = new GraphView($("#graph"), {
-  onNode: (n) => select(n.id, { expand: true }),
+  onNode: (n) => {
+    if (n.kind === "event") showEventEvidence(state.events.get(n.id));
+    select(n.id, { expand: true });
+  },
   onEdge: (e) => showEdgeEvidence(e),
 });
 
@@ -190,7 +198,7 @@ function renderSelection() {
     if (d?.aliases?.length) rows.push(h("p", {}, "Also called: ", d.aliases.join(", ")));
     if (d) rows.push(h("p", {}, `Mentioned ${d.mentionCount} time${d.mentionCount === 1 ? "" : "s"}; confidence ${d.confidence.toFixed(2)}.`));
     if (n.latitude !== null && n.latitude !== undefined) rows.push(h("p", {}, `At ${n.latitude.toFixed(4)}, ${n.longitude.toFixed(4)}.`));
-    for (const iri of d?.sameAs ?? []) rows.push(h("p", {}, "Same as ", h("a", { href: iri, rel: "noopener" }, iri)));
+    for (const iri of d?.sameAs ?? []) rows.push(h("p", {}, "Same as ", safeUrl(iri) ? h("a", { href: iri, rel: "noopener" }, iri) : iri));
     if (n.truncated) rows.push(h("p", { class: "hint" }, "Only the first 100 relationships or events are drawn."));
   } else if (n.event) {
     rows.push(h("p", {}, `${n.event.type}, ${when(n.event)}`));
@@ -260,7 +268,7 @@ function evidenceItems(evidence) {
       h(
         "figcaption",
         {},
-        a.url ? h("a", { href: a.url, rel: "noopener" }, title) : h("cite", {}, title),
+        safeUrl(a.url) ? h("a", { href: a.url, rel: "noopener" }, title) : h("cite", {}, title),
         a.published ? `, ${a.published}` : ", undated",
         ` (characters ${ev.start}–${ev.end})`,
       ),
