@@ -37,6 +37,7 @@ __all__ = [
     "geonames_iri",
     "load_gazetteer",
     "make_gazetteer_component",
+    "register_component",
     "slug",
 ]
 
@@ -460,11 +461,9 @@ def make_gazetteer_component(nlp: Language, name: str, min_city_population: int)
     return GazetteerComponent(min_city_population)
 
 
-def _register() -> None:
+def register_component() -> None:
+    """Register the ``kg_gazetteer`` factory with spaCy (idempotent; imports spaCy)."""
     from spacy.language import Language
 
     if not Language.has_factory("kg_gazetteer"):
         Language.factory("kg_gazetteer", default_config={"min_city_population": 15000})(make_gazetteer_component)
-
-
-_register()

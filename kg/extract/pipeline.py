@@ -33,8 +33,9 @@ def load_pipeline() -> Language:
         nlp = spacy.load(MODEL_PACKAGE)
     except OSError as exc:
         raise ConfigError(f"spaCy model package {MODEL_PACKAGE!r} is not installed; run `make install`") from exc
-    import kg.extract.gazetteer  # noqa: F401  # registers the kg_gazetteer factory
+    from kg.extract.gazetteer import register_component
 
+    register_component()
     nlp.add_pipe("kg_gazetteer", after="ner")
     return nlp
 
