@@ -19,6 +19,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote as url_quote
 
 import httpx
 import pytest
@@ -205,7 +206,8 @@ def _gql(server: str, query: str, **variables: Any) -> dict[str, Any]:
 ENTITY_FACTS = """query($id: ID!) { entity(id: $id) { ... on Entity { id label latitude longitude type
   relationships(first: 100) { edges { node { predicate subject { id label type latitude longitude }
     object { id label type latitude longitude } evidence { text article { published } } } } }
-  events(first: 100) { edges { node { id label type start end evidence { text } } } } } } }"""
+  events(first: 100) { edges { node { id label type start end evidence { text }
+    place { id label type latitude longitude } } } } } } }"""
 
 
 def _entity(server: str, name: str) -> dict[str, Any]:
@@ -421,6 +423,7 @@ def test_explore_browser_timeline_filters_by_type_and_date(browser: _Browser, se
 def test_explore_browser_draws_places_by_coordinates(browser: _Browser, server: str) -> None:
     facts = _entity(server, "Ukraine")
     ends = [e["node"][side] for e in facts["relationships"]["edges"] for side in ("subject", "object")]
+    ends += [e["node"]["place"] for e in facts["events"]["edges"] if e["node"]["place"]]
     places = {p["label"] for p in [facts, *ends] if p["type"] == "PLACE" and p["latitude"] is not None}
     assert len(places) >= 2, "the seed graph has too few located places near Ukraine"
     page = browser.page
@@ -525,3 +528,17 @@ def test_explore_browser_event_node_opened_by_keyboard_shows_its_sentence(browse
     # expanding the event draws its participants and place as its neighbours
     assert page.inner_text("#selected-label") == event["label"]
     assert page.locator("#neighbours li[data-id]").count() >= 1
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_explore_browser_without_a_search_offers_the_most_central_entities(browser: _Browser, server: str) -> None:
+    ranked = _gql(server, "{ centrality(measure: PAGERANK, first: 8) { entity { label } } }")["centrality"]
+    page = browser.page
+    browser.open(f"{server}/explore")
+    offered = page.locator("#selection .start button").all_inner_texts()
+    assert offered == [r["entity"]["label"] for r in ranked]
+    page.locator("#selection .start button").first.click()
+    browser.settle()
+    assert page.inner_text("#selected-label") == offered[0]
+    assert page.url.endswith("/explore?q=" + url_quote(offered[0]))

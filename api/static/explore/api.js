@@ -72,7 +72,7 @@ const EVENTS = `query ExploreEvents($id: ID!, $first: Int!) {
 }`;
 
 const CENTRALITY = `query ExploreCentrality($measure: CentralityMeasure!, $first: Int!) {
-  centrality(measure: $measure, first: $first) { score entity { id } }
+  centrality(measure: $measure, first: $first) { score entity { id label type } }
 }`;
 
 // Entity and Event both have `type` with different GraphQL types; alias the event's.
@@ -128,7 +128,7 @@ export function articleText(id) {
 
 export async function centrality(measure) {
   const data = await gql(CENTRALITY, { measure, first: PAGE });
-  return data.centrality.map((r) => [r.entity.id, r.score]);
+  return data.centrality; // [{score, entity: {id, label, type}}], highest first
 }
 
 // Up to k shortest paths, shortest first; a server without `paths` answers with the

@@ -17,6 +17,7 @@ const state = {
   selected: null,
   known: new Map(), // lower-case label -> id, for the path finder's inputs
   scores: new Map(),
+  ranked: [], // the current measure's top entities, highest first
   pending: 0,
   errors: [], // what failed to load since the last search, shown in the status line
 };
@@ -350,13 +351,26 @@ function selectEvent(ev) {
   select(ev.id, { expand: true });
 }
 
+function located(p) {
+  return p?.type === "PLACE" && typeof p.latitude === "number" && typeof p.longitude === "number";
+}
+
+// The places in view, and the places of the events in view, drawn by their coordinates.
 function renderMap() {
-  const places = [...state.nodes.values()].filter((n) => n.type === "PLACE" && typeof n.latitude === "number" && typeof n.longitude === "number");
-  drawMap($("#map"), places, { onPlace: (p) => select(p.id, { expand: true }), selected: state.selected });
+  const byId = new Map();
+  for (const n of state.nodes.values()) if (located(n)) byId.set(n.id, n);
+  for (const n of state.nodes.values()) {
+    const place = n.event?.place;
+    if (located(place) && !byId.has(place.id)) byId.set(place.id, place);
+  }
+  const places = [...byId.values()].sort((a, b) => a.label.localeCompare(b.label));
+  const open = (p) => {
+    addEntity(p, state.selected);
+    select(p.id, { expand: true });
+  };
+  drawMap($("#map"), places, { onPlace: open, selected: state.selected });
   $("#places").replaceChildren(
-    ...places
-      .sort((a, b) => a.label.localeCompare(b.label))
-      .map((p) => h("li", {}, h("button", { type: "button", class: "link", onclick: () => select(p.id, { expand: true }) }, p.label), ` ${p.latitude.toFixed(3)}, ${p.longitude.toFixed(3)}`)),
+    ...places.map((p) => h("li", {}, h("button", { type: "button", class: "link", onclick: () => open(p) }, p.label), ` ${p.latitude.toFixed(3)}, ${p.longitude.toFixed(3)}`)),
   );
 }
 
@@ -382,10 +396,21 @@ async function loadScores() {
   if (!measure) {
     state.scores = new Map();
   } else {
-    const rows = await guarded("centrality", () => api.centrality(measure));
-    state.scores = new Map(rows ?? []);
+    const rows = (await guarded("centrality", () => api.centrality(measure))) ?? [];
+    state.scores = new Map(rows.map((r) => [r.entity.id, r.score]));
+    state.ranked = rows.map((r) => r.entity);
   }
   view.setScores(state.scores);
+}
+
+// Before any search: offer the most central entities as places to start.
+function renderStart() {
+  const top = state.ranked.slice(0, 8);
+  if (!top.length || state.selected) return;
+  $("#selection").replaceChildren(
+    h("p", { class: "hint" }, "Search for an entity, or open /explore?q=NAME. The most central entities:"),
+    h("ul", { class: "start" }, ...top.map((e) => h("li", {}, h("button", { type: "button", class: "link", onclick: () => search(e.label) }, e.label), ` (${TYPE_NAMES[e.type] ?? e.type})`))),
+  );
 }
 
 function pickBest(q, found) {
@@ -526,6 +551,7 @@ window.addEventListener("popstate", () => {
 async function start() {
   const q = new URLSearchParams(location.search).get("q");
   await Promise.all([loadScores(), q ? search(q, { push: false }) : null]);
+  if (!q) renderStart();
   document.body.dataset.ready = "true";
 }
 start();
