@@ -266,26 +266,81 @@ def _split_shapes() -> tuple[Graph, tuple[_SparqlCheck, ...]]:
     return core, tuple(checks)
 
 
-def _fill(message: str, row: Mapping[str, Node]) -> str:
+def _fill(message: str, row: Mapping[str, str]) -> str:
     def value(m: re.Match[str]) -> str:
-        node = row.get(m.group(1))
-        return m.group(0) if node is None else str(node)
+        return row.get(m.group(1), m.group(0))
 
     return _PLACEHOLDER.sub(value, message)
 
 
+def _ox_term(node: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None:
+    if isinstance(node, URIRef):
+        return pyoxigraph.NamedNode(str(node))
+    if isinstance(node, BNode):
+        return pyoxigraph.BlankNode(str(node))
+    if isinstance(node, Literal):
+        if node.language:
+            return pyoxigraph.Literal(str(node), language=node.language)
+        datatype = pyoxigraph.NamedNode(str(node.datatype)) if node.datatype is not None else None
+        return pyoxigraph.Literal(str(node), datatype=datatype)
+    return None
+
+
+def _to_oxigraph(graph: Graph) -> pyoxigraph.Store:
+    """Copy an rdflib graph into an in-memory Oxigraph store (whose SPARQL engine is fast)."""
+    store = pyoxigraph.Store()
+    cache: dict[Node, pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None] = {}
+
+    def term(node: Node) -> pyoxigraph.NamedNode | pyoxigraph.BlankNode | pyoxigraph.Literal | None:
+        if node not in cache:
+            cache[node] = _ox_term(node)
+        return cache[node]
+
+    quads = []
+    for s, p, o in graph:
+        subject, predicate, obj = term(s), term(p), term(o)
+        # owlrl may leave literal subjects behind; they cannot be a focus node anyway
+        resource = isinstance(subject, pyoxigraph.NamedNode | pyoxigraph.BlankNode)
+        if resource and isinstance(predicate, pyoxigraph.NamedNode) and obj is not None:
+            quads.append(pyoxigraph.Quad(subject, predicate, obj))  # type: ignore[arg-type]
+    store.extend(quads)
+    return store
+
+
+def _ox_show(term: object) -> str:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return compact(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return f"_:{term.value}"
+    return str(term)
+
+
 def _sparql_results(graph: Graph, checks: tuple[_SparqlCheck, ...]) -> list[Violation]:
+    """Run each SPARQL check once, on Oxigraph, keeping rows whose ``?this`` is a target."""
+    store = _to_oxigraph(graph)
+    rdf_type = pyoxigraph.NamedNode(str(RDF.type))
     out: set[Violation] = set()
     for check in checks:
-        targets = {s for t in check.targets for s in graph.subjects(RDF.type, t)}
-        for row in graph.query(check.query):
-            values = row.asdict()  # type: ignore[union-attr]
-            focus = values.get("this")
+        targets = {
+            q.subject
+            for t in check.targets
+            for q in store.quads_for_pattern(None, rdf_type, pyoxigraph.NamedNode(str(t)), None)
+        }
+        try:
+            solutions = store.query(check.query)
+        except SyntaxError as exc:
+            raise OntologyError(f"shapes.ttl: a SPARQL constraint does not parse: {exc}") from exc
+        if not isinstance(solutions, pyoxigraph.QuerySolutions):
+            raise OntologyError("shapes.ttl: a SPARQL constraint is not a SELECT query")
+        names = [v.value for v in solutions.variables]
+        for solution in solutions:
+            focus = solution["this"]
             if focus is None or focus not in targets:
                 continue
+            values = {n: getattr(solution[n], "value", "") for n in names if solution[n] is not None}
             out.add(
                 Violation(
-                    focus=_show(focus) or "?",
+                    focus=_ox_show(focus),
                     path=None,
                     message=_fill(check.message, values),
                     severity=check.severity,
