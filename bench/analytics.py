@@ -10,14 +10,15 @@ also restates three facts of earlier articles, so an edge has about 1.3 facts.
 Usage::
 
     .venv/bin/python bench/analytics.py                 # 10^4 and 10^5 edges, a few minutes
+    .venv/bin/python bench/analytics.py --heavy         # the same with every measure at 10^5 too
     .venv/bin/python bench/analytics.py --sizes 1000000 --light   # 10^6 edges, cheap queries only
 
 Times are medians (p95 where it matters) of repeated calls, in milliseconds; peak
 memory is what :mod:`tracemalloc` saw one call allocate above what it started with
-(igraph works in C, which tracemalloc does not see); tracing slows Python several
-times, so the slow whole-graph measures are traced above 20,000 edges only with
-``--all-peaks``. ``--nx-parallel`` also times
-networkx's betweenness with the nx-parallel backend when it can be imported.
+(igraph works in C, which tracemalloc does not see). Betweenness, closeness and
+Louvain run above 20,000 edges only with ``--heavy``, so the default run stays short.
+``--nx-parallel`` also times networkx's betweenness with the nx-parallel backend when
+it can be imported.
 """
 
 from __future__ import annotations
@@ -56,8 +57,9 @@ PREDICATES = ("relatedTo", "memberOf", "leaderOf", "basedIn", "affiliatedWith")
 ROLES = ("agent", "target", "participant", "affected")
 FACTS_PER_ARTICLE = 10
 REPEATS = 3
-#: Above this many edges the slow whole-graph measures are not run a second time, traced, unless asked.
-PEAK_LIMIT = 20_000
+#: Above this many edges betweenness, closeness and Louvain (and igraph's exact betweenness and
+#: closeness, their reference) run only with ``--heavy``: minutes each at 10^5 edges on 2 busy cores.
+HEAVY_LIMIT = 20_000
 
 T = TypeVar("T")
 
@@ -166,7 +168,7 @@ def pairs_of(keys: list[str], count: int, rng: random.Random) -> Iterator[tuple[
         yield rng.choice(keys), rng.choice(keys)
 
 
-def bench(edges: int, *, light: bool, with_nx_parallel: bool, all_peaks: bool) -> None:
+def bench(edges: int, *, light: bool, heavy: bool, with_nx_parallel: bool) -> None:
     rng = random.Random(7)
     t = time.perf_counter()
     extractions, _ = synthetic(edges)
@@ -273,7 +275,8 @@ def bench(edges: int, *, light: bool, with_nx_parallel: bool, all_peaks: bool) -
     table.row("remove one article", ms(removes), peak_kib(lambda: proj.remove_article(new[0].article.id)))
 
     # whole-graph measures
-    heavy = {Measure.BETWEENNESS, Measure.CLOSENESS, Measure.EIGENVECTOR}
+    slow = {Measure.BETWEENNESS, Measure.CLOSENESS}
+    run_slow = not light and (heavy or n_edges <= HEAVY_LIMIT)
     references: dict[Measure, Callable[[], list[float]]] = {
         Measure.DEGREE: ref.degree,
         Measure.PAGERANK: ref.pagerank,
@@ -282,14 +285,13 @@ def bench(edges: int, *, light: bool, with_nx_parallel: bool, all_peaks: bool) -
         Measure.CLOSENESS: ref.closeness,
     }
     for measure in Measure:
-        if not (light and measure in heavy):
-            traced = all_peaks or measure not in heavy or n_edges <= PEAK_LIMIT
-            measure_rows(proj, measure, references[measure], keys, table, traced=traced)
+        if run_slow or measure not in slow:
+            measure_rows(proj, measure, references[measure], keys, table)
 
     cold = timed(lambda: time_sliced_centrality(proj, "pagerank", "2022", "2022"), 1)
     cached = timed(lambda: time_sliced_centrality(proj, "pagerank", "2022", "2022", first=10), 1000)
     table.row("pagerank on 2022 only, first call / cached", f"{ms(cold)} / {ms(cached)}", None)
-    if not light:
+    if run_slow:
         cold = timed(lambda: communities(proj), 1)
         cached = timed(lambda: communities(proj), 1000)
         ours_c = communities(proj)
@@ -300,7 +302,7 @@ def bench(edges: int, *, light: bool, with_nx_parallel: bool, all_peaks: bool) -
         table.row(
             "Louvain communities, first call / cached",
             f"{ms(cold)} / {ms(cached)}",
-            peak_kib(lambda: communities(proj, seed=43)) if all_peaks or n_edges <= PEAK_LIMIT else None,
+            peak_kib(lambda: communities(proj, seed=43)),
             f"{ref_ms:,.0f} ms",
             f"{len(ours_c)} communities, modularity {nx.community.modularity(g, [c.members for c in ours_c]):.3f}; "
             f"igraph {len(theirs_c)}, modularity {theirs_c.modularity:.3f}",
@@ -317,8 +319,6 @@ def measure_rows(
     reference: Callable[[], list[float]],
     keys: list[str],
     table: Table,
-    *,
-    traced: bool,
 ) -> None:
     """Time one centrality measure cold, cached and against igraph's."""
     cold = timed(lambda: centrality(proj, measure), 1)
@@ -333,7 +333,7 @@ def measure_rows(
     table.row(
         f"{measure.value} centrality, first call",
         ms(cold),
-        peak_kib(lambda: centrality(proj, measure, seed=43)) if traced else None,
+        peak_kib(lambda: centrality(proj, measure, seed=43)),
         f"{ref_ms:,.1f} ms",
         f"{note}; {overlap([r.key for r in result.ranked], ranked_ref)}",
     )
@@ -430,18 +430,17 @@ def parallel(g: nx.Graph, table: Table) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000], help="edge counts")
-    parser.add_argument("--light", action="store_true", help="skip betweenness, closeness, eigenvector, Louvain")
+    parser.add_argument("--light", action="store_true", help="skip betweenness, closeness and Louvain at every size")
     parser.add_argument(
-        "--all-peaks",
+        "--heavy",
         action="store_true",
-        help=f"trace memory of betweenness, closeness, eigenvector and Louvain above {PEAK_LIMIT:,} edges too "
-        "(a second, traced run of each: several minutes at 10^5 edges)",
+        help=f"run betweenness, closeness and Louvain above {HEAVY_LIMIT:,} edges too (tens of minutes at 10^5)",
     )
     parser.add_argument("--nx-parallel", action="store_true", help="also time the nx-parallel backend")
     args = parser.parse_args(argv)
     print(f"python {platform.python_version()}, networkx {nx.__version__}, {platform.machine()}, {sys.platform}")
     for edges in args.sizes:
-        bench(edges, light=args.light, with_nx_parallel=args.nx_parallel, all_peaks=args.all_peaks)
+        bench(edges, light=args.light, heavy=args.heavy, with_nx_parallel=args.nx_parallel)
 
 
 if __name__ == "__main__":

@@ -276,7 +276,7 @@ def pagerank(graph: nx.Graph, alpha: float = 0.85, tol: float = 1.0e-10, max_ite
     return dict(zip(nodes, (float(v) for v in x / x.sum()), strict=True))
 
 
-def eigenvector(graph: nx.Graph, tol: float = 1.0e-8, max_iter: int = 1000) -> dict[Any, float]:
+def eigenvector(graph: nx.Graph, tol: float = 1.0e-6, max_iter: int = 1000) -> dict[Any, float]:
     """Return the eigenvector centrality of every node of an undirected graph.
 
     The same definition and normalisation (unit Euclidean length) as
