@@ -591,7 +591,7 @@ def entities_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> tuple[lis
     Returns:
         Mentions in text order and the article's entities (keys stable across articles).
     """
-    from kg.resolve import resolve_article
+    from kg.extract.aliases import resolve_article
 
     gaz = gazetteer if gazetteer is not None else load_gazetteer()
     candidates = find_candidates(doc, gaz)
