@@ -147,3 +147,12 @@ def test_route_unknown_resource_is_404(client: Client) -> None:
     r = client.get("/newskg/id/place/atlantis")
     assert r.status_code == 404
     assert "place/atlantis" in r.text
+
+
+def test_route_is_served_by_the_kg_app(store: EmbeddedStore) -> None:
+    from api import create_app
+
+    app = create_app(Settings.load(env={}), store=store)
+    r = Client(app).get("/newskg/id/place/bakhmut", headers={"Accept": "text/turtle"})
+    assert r.status_code == 200
+    assert (URIRef(BAKHMUT), RDFS.label, Literal("Bakhmut")) in _turtle(r.content)

@@ -243,3 +243,15 @@ def test_article_graphs_keeps_named_graphs_as_they_are() -> None:
     grouped = article_graphs(quads)
     assert {k: len(v) for k, v in grouped.items()} == {article_iri(DEFAULT_BASE, FIRST.article.id): len(quads)}
     assert all(isinstance(q.graph_name, ox.NamedNode) for q in grouped[next(iter(grouped))])
+
+
+def test_validate_cli_reports_a_broken_store_and_exits_non_zero(tmp_path: Path) -> None:
+    broken = dataclasses.replace(
+        FIRST, entities=(dataclasses.replace(FIRST.entities[0], label=""), *FIRST.entities[1:])
+    )
+    _store(tmp_path / "db", broken).close()
+    result = CliRunner().invoke(app, ["validate", "--store", str(tmp_path / "db")])
+    assert result.exit_code == 1
+    assert result.output.startswith("Does not conform: 1 violation")
+    assert "<https://w3id.org/newskg/id/place/bakhmut>" in result.output
+    assert "rdfs:label: rdfs:label is required" in result.output

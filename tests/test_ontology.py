@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pyoxigraph
@@ -172,3 +174,14 @@ def test_ontology_load_graph_names_a_broken_file(tmp_path: Path) -> None:
         load_graph(bad)
     with pytest.raises(OntologyError, match="not found"):
         load_graph(tmp_path / "missing.ttl")
+
+
+@pytest.mark.parametrize("name", ["kg.ttl", "shapes.ttl"], ids=["ontology", "shapes"])
+def test_ontology_file_is_read_by_rapper(name: str) -> None:
+    rapper = shutil.which("rapper")
+    assert rapper, "rapper not found: install Debian's raptor2-utils (apt-get install raptor2-utils)"
+    path = ontology_path(name)
+    done = subprocess.run([rapper, "-c", "-i", "turtle", str(path)], capture_output=True, text=True, timeout=60,
+                          check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"returned {len(load_graph(path))} triples" in done.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pyoxigraph
 import pytest
@@ -12,6 +13,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from kg.errors import ValidationError
 from kg.namespace import DCTERMS, KG, NIF, PROV, RDF, RDFS, SCHEMA, SKOS, WGS84, XSD
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
+from kg.store import EmbeddedStore
 from kg.validate import ValidationReport, Violation, render, to_graph, validate
 
 X = seed_extraction()
@@ -214,3 +216,10 @@ def test_render_groups_results_by_focus_node() -> None:
         "<urn:b>",
         "  Warning: rdfs:label: required",
     ]
+
+
+def test_validate_ingested_seed_graph_conforms(seed_store_dir: Path) -> None:
+    store = EmbeddedStore(seed_store_dir, read_only=True)
+    report = validate(store.quads())
+    assert report.conforms, report.text
+    assert report.triples > 500
