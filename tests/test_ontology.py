@@ -185,3 +185,38 @@ def test_ontology_file_is_read_by_rapper(name: str) -> None:
                           check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert f"returned {len(load_graph(path))} triples" in done.stderr
+
+
+def test_ontology_every_declared_term_has_exactly_one_owl_type(onto: Graph) -> None:
+    kinds: dict[str, list[str]] = {}
+    for kind in _DECLARATIONS:
+        for term in _declared(onto, kind):
+            kinds.setdefault(term, []).append(str(kind))
+    punned = {term: k for term, k in kinds.items() if len(k) > 1}
+    assert not punned, f"declared with more than one OWL type (Protégé reports these): {punned}"
+
+
+def test_ontology_property_ranges_are_of_the_right_kind(onto: Graph) -> None:
+    for prop in _declared(onto, OWL.DatatypeProperty):
+        rng = onto.value(URIRef(prop), RDFS.range)
+        assert rng is None or str(rng).startswith(str(XSD)), f"{prop} range {rng} is not a datatype"
+    for prop in _declared(onto, OWL.ObjectProperty):
+        rng = onto.value(URIRef(prop), RDFS.range)
+        assert rng is None or not str(rng).startswith(str(XSD)), f"{prop} range {rng} is a datatype"
+
+
+# Oxigraph stores integer-derived datatypes as xsd:integer; the range holds by value
+_COMPATIBLE = {str(XSD.nonNegativeInteger): {str(XSD.integer), str(XSD.nonNegativeInteger)}}
+
+
+def test_ontology_literals_in_the_data_match_their_property_range(onto: Graph, quads: list[pyoxigraph.Quad]) -> None:
+    wrong = set()
+    for q in quads:
+        if not isinstance(q.object, pyoxigraph.Literal):
+            continue
+        rng = onto.value(URIRef(q.predicate.value), RDFS.range)
+        if rng is None:
+            continue
+        if q.object.datatype.value not in _COMPATIBLE.get(str(rng), {str(rng)}):
+            wrong.add((q.predicate.value, q.object.datatype.value, str(rng)))
+    assert not wrong, f"(property, datatype written, range declared): {sorted(wrong)}"
