@@ -42,10 +42,7 @@ def test_namespace_every_declared_term_is_in_python(ontology: Graph) -> None:
 
 def test_namespace_no_term_in_the_kg_namespace_is_left_undeclared(ontology: Graph) -> None:
     used = {
-        str(node)
-        for triple in ontology
-        for node in triple
-        if isinstance(node, URIRef) and str(node).startswith(KG_NS)
+        str(node) for triple in ontology for node in triple if isinstance(node, URIRef) and str(node).startswith(KG_NS)
     }
     undeclared = {iri[len(KG_NS) :] for iri in used} - _declared_kg_terms(ontology)
     assert not undeclared, f"kg terms used in kg.ttl without a declaration: {sorted(undeclared)}"
