@@ -328,6 +328,7 @@ function renderTimeline() {
   select.value = types.includes(current) ? current : "";
   const shown = filterEvents(all, { from: $("#from").value, to: $("#to").value, type: select.value });
   drawTimeline($("#timeline"), shown, { onEvent: (ev) => selectEvent(ev), selected: state.selected });
+  $("#timeline").classList.toggle("is-empty", all.length === 0); // the list below says so
   const list = $("#events");
   const sorted = [...shown].sort((a, b) => (a.start ?? "9999").localeCompare(b.start ?? "9999"));
   list.replaceChildren(
@@ -551,7 +552,11 @@ window.addEventListener("popstate", () => {
 async function start() {
   const q = new URLSearchParams(location.search).get("q");
   await Promise.all([loadScores(), q ? search(q, { push: false }) : null]);
-  if (!q) renderStart();
+  if (!q) {
+    renderStart();
+    renderTimeline();
+    renderMap();
+  }
   document.body.dataset.ready = "true";
 }
 start();

@@ -52,6 +52,7 @@ export class GraphView {
   // Replace the drawing's content; nodes already placed keep their positions, new ones
   // start beside the node they were reached from.
   setData(nodes, edges, anchors = new Map()) {
+    this.svg.querySelector("#graph-empty")?.remove();
     const next = new Map();
     for (const data of nodes) {
       let n = this.nodes.get(data.id);
