@@ -18,13 +18,12 @@ from typing import TYPE_CHECKING
 import ahocorasick
 
 from kg.extract.gazetteer import Gazetteer, Place, PlaceKind, fold, slug
+from kg.extract.names import Candidate
 from kg.link import LinkContext, choose_place, country_key, link_fields, place_key
 from kg.records import Entity, EntityType, Mention
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
-
-    from kg.extract.entities import Candidate
 
 __all__ = ["SentenceOf", "resolve_article"]
 
@@ -198,8 +197,6 @@ def _propagate(doc: Doc, groups: dict[tuple[EntityType, str], _Group], candidate
         One Aho-Corasick pass over the text; a hit counts on word boundaries, when
         it starts on a proper noun, and when it overlaps no name already found.
     """
-    from kg.extract.entities import Candidate
-
     text = doc.text
     surfaces: dict[str, _Group] = {}
     for g in groups.values():

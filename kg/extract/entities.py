@@ -3,7 +3,9 @@
 Replaces the naive v1 stage. For one parsed article it:
 
 1. takes spaCy's entity spans and cleans them (a leading "the", titles and
-   honorifics, a trailing possessive "'s", text after a line break);
+   honorifics, a trailing possessive "'s", text after a line break), and adds names
+   the model missed that :mod:`kg.extract.names` finds (credits, bracketed acronyms,
+   names ending in "Station" or "News");
 2. adds place names the gazetteer automaton finds that the model missed, when the
    name is strong on its own (a country, a region, a big city) or the context says
    place ("in", "near", "... province"), and places named inside organisation names
@@ -11,7 +13,7 @@ Replaces the naive v1 stage. For one parsed article it:
 3. turns demonyms that name an actor ("Russian forces") into mentions of the country;
 4. gives every name one type per article by a weighted vote of its mentions plus the
    gazetteer prior (:func:`vote`);
-5. hands the names to :func:`kg.resolve.resolve_article`, which joins aliases
+5. hands the names to :func:`kg.extract.aliases.resolve_article`, which joins aliases
    (Zelensky -> Volodymyr Zelensky, acronyms), finds the remaining mentions of every
    entity, and links places (:mod:`kg.link`).
 """
@@ -19,10 +21,6 @@ Replaces the naive v1 stage. For one parsed article it:
 from __future__ import annotations
 
 import bisect
-import logging
-import re
-from dataclasses import dataclass, field
-from functools import cache
 from typing import TYPE_CHECKING
 
 from kg.extract.gazetteer import (
@@ -33,6 +31,18 @@ from kg.extract.gazetteer import (
     PlaceKind,
     fold,
     load_gazetteer,
+)
+from kg.extract.names import (
+    FACILITY_WORDS,
+    ORG_WORDS,
+    TITLES,
+    Candidate,
+    bracketed_names,
+    clean_name,
+    credited_agencies,
+    given_names,
+    headed_names,
+    words,
 )
 from kg.records import Entity, EntityType, Mention
 
@@ -51,12 +61,6 @@ __all__ = [
 ]
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-_log = logging.getLogger(__name__)
-
 #: spaCy NER labels -> entity types.
 LABELS = {
     "PERSON": EntityType.PERSON,
@@ -69,48 +73,10 @@ LABELS = {
 #: Labels the model uses for names it could not place; kept only when a gazetteer knows them.
 OTHER_LABELS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
 
-#: Last words that make a name an organisation or a building whatever its first word is.
-_ORG_WORDS = frozenset(
-    _words(
-        """institute group company corporation corp inc ltd llc university college school council party
-        district association society foundation agency ministry department office committee commission union
-        bank club team league church hospital station hall centre center memorial museum airport news times
-        post press network bureau board court army navy force forces police service services fund trust
-        alliance movement front organisation organization federation"""
-    )
-)
-
-#: Last words of a facility's name: the name is a place ("Shandao Station", "the Bat Cave").
-_FACILITY_WORDS = frozenset(
-    _words(
-        """station tower towers airport bridge stadium arena temple cathedral mosque synagogue square street
-        road avenue boulevard park cave palace castle plaza mall harbour harbor"""
-    )
-)
-
-#: Last words of an organisation's name that the model may miss ("The Deseret News").
-_ORG_HEADS = frozenset(
-    _words(
-        """news times post herald tribune journal gazette institute university council party association
-        society foundation agency ministry department committee commission bank club league church museum
-        network corporation company"""
-    )
-)
 
 #: Labels of names that may have a place inside ("University of Texas", "the Municipality of Bogliasco").
 _CONTAINERS = frozenset({"ORG", "FAC", "GPE", "LOC", "WORK_OF_ART"})
 
-#: Titles and honorifics stripped from the front of a name (lower case, no dot).
-TITLES = frozenset(
-    _words(
-        """mr mrs ms miss mx dr prof professor sir dame lord lady rev reverend fr father sister president vice
-        prime minister chancellor premier secretary senator sen governor gov mayor general gen colonel col
-        lieutenant lt major maj captain capt sergeant sgt admiral commander king queen prince princess pope
-        saint st judge justice rep representative congressman congresswoman ambassador chairman chairwoman
-        chair ceo director sheikh emir ayatollah deputy foreign defence defense interior home finance shadow
-        acting former late spokesman spokeswoman spokesperson officer detective inspector agent coach"""
-    )
-)
 
 #: Words before a name that say it is a place.
 _LOCATIVE = frozenset(
@@ -139,7 +105,7 @@ _SPEECH = frozenset({"say", "tell", "state", "add", "ask", "write", "explain", "
 
 #: Heads that make a demonym name an actor ("Russian forces", "the Ukrainian government").
 _ACTOR_HEADS = frozenset(
-    _words(
+    words(
         """forces force troops soldiers soldier army military navy government officials official authorities
         president minister leader leaders ministry police diplomats embassy state regime parliament
         military's army's government's"""
@@ -148,7 +114,7 @@ _ACTOR_HEADS = frozenset(
 
 #: Words of sports reporting; an article dense in them names national teams by their country.
 _SPORT = frozenset(
-    _words(
+    words(
         """match goal score scorer tournament league cup championship coach striker midfielder defender
         goalkeeper keeper penalty kick referee draw qualifier final fixture squad player game season semi-
         final quarter-final group-stage stadium fan fans header equaliser equalizer half-time football
@@ -156,84 +122,8 @@ _SPORT = frozenset(
     )
 )
 
-#: An acronym in brackets after the name it abbreviates: "Movimento 5 Stelle (M5S)".
-_BRACKETED = re.compile(r"\(([A-Z][A-Z0-9&]{1,9})\)")
-#: Lower-case words allowed inside a name ("Union of Rationalist Atheists and Agnostics").
-_NAME_GLUE = frozenset({"of", "and", "for", "the", "on", "de", "di", "del", "della", "la", "le", "des", "du", "von"})
-
-#: A photo or story credit names the agency: "(Source: Associated Press)".
-_CREDIT = re.compile(r"\((?:Source|Photo|Image|Credit|Picture)s?\s*:\s*([A-Z][^()\n]{1,60}?)\s*\)")
-
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-_EDGE_PUNCT = " \t\r\n.,;:!?\"'“”‘’()[]{}-–—"
 
 _PLACE_PRIOR = {PlaceKind.COUNTRY: 1.6, PlaceKind.REGION: 1.2}
-
-
-@dataclass(slots=True)
-class Candidate:
-    """A name found in the article before types are settled (mutable while the stage runs).
-
-    Attributes:
-        start: Character offset of the cleaned name.
-        end: End offset of the cleaned name.
-        text: The cleaned surface form.
-        key: Folded ``text``, what votes and aliases group by.
-        votes: Type -> weight this mention contributes to the vote.
-        source: ``ner``, ``gazetteer``, ``nested``, ``demonym`` or ``alias``.
-        country: ISO code of the country a demonym stands for.
-    """
-
-    start: int
-    end: int
-    text: str
-    key: str
-    votes: dict[EntityType, float] = field(default_factory=dict)
-    source: str = "ner"
-    country: str | None = None
-
-
-def clean_name(text: str) -> tuple[int, int]:
-    """Return the ``[start, end)`` of the name inside ``text`` once dressing is removed.
-
-    Removes text after a line break, a leading "the", leading titles and honorifics
-    (only while a capitalised word remains), a trailing possessive and punctuation.
-
-    >>> t = "the President Volodymyr Zelensky's"
-    >>> s, e = clean_name(t)
-    >>> t[s:e]
-    'Volodymyr Zelensky'
-    """
-    end = len(text)
-    nl = text.find("\n")
-    if nl >= 0:
-        end = nl
-    start = 0
-    while start < end and text[start] in _EDGE_PUNCT:
-        start += 1
-    while end > start and text[end - 1] in _EDGE_PUNCT:
-        end -= 1
-    bracket = text.find("(", start, end)
-    if bracket > start and text.find(")", bracket, end) < 0:
-        end = bracket  # "The World Health Organisation (WHO": the model ran into the bracket
-        while end > start and text[end - 1] in _EDGE_PUNCT:
-            end -= 1
-    m = _POSSESSIVE.search(text, start, end)
-    if m is not None and end - start > 2:
-        end = m.start()
-    while True:
-        word_end = text.find(" ", start, end)
-        if word_end < 0:
-            break
-        word = text[start:word_end].rstrip(".").lower()
-        rest = text[word_end + 1 : end].replace(".", "").lower().split()
-        if (word == "the" or word in TITLES) and any(w not in TITLES for w in rest):
-            start = word_end + 1
-            continue
-        break
-    while end > start and text[end - 1] in _EDGE_PUNCT:
-        end -= 1
-    return start, end
 
 
 def _place_prior(gazetteer: Gazetteer, key: str, countries: frozenset[str] = frozenset()) -> float:
@@ -256,26 +146,12 @@ def _place_prior(gazetteer: Gazetteer, key: str, countries: frozenset[str] = fro
     return best
 
 
-@cache
-def given_names() -> frozenset[str]:
-    """Lower-case given names from ``gender-guesser``'s name list (about 60,000), read once.
-
-    Without the package the stage still runs, only without this prior (logged once).
-    """
-    try:
-        import gender_guesser.detector as gd  # type: ignore[import-untyped]  # no stubs; pyproject override pending
-    except ImportError:
-        _log.warning("gender-guesser is not installed: person names get no given-name prior")
-        return frozenset()
-    return frozenset(gd.Detector(case_sensitive=False).names)
-
-
 def _looks_like_person(span: Span, gazetteer: Gazetteer) -> bool:
     """A two-to-four word name that starts with a given name and ends in no organisation word."""
     words = [t for t in span if not t.is_punct]
     if not 2 <= len(words) <= 4 or not all(t.is_title or t.is_upper for t in words):
         return False
-    if words[-1].lower_ in _ORG_WORDS or words[0].lower_ not in given_names():
+    if words[-1].lower_ in ORG_WORDS or words[0].lower_ not in given_names():
         return False
     return _place_prior(gazetteer, words[0].text) < 1.0  # "Paris Saint-Germain", "Texas Rangers"
 
@@ -369,92 +245,17 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             votes[etype] = votes.get(etype, 0.0) + weight
         if person_like:
             votes[EntityType.PERSON] = votes.get(EntityType.PERSON, 0.0) + 1.2
-        if len(span) > 1 and span[-1].lower_ in _FACILITY_WORDS:
+        if len(span) > 1 and span[-1].lower_ in FACILITY_WORDS:
             votes[EntityType.PLACE] = votes.get(EntityType.PLACE, 0.0) + 1.2
         found.append(Candidate(start, end, surface, key, votes, "ner"))
     found.extend(_gazetteer_candidates(doc, gazetteer, taken))
-    found.extend(_credits(doc, taken))
-    found.extend(_bracketed(doc, [(c.start, c.end, "") for c in found]))
-    found.extend(_headed_names(doc, taken + [(c.start, c.end, "") for c in found]))
+    found.extend(credited_agencies(doc, taken))
+    found.extend(bracketed_names(doc, [(c.start, c.end, "") for c in found]))
+    found.extend(headed_names(doc, taken + [(c.start, c.end, "") for c in found]))
     if is_sports_report(doc):
         _countries_as_teams(doc, found, gazetteer)
     found.sort(key=lambda c: (c.start, -c.end))
     return found
-
-
-def _headed_names(doc: Doc, taken: list[tuple[int, int, str]]) -> list[Candidate]:
-    """Capitalised names ending in a facility or organisation word that the model missed."""
-    out: list[Candidate] = []
-    busy = sorted((s, e) for s, e, _ in taken)
-    starts = [s for s, _ in busy]
-    for tok in doc:
-        low = tok.lower_
-        if not tok.is_title or (low not in _FACILITY_WORDS and low not in _ORG_HEADS):
-            continue
-        i = tok.i
-        while i > 0 and doc[i - 1].is_title and doc[i - 1].pos_ == "PROPN" and doc[i - 1].lower_ != "the":
-            i -= 1
-        if i == tok.i:
-            continue  # a lone "Station" or "News" is not a name
-        start, end = doc[i].idx, tok.idx + len(tok)
-        j = bisect.bisect_left(starts, end)
-        if any(s < end and start < e for s, e in busy[max(0, j - 3) : j]):
-            continue
-        etype = EntityType.PLACE if low in _FACILITY_WORDS else EntityType.ORGANISATION
-        surface = doc.text[start:end]
-        out.append(Candidate(start, end, surface, fold(surface), {etype: 1.0}, "ner"))
-    return out
-
-
-def _bracketed(doc: Doc, taken: list[tuple[int, int, str]]) -> list[Candidate]:
-    """Names introduced with an acronym in brackets, and the acronym, when the model missed them.
-
-    The name is the run of capitalised words (and glue words such as "of") before the
-    bracket; it votes organisation unless the model already has it. The acronym joins
-    the name in :func:`kg.resolve.resolve_article`.
-    """
-    out: list[Candidate] = []
-
-    def free(start: int, end: int) -> bool:
-        # names inside the new one ("Stelle" in "Movimento 5 Stelle") do not block it
-        return not any(s < end and start < e and (s < start or e > end) for s, e, _ in taken)
-
-    for m in _BRACKETED.finditer(doc.text):
-        bracket = doc.char_span(m.start(), m.start() + 1, alignment_mode="expand")
-        if bracket is None or bracket.start == 0:
-            continue
-        i = bracket.start
-        while i > 0 and (
-            doc[i - 1].is_title or doc[i - 1].is_upper or doc[i - 1].is_digit or doc[i - 1].lower_ in _NAME_GLUE
-        ):
-            i -= 1
-        while i < bracket.start and (doc[i].lower_ in _NAME_GLUE or (not doc[i].is_alpha and not doc[i].is_digit)):
-            i += 1  # a name starts with a capitalised word, not "the" or "of"
-        last = bracket.start - 1
-        if last - i < 1 or not doc[last].is_alpha or doc[last].lower_ in _NAME_GLUE:
-            continue  # one word, or ending in a number ("Internet Explorer 9 (IE9)")
-        start, end = doc[i].idx, doc[last].idx + len(doc[last])
-        if doc.text[start].upper() != m.group(1)[0]:
-            continue  # the acronym starts with the name's first letter
-        if free(start, end):
-            surface = doc.text[start:end]
-            out.append(Candidate(start, end, surface, fold(surface), {EntityType.ORGANISATION: 1.0}, "ner"))
-        a_start, a_end = m.span(1)
-        if free(a_start, a_end):
-            out.append(Candidate(a_start, a_end, m.group(1), fold(m.group(1)), {EntityType.ORGANISATION: 0.5}, "ner"))
-    return out
-
-
-def _credits(doc: Doc, taken: list[tuple[int, int, str]]) -> list[Candidate]:
-    """Agencies named in credits ("(Source: Associated Press)"), which the model often misses."""
-    out: list[Candidate] = []
-    for m in _CREDIT.finditer(doc.text):
-        start, end = m.span(1)
-        if any(s < end and start < e for s, e, _ in taken):
-            continue
-        surface = doc.text[start:end]
-        out.append(Candidate(start, end, surface, fold(surface), {EntityType.ORGANISATION: 1.5}, "ner"))
-    return out
 
 
 def is_sports_report(doc: Doc) -> bool:
