@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from kg.extract import extract
-from kg.extract.entities import clean_name, entities_from_doc
+from kg.extract.entities import entities_from_doc
 from kg.extract.pipeline import load_pipeline
 from kg.records import Article, Entity, EntityType, Extraction, Mention
 
@@ -93,34 +93,6 @@ def test_entities_places_linked_to_geonames(seed: Extraction) -> None:
     assert bakhmut.latitude is not None
     assert 48 < bakhmut.latitude < 49
     assert any(e.key == "place/ukraine" for e in seed.entities)
-
-
-@pytest.mark.parametrize(
-    ("raw", "name"),
-    [
-        ("the Wagner Group", "Wagner Group"),
-        ("President Volodymyr Zelensky", "Volodymyr Zelensky"),
-        ("Mr. Ramani", "Ramani"),
-        ("Zelensky's", "Zelensky"),
-        ("Russia’s", "Russia"),
-        ("Ahmed Mohamed \nImage", "Ahmed Mohamed"),
-        ("Prime Minister", "Prime Minister"),
-        ("The World Health Organisation (WHO", "World Health Organisation"),
-    ],
-    ids=[
-        "the",
-        "title",
-        "honorific-dot",
-        "possessive",
-        "curly-possessive",
-        "line-break",
-        "title-only-kept",
-        "unclosed-bracket",
-    ],
-)
-def test_clean_name_strips_dressing(raw: str, name: str) -> None:
-    start, end = clean_name(raw)
-    assert raw[start:end] == name
 
 
 @pytest.mark.parametrize(
