@@ -255,3 +255,17 @@ def test_validate_cli_reports_a_broken_store_and_exits_non_zero(tmp_path: Path) 
     assert result.output.startswith("Does not conform: 1 violation")
     assert "<https://w3id.org/newskg/id/place/bakhmut>" in result.output
     assert "rdfs:label: rdfs:label is required" in result.output
+
+
+@pytest.mark.parametrize(
+    "fmt", [ExportFormat.TRIG, ExportFormat.TURTLE, ExportFormat.JSONLD], ids=["trig", "turtle", "jsonld"]
+)
+def test_export_round_trip_of_the_ingested_seed(seed_store_dir: Path, tmp_path: Path, fmt: ExportFormat) -> None:
+    seed = EmbeddedStore(seed_store_dir, read_only=True)
+    path = tmp_path / f"seed.{EXT[fmt]}"
+    path.write_bytes(_export(seed, fmt))
+    fresh = EmbeddedStore(tmp_path / "fresh")
+    import_file(fresh, path)
+    trig = ExportFormat.TRIG
+    _assert_same_dataset(_dataset(_export(seed, trig), trig), _dataset(_export(fresh, trig), trig))
+    fresh.close()

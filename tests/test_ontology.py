@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pyoxigraph
+import pyshacl
 import pytest
 from ontology_sample import WHEN, seed_extraction
 from rdflib import Graph, Literal, URIRef
@@ -254,3 +255,10 @@ def test_ontology_loads_as_owl2_with_every_triple_mapped_to_an_axiom(onto: Graph
         "PropertyRange": count(RDFS.range),
         "DisjointClasses": count(OWL.disjointWith),
     }
+
+
+def test_ontology_shapes_are_valid_shacl() -> None:
+    # meta_shacl validates shapes.ttl against the SHACL-for-SHACL shapes first and
+    # raises when the shapes graph is malformed
+    conforms, _, text = pyshacl.validate(Graph(), shacl_graph=shapes_graph(), meta_shacl=True)
+    assert conforms, text
