@@ -66,7 +66,12 @@ def _friendly(fn: Callable[P, R]) -> Callable[P, R]:
 def _open(settings: Settings, *, read_only: bool = False) -> Store:
     from kg.store import open_store
 
-    return open_store(settings.store, update_endpoint=settings.update_endpoint, read_only=read_only)
+    return open_store(
+        settings.store,
+        update_endpoint=settings.update_endpoint,
+        read_only=read_only,
+        snapshot_every=settings.snapshot_seconds,
+    )
 
 
 @app.command()
@@ -185,7 +190,7 @@ def validate(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
     db = _open(settings, read_only=True)
     report = run_validation(db.quads())
     db.close()
-    out.print(report.text, highlight=False, markup=False)
+    out.print(report.text, highlight=False, markup=False, emoji=False)
     if not report.conforms:
         raise typer.Exit(1)
 
@@ -211,7 +216,7 @@ def import_(
     try:
         done = import_file(db, file, fmt=ExportFormat.parse(fmt) if fmt else None, graph=graph)
     except ValidationError as exc:
-        err.print(exc.report, highlight=False, markup=False)
+        err.print(exc.report, highlight=False, markup=False, emoji=False)
         raise
     finally:
         db.close()

@@ -12,6 +12,7 @@ base_iri            ``KG_BASE_IRI``         ``https://w3id.org/newskg/id/``
 api_token           ``KG_API_TOKEN``        none: mutations disabled
 max_article_chars   ``KG_MAX_ARTICLE_CHARS`` 1,000,000
 workers             ``KG_WORKERS``          all cores
+snapshot_seconds    ``KG_SNAPSHOT_SECONDS`` 5 (embedded store: how often a writer publishes)
 ==================  ======================  ===========================================
 """
 
@@ -34,6 +35,7 @@ _ENV = {
     "api_token": "KG_API_TOKEN",
     "max_article_chars": "KG_MAX_ARTICLE_CHARS",
     "workers": "KG_WORKERS",
+    "snapshot_seconds": "KG_SNAPSHOT_SECONDS",
     "page_size_max": "KG_PAGE_SIZE_MAX",
     "path_length_max": "KG_PATH_LENGTH_MAX",
     "request_timeout": "KG_REQUEST_TIMEOUT",
@@ -58,6 +60,8 @@ class Settings:
         api_token: The bearer token mutations require; ``None`` disables them.
         max_article_chars: Larger articles are rejected.
         workers: Extraction processes for ingest; 0 means all cores.
+        snapshot_seconds: How often an embedded-store writer publishes a snapshot for
+            readers (``kg serve``) during a long ingest.
         page_size_max: The largest ``first`` a connection accepts.
         path_length_max: The largest ``maxLength`` of path queries.
         request_timeout: Seconds a GraphQL request may take.
@@ -75,6 +79,7 @@ class Settings:
     api_token: str | None = None
     max_article_chars: int = 1_000_000
     workers: int = 0
+    snapshot_seconds: float = 5.0
     page_size_max: int = 100
     path_length_max: int = 8
     request_timeout: float = 10.0

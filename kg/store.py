@@ -197,8 +197,9 @@ class EmbeddedStore:
     """An Oxigraph store in a directory (RocksDB); one writer process at a time.
 
     The writer publishes consistent read-only snapshots (RocksDB checkpoints, which
-    hard-link the data files, so they cost milliseconds and little disk) under
-    ``snapshots/`` when it opens, after each batch and when it closes. Readers
+    hard-link the data files, so they cost little time and disk) under
+    ``snapshots/`` when the store has none yet, after a batch once ``snapshot_every``
+    seconds have passed since the last one, and when it closes. Readers
     (``kg serve``, ``kg export``, ``kg stats``) open the newest snapshot, so they
     never see a write in progress and never touch files a writer is changing.
 
@@ -207,7 +208,7 @@ class EmbeddedStore:
         read_only: Open the newest snapshot read-only (the primary itself when there is
             no snapshot yet); this works while another process writes.
         snapshot_every: Seconds between snapshots published by :meth:`put_articles`
-            (the last write is always published by :meth:`close`).
+            (``KG_SNAPSHOT_SECONDS``; the last write is always published by :meth:`close`).
     """
 
     def __init__(self, path: str | Path | None, *, read_only: bool = False, snapshot_every: float = 1.0) -> None:
@@ -234,8 +235,8 @@ class EmbeddedStore:
                     "wait for it to finish, or ingest through the server's ingestArticle mutation"
                 ) from exc
             raise StoreError(f"cannot open the store {self.location}: {exc}") from exc
-        if self._path is not None and not read_only:
-            self.publish()
+        if self._path is not None and not read_only and latest_snapshot(self._path) is None:
+            self.publish()  # readers need a first snapshot; later ones follow the writes
 
     def publish(self) -> Path | None:
         """Write a consistent snapshot for readers and prune superseded ones.
@@ -595,7 +596,12 @@ class RemoteStore:
 
 
 def open_store(
-    location: str, *, update_endpoint: str | None = None, read_only: bool = False, serving: bool = False
+    location: str,
+    *,
+    update_endpoint: str | None = None,
+    read_only: bool = False,
+    serving: bool = False,
+    snapshot_every: float = 5.0,
 ) -> Store:
     """Open the store at ``location``: a directory (embedded) or a SPARQL endpoint URL.
 
@@ -606,12 +612,13 @@ def open_store(
             another process writes.
         serving: Open an embedded store for a long-running server (:class:`ServingStore`):
             reads follow the snapshots other writers publish, writes lock only briefly.
+        snapshot_every: Seconds between snapshots an embedded writer publishes.
     """
     if location.startswith(("http://", "https://")):
         return RemoteStore(location, update_endpoint)
     if serving:
         return ServingStore(location)
-    return EmbeddedStore(location, read_only=read_only)
+    return EmbeddedStore(location, read_only=read_only, snapshot_every=snapshot_every)
 
 
 def write_export(store: Store, fmt: ExportFormat, out: IO[bytes]) -> None:
