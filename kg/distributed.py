@@ -140,7 +140,8 @@ def ingest_on_dask(
                 articles.append(item)
         stored = store.article_digests([article_iri(base, a.id) for a in articles])
         todo = [a for a in articles if stored.get(article_iri(base, a.id)) != a.digest]
-        unchanged.extend(a.id for a in articles if a not in todo)
+        todo_ids = {a.id for a in todo}
+        unchanged.extend(a.id for a in articles if a.id not in todo_ids)
         if todo:
             pending.append(
                 client.submit(extract_and_store, todo, base, when, store.location, store.update_endpoint, pure=False)

@@ -172,7 +172,8 @@ def ingest_articles(
                     articles.append(item)
             stored = store.article_digests([article_iri(base, a.id) for a in articles])
             todo = [a for a in articles if stored.get(article_iri(base, a.id)) != a.digest]
-            tally.unchanged.extend(a.id for a in articles if a not in todo)
+            todo_ids = {a.id for a in todo}
+            tally.unchanged.extend(a.id for a in articles if a.id not in todo_ids)
             if pool is None and n > 1 and len(todo) > 1:
                 pool = ExtractorPool(n)
             if pool is None:
