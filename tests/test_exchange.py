@@ -269,3 +269,8 @@ def test_export_round_trip_of_the_ingested_seed(seed_store_dir: Path, tmp_path: 
     trig = ExportFormat.TRIG
     _assert_same_dataset(_dataset(_export(seed, trig), trig), _dataset(_export(fresh, trig), trig))
     fresh.close()
+
+
+def test_published_context_file_is_the_export_context() -> None:
+    published = json.loads((Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld").read_text("utf-8"))
+    assert published == {"@context": jsonld_context()}
