@@ -160,9 +160,14 @@ def _compact(iri: str) -> str:
     return iri
 
 
+def _href(iri: str, base: str, local_prefix: str) -> str:
+    # IRIs minted under the base are served by this server, at the base's path
+    return local_prefix + iri[len(base) :] if iri.startswith(base) else iri
+
+
 def _link(term: object, base: str, local_prefix: str) -> str:
     if isinstance(term, ox.NamedNode):
-        href = local_prefix + term.value[len(base) :] if term.value.startswith(base) else term.value
+        href = _href(term.value, base, local_prefix)
         return f'<a href="{html.escape(href)}">{html.escape(_compact(term.value))}</a>'
     if isinstance(term, ox.Literal):
         text = html.escape(term.value)
@@ -187,7 +192,7 @@ def _html(d: Description, base: str, local_prefix: str) -> str:
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{title}</title>",
-        f'<link rel="alternate" type="text/turtle" href="{html.escape(d.iri)}">',
+        f'<link rel="alternate" type="text/turtle" href="{html.escape(_href(d.iri, base, local_prefix))}">',
         "<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:70em}"
         "td{vertical-align:top;padding:.2em .8em}th{text-align:left}</style>",
         "</head><body>",

@@ -87,6 +87,7 @@ def test_render_html_escapes_text_and_links_local_iris(store: EmbeddedStore) -> 
     d = describe(store, DEFAULT_BASE + "person/volodymyr-zelensky")
     page = render(d, "text/html", base=DEFAULT_BASE, local_prefix="/newskg/id/").decode()
     assert "<title>Volodymyr Zelensky</title>" in page
+    assert '<link rel="alternate" type="text/turtle" href="/newskg/id/person/volodymyr-zelensky">' in page
     assert 'href="/newskg/id/place/ukraine"' in page
     quoted = describe(store, f"{DEFAULT_BASE}event/{X.article.id}/2")
     assert "<script" not in render(quoted, "text/html", base=DEFAULT_BASE).decode()
