@@ -180,3 +180,40 @@ def test_entities_name_with_bracketed_acronym_is_an_organisation(run: Run) -> No
     full = [m for m in mentions if m.text == "Partito 7 Colline"]
     assert [m.type for m in full] == [EntityType.ORGANISATION]
     assert {m.entity for m in mentions if m.text == "P7C"} == {full[0].entity}
+
+
+def test_bench_score_follows_the_eval_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The benchmark's scorer: containment match by type, recall over wiki+propn gold, cluster recall."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "entities.py"
+    spec = importlib.util.spec_from_file_location("bench_entities", path)
+    assert spec is not None
+    assert spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "bench_entities", bench)  # dataclasses look their module up
+    spec.loader.exec_module(bench)
+    score = bench.score
+
+    gold = [
+        {"start": 0, "end": 18, "type": "person", "cluster": 1, "wiki": "Volodymyr_Zelensky", "propn": True},
+        {"start": 30, "end": 38, "type": "person", "cluster": 1, "wiki": "Volodymyr_Zelensky", "propn": True},
+        {"start": 50, "end": 57, "type": "place", "cluster": 2, "wiki": "Bakhmut", "propn": True},
+        {"start": 60, "end": 70, "type": "organization", "cluster": 3, "wiki": None, "propn": True},
+        {"start": 80, "end": 95, "type": "person", "cluster": 4, "wiki": "Someone", "propn": False},
+    ]
+    doc = {"id": "d", "mentions": gold}
+    predictions = [
+        (10, 18, "person"),  # inside gold 0: a match
+        (50, 57, "organization"),  # right span, wrong type: no match
+        (58, 72, "organization"),  # contains gold 3 (no wiki): counts for precision only
+        (100, 105, "place"),  # matches nothing
+    ]
+    s = score([doc], [predictions])
+    assert s.precision == 2 / 4
+    assert s.recall == 1 / 3  # gold 0, 1 and 2 have wiki and propn; only gold 0 is found
+    assert s.cluster_recall == 1 / 3  # clusters 1, 2 and 4 have wiki; only 1 is found
+    assert s.f1 == pytest.approx(0.4)
+    assert s.predicted == 4
