@@ -262,3 +262,10 @@ def test_ontology_shapes_are_valid_shacl() -> None:
     # raises when the shapes graph is malformed
     conforms, _, text = pyshacl.validate(Graph(), shacl_graph=shapes_graph(), meta_shacl=True)
     assert conforms, text
+
+
+def test_ontology_declares_every_term_the_event_taxonomy_uses(onto: Graph) -> None:
+    taxonomy = load_graph(ontology_path("event-types.ttl"))
+    used = {str(p) for p in taxonomy.predicates()} | {str(o) for o in taxonomy.objects(None, RDF.type)}
+    builtin = {str(RDF.type), str(RDFS.label), str(RDFS.comment)}
+    assert used - builtin - _declared(onto) == set()
