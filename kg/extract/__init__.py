@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from kg.extract.entities import entities_from_doc
 from kg.extract.events import events_and_relations
 from kg.extract.pipeline import load_pipeline, model_version
+from kg.link import containment
 from kg.records import Article, Extraction, Sentence
 
 if TYPE_CHECKING:
@@ -25,6 +26,11 @@ def extract_doc(article: Article, doc: Doc) -> Extraction:
     sentences = tuple(Sentence(s.start_char, s.end_char) for s in doc.sents)
     mentions, entities = entities_from_doc(doc)
     relations, events = events_and_relations(article, doc, mentions, entities)
+    # GeoNames containment adds locatedIn where the text itself does not say it;
+    # the same relation with the same evidence span is kept once.
+    unique = {(r.subject, r.predicate, r.object, r.evidence.start): r for r in containment(mentions, entities)}
+    unique.update({(r.subject, r.predicate, r.object, r.evidence.start): r for r in relations})
+    relations = tuple(unique.values())
     return Extraction(
         article=article,
         sentences=sentences,
