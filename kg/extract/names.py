@@ -168,7 +168,7 @@ def given_names() -> frozenset[str]:
     Without the package the stage still runs, only without this prior (logged once).
     """
     try:
-        import gender_guesser.detector as gd  # type: ignore[import-untyped]  # no stubs; pyproject override pending
+        import gender_guesser.detector as gd
     except ImportError:
         _log.warning("gender-guesser is not installed: person names get no given-name prior")
         return frozenset()
