@@ -96,8 +96,10 @@ class Projection:
         # how many articles declare each (kind, type, label) of a node: picking its
         # label then costs O(distinct names), not O(articles that mention it)
         self._tally: dict[str, Counter[Decl]] = {}
-        # per article: what it declared and which node pairs it has facts on
-        self._articles: dict[str, tuple[tuple[tuple[str, Decl], ...], tuple[tuple[str, str], ...]]] = {}
+        # one copy of each distinct declaration, shared by every article that makes it
+        self._pool: dict[Decl, Decl] = {}
+        # per article: the nodes it declared, how, and the node pairs it has facts on
+        self._articles: dict[str, tuple[tuple[str, ...], tuple[Decl, ...], tuple[tuple[str, str], ...]]] = {}
         self._cache: dict[Hashable, Any] = {}
         self._cache_version = 0
 
@@ -235,8 +237,11 @@ class Projection:
     def _add(self, article_id: str, a: ArticleFacts) -> None:
         g = self.graph
         # callers remove an article before adding it again, so nothing here is counted twice
+        decls: list[Decl] = []
         for key, decl in a.nodes.items():
-            self._tally.setdefault(key, Counter())[decl] += 1
+            shared = self._pool.setdefault(decl, decl)
+            self._tally.setdefault(key, Counter())[shared] += 1
+            decls.append(shared)
             self._refresh_node(key)
         pairs: list[tuple[str, str]] = []
         for (source, target, predicate), (confidence, lo, hi) in a.facts.items():
@@ -250,7 +255,7 @@ class Projection:
             else:
                 data["facts"].append(fact)
             pairs.append((source, target))
-        self._articles[article_id] = (tuple(a.nodes.items()), tuple(pairs))
+        self._articles[article_id] = (tuple(a.nodes), tuple(decls), tuple(pairs))
         self.version += 1
 
     def _remove(self, article_id: str) -> bool:
@@ -258,7 +263,7 @@ class Projection:
         if held is None:
             return False
         g = self.graph
-        nodes, pairs = held
+        nodes, decls, pairs = held
         touched: set[str] = set()
         for u, v in pairs:
             data = g._adj[u].get(v)
@@ -270,7 +275,7 @@ class Projection:
             else:
                 g.remove_edge(u, v)
             touched.update((u, v))
-        for key, decl in nodes:
+        for key, decl in zip(nodes, decls, strict=True):
             tally = self._tally[key]
             tally[decl] -= 1
             if tally[decl] <= 0:
