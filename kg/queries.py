@@ -174,22 +174,25 @@ def entities_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, 
     """Describe the entities with the given keys (missing keys are absent), in two queries.
 
     The optional parts (aliases, external links, coordinates) come as branches of a
-    UNION rather than OPTIONALs: Oxigraph answers the UNION some twenty times faster.
+    UNION rather than OPTIONALs, each branch binding the keys itself (a VALUES
+    outside the UNION is not pushed into it): Oxigraph answers this form some
+    twenty times faster.
+    Grouping collapses the per-article descriptions of a much-mentioned entity
+    (Ukraine: hundreds of articles) to one row per distinct value.
     """
     if not keys:
         return {}
     values = _iris([base + k for k in dict.fromkeys(keys)])
     rows = store.query(
         _PREFIXES
-        + f"""SELECT ?e ?type ?label ?alias ?same ?lat ?long ?conf WHERE {{
-  VALUES ?e {{ {values} }}
+        + f"""SELECT ?e ?type ?label ?alias ?same ?lat ?long (MAX(?c) AS ?conf) WHERE {{
   GRAPH ?g {{
-    {{ ?e a ?type ; rdfs:label ?label ; kg:confidence ?conf . }}
-    UNION {{ ?e skos:altLabel ?alias }}
-    UNION {{ ?e skos:exactMatch ?same }}
-    UNION {{ ?e wgs84:lat ?lat ; wgs84:long ?long }}
+    {{ VALUES ?e {{ {values} }} ?e a ?type ; rdfs:label ?label ; kg:confidence ?c . }}
+    UNION {{ VALUES ?e {{ {values} }} ?e skos:altLabel ?alias }}
+    UNION {{ VALUES ?e {{ {values} }} ?e skos:exactMatch ?same }}
+    UNION {{ VALUES ?e {{ {values} }} ?e wgs84:lat ?lat ; wgs84:long ?long }}
   }}
-}}"""
+}} GROUP BY ?e ?type ?label ?alias ?same ?lat ?long"""
     )
     counts = store.query(
         _PREFIXES
