@@ -1,0 +1,442 @@
+"""GraphQL API latency and throughput under concurrent load, against raw SPARQL on the same store.
+
+Run: ``.venv/bin/python -m bench.api [--articles 1000] [--concurrency 8] [--requests 400]``
+
+Input (synthetic, labelled so): ``--articles`` articles made by recombining the
+sentences of the seed article and of the eval articles
+(``../shared/eval/gum-news-dev.jsonl``), with every name the extractor found in
+them replaced by one drawn from fixed pools of people, organisations and places
+(consistently within an article), and a publication date drawn from 2022-2023.
+They are ingested once through the real pipeline into ``bench/out/api-store``
+(reused on later runs; ``--rebuild`` starts over).
+
+Then ``kg serve`` runs on that store in a subprocess and, for three typical
+queries, ``--concurrency`` client threads send ``--requests`` requests in all over
+HTTP. In the same run the same data is fetched by equivalent SPARQL straight
+from the store (a read-only handle in this process, the same thread count):
+
+1. an entity with its relationships (subject, object, confidence, evidence);
+2. the first page of events in a date range, with place and participants;
+3. a shortest path between two entities; its baseline is the analytics call on
+   an in-process projection plus one SPARQL query for the nodes' labels (SPARQL
+   itself has no shortest path).
+
+Printed: p50 and p99 latency, throughput, and GraphQL / baseline ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from kg import analytics
+from kg.extract import extract_many
+from kg.ingest import ingest_articles
+from kg.namespace import KG_NS
+from kg.rdf import DEFAULT_BASE
+from kg.read import read_paths
+from kg.records import Article, EntityType
+from kg.settings import Settings
+from kg.store import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parent.parent
+EVAL = ROOT.parent / "shared" / "eval" / "gum-news-dev.jsonl"
+OUT = ROOT / "bench" / "out" / "api-store"
+
+FIRST = [
+    "Anna",
+    "Oleksandr",
+    "Maria",
+    "Dmytro",
+    "Olena",
+    "Viktor",
+    "Iryna",
+    "Sergei",
+    "James",
+    "Sarah",
+    "David",
+    "Laura",
+]
+FIRST += ["Ahmed", "Fatima", "Pierre", "Claire", "Hans", "Greta", "Carlos", "Lucia", "Kenji", "Mei", "Tomasz", "Ewa"]
+LAST = ["Kovalenko", "Shevchenko", "Petrov", "Ivanova", "Miller", "Johnson", "Haddad", "Dubois", "Schmidt", "Garcia"]
+LAST += ["Tanaka", "Nowak", "Bondarenko", "Melnyk", "Carter", "Rossi"]
+ORGS = ["Ministry of Defence", "Red Cross", "United Nations", "European Commission", "NATO", "Amnesty International"]
+ORGS += ["World Health Organization", "State Emergency Service", "Reuters", "Interior Ministry", "National Guard"]
+ORGS += ["Supreme Court", "Central Bank", "Green Party", "Labour Party", "World Bank"]
+PLACES = ["Kyiv", "Kharkiv", "Odesa", "Lviv", "Dnipro", "Zaporizhzhia", "Kherson", "Mykolaiv", "Poltava", "Sumy"]
+PLACES += ["Chernihiv", "Mariupol", "Moscow", "Warsaw", "Berlin", "Paris", "London", "Washington", "Brussels", "Vienna"]
+PLACES += ["Geneva", "Ankara", "Istanbul", "Minsk", "Riga", "Vilnius", "Tallinn", "Prague", "Budapest", "Bucharest"]
+
+_SENTENCE = re.compile(r"[^.!?]+[.!?]+[\"”’']?\s*")
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """A sentence with the spans of the names in it, by type."""
+
+    text: str
+    names: tuple[tuple[int, int, EntityType, str], ...]  # start, end, type, original surface
+
+
+def _templates(limit: int | None = None) -> list[_Template]:
+    """Split the seed and eval articles into sentences and find the names in them (one extraction pass)."""
+    sources = [a for a in read_paths([ROOT / "seeds"]) if isinstance(a, Article)]
+    if EVAL.is_file():
+        for i, line in enumerate(EVAL.read_text(encoding="utf-8").splitlines()):
+            if line.strip():
+                doc = json.loads(line)
+                sources.append(Article(id=f"eval-{i}", text=doc["text"], published=doc.get("published")))
+    sources = sources[:limit]
+    out: list[_Template] = []
+    for x in extract_many(sources):
+        text = x.article.text
+        for m in _SENTENCE.finditer(text):
+            s, e = m.start(), m.end()
+            if not 40 <= e - s <= 400:
+                continue
+            names = tuple(
+                (mm.start - s, mm.end - s, mm.type, mm.text) for mm in x.mentions if s <= mm.start and mm.end <= e
+            )
+            out.append(_Template(text[s:e].strip(), names))
+    return out
+
+
+def _pool(rng: random.Random, etype: EntityType) -> str:
+    if etype is EntityType.PERSON:
+        return f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    if etype is EntityType.ORGANISATION:
+        return rng.choice(ORGS)
+    return rng.choice(PLACES)
+
+
+def synthetic_articles(templates: Sequence[_Template], n: int, seed: int = 7) -> Iterator[Article]:
+    """Yield ``n`` synthetic articles of 6-12 recombined sentences with names drawn from the pools."""
+    rng = random.Random(seed)
+    with_names = [t for t in templates if t.names]
+    for i in range(n):
+        chosen = rng.sample(with_names, k=min(len(with_names), rng.randint(6, 12)))
+        mapping: dict[str, str] = {}
+        sentences = []
+        for t in chosen:
+            text = t.text
+            for start, end, etype, surface in sorted(t.names, reverse=True):
+                name = mapping.setdefault(surface, _pool(rng, etype))
+                text = text[:start] + name + text[end:]
+            sentences.append(text)
+        day = rng.randrange(730)
+        published = time.strftime("%Y-%m-%d", time.gmtime(1640995200 + day * 86400))  # from 2022-01-01
+        yield Article(
+            id=f"synthetic-{i:05d}",
+            text=" ".join(sentences),
+            title=f"Synthetic article {i}",
+            published=published,
+            source="synthetic (bench/api.py)",
+        )
+
+
+def build_store(path: Path, n: int, rebuild: bool) -> None:
+    """Ingest ``n`` synthetic articles into ``path`` unless a store with them is there."""
+    marker = path / "bench-articles.txt"
+    if not rebuild and marker.is_file() and int(marker.read_text()) >= n:
+        return
+    if path.exists():
+        shutil.rmtree(path)
+    t0 = time.perf_counter()
+    templates = _templates()
+    print(f"corpus: {len(templates)} sentence templates from the seed and eval articles", flush=True)
+    store = EmbeddedStore(path)
+    try:
+        report = ingest_articles(synthetic_articles(templates, n), store, Settings.load(env={}), workers=2)
+    finally:
+        store.close()
+    marker.write_text(str(n))
+    print(
+        f"ingested {len(report.ingested)} synthetic articles in {time.perf_counter() - t0:.0f} s: "
+        f"{report.entities} entities, {report.events} events, {report.relations} relations, {report.quads} quads",
+        flush=True,
+    )
+
+
+# --------------------------------------------------------------------------- load
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """Latencies (seconds) and the wall time of one load run."""
+
+    latencies: tuple[float, ...]
+    wall: float
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies)
+
+    @property
+    def p99(self) -> float:
+        return _percentile(self.latencies, 0.99)
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.wall
+
+
+def load(calls: Sequence[Callable[[], object]], concurrency: int) -> Result:
+    """Run ``calls`` on ``concurrency`` threads, each call timed on its own."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    todo = iter(calls)
+
+    def worker() -> None:
+        while True:
+            with lock:
+                call = next(todo, None)
+            if call is None:
+                return
+            t = time.perf_counter()
+            call()
+            dt = time.perf_counter() - t
+            with lock:
+                latencies.append(dt)
+
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    t0 = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return Result(tuple(latencies), time.perf_counter() - t0)
+
+
+# --------------------------------------------------------------------------- queries
+
+_P = f"""PREFIX kg: <{KG_NS}>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+"""
+_RELS = ", ".join(f"kg:{p}" for p in ("leaderOf", "affiliatedWith", "memberOf", "locatedIn", "basedIn", "residentOf"))
+_ROLES = ", ".join(f"kg:{r}" for r in ("participant", "agent", "target", "speaker", "about", "affected"))
+
+GQL_ENTITY = """query($id: ID!) { entity(id: $id) { ... on Entity { label type
+  relationships(first: 50) { totalCount edges { node { predicate confidence subject { label } object { label }
+    evidence { text start end } } } } } } }"""
+
+
+def sparql_entity(iri: str) -> list[str]:
+    """The entity's label and type; its relationships with their evidence; the labels of their ends.
+
+    Three queries, as a client of the raw store would write them: joining the ends'
+    labels into the second query would repeat each row once per article that
+    labels a hub entity (Ukraine: ~1,400 relationships times ~800 labels).
+    """
+    describe = _P + f"SELECT ?label ?type WHERE {{ GRAPH ?g {{ <{iri}> rdfs:label ?label ; a ?type }} }}"
+    relationships = (
+        _P
+        + f"""SELECT ?s ?p ?o ?g ?c ?es ?ee ?et WHERE {{
+  GRAPH ?g {{
+    {{ <{iri}> ?p ?o . BIND(<{iri}> AS ?s) }} UNION {{ ?s ?p <{iri}> . BIND(<{iri}> AS ?o) }}
+    FILTER(?p IN ({_RELS}))
+    OPTIONAL {{ ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:confidence ?c ; kg:evidence ?ev .
+               ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et }}
+  }}
+}}"""
+    )
+    ends = (
+        _P
+        + f"""SELECT ?x (SAMPLE(?l) AS ?label) WHERE {{
+  {{ SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ {{ <{iri}> ?p ?x }} UNION {{ ?x ?p <{iri}> }} FILTER(?p IN ({_RELS})) }} }}
+     LIMIT 50 }}
+  GRAPH ?h {{ ?x rdfs:label ?l }}
+}} GROUP BY ?x"""
+    )
+    return [describe, relationships, ends]
+
+
+GQL_EVENTS = """query($from: String!, $to: String!) { events(from: $from, to: $to, first: 20) { totalCount
+  edges { node { label type start end place { label } participants { role entity { label } } } } } }"""
+
+
+def sparql_events(lo: str, hi: str) -> list[str]:
+    """The count and the first page of events starting in [lo, hi], with place and participant labels."""
+    where = f"""GRAPH ?g {{ ?e a kg:Event ; kg:start ?start }} FILTER(STR(?start) >= "{lo}" && STR(?start) <= "{hi}")"""
+    count = _P + f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}"
+    page = (
+        _P
+        + f"""SELECT ?e ?label ?type ?start ?pl ?role ?wl WHERE {{
+  {{ SELECT DISTINCT ?e ?start WHERE {{ {where} }} ORDER BY DESC(?start) ?e LIMIT 20 }}
+  GRAPH ?h {{ ?e rdfs:label ?label ; kg:eventType ?type .
+    OPTIONAL {{ ?e kg:place ?p }}
+    OPTIONAL {{ ?e ?role ?who FILTER(?role IN ({_ROLES})) }} }}
+  OPTIONAL {{ GRAPH ?h1 {{ ?p rdfs:label ?pl }} }}
+  OPTIONAL {{ GRAPH ?h2 {{ ?who rdfs:label ?wl }} }}
+}}"""
+    )
+    return [count, page]
+
+
+GQL_PATH = """query($a: ID!, $b: ID!) { shortestPath(from: $a, to: $b, maxLength: 8) { length
+  nodes { id ... on Entity { label } ... on Event { label } } } }"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "KG_PAGE_SIZE_MAX": "100", "KG_REQUEST_TIMEOUT": "30"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--store", str(path), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError("kg serve did not start")
+
+
+def main() -> None:
+    """Build (or reuse) the synthetic store, serve it, load it, print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=1000)
+    ap.add_argument("--concurrency", type=int, default=8)
+    ap.add_argument("--requests", type=int, default=400)
+    ap.add_argument("--store", type=Path, default=OUT)
+    ap.add_argument("--rebuild", action="store_true")
+    args = ap.parse_args()
+    build_store(args.store, args.articles, args.rebuild)
+
+    store = EmbeddedStore(args.store, read_only=True)
+    t0 = time.perf_counter()
+    projection = analytics.Projection.from_store(store, DEFAULT_BASE)
+    print(
+        f"graph: {len(projection.articles)} articles, {len(projection)} nodes, {projection.number_of_edges()} edges "
+        f"(projection built in {time.perf_counter() - t0:.1f} s)",
+        flush=True,
+    )
+    rng = random.Random(11)
+    # Entities with at least one relationship, drawn uniformly: a typical look-up, hubs included
+    # as often as they occur (Ukraine is one of about a thousand).
+    rows = store.query(
+        _P
+        + f"""SELECT DISTINCT ?e WHERE {{ GRAPH ?g {{ {{ ?e ?p ?o }} UNION {{ ?o ?p ?e }}
+  FILTER(?p IN ({_RELS})) }} }} ORDER BY ?e"""
+    )
+    entities = [r["e"] for r in rows]
+    keys = [e[len(DEFAULT_BASE) :] for e in entities if e[len(DEFAULT_BASE) :] in projection]
+    print(f"look-ups drawn from {len(entities)} entities with relationships", flush=True)
+    months = [f"{y}-{m:02d}" for y in (2022, 2023) for m in range(1, 13)]
+    pairs = [(rng.choice(keys), rng.choice(keys)) for _ in range(args.requests)]
+    n = args.requests
+
+    proc, url = _serve(args.store)
+    try:
+        local = threading.local()
+
+        def client() -> httpx.Client:
+            if not hasattr(local, "c"):
+                local.c = httpx.Client(timeout=60)
+            c: httpx.Client = local.c
+            return c
+
+        def gql(query: str, variables: dict[str, str]) -> Callable[[], object]:
+            def call() -> object:
+                r = client().post(f"{url}/graphql", json={"query": query, "variables": variables})
+                body = r.json()
+                if r.status_code != 200 or body.get("errors"):
+                    raise RuntimeError(f"GraphQL failed: {r.status_code} {body}")
+                return body
+
+            return call
+
+        def sparql(queries: list[str]) -> Callable[[], object]:
+            return lambda: [store.query(q) for q in queries]
+
+        def path_baseline(a: str, b: str) -> Callable[[], object]:
+            def call() -> object:
+                found = analytics.shortest_path(projection, a, b, max_length=8)
+                if found is None:
+                    return None
+                values = " ".join(f"<{DEFAULT_BASE}{k}>" for k in found.nodes)
+                return store.query(
+                    _P + f"SELECT ?n ?l WHERE {{ VALUES ?n {{ {values} }} GRAPH ?g {{ ?n rdfs:label ?l }} }}"
+                )
+
+            return call
+
+        picks = [rng.choice(entities) for _ in range(n)]
+        ranges = []
+        for _ in range(n):
+            i = rng.randrange(len(months) - 2)
+            ranges.append((months[i] + "-01", months[i + 2] + "-28"))
+        scenarios = {
+            "entity + relationships": (
+                [gql(GQL_ENTITY, {"id": e}) for e in picks],
+                [sparql(sparql_entity(e)) for e in picks],
+            ),
+            "events in a date range": (
+                [gql(GQL_EVENTS, {"from": lo, "to": hi}) for lo, hi in ranges],
+                [sparql(sparql_events(lo, hi)) for lo, hi in ranges],
+            ),
+            "shortestPath": (
+                [gql(GQL_PATH, {"a": a, "b": b}) for a, b in pairs],
+                [path_baseline(a, b) for a, b in pairs],
+            ),
+        }
+        print(
+            f"load: {n} requests per scenario, {args.concurrency} concurrent clients; "
+            f"GraphQL over HTTP to `kg serve` vs the baseline in-process (ms)"
+        )
+        head = f"{'scenario':<24}{'':>9}{'p50':>8}{'p99':>8}{'req/s':>8}"
+        print(head)
+        for name, (graphql_calls, baseline_calls) in scenarios.items():
+            load(graphql_calls[: max(10, n // 10)], args.concurrency)  # warm up both sides
+            load(baseline_calls[: max(10, n // 10)], args.concurrency)
+            g = load(graphql_calls, args.concurrency)
+            b = load(baseline_calls, args.concurrency)
+            for label, r in (("GraphQL", g), ("baseline", b)):
+                print(f"{name:<24}{label:>9}{r.p50 * 1e3:>8.1f}{r.p99 * 1e3:>8.1f}{r.throughput:>8.0f}")
+            print(
+                f"{name:<24}{'ratio':>9}{g.p50 / b.p50:>7.2f}x{g.p99 / b.p99:>7.2f}x{b.throughput / g.throughput:>7.2f}x"
+            )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
