@@ -571,3 +571,22 @@ def test_analytics_all_matches_exports() -> None:
     assert set(kg.analytics.__all__) == public
     assert len(kg.analytics.__all__) == len(public)
     assert isinstance(centrality(Projection(), "degree"), CentralityResult)
+
+
+# ------------------------------------------------- the seed, really extracted
+
+
+def test_projection_ingested_seed_centres_on_bakhmut(seed_store: EmbeddedStore) -> None:
+    proj = Projection.from_store(seed_store)
+    (article,) = proj.articles
+    kinds = {d["kind"] for _, d in proj.graph.nodes(data=True)}
+    assert kinds == {"entity", "event"}
+    assert not [k for k in proj.graph if k.startswith("article/") or "/mention/" in k]
+    # the article is about the battle for Bakhmut: it is the best-connected entity
+    top = centrality(proj, "degree", types={"Person", "Organisation", "Place"}, first=1).ranked
+    assert top[0].key == BAKHMUT
+    path = shortest_path(proj, ZELENSKY, BAKHMUT, max_length=4)
+    assert path is not None
+    assert all(proj.node(k).kind in {"entity", "event"} for k in path.nodes)
+    assert proj.remove_article(article)
+    assert (len(proj), proj.number_of_edges()) == (0, 0)
