@@ -216,7 +216,8 @@ class EmbeddedStore:
         self._path = Path(path) if path is not None else None
         self._read_only = read_only
         self._snapshot_every = snapshot_every
-        self._published = 0.0
+        self._published = time.monotonic()
+        self._dirty = False  # written since the last snapshot
         self.snapshot_path: Path | None = None
         try:
             if path is None:
@@ -255,6 +256,7 @@ class EmbeddedStore:
         except OSError as exc:
             raise StoreError(f"cannot write a snapshot of {self.location} to {target}: {exc}") from exc
         self._published = time.monotonic()
+        self._dirty = False
         self._prune(folder)
         return target
 
@@ -325,6 +327,7 @@ class EmbeddedStore:
                 else:
                     fresh.extend(quads)
             self._store.extend(fresh)
+            self._dirty = True
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing {len(batch)} article(s) to {self.location} failed: {exc}") from exc
         if self._path is not None and time.monotonic() - self._published >= self._snapshot_every:
@@ -336,6 +339,7 @@ class EmbeddedStore:
         if not self._store.contains_named_graph(node):
             return False
         self._store.remove_graph(node)
+        self._dirty = True
         return True
 
     def graphs(self) -> list[str]:
@@ -358,16 +362,18 @@ class EmbeddedStore:
         if to_graph is not None:
             quads = [ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in quads]
         self._store.extend(quads)
+        self._dirty = True
 
     def flush(self) -> None:
         """Make sure written data is on disk."""
         self._store.flush()
 
     def close(self) -> None:
-        """Flush, publish the final snapshot and release the store."""
+        """Flush, publish what was written since the last snapshot, and release the store."""
         if not self._read_only:
             self._store.flush()
-            self.publish()
+            if self._dirty:
+                self.publish()
         del self._store
 
 
