@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
@@ -381,6 +382,33 @@ def test_centrality_cached_until_change() -> None:
     proj.add_extraction(chain("more", p("e", "f")))
     assert centrality(proj, "pagerank").ranked is not first.ranked
     assert "person/f" in {r.key for r in centrality(proj, "pagerank").ranked}
+
+
+def test_projection_cached_computes_without_the_lock_and_skips_stale_results() -> None:
+    proj = line_projection()
+    calls: list[bool] = []
+
+    def compute() -> int:
+        # another thread (an ingest) must be able to take the lock meanwhile
+        free: list[bool] = []
+
+        def ingest() -> None:
+            free.append(proj.lock.acquire(timeout=5))
+            if free[-1]:
+                proj.lock.release()
+
+        worker = threading.Thread(target=ingest)
+        worker.start()
+        worker.join()
+        calls.append(free == [True])
+        if len(calls) == 1:
+            proj.add_extraction(chain("late", p("e", "z")))
+        return len(calls)
+
+    assert proj.cached("k", compute) == 1  # answered, but computed while the graph changed
+    assert proj.cached("k", compute) == 2  # so computed again, and cached this time
+    assert proj.cached("k", compute) == 2
+    assert calls == [True, True]
 
 
 def test_time_sliced_centrality_ranks_who_was_central_then() -> None:

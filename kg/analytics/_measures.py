@@ -42,6 +42,9 @@ SAMPLES = 100
 SEED = 42
 
 _Window = tuple[str, str] | None
+
+#: Measures that run on a copy of the graph, outside the projection's lock.
+_SLOW = frozenset({Measure.BETWEENNESS, Measure.CLOSENESS})
 _Scores = tuple[dict[Any, float], bool, int | None]
 
 
@@ -172,8 +175,8 @@ def communities(
 
     def compute() -> tuple[Community, ...]:
         with projection.lock:
-            graph = _graph(projection, window)
-            found = nx.community.louvain_communities(graph, seed=seed, resolution=resolution)
+            graph = _graph(projection, window) if window is not None else projection.snapshot()
+        found = nx.community.louvain_communities(graph, seed=seed, resolution=resolution)
         groups = sorted((tuple(sorted(c)) for c in found), key=lambda c: (-len(c), c[0]))
         return tuple(Community(i, members) for i, members in enumerate(groups))
 
@@ -210,6 +213,11 @@ def _rank(projection: Projection, scores: dict[Any, float], wanted: frozenset[st
 
 
 def _scores(projection: Projection, m: Measure, window: _Window, threshold: int, samples: int, seed: int) -> _Scores:
+    if m in _SLOW:
+        # minutes on large graphs: work on a copy so that ingest can go on meanwhile
+        with projection.lock:
+            graph = _graph(projection, window) if window is not None else projection.snapshot()
+        return _compute(graph, m, threshold, samples, seed)
     # the lock keeps ingest from changing the graph under the algorithm
     with projection.lock:
         return _compute(_graph(projection, window), m, threshold, samples, seed)

@@ -172,15 +172,41 @@ class Projection:
         return ok
 
     def cached(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """Return the value cached under ``key`` for this version, computing it if needed."""
+        """Return the value cached under ``key`` for this version, computing it if needed.
+
+        ``compute`` runs without :attr:`lock` held (it takes the lock itself for as long
+        as it reads the graph), so a slow measure does not hold up ingest; its result
+        is cached only if the graph did not change meanwhile.
+        """
         with self.lock:
-            if self._cache_version != self.version:
-                self._cache.clear()
-                self._cache_version = self.version
-            if key not in self._cache:
-                self._cache[key] = compute()
-            value: T = self._cache[key]
-            return value
+            self._sync_cache()
+            if key in self._cache:
+                hit: T = self._cache[key]
+                return hit
+            version = self.version
+        value = compute()
+        with self.lock:
+            self._sync_cache()
+            if self.version == version:
+                value = self._cache.setdefault(key, value)
+        return value
+
+    def snapshot(self) -> nx.Graph:
+        """Return a copy of the graph's structure, without attributes, for long computations.
+
+        Notes:
+            O(V + E), under :attr:`lock`.
+        """
+        with self.lock:
+            copy = nx.Graph()
+            copy.add_nodes_from(self.graph)
+            copy.add_edges_from(self.graph.edges())
+            return copy
+
+    def _sync_cache(self) -> None:
+        if self._cache_version != self.version:
+            self._cache.clear()
+            self._cache_version = self.version
 
     # ----------------------------------------------------------------- building
 
