@@ -578,14 +578,19 @@ class RemoteStore:
         return sorted(r["g"] for r in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"))
 
     def quads(self) -> Iterator[ox.Quad]:
-        """Iterate over every quad in every named graph (one CONSTRUCT per graph)."""
-        for g in self.graphs():
+        """Iterate over every quad in every named graph, :data:`_GRAPHS_PER_REQUEST` graphs a request."""
+        names = self.graphs()
+        for i in range(0, len(names), _GRAPHS_PER_REQUEST):
+            values = " ".join(f"<{g}>" for g in names[i : i + _GRAPHS_PER_REQUEST])
             r = self._post_query(
-                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}", "application/n-triples"
+                f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}",
+                "application/sparql-results+json",
             )
-            node = ox.NamedNode(g)
-            for t in ox.parse(io.BytesIO(r.content), ox.RdfFormat.N_TRIPLES):
-                yield ox.Quad(t.subject, t.predicate, t.object, node)
+            for b in r.json()["results"]["bindings"]:
+                subject, predicate, obj = _term(b["s"]), _term(b["p"]), _term(b["o"])
+                if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
+                    raise StoreError(f"SPARQL endpoint {self.location} returned an invalid quad: {b}")
+                yield ox.Quad(subject, predicate, obj, ox.NamedNode(b["g"]["value"]))
 
     def load(self, data: bytes, fmt: ExportFormat, *, graph: str | None = None) -> None:
         """Add serialized RDF, one INSERT DATA per graph."""
@@ -599,6 +604,26 @@ class RemoteStore:
     def close(self) -> None:
         """Close the HTTP client."""
         self._http.close()
+
+
+#: Graphs fetched per request when a remote store is read whole (export).
+_GRAPHS_PER_REQUEST = 200
+
+
+def _term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """A term of a SPARQL 1.1 JSON results binding."""
+    kind, value = binding.get("type"), binding.get("value", "")
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if kind in {"literal", "typed-literal"}:
+        if "xml:lang" in binding:
+            return ox.Literal(value, language=binding["xml:lang"])
+        if "datatype" in binding:
+            return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
+        return ox.Literal(value)
+    raise StoreError(f"unsupported term in SPARQL results: {binding}")
 
 
 def open_store(

@@ -338,3 +338,17 @@ def test_serving_store_version_changes_when_a_writer_publishes(tmp_path: Path) -
     assert serving.version > before
     assert serving.graphs() == [g1]
     serving.close()
+
+
+def test_remote_store_reads_graphs_in_pages(sparql_endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("kg.store._GRAPHS_PER_REQUEST", 1)
+    store = RemoteStore(sparql_endpoint.query, sparql_endpoint.update)
+    prefix = sparql_endpoint.prefix()
+    g1, g2, g3 = (f"{prefix}article/{n}" for n in ("one", "two", "three"))
+    batch = [(g1, _quads(g1, 2, "h1")), (g2, _quads(g2, 1, "h2")), (g3, _quads(g3, 0, "h3"))]
+    store.put_articles(batch)
+    got = {q for q in store.quads() if str(q.graph_name).startswith(f"<{prefix}")}
+    assert got == {q for _, quads in batch for q in quads}
+    for g, _ in batch:
+        store.delete_article(g)
+    store.close()
