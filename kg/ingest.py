@@ -19,9 +19,11 @@ import pyoxigraph as ox
 
 from kg.errors import InputError
 from kg.extract import extract_many
+from kg.extract.merge import merge_batch
 from kg.rdf import article_iri, extraction_quads
 from kg.read import read_paths
 from kg.records import Article, Extraction
+from kg.resolve import Resolver, merge_log_path
 from kg.settings import Settings
 from kg.store import Store
 from kg.workers import Extracted, ExtractorPool, parse_nquads
@@ -148,9 +150,25 @@ def ingest_articles(
     pool: ExtractorPool | None = None
     pending: deque[_Batch] = deque()
 
+    resolver: Resolver | None = None
+
+    def identify(done: _Done) -> _Done:
+        # Identity across articles needs everything stored before, so it runs here in
+        # the parent, in input order: entities first (events merge on shared participants).
+        nonlocal resolver
+        if resolver is None:
+            resolver = Resolver.for_store(store, base, merge_log_path(settings.store))
+        resolved = [resolver(x) for x, _, _ in done]
+        merged = merge_batch(resolved, store, base)
+        return [
+            (y, graph, quads if y is x else extraction_quads(y, base, when=when))
+            for (x, graph, quads), y in zip(done, merged, strict=True)
+        ]
+
     def finish(batch: _Batch) -> None:
         done = batch.result()
         if done:
+            done = identify(done)
             store.put_articles([(graph, quads) for _, graph, quads in done])
             for x, _, quads in done:
                 tally.add(x, len(quads))

@@ -126,3 +126,25 @@ def test_ingest_into_a_remote_store_is_idempotent(sparql_endpoint: Endpoint, set
     for g in graphs:
         store.delete_article(g)
     store.close()
+
+
+def test_ingest_merges_entities_and_events_across_articles(tmp_path: Path, settings: Settings) -> None:
+    docs = tmp_path / "in.jsonl"
+    docs.write_text(
+        '{"id": "a1", "published": "2022-10-27", "text": "Ukrainian President Volodymyr Zelenskyy said'
+        ' that Russian forces shelled Bakhmut on Thursday, killing at least three people."}\n'
+        '{"id": "a2", "published": "2022-10-28", "text": "President Volodymyr Zelensky said the shelling of Bakhmut'
+        ' in eastern Ukraine killed three people on Thursday."}\n'
+    )
+    store = EmbeddedStore(tmp_path / "db")
+    report = ingest_paths([docs], store, settings, workers=1)
+    assert report.ingested == ("a1", "a2")
+    people = store.query(
+        "PREFIX kg: <https://w3id.org/newskg/ontology#> SELECT DISTINCT ?e WHERE { GRAPH ?g { ?e a kg:Person } }"
+    )
+    assert [r["e"].rsplit("/", 1)[1] for r in people] == ["volodymyr-zelenskyy"]
+    shared = store.query(
+        "PREFIX kg: <https://w3id.org/newskg/ontology#> SELECT ?e WHERE { GRAPH ?g { ?e a kg:Event } }"
+        " GROUP BY ?e HAVING (COUNT(DISTINCT ?g) = 2)"
+    )
+    assert shared, "the same shelling reported by two articles should be one event"
