@@ -23,14 +23,13 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 
-from api.context import Context
+from api.context import Context, ProjectionKeeper
 from api.explore import explore_routes
 from api.graphiql import graphiql_page, graphiql_routes
 from api.http import export_endpoint, sparql_endpoint
 from api.linked_data import linked_data_route
 from api.schema import build_schema
 from kg import __version__
-from kg.analytics import Projection
 from kg.settings import Settings
 from kg.store import Store, open_store
 
@@ -50,7 +49,7 @@ class _GraphQL(GraphQL[Context, None]):
             store=self._holder["store"],
             settings=self._settings,
             request=request,
-            projection=self._holder["projection"],
+            keeper=self._holder["keeper"],
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -92,7 +91,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             start-up and closes it at shutdown.
     """
     settings = settings or Settings.load()
-    holder: dict[str, Any] = {"store": store, "projection": None}
+    holder: dict[str, Any] = {"store": store, "keeper": None}
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -100,13 +99,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         if holder["store"] is None:
             opened = open_store(settings.store, update_endpoint=settings.update_endpoint, serving=True)
             holder["store"] = opened
-        projection = await asyncio.to_thread(Projection.from_store, holder["store"], settings.base_iri)
-        holder["projection"] = projection
+        keeper = await asyncio.to_thread(ProjectionKeeper, holder["store"], settings.base_iri)
+        holder["keeper"] = keeper
+        projection = keeper.projection
         _log.info("analytics projection: %d nodes, %d edges", len(projection), projection.number_of_edges())
         try:
             yield
         finally:
-            holder["projection"] = None
+            holder["keeper"] = None
             if opened is not None:
                 opened.close()
                 holder["store"] = None

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
@@ -18,7 +21,9 @@ from kg.store import Store
 if TYPE_CHECKING:
     from starlette.requests import Request
 
-__all__ = ["Context", "Loaders", "RelationshipKey"]
+_log = logging.getLogger(__name__)
+
+__all__ = ["Context", "Loaders", "ProjectionKeeper", "RelationshipKey"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -87,6 +92,67 @@ def _loaders(store: Store, base: str) -> Loaders:
     )
 
 
+class ProjectionKeeper:
+    """The analytics projection a server answers from, kept in step with the store.
+
+    Mutations change the projection incrementally and then :meth:`mark` it current.
+    Writes from elsewhere (a ``kg ingest`` beside ``kg serve``) show up as a new
+    store ``version`` (a published snapshot); the projection is then rebuilt in a
+    background thread while the old one keeps answering, and swapped in when ready.
+    Stores without a ``version`` (remote endpoints) are never rebuilt from here.
+    """
+
+    def __init__(self, store: Store, base: str) -> None:
+        self._store = store
+        self._base = base
+        self._version = self._store_version()
+        self._projection = Projection.from_store(store, base)
+        self._lock = threading.Lock()
+        self._rebuilding = False
+
+    def _store_version(self) -> str:
+        version = getattr(self._store, "version", "")
+        return version if isinstance(version, str) else ""
+
+    @property
+    def projection(self) -> Projection:
+        """The current projection; starts a rebuild when the store moved on without it."""
+        version = self._store_version()
+        with self._lock:
+            if version != self._version and not self._rebuilding:
+                self._rebuilding = True
+                threading.Thread(target=self._rebuild, args=(version,), daemon=True, name="kg-projection").start()
+            return self._projection
+
+    def mark(self) -> None:
+        """Record that the projection reflects the store as it is now (after a mutation)."""
+        with self._lock:
+            if not self._rebuilding:
+                self._version = self._store_version()
+
+    def _rebuild(self, version: str) -> None:
+        try:
+            fresh = Projection.from_store(self._store, self._base)
+        except Exception:  # a failed rebuild keeps the old projection; the next request retries
+            _log.exception("rebuilding the analytics projection failed")
+            with self._lock:
+                self._rebuilding = False
+            return
+        with self._lock:
+            # A write during the rebuild leaves the store ahead of `version`, so the
+            # next request starts another rebuild that includes it.
+            self._projection, self._version, self._rebuilding = fresh, version, False
+
+    def wait(self, timeout: float = 30.0) -> None:
+        """Block until no rebuild is running (for tests and benchmarks)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._rebuilding:
+                    return
+            time.sleep(0.05)
+
+
 @dataclass(slots=True)
 class Context:
     """What every resolver can reach through ``info.context``.
@@ -99,6 +165,7 @@ class Context:
             store on first use when the caller (a test, a script) gave none.
         authorization: The ``Authorization`` header value, for in-process callers
             that have no request.
+        keeper: The server's projection keeper; when given, it supplies the projection.
     """
 
     store: Store
@@ -106,6 +173,7 @@ class Context:
     request: Request | None = None
     projection: Projection | None = None
     authorization: str | None = None
+    keeper: ProjectionKeeper | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -118,9 +186,16 @@ class Context:
 
     def graph(self) -> Projection:
         """Return the analytics projection, building it from the store if there is none yet."""
+        if self.keeper is not None:
+            return self.keeper.projection
         if self.projection is None:
             self.projection = Projection.from_store(self.store, self.base)
         return self.projection
+
+    def written(self) -> None:
+        """Tell the keeper a mutation has brought the projection up to date with its write."""
+        if self.keeper is not None:
+            self.keeper.mark()
 
     def authorised(self) -> bool:
         """Whether the request carries ``Authorization: Bearer <api_token>``.

@@ -113,6 +113,7 @@ class Mutation:
         existed = bool(await ctx.run(ctx.store.article_digests, [article_iri(ctx.base, article.id)]))
         projection = ctx.graph()
         report = await ctx.run(ingest_articles, [article], ctx.store, ctx.settings, on_stored=projection.add_extraction)
+        ctx.written()
         if report.unchanged:
             status = IngestStatus.UNCHANGED
         else:
@@ -143,4 +144,5 @@ class Mutation:
         if not existed:
             return ArticleNotFound(id=id, message=f"no article has the id {str(id)!r}")
         ctx.graph().remove_article(plain)
+        ctx.written()
         return ArticleDeleted(id=id, iri=iri)

@@ -110,3 +110,30 @@ def test_negotiate_export_picks_the_format(fmt: str | None, accept: str | None, 
 def test_negotiate_export_names_valid_formats() -> None:
     with pytest.raises(ConfigError, match="expected one of turtle, trig, nquads, ntriples, jsonld"):
         negotiate_export("rdfxml", None)
+
+
+def test_projection_keeper_follows_an_ingest_from_another_writer(
+    seed_store_dir: Any, tmp_path: Any, settings: Settings
+) -> None:
+    import shutil
+
+    from api.context import ProjectionKeeper
+    from kg.ingest import ingest_paths
+    from kg.store import open_store
+
+    path = tmp_path / "kg-data"
+    shutil.copytree(seed_store_dir, path)
+    serving = open_store(str(path), serving=True)
+    keeper = ProjectionKeeper(serving, settings.base_iri)
+    assert "person/angela-merkel" not in keeper.projection.graph
+    doc = tmp_path / "new.txt"
+    doc.write_text("date 2022-11-01 Angela Merkel met Volodymyr Zelensky in Kyiv on Monday.")
+    writer = EmbeddedStore(path)  # what `kg ingest` does beside a running `kg serve`
+    ingest_paths([doc], writer, settings, workers=1)
+    writer.close()
+    deadline = time.monotonic() + 30
+    while "person/angela-merkel" not in keeper.projection.graph and time.monotonic() < deadline:
+        keeper.wait()
+        time.sleep(0.1)
+    assert "person/angela-merkel" in keeper.projection.graph
+    serving.close()
