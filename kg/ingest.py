@@ -157,7 +157,7 @@ def ingest_articles(
         # the parent, in input order: entities first (events merge on shared participants).
         nonlocal resolver
         if resolver is None:
-            resolver = Resolver.for_store(store, base, merge_log_path(settings.store))
+            resolver = Resolver.for_store(store, base, merge_log_path(store.location))
         resolved = [resolver(x) for x, _, _ in done]
         merged = merge_batch(resolved, store, base)
         return [
