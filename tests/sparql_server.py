@@ -9,7 +9,6 @@ so the remote tests always run.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,8 +19,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from servers import free_port
 
-__all__ = ["Endpoint", "free_port", "sparql_endpoint"]
+__all__ = ["Endpoint", "sparql_endpoint"]
 
 OXIGRAPH = Path(sys.executable).parent / "oxigraph"
 
@@ -36,13 +36,6 @@ class Endpoint:
     def prefix(self) -> str:
         """A graph IRI prefix no other test uses, for isolation on a shared server."""
         return f"https://example.org/test/{uuid.uuid4().hex}/"
-
-
-def free_port() -> int:
-    """Return a TCP port that was free a moment ago."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait(url: str, proc: subprocess.Popen[bytes] | None, seconds: float = 30.0) -> None:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from rdflib import Dataset, Graph
+from servers import kg_serve
 
 KG = [sys.executable, "-m", "kg"]
 pytestmark = pytest.mark.slow
@@ -22,12 +21,6 @@ def kg(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPro
     return subprocess.run(
         [*KG, *args], capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})}, check=False
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -41,31 +34,8 @@ def ingested(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def server(ingested: Path) -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [*KG, "serve", "--store", str(ingested), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("kg serve did not start")
+    with kg_serve(ingested) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stdout:
-            proc.stdout.close()
-        if proc.stderr:
-            proc.stderr.close()
 
 
 def test_cli_ingest_again_is_idempotent(ingested: Path, seeds_dir: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sparql_server import free_port
+from servers import free_port
 
 pytestmark = pytest.mark.slow
 

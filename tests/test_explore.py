@@ -10,11 +10,7 @@ from __future__ import annotations
 import asyncio
 import html.parser
 import re
-import socket
 import struct
-import subprocess
-import sys
-import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +20,7 @@ from urllib.parse import quote as url_quote
 import httpx
 import pytest
 from graphql import parse, validate
+from servers import kg_serve
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
@@ -157,12 +154,6 @@ def test_create_app_serves_explore_beside_graphql(seed_store: EmbeddedStore) -> 
 # ---- a real server and a real browser ------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``kg serve`` on a private copy of the seed store, for this module's browser tests."""
@@ -170,31 +161,8 @@ def server(seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
     store = tmp_path_factory.mktemp("explore") / "kg-data"
     shutil.copytree(seed_store_dir, store)
-    port = _free_port()
-    log = tmp_path_factory.mktemp("explore-log") / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"kg serve exited: {log.read_text()}")
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("kg serve did not start within 60 s")
+    with kg_serve(store) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def _gql(server: str, query: str, **variables: Any) -> dict[str, Any]:

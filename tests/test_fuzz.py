@@ -7,21 +7,16 @@ file paths, Python or store exception names).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from sparql_server import free_port
+from servers import kg_serve
 
 pytestmark = pytest.mark.slow
 
@@ -37,28 +32,8 @@ def server(seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     """``kg serve`` on a private copy of the seed store, mutations enabled."""
     store = tmp_path_factory.mktemp("fuzz") / "kg-data"
     shutil.copytree(seed_store_dir, store)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port)],
-        env={**os.environ, "KG_API_TOKEN": TOKEN},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("kg serve did not start")
+    with kg_serve(store, env={"KG_API_TOKEN": TOKEN}) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_fuzz_graphql_no_server_errors_and_no_internals(server: str) -> None:

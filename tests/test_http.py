@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,6 +10,7 @@ import httpx
 import pytest
 from api_sample import extraction_a, extraction_b
 from rdflib import Dataset, Graph
+from servers import kg_serve
 
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.store import EmbeddedStore
@@ -25,12 +21,6 @@ TOKEN = "http-test-token"
 ORIGIN = "http://app.example"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     path = tmp_path_factory.mktemp("http") / "kg-data"
@@ -38,33 +28,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for x in (extraction_a(), extraction_b()):
         store.put_articles([(article_iri(DEFAULT_BASE, x.article.id), extraction_quads(x))])
     store.close()
-    port = free_port()
-    env = {**os.environ, "KG_API_TOKEN": TOKEN, "KG_CORS_ORIGINS": ORIGIN, "KG_BASE_IRI": DEFAULT_BASE}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--store", str(path), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"kg serve exited: {proc.stderr.read().decode() if proc.stderr else ''}")
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            raise RuntimeError("kg serve did not start")
+    env = {"KG_API_TOKEN": TOKEN, "KG_CORS_ORIGINS": ORIGIN, "KG_BASE_IRI": DEFAULT_BASE}
+    with kg_serve(path, env=env) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stderr:
-            proc.stderr.close()
 
 
 def gql(server: str, query: str, token: str | None = None, **variables: object) -> dict[str, Any]:

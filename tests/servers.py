@@ -1,0 +1,64 @@
+"""Real `kg serve` processes for the tests that talk to the server over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+
+def free_port() -> int:
+    """A TCP port on the loopback interface that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def kg_serve(store: Path, *, env: Mapping[str, str] | None = None, start_timeout: float = 60.0) -> Iterator[str]:
+    """Run ``python -m kg serve`` on ``store`` at a free port; yield its base URL.
+
+    The server's output goes to a log file whose text is in the error raised when the
+    server exits or does not answer ``/health`` within ``start_timeout`` seconds. The
+    process is terminated when the block ends.
+    """
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="kg-serve-") as tmp:
+        log = Path(tmp) / "serve.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, **(env or {})},
+            )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + start_timeout
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"kg serve exited with {proc.returncode}: {log.read_text()}")
+                try:
+                    if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if time.monotonic() >= deadline:
+                    raise RuntimeError(f"kg serve did not answer within {start_timeout:g} s: {log.read_text()}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
