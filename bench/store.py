@@ -28,10 +28,11 @@ import pyoxigraph as ox
 import rdflib
 
 from kg.extract import extract
+from kg.namespace import PREFIXES
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.read import read_paths
 from kg.records import Article
-from kg.store import PREFIXES, EmbeddedStore, ExportFormat, write_export
+from kg.store import EmbeddedStore, ExportFormat, write_export
 
 QUERY = """PREFIX kg: <https://w3id.org/newskg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from kg.errors import NotFoundError
-from kg.store import PREFIXES, Store
+from kg.namespace import PREFIXES, curie
+from kg.store import Store
 
 __all__ = [
     "MEDIA_TYPES",
@@ -154,10 +155,7 @@ def render(description: Description, media_type: str, *, base: str, local_prefix
 
 
 def _compact(iri: str) -> str:
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
+    return curie(iri) or iri
 
 
 def _href(iri: str, base: str, local_prefix: str) -> str:

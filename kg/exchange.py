@@ -25,8 +25,8 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from kg.errors import ConfigError, FormatError, ValidationError
-from kg.namespace import KG, RDF
-from kg.store import PREFIXES, ExportFormat, Store
+from kg.namespace import KG, PREFIXES, RDF
+from kg.store import ExportFormat, Store
 from kg.validate import ValidationReport, validate
 
 __all__ = [

@@ -7,6 +7,8 @@ aligns to are plain :class:`rdflib.Namespace` objects.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rdflib import Namespace
 from rdflib.namespace import DefinedNamespace
 
@@ -21,6 +23,7 @@ __all__ = [
     "NIF",
     "ORG",
     "OWL",
+    "PREFIXES",
     "PROV",
     "RDF",
     "RDFS",
@@ -29,6 +32,7 @@ __all__ = [
     "SKOS",
     "WGS84",
     "XSD",
+    "curie",
 ]
 
 KG_NS = "https://w3id.org/newskg/ontology#"
@@ -138,3 +142,34 @@ GN = Namespace("http://www.geonames.org/ontology#")
 GN_SWS = Namespace("https://sws.geonames.org/")
 # rdflib's WGS constant points at the wrong IRI; this is the W3C one.
 WGS84 = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+
+#: The prefixes kg writes in Turtle and TriG and uses to shorten IRIs in messages.
+PREFIXES: dict[str, str] = {
+    "kg": KG_NS,
+    "evt": EVT_NS,
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "schema": str(SCHEMA),
+    "sem": str(SEM),
+    "prov": str(PROV),
+    "org": str(ORG),
+    "foaf": str(FOAF),
+    "nif": str(NIF),
+    "wgs84": str(WGS84),
+}
+
+
+def curie(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str | None:
+    """Return ``iri`` as ``prefix:local`` under the longest namespace that fits, else ``None``.
+
+    >>> curie("https://w3id.org/newskg/ontology#confidence")
+    'kg:confidence'
+    """
+    for prefix, ns in sorted(prefixes.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return None

@@ -17,9 +17,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.term import Node
 
 from kg.errors import OntologyError
-from kg.namespace import KG_NS
+from kg.namespace import KG_NS, PREFIXES
 from kg.ontology import ONTOLOGY_FILE, load_graph, ontology_path
-from kg.store import PREFIXES
 
 __all__ = ["DOC", "alignment_diagram", "class_diagram", "regenerate", "term_table"]
 

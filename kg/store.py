@@ -27,26 +27,9 @@ import httpx
 import pyoxigraph as ox
 
 from kg.errors import ConfigError, StoreError, StoreLockedError
-from kg.namespace import (
-    DCTERMS,
-    FOAF,
-    KG_NS,
-    NIF,
-    ORG,
-    OWL,
-    PROV,
-    RDF,
-    RDFS,
-    SCHEMA,
-    SEM,
-    SKOS,
-    WGS84,
-    XSD,
-)
-from kg.namespace import EVT_NS as _EVT_NS
+from kg.namespace import KG_NS, PREFIXES
 
 __all__ = [
-    "PREFIXES",
     "SNAPSHOTS",
     "EmbeddedStore",
     "ExportFormat",
@@ -61,25 +44,6 @@ __all__ = [
 
 Row = dict[str, str]
 T = TypeVar("T")
-
-#: Prefixes used when serializing Turtle and TriG.
-PREFIXES = {
-    "kg": KG_NS,
-    "evt": _EVT_NS,
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "schema": str(SCHEMA),
-    "sem": str(SEM),
-    "prov": str(PROV),
-    "org": str(ORG),
-    "foaf": str(FOAF),
-    "nif": str(NIF),
-    "wgs84": str(WGS84),
-}
 
 
 class ExportFormat(enum.Enum):

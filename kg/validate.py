@@ -25,22 +25,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.errors import OntologyError, ValidationError
-from kg.namespace import (
-    DCTERMS,
-    FOAF,
-    KG,
-    NIF,
-    ORG,
-    OWL,
-    PROV,
-    RDF,
-    RDFS,
-    SCHEMA,
-    SEM,
-    SKOS,
-    WGS84,
-    XSD,
-)
+from kg.namespace import PREFIXES, RDF, XSD, curie
 from kg.ontology import ontology_graph, shapes_graph
 
 __all__ = [
@@ -59,23 +44,7 @@ Severity = TypingLiteral["Violation", "Warning", "Info"]
 #: pyoxigraph store, or pyoxigraph quads/triples (as :func:`kg.rdf.extraction_quads` gives).
 Data = Graph | pyoxigraph.Store | Iterable[pyoxigraph.Quad | pyoxigraph.Triple]
 
-_PREFIXES = (
-    ("kg", str(KG._NS)),
-    ("nif", str(NIF)),
-    ("prov", str(PROV)),
-    ("skos", str(SKOS)),
-    ("schema", str(SCHEMA)),
-    ("sem", str(SEM)),
-    ("dcterms", str(DCTERMS)),
-    ("wgs84", str(WGS84)),
-    ("org", str(ORG)),
-    ("foaf", str(FOAF)),
-    ("rdfs", str(RDFS)),
-    ("rdf", str(RDF)),
-    ("owl", str(OWL)),
-    ("xsd", str(XSD)),
-    ("sh", str(SH)),
-)
+_PREFIXES = {**PREFIXES, "sh": str(SH)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,10 +95,7 @@ def compact(iri: str) -> str:
     >>> compact("https://w3id.org/newskg/ontology#confidence")
     'kg:confidence'
     """
-    for prefix, ns in _PREFIXES:
-        if iri.startswith(ns) and iri != ns:
-            return f"{prefix}:{iri[len(ns) :]}"
-    return f"<{iri}>"
+    return curie(iri, _PREFIXES) or f"<{iri}>"
 
 
 def _show(node: Node | None) -> str | None:
