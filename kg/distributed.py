@@ -27,14 +27,12 @@ anywhere else.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from itertools import islice
 from typing import TYPE_CHECKING
 
 from kg.errors import ConfigError, InputError
-from kg.ingest import IngestReport
-from kg.rdf import article_iri
+from kg.ingest import IngestReport, batches, triage
 from kg.records import Article
 from kg.settings import Settings
 from kg.store import RemoteStore
@@ -77,12 +75,6 @@ def extract_and_store(
         )
         for x in done
     ]
-
-
-def _chunks(items: Iterable[Article | InputError], size: int) -> Iterator[list[Article | InputError]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
 
 
 def ingest_on_dask(
@@ -128,20 +120,11 @@ def ingest_on_dask(
             for i, n in enumerate(counts):
                 totals[i] += n
 
-    for chunk in _chunks(items, chunk_size):
-        articles: list[Article] = []
-        for item in chunk:
-            if isinstance(item, InputError):
-                rejected.append(item)
-            elif item.id in seen:
-                unchanged.append(item.id)
-            else:
-                seen.add(item.id)
-                articles.append(item)
-        stored = store.article_digests([article_iri(base, a.id) for a in articles])
-        todo = [a for a in articles if stored.get(article_iri(base, a.id)) != a.digest]
-        todo_ids = {a.id for a in todo}
-        unchanged.extend(a.id for a in articles if a.id not in todo_ids)
+    for chunk in batches(items, chunk_size):
+        triaged = triage(chunk, store, base, seen)
+        todo = triaged.todo
+        unchanged.extend(triaged.unchanged)
+        rejected.extend(triaged.rejected)
         if todo:
             pending.append(
                 client.submit(extract_and_store, todo, base, when, store.location, store.update_endpoint, pure=False)

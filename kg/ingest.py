@@ -28,7 +28,7 @@ from kg.settings import Settings
 from kg.store import Store
 from kg.workers import Extracted, ExtractorPool, parse_nquads
 
-__all__ = ["IngestReport", "ingest_articles", "ingest_paths"]
+__all__ = ["IngestReport", "Triage", "batches", "ingest_articles", "ingest_paths", "triage"]
 
 #: Articles extracted and written per store transaction.
 BATCH = 32
@@ -64,10 +64,50 @@ class IngestReport:
         return not self.rejected
 
 
-def _batches(items: Iterable[Article | InputError], size: int) -> Iterator[list[Article | InputError]]:
+def batches(items: Iterable[Article | InputError], size: int) -> Iterator[list[Article | InputError]]:
+    """Cut a stream of inputs into lists of at most ``size``."""
     it = iter(items)
     while chunk := list(islice(it, size)):
         yield chunk
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """One batch of inputs sorted by what ingest must do with them.
+
+    Attributes:
+        todo: Articles to extract: new, or changed since they were stored.
+        unchanged: Ids stored with the same content, or seen earlier in this run.
+        rejected: Inputs that could not be read.
+    """
+
+    todo: list[Article]
+    unchanged: list[str]
+    rejected: list[InputError]
+
+
+def triage(chunk: Iterable[Article | InputError], store: Store, base: str, seen: set[str]) -> Triage:
+    """Sort a batch: reject errors, skip ids already seen in this run, skip unchanged articles.
+
+    ``seen`` is updated with the batch's new ids (the first article with an id wins).
+    One store query (the stored content hashes) per batch.
+    """
+    articles: list[Article] = []
+    unchanged: list[str] = []
+    rejected: list[InputError] = []
+    for item in chunk:
+        if isinstance(item, InputError):
+            rejected.append(item)
+        elif item.id in seen:
+            unchanged.append(item.id)
+        else:
+            seen.add(item.id)
+            articles.append(item)
+    stored = store.article_digests([article_iri(base, a.id) for a in articles])
+    todo = [a for a in articles if stored.get(article_iri(base, a.id)) != a.digest]
+    todo_ids = {a.id for a in todo}
+    unchanged.extend(a.id for a in articles if a.id not in todo_ids)
+    return Triage(todo, unchanged, rejected)
 
 
 @dataclass(slots=True)
@@ -178,20 +218,11 @@ def ingest_articles(
             progress(batch.size)
 
     try:
-        for chunk in _batches(items, BATCH):
-            articles: list[Article] = []
-            for item in chunk:
-                if isinstance(item, InputError):
-                    tally.rejected.append(item)
-                elif item.id in seen:
-                    tally.unchanged.append(item.id)  # the same id twice in one run: the first wins
-                else:
-                    seen.add(item.id)
-                    articles.append(item)
-            stored = store.article_digests([article_iri(base, a.id) for a in articles])
-            todo = [a for a in articles if stored.get(article_iri(base, a.id)) != a.digest]
-            todo_ids = {a.id for a in todo}
-            tally.unchanged.extend(a.id for a in articles if a.id not in todo_ids)
+        for chunk in batches(items, BATCH):
+            triaged = triage(chunk, store, base, seen)
+            todo = triaged.todo
+            tally.unchanged.extend(triaged.unchanged)
+            tally.rejected.extend(triaged.rejected)
             if pool is None and n > 1 and len(todo) > 1:
                 pool = ExtractorPool(n)
             if pool is None:
