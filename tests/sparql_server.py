@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from servers import free_port
+from servers import free_port, stop
 
 __all__ = ["Endpoint", "sparql_endpoint"]
 
@@ -72,9 +72,4 @@ def sparql_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoi
         _wait(f"http://127.0.0.1:{port}/query", proc)
         yield Endpoint(f"http://127.0.0.1:{port}/query", f"http://127.0.0.1:{port}/update")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop(proc)

@@ -9,23 +9,12 @@ from urllib.parse import urlsplit
 import pytest
 from api_sample import extraction_a, extraction_b
 from playwright.sync_api import Route, sync_playwright
-from servers import kg_serve
+from servers import CHROMIUM, CHROMIUM_ARGS, kg_serve
 
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.store import EmbeddedStore
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +35,7 @@ def test_browser_graphiql_runs_a_query_offline(server: str) -> None:
     foreign: list[str] = []
     failed: list[str] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page()
             here = urlsplit(server).netloc

@@ -20,7 +20,7 @@ from urllib.parse import quote as url_quote
 import httpx
 import pytest
 from graphql import parse, validate
-from servers import kg_serve
+from servers import CHROMIUM, CHROMIUM_ARGS, kg_serve
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
@@ -33,16 +33,6 @@ from kg.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "tmp" / "explore-screenshots"  # /tmp/ is in .gitignore
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ASSETS = ["explore.js", "api.js", "graph.js", "panels.js", "explore.css"]
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
