@@ -61,7 +61,11 @@ def _rows() -> list[dict[str, str]]:
 
 
 def ingest_peak(n: int, folder: Path) -> tuple[float, float]:
-    """Peak RSS (MB) and seconds of ``kg ingest --workers 1`` over ``n`` short articles."""
+    """Peak RSS (MB) and seconds of ``kg ingest --workers 1`` over ``n`` short articles.
+
+    Raises:
+        SystemExit: The ingest failed or ran over an hour (a peak of a failed run means nothing).
+    """
     sentences = [s for row in _rows() for s in re.split(r"(?<=[.!?])\s+", row["text"]) if len(s) > 40]
     path = folder / f"short-{n}.jsonl"
     with path.open("w") as fh:
@@ -75,12 +79,13 @@ def ingest_peak(n: int, folder: Path) -> tuple[float, float]:
         stderr=subprocess.DEVNULL,
     )
     peak = 0
-    while proc.poll() is None and time.monotonic() - started < 1800:
+    while proc.poll() is None and time.monotonic() - started < 3600:
         peak = max(peak, _status(proc.pid, "VmHWM"))
         time.sleep(0.05)
     if proc.poll() is None:
         proc.kill()
-    proc.wait()
+    if proc.wait() != 0:
+        raise SystemExit(f"kg ingest of {n} articles failed (exit {proc.returncode})")
     return peak / 2**20, time.monotonic() - started
 
 
