@@ -23,6 +23,18 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
+from kg.extract.cues import (
+    ORG_FIRST_WORDS,
+    administrative_places,
+    affiliations,
+    classed_names,
+    commemorated_people,
+    expanded_acronyms,
+    government_heads,
+    region_names,
+    relational_people,
+    split_entity,
+)
 from kg.extract.gazetteer import (
     REGION_WORDS,
     SPANS_KEY,
@@ -176,6 +188,9 @@ def _context_votes(doc: Doc, span: Span) -> dict[EntityType, float]:
     first = span[0].lower_.rstrip(".") if len(span) else ""
     if first in TITLES and len(span) > 1:
         votes[EntityType.PERSON] = votes.get(EntityType.PERSON, 0.0) + 1.5
+    elif first in ORG_FIRST_WORDS and len(span) > 1 and span[-1].lower_ not in FACILITY_WORDS:
+        # "University of Texas", "Instituto Gonzaga": the first word says what kind of body it is
+        votes[EntityType.ORGANISATION] = votes.get(EntityType.ORGANISATION, 0.0) + 1.5
     return votes
 
 
@@ -201,7 +216,8 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     text = doc.text
     found: list[Candidate] = []
     taken: list[tuple[int, int, str]] = []  # spans of model entities, with their label
-    for ent in doc.ents:
+    pieces = [piece for ent in doc.ents for piece in split_entity(doc, ent, gazetteer)]
+    for ent in pieces:
         label = ent.label_
         if label not in LABELS and label not in OTHER_LABELS:
             continue
@@ -252,10 +268,29 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     found.extend(credited_agencies(doc, taken))
     found.extend(bracketed_names(doc, [(c.start, c.end, "") for c in found]))
     found.extend(headed_names(doc, taken + [(c.start, c.end, "") for c in found]))
+    found.extend(_cue_candidates(doc, gazetteer, taken, found))
     if is_sports_report(doc):
         _countries_as_teams(doc, found, gazetteer)
     found.sort(key=lambda c: (c.start, -c.end))
     return found
+
+
+def _cue_candidates(
+    doc: Doc, gazetteer: Gazetteer, taken: list[tuple[int, int, str]], found: list[Candidate]
+) -> list[Candidate]:
+    """Names the model missed or mislabelled that a pattern around them types (:mod:`kg.extract.cues`)."""
+    out: list[Candidate] = []
+    busy = sorted(taken + [(c.start, c.end, "") for c in found if c.source != "nested"])
+    out.extend(administrative_places(doc, taken))
+    out.extend(commemorated_people(doc, gazetteer))
+    out.extend(affiliations(doc, taken))
+    busy = sorted(busy + [(c.start, c.end, "") for c in out])
+    for finder in (region_names, government_heads, classed_names, relational_people):
+        new = finder(doc, busy, gazetteer)
+        out.extend(new)
+        busy = sorted(busy + [(c.start, c.end, "") for c in new])
+    out.extend(expanded_acronyms(doc, busy))
+    return out
 
 
 def is_sports_report(doc: Doc) -> bool:
