@@ -66,6 +66,7 @@ __all__ = [
     "OTHER_LABELS",
     "TITLES",
     "Candidate",
+    "article_countries",
     "clean_name",
     "entities_from_doc",
     "find_candidates",
@@ -369,6 +370,28 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer, taken: list[tuple[int,
     return out
 
 
+def article_countries(candidates: list[Candidate], gazetteer: Gazetteer) -> frozenset[str]:
+    """ISO codes of the countries an article names or implies, for the towns' prior.
+
+    A country counts when it is named, when a demonym stands for it, or when a
+    region or a city of 100,000 people or more lying in it is named ("Irving,
+    Texas" implies the United States even if the article never says so). A name
+    of such places in more than two countries implies none of them.
+    """
+    found = {c.country for c in candidates if c.country}
+    for key in {c.key for c in candidates}:
+        places = gazetteer.places(key)
+        if not places:
+            continue
+        found.update(p.country for p in places if p.kind is PlaceKind.COUNTRY)
+        if not gazetteer.is_primary(key):
+            continue
+        implied = {p.country for p in places if p.kind is PlaceKind.REGION or p.population >= 100_000}
+        if len(implied) <= 2:
+            found.update(implied)
+    return frozenset(found)
+
+
 def vote(
     candidates: list[Candidate], gazetteer: Gazetteer, countries: frozenset[str] = frozenset()
 ) -> dict[str, tuple[EntityType, float]]:
@@ -431,10 +454,7 @@ def entities_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> tuple[lis
 
     gaz = gazetteer if gazetteer is not None else load_gazetteer()
     candidates = find_candidates(doc, gaz)
-    countries = frozenset(
-        p.country for c in candidates for p in gaz.places(c.key) if p.kind is PlaceKind.COUNTRY
-    ) | frozenset(c.country for c in candidates if c.country)
-    types = vote(candidates, gaz, countries)
+    types = vote(candidates, gaz, article_countries(candidates, gaz))
     sent_starts = [s.start_char for s in doc.sents]
     sent_ends = [s.end_char for s in doc.sents]
 
