@@ -234,3 +234,16 @@ def test_entities_small_town_in_a_region_the_article_names_is_a_place(run: Run, 
     (m,) = [m for m in mentions if m.text == town]
     assert m.type is EntityType.PLACE
     assert {e.key: e for e in entities}[m.entity].country == "place/united-states"
+
+
+@pytest.mark.parametrize("word", ["Iodine", "Fluoride"])
+def test_entities_word_the_article_writes_in_lower_case_is_not_a_name(run: Run, word: str) -> None:
+    low = word.lower()
+    text = (
+        f"{word} deficiency can harm children, doctors warned on Monday. Bakers add {low} to bread, and {low} "
+        f'tablets are cheap. "If {word} levels fall, growth slows," Dr Anna Reyes said. Schools will test '
+        f"{low} levels next year, and farmers will feed {low} to cattle. Milk carries {low} too."
+    )
+    mentions, _ = run(text)
+    assert not any(m.text == word for m in mentions)
+    assert any(m.text == "Anna Reyes" for m in mentions)

@@ -272,8 +272,38 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     found.extend(_cue_candidates(doc, gazetteer, taken, found))
     if is_sports_report(doc):
         _countries_as_teams(doc, found, gazetteer)
+    found = _drop_common_words(doc, found, gazetteer)
     found.sort(key=lambda c: (c.start, -c.end))
     return found
+
+
+def _drop_common_words(doc: Doc, found: list[Candidate], gazetteer: Gazetteer) -> list[Candidate]:
+    """Drop one-word names the article writes in lower case over twice as often as capitalised.
+
+    "Iodine deficiency can ..." is not a name when the article says "iodine" far more
+    often: a name is capitalised wherever it is used. Countries and regions are kept
+    ("Turkey" in an article that also cooks turkey).
+    """
+    lower: dict[str, int] = {}
+    titled: dict[str, int] = {}
+    for tok in doc:
+        if tok.is_lower:
+            lower[tok.text] = lower.get(tok.text, 0) + 1
+        elif tok.is_title:
+            titled[tok.lower_] = titled.get(tok.lower_, 0) + 1
+    out = []
+    for c in found:
+        word = c.text.lower()
+        if (
+            c.source in {"ner", "gazetteer", "nested"}
+            and c.text.istitle()
+            and " " not in c.text
+            and lower.get(word, 0) > 2 * titled.get(word, 0)
+            and _place_prior(gazetteer, c.key) < 1.0
+        ):
+            continue
+        out.append(c)
+    return out
 
 
 def _cue_candidates(
