@@ -113,3 +113,19 @@ def test_cues_organisation_run_into_a_speaker_is_split(run: Run) -> None:
     text = "The director of the Society for Coastal Birds and Marine Life Anna Berg said the count had fallen."
     mentions, _ = run(text)
     assert not any("Anna Berg" in m.text and m.text != "Anna Berg" for m in mentions)
+
+
+@pytest.mark.parametrize(
+    ("pair", "maker", "is_maker"),
+    [
+        ("Amazon Kindle", "Amazon", True),
+        ("Google Chrome", "Google", True),
+        ("Real Madrid", "Real", False),  # the second word is a place: not maker + product
+    ],
+    ids=["kindle", "chrome", "real-madrid"],
+)
+def test_cues_maker_in_front_of_a_product_used_alone(run: Run, pair: str, maker: str, is_maker: bool) -> None:
+    product = pair.split()[1]
+    text = f"Sales of {pair} rose sharply last quarter, analysts said. {product} now leads, and {product} is cheaper."
+    mentions, _ = run(text)
+    assert any(m.text == maker and m.type is ORG for m in mentions) is is_maker, [(m.text, m.type) for m in mentions]

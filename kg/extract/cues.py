@@ -13,7 +13,8 @@ person, an organisation or a place whether or not ``en_core_web_sm`` proposed it
 * :func:`expanded_acronyms`: an acronym followed by its expansion in brackets;
 * :func:`relational_people`: "the murder of X", "the widow of X" name a person;
 * :func:`commemorated_people`: "the X Memorial" is named after a person X;
-* :func:`affiliations`: "Jane Roe for Acme Water Authority" names an organisation.
+* :func:`affiliations`: "Jane Roe for Acme Water Authority" names an organisation;
+* :func:`product_makers`: "Acme Rocket" when the article also says "Rocket" alone.
 
 All finders are one pass over the tokens (or a regular expression over the text)
 with hashed look-ups; none scans a list per name.
@@ -26,7 +27,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kg.extract.gazetteer import Gazetteer, PlaceKind, fold
-from kg.extract.names import Candidate, given_names, words
+from kg.extract.names import TITLES, Candidate, given_names, words
 from kg.records import EntityType
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ __all__ = [
     "commemorated_people",
     "expanded_acronyms",
     "government_heads",
+    "product_makers",
     "region_names",
     "relational_people",
     "split_entity",
@@ -412,4 +414,42 @@ def expanded_acronyms(doc: Doc, taken: Taken) -> list[Candidate]:
             if _free(taken, s, e):
                 surface = text[s:e]
                 out.append(Candidate(s, e, surface, fold(surface), {EntityType.ORGANISATION: 1.0}, "ner"))
+    return out
+
+
+def product_makers(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
+    """Makers named in front of their product: "Acme Rocket" when the article also says "Rocket".
+
+    A two-word name (not one the model calls a person) whose second word the article
+    also uses alone as a name is "maker + product"; the maker is an organisation. Not
+    a maker: a given name ("Ada Rocket"), a title, a place or demonym, or a word the article
+    also writes in lower case ("Internet Explorer"); nor is a place a product
+    ("Real Madrid").
+    """
+    pairs = [e for e in doc.ents if e.label_ in {"PRODUCT", "ORG", "FAC", "WORK_OF_ART"} and len(e) == 2]
+    if not pairs:
+        return []
+    counts: dict[str, int] = {}
+    lower: set[str] = set()
+    for tok in doc:
+        if tok.is_title and tok.pos_ == "PROPN":
+            counts[tok.text] = counts.get(tok.text, 0) + 1
+        elif tok.is_lower:
+            lower.add(tok.text)
+    out: list[Candidate] = []
+    for ent in pairs:
+        maker, product = ent[0], ent[1]
+        if not (maker.is_title and maker.pos_ == "PROPN") or counts.get(product.text, 0) < 3:
+            continue  # the pair itself is one use; the product must stand alone twice more
+        if (
+            maker.lower_ in given_names()
+            or maker.lower_ in TITLES
+            or maker.lower_ in lower
+            or _is_place(gazetteer, maker.text)
+            or maker.text in gazetteer.demonyms
+            or gazetteer.places(product.text)
+        ):
+            continue
+        start_c, end_c = maker.idx, maker.idx + len(maker)
+        out.append(Candidate(start_c, end_c, maker.text, fold(maker.text), {EntityType.ORGANISATION: 1.0}, "ner"))
     return out

@@ -31,6 +31,7 @@ from kg.extract.cues import (
     commemorated_people,
     expanded_acronyms,
     government_heads,
+    product_makers,
     region_names,
     relational_people,
     split_entity,
@@ -315,6 +316,7 @@ def _cue_candidates(
     out.extend(administrative_places(doc, taken))
     out.extend(commemorated_people(doc, gazetteer))
     out.extend(affiliations(doc, taken))
+    out.extend(product_makers(doc, gazetteer))
     busy = sorted(busy + [(c.start, c.end, "") for c in out])
     for finder in (region_names, government_heads, classed_names, relational_people):
         new = finder(doc, busy, gazetteer)
