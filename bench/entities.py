@@ -18,16 +18,18 @@ relations, ...) instead of the entity stage alone. Best of ``--repeat`` runs.
 
 Run::
 
-    .venv/bin/python bench/entities.py [--eval PATH] [--repeat N] [--misses]
+    .venv/bin/python bench/entities.py [--eval PATH] [--repeat N] [--misses] [--ablate]
 
 ``--misses`` lists the wiki clusters kg missed, by error class (never proposed,
 wrong type, span mismatch): for understanding error classes, not for writing rules
-for single names of the dev file.
+for single names of the dev file. ``--ablate`` rescores kg with each rule of the
+entity stage switched off in turn, so each rule's own effect is visible.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -166,12 +168,67 @@ def print_misses(found: Sequence[Miss]) -> None:
             print(f"    [{m.type}] {m.wiki}: {shown}{pred}")
 
 
+def _ablations() -> dict[str, list[tuple[str, object]]]:
+    """Each rule of the entity stage that can be switched off, as attributes of
+    :mod:`kg.extract.entities` and the stand-in that disables it."""
+
+    def none(*_args: object) -> list[object]:
+        return []
+
+    def keep(_doc: object, found: list[object], _gaz: object) -> list[object]:
+        return found
+
+    def whole(_doc: object, ent: object, _gaz: object) -> list[object]:
+        return [ent]
+
+    finders = [
+        "administrative_places",
+        "region_names",
+        "government_heads",
+        "classed_names",
+        "expanded_acronyms",
+        "relational_people",
+        "commemorated_people",
+        "affiliations",
+        "product_makers",
+    ]
+    table: dict[str, list[tuple[str, object]]] = {name: [(name, none)] for name in finders}
+    table["split_entity"] = [("split_entity", whole)]
+    table["ORG_FIRST_WORDS"] = [("ORG_FIRST_WORDS", frozenset())]
+    table["_drop_common_words"] = [("_drop_common_words", keep)]
+    return table
+
+
+def ablate(docs: Sequence[dict[str, object]], parsed: Sequence[object], gaz: object) -> None:
+    """Print the score with each rule of the entity stage switched off in turn (no timing)."""
+    from unittest import mock
+
+    import kg.extract.entities as stage
+
+    def run() -> Score:
+        preds = [[(m.start, m.end, GUM_TYPE[m.type]) for m in entities_from_doc(d, gaz)[0]] for d in parsed]  # type: ignore[arg-type]
+        return score(docs, preds)
+
+    full = run()
+    print(f"{'without':<24}{'P':>7}{'R':>7}{'F1':>7}{'CR':>7}{'pred':>7}{'dCR':>7}")
+    for name, patches in _ablations().items():
+        with contextlib.ExitStack() as stack:
+            for attr, value in patches:
+                stack.enter_context(mock.patch.object(stage, attr, value))
+            s = run()
+        print(
+            f"{name:<24}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.cluster_recall:>7.3f}{s.predicted:>7}"
+            f"{full.cluster_recall - s.cluster_recall:>+7.3f}"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run both systems, print the table, return 0."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--repeat", type=int, default=3, help="timing repetitions; the best is kept")
     ap.add_argument("--misses", action="store_true", help="list kg's missed wiki clusters by error class")
+    ap.add_argument("--ablate", action="store_true", help="score kg with each entity-stage rule switched off")
     args = ap.parse_args(argv)
     docs = [json.loads(line) for line in args.eval.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts = [str(d["text"]) for d in docs]
@@ -225,6 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"time ratio, kg nlp.pipe + every extract_doc stage / raw nlp.pipe: {full_best / raw_best:.2f}x")
     if args.misses:
         print_misses(misses(docs, our_preds))
+    if args.ablate:
+        ablate(docs, parsed, gaz)
     return 0
 
 
