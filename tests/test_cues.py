@@ -78,6 +78,7 @@ def test_cues_name_gets_its_type(run: Run, text: str, surface: str, etype: Entit
         ("The Italian government raised the tax on Monday.", "Italian", PER),
         ("The Labour government lost the vote on Monday.", "Labour", PER),
         ("Aid reached Kenya after the Kenya government asked for help.", "Kenya", PER),
+        ("Diplomats met officials of the Hamas government in Gaza.", "Hamas", PER),
         # a memorial that starts with no given name names nobody
         ("Wreaths were laid at the National War Memorial on Sunday.", "National War", PER),
         # a class noun before a lower-case word, or before a person's name
@@ -85,7 +86,15 @@ def test_cues_name_gets_its_type(run: Run, text: str, surface: str, etype: Entit
         # "for" a country is not an organisation
         ("Anna Berg for Australia won the second heat easily.", "Australia", ORG),
     ],
-    ids=["demonym-government", "party-government", "country-government", "war-memorial", "team-captain", "for-country"],
+    ids=[
+        "demonym-government",
+        "party-government",
+        "country-government",
+        "org-government",
+        "war-memorial",
+        "team-captain",
+        "for-country",
+    ],
 )
 def test_cues_do_not_fire_without_their_pattern(run: Run, text: str, surface: str, wrong: EntityType) -> None:
     mentions, _ = run(text)

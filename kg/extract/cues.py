@@ -76,7 +76,7 @@ _LED_BY = frozenset(words("government administration cabinet presidency premiers
 #: Modifiers of those heads that are not people ("the Labour government", "the interim government").
 _NOT_LEADERS = frozenset(
     words(
-        """labour labor conservative liberal socialist communist democratic republican coalition federal national
+        """labour labor tory tories whig conservative liberal socialist communist democratic republican coalition federal national
         military transitional interim provisional unity regional local central state city county royal imperial
         soviet islamist junta new old current previous former"""
     )
@@ -263,8 +263,10 @@ def government_heads(doc: Doc, taken: Taken, gazetteer: Gazetteer) -> list[Candi
         if surface in gazetteer.demonyms or gazetteer.country_of(surface) or _is_place(gazetteer, surface):
             continue  # "the Italian government", "the Kyiv government": a country or a big place
         start_c, end_c = span.start_char, span.end_char
-        if not _free(taken, start_c, end_c):
-            continue
+        if not _free(taken, start_c, end_c) or any(
+            lab in {"ORG", "GPE", "LOC", "FAC"} for s, e, lab in taken if (s, e) == (start_c, end_c)
+        ):
+            continue  # "the Hamas government": the model knows the name as an organisation or a place
         out.append(Candidate(start_c, end_c, surface, fold(surface), {EntityType.PERSON: 1.2}, "ner"))
     return out
 
