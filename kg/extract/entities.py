@@ -2,17 +2,21 @@
 
 Replaces the naive v1 stage. For one parsed article it:
 
-1. takes spaCy's entity spans and cleans them (a leading "the", titles and
-   honorifics, a trailing possessive "'s", text after a line break), and adds names
-   the model missed that :mod:`kg.extract.names` finds (credits, bracketed acronyms,
-   names ending in "Station" or "News");
+1. takes spaCy's entity spans, splits those that run two names together, and
+   cleans them (a leading "the", titles and honorifics, a trailing possessive "'s",
+   text after a line break); adds names the model missed that :mod:`kg.extract.names`
+   finds (credits, bracketed acronyms, names ending in "Station" or "News") and names
+   that a pattern around them types (:mod:`kg.extract.cues`: "the municipality of X",
+   "the X government", "team X", "X co-founder", ...); drops one-word names the
+   article mostly writes in lower case;
 2. adds place names the gazetteer automaton finds that the model missed, when the
    name is strong on its own (a country, a region, a big city) or the context says
    place ("in", "near", "... province"), and places named inside organisation names
    ("University of Texas");
 3. turns demonyms that name an actor ("Russian forces") into mentions of the country;
 4. gives every name one type per article by a weighted vote of its mentions plus the
-   gazetteer prior (:func:`vote`);
+   gazetteer prior (:func:`vote`), a town's prior raised when the article names or
+   implies its country (:func:`article_countries`);
 5. hands the names to :func:`kg.extract.aliases.resolve_article`, which joins aliases
    (Zelensky -> Volodymyr Zelensky, acronyms), finds the remaining mentions of every
    entity, and links places (:mod:`kg.link`).
