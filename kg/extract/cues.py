@@ -49,7 +49,7 @@ __all__ = [
 
 Taken = list[tuple[int, int, str]]
 
-#: First words that make a name an organisation ("University of Texas", "Instituto Gonzaga").
+#: First words that make a name an organisation ("University of Leeds", "Instituto Rocha").
 ORG_FIRST_WORDS = frozenset(
     words(
         """university universidad universidade università universität université institute instituto istituto
@@ -70,7 +70,7 @@ _ADMIN_NOUNS = frozenset(
 #: Lower-case words after a name that say the name is a region or a settlement.
 _PLACE_AFTER = frozenset(words("region province oblast county district prefecture city town village"))
 
-#: Heads whose proper-noun modifier is the person who leads them: "the Monti government".
+#: Heads whose proper-noun modifier is the person who leads them: "the Varga government".
 _LED_BY = frozenset(words("government administration cabinet presidency premiership regime"))
 
 #: Modifiers of those heads that are not people ("the Labour government", "the interim government").
@@ -148,7 +148,7 @@ def split_entity(doc: Doc, ent: Span, gazetteer: Gazetteer) -> list[Span]:
     """Split a model entity that runs two names together; otherwise return ``[ent]``.
 
     * A person whose first words are a well-known place and not a given name
-      ("Brampton Spider-Gwen"): the place, then the rest as the person.
+      ("Leeds Jane Roe"): the place, then the rest as the person.
     * An organisation of four or more tokens ending in a given name and a surname
       that is the subject of the next verb ("the Council on Foreign Affairs Jane Doe
       said"): the organisation, then the person.
@@ -198,7 +198,7 @@ def administrative_places(doc: Doc, taken: Taken) -> list[Candidate]:
     """Places named as "the municipality of X", "the province of X", "the Republic of X".
 
     X is a place whatever a gazetteer says (small towns are not in it), inside a
-    model entity ("the Municipality of Bogliasco") or not; when the model proposed
+    model entity ("the Municipality of Camogli") or not; when the model proposed
     X under another label, this adds a place vote for it.
     """
     out: list[Candidate] = []
@@ -220,7 +220,7 @@ def administrative_places(doc: Doc, taken: Taken) -> list[Candidate]:
 
 
 def region_names(doc: Doc, taken: Taken, gazetteer: Gazetteer) -> list[Candidate]:
-    """Names followed by a lower-case region or settlement word: "the Lombardy region", "Kent county"."""
+    """Names followed by a lower-case region or settlement word: "the Umbria region", "Kent county"."""
     out: list[Candidate] = []
     for tok in doc[1:]:
         if tok.lower_ not in _PLACE_AFTER or not tok.is_lower:
@@ -240,7 +240,7 @@ def region_names(doc: Doc, taken: Taken, gazetteer: Gazetteer) -> list[Candidate
 
 
 def government_heads(doc: Doc, taken: Taken, gazetteer: Gazetteer) -> list[Candidate]:
-    """People named by the government they lead: "the Monti government", "the Obama administration"."""
+    """People named by the government they lead: "the Varga government", "the Obama administration"."""
     out: list[Candidate] = []
     for tok in doc[1:]:
         if tok.lower_ not in _LED_BY:
@@ -425,7 +425,7 @@ def product_makers(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     A two-word name (not one the model calls a person) whose second word the article
     also uses alone as a name is "maker + product"; the maker is an organisation. Not
     a maker: a given name ("Ada Rocket"), a title, a place or demonym, or a word the article
-    also writes in lower case ("Internet Explorer"); nor is a place a product
+    also writes in lower case ("Acme Rocket" where "rocket" is a common word); nor is a place a product
     ("Real Madrid").
     """
     pairs = [e for e in doc.ents if e.label_ in {"PRODUCT", "ORG", "FAC", "WORK_OF_ART"} and len(e) == 2]

@@ -92,7 +92,7 @@ LABELS = {
 OTHER_LABELS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
 
 
-#: Labels of names that may have a place inside ("University of Texas", "the Municipality of Bogliasco").
+#: Labels of names that may have a place inside ("University of Texas", "the Municipality of Camogli").
 _CONTAINERS = frozenset({"ORG", "FAC", "GPE", "LOC", "WORK_OF_ART"})
 
 
@@ -195,7 +195,7 @@ def _context_votes(doc: Doc, span: Span) -> dict[EntityType, float]:
     if first in TITLES and len(span) > 1:
         votes[EntityType.PERSON] = votes.get(EntityType.PERSON, 0.0) + 1.5
     elif first in ORG_FIRST_WORDS and len(span) > 1 and span[-1].lower_ not in FACILITY_WORDS:
-        # "University of Texas", "Instituto Gonzaga": the first word says what kind of body it is
+        # "University of Leeds", "Instituto Rocha": the first word says what kind of body it is
         votes[EntityType.ORGANISATION] = votes.get(EntityType.ORGANISATION, 0.0) + 1.5
     return votes
 
@@ -285,7 +285,7 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
 def _drop_common_words(doc: Doc, found: list[Candidate], gazetteer: Gazetteer) -> list[Candidate]:
     """Drop one-word names the article writes in lower case over twice as often as capitalised.
 
-    "Iodine deficiency can ..." is not a name when the article says "iodine" far more
+    "Sodium intake can ..." is not a name when the article says "sodium" far more
     often: a name is capitalised wherever it is used. Countries and regions are kept
     ("Turkey" in an article that also cooks turkey).
     """
@@ -410,7 +410,7 @@ def article_countries(candidates: list[Candidate], gazetteer: Gazetteer) -> froz
     """ISO codes of the countries an article names or implies, for the towns' prior.
 
     A country counts when it is named, when a demonym stands for it, or when a
-    region or a city of 100,000 people or more lying in it is named ("Irving,
+    region or a city of 100,000 people or more lying in it is named ("Plano,
     Texas" implies the United States even if the article never says so). A name
     of such places in more than two countries implies none of them.
     """
