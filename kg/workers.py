@@ -24,6 +24,7 @@ from datetime import datetime
 from types import TracebackType
 
 from kg.extract import extract_many
+from kg.extract.gazetteer import load_gazetteer
 from kg.extract.pipeline import load_pipeline
 from kg.rdf import article_iri, extraction_nquads
 from kg.records import Article, Extraction
@@ -110,6 +111,7 @@ class ExtractorPool:
         method = "fork" if "fork" in methods else "spawn"
         if method == "fork":
             load_pipeline()
+            load_gazetteer()  # built here once, shared by every worker, not built in each
         self._executor = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context(method),
