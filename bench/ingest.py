@@ -205,7 +205,7 @@ def main() -> None:
         path, texts = corpus(args.copies, folder)
         chars = sum(map(len, texts))
         load_pipeline()
-        raw_spacy(texts[:4], 1)  # warm up spaCy, and kg's own extractors (gazetteers, matchers: ~4 CPU s once)
+        raw_spacy(texts[:4], 1)  # warm up spaCy, and kg's own extractors (the gazetteer: ~2 CPU s once)
         extract_many([Article(f"warm-{i}", t, None, None, None, None, "bench") for i, t in enumerate(texts[:4])])
         for round_ in range(args.rounds):
             seconds, cpu = raw_spacy(texts, 1)
