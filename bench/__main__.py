@@ -16,6 +16,7 @@ BENCHES = [
     "store",
     "store_write",
     "ingest",
+    "cold_ingest",
     "validate",
     "analytics",
     "api",

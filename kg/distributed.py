@@ -36,7 +36,7 @@ from kg.ingest import IngestReport, batches, triage
 from kg.records import Article
 from kg.settings import Settings
 from kg.store import RemoteStore
-from kg.workers import extract_chunk, parse_nquads
+from kg.workers import extract_chunk
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -61,7 +61,7 @@ def extract_and_store(
     store = RemoteStore(query_endpoint, update_endpoint)
     try:
         done = extract_chunk(articles, base, when)
-        store.put_articles([(x.graph, parse_nquads(x.nquads)) for x in done])
+        store.put_nquads([(x.graph, x.nquads) for x in done])
     finally:
         store.close()
     return [

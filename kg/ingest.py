@@ -15,18 +15,15 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from kg.errors import InputError
-from kg.extract import extract_many
 from kg.extract.merge import merge_batch
-from kg.rdf import article_iri, extraction_quads
+from kg.rdf import article_iri, extraction_nquads
 from kg.read import read_paths
 from kg.records import Article, Extraction
 from kg.resolve import Resolver, merge_log_path
 from kg.settings import Settings
 from kg.store import Store
-from kg.workers import Extracted, ExtractorPool, parse_nquads
+from kg.workers import Extracted, ExtractorPool, extract_chunk
 
 __all__ = ["IngestReport", "Triage", "batches", "ingest_articles", "ingest_paths", "triage"]
 
@@ -136,7 +133,8 @@ class _Tally:
         )
 
 
-_Done = list[tuple[Extraction, str, list[ox.Quad]]]
+#: Extracted articles on their way to the store: (extraction, graph, N-Quads text).
+_Done = list[tuple[Extraction, str, str]]
 
 
 class _Batch:
@@ -150,12 +148,13 @@ class _Batch:
     def result(self) -> _Done:
         if self._done is not None:
             return self._done
-        # Workers send N-Quads text (pyoxigraph terms stay in the process that made them).
-        return [(x.extraction, x.graph, parse_nquads(x.nquads)) for f in self._futures for x in f.result()]
+        # Workers send N-Quads text, which the store loads as it is: this process never
+        # builds quad objects for them.
+        return [(x.extraction, x.graph, x.nquads) for f in self._futures for x in f.result()]
 
 
 def _extract_here(articles: list[Article], base: str, when: datetime) -> _Done:
-    return [(x, article_iri(base, x.article.id), extraction_quads(x, base, when=when)) for x in extract_many(articles)]
+    return [(x.extraction, x.graph, x.nquads) for x in extract_chunk(articles, base, when)]
 
 
 def ingest_articles(
@@ -201,17 +200,17 @@ def ingest_articles(
         resolved = [resolver(x) for x, _, _ in done]
         merged = merge_batch(resolved, store, base)
         return [
-            (y, graph, quads if y is x else extraction_quads(y, base, when=when))
-            for (x, graph, quads), y in zip(done, merged, strict=True)
+            (y, graph, text if y is x else extraction_nquads(y, base, when=when))
+            for (x, graph, text), y in zip(done, merged, strict=True)
         ]
 
     def finish(batch: _Batch) -> None:
         done = batch.result()
         if done:
             done = identify(done)
-            store.put_articles([(graph, quads) for _, graph, quads in done])
-            for x, _, quads in done:
-                tally.add(x, len(quads))
+            store.put_nquads([(graph, text) for _, graph, text in done])
+            for x, _, text in done:
+                tally.add(x, text.count("\n"))  # one quad per line
                 if on_stored is not None:
                     on_stored(x)
         if progress is not None:

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import cache
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from kg import __version__
 from kg.namespace import DCTERMS, EVT, KG, NIF, PROV, RDF, RDFS, SCHEMA, SKOS, WGS84, XSD
@@ -37,6 +37,7 @@ __all__ = [
     "PRECISIONS",
     "article_iri",
     "entity_iri",
+    "extraction_nquads",
     "extraction_quads",
     "iri_key",
     "partial_date",
@@ -121,6 +122,23 @@ def extraction_quads(x: Extraction, base: str = DEFAULT_BASE, *, when: datetime 
         The quads; the same extraction and ``when`` always give the same list.
     """
     return list(_quads(x, base, when or datetime.now(UTC)))
+
+
+def extraction_nquads(x: Extraction, base: str = DEFAULT_BASE, *, when: datetime | None = None) -> str:
+    """Return :func:`extraction_quads` as N-Quads text, one quad per line.
+
+    This is how an article's quads travel between processes and into the store
+    (:meth:`kg.store.Store.put_nquads`): Oxigraph writes and reads the text, so no
+    process other than the extracting one builds Python quad objects.
+
+    >>> from kg.records import Article
+    >>> a = Article(id="a1", text="Hi.", title=None, published=None, url=None, source=None, origin="doc")
+    >>> when = datetime(2024, 1, 1, tzinfo=UTC)
+    >>> extraction_nquads(Extraction(a), when=when).count("\\n") == len(extraction_quads(Extraction(a), when=when))
+    True
+    """
+    text = serialize(extraction_quads(x, base, when=when), None, RdfFormat.N_QUADS)
+    return text.decode("utf-8") if text is not None else ""  # None only when given an output
 
 
 def _quads(x: Extraction, base: str, when: datetime) -> Iterator[Quad]:

@@ -107,6 +107,10 @@ class Store(Protocol):
         """Replace each named graph in ``batch`` with its quads, each atomically."""
         ...
 
+    def put_nquads(self, batch: Sequence[tuple[str, str]]) -> None:
+        """Like :meth:`put_articles`, each graph's quads given as N-Quads text (all in that graph)."""
+        ...
+
     def delete_article(self, graph: str) -> bool:
         """Drop one article's graph; return whether it existed."""
         ...
@@ -297,6 +301,30 @@ class EmbeddedStore:
         if self._path is not None and time.monotonic() - self._published >= self._snapshot_every:
             self.publish()
 
+    def put_nquads(self, batch: Sequence[tuple[str, str]]) -> None:
+        """Replace each graph of ``batch`` with the quads of its N-Quads text, each article atomically.
+
+        The text is read by Oxigraph itself, so no Python quad objects are built: new
+        articles go in with one ``load`` of their texts (one transaction for the
+        batch); an article already stored is replaced by one SPARQL update, as in
+        :meth:`put_articles`. Each text must hold quads of its own graph only, as
+        :func:`kg.rdf.extraction_nquads` writes them.
+        """
+        try:
+            fresh: list[str] = []
+            for g, text in batch:
+                if self._store.contains_named_graph(ox.NamedNode(g)):
+                    self._store.update(_replace_graph(g, _parse_nquads(text)))
+                else:
+                    fresh.append(text)
+            if fresh:
+                self._store.load("\n".join(fresh), format=ox.RdfFormat.N_QUADS)
+            self._dirty = True
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"writing {len(batch)} article(s) to {self.location} failed: {exc}") from exc
+        if self._path is not None and time.monotonic() - self._published >= self._snapshot_every:
+            self.publish()
+
     def delete_article(self, graph: str) -> bool:
         """Drop one article's graph; return whether it existed."""
         node = ox.NamedNode(graph)
@@ -345,6 +373,10 @@ def _triples_text(quads: Iterable[ox.Quad]) -> str:
     # str() of a pyoxigraph term is its N-Triples form, escapes included, so every
     # literal round-trips exactly through SPARQL's INSERT DATA.
     return "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in quads)
+
+
+def _parse_nquads(text: str) -> list[ox.Quad]:
+    return list(ox.parse(text, ox.RdfFormat.N_QUADS))
 
 
 def _replace_graph(graph: str, quads: Iterable[ox.Quad]) -> str:
@@ -439,6 +471,10 @@ class ServingStore:
         """Write ``batch`` through a short-lived writer and publish it."""
         self._with_writer(lambda w: w.put_articles(batch))
 
+    def put_nquads(self, batch: Sequence[tuple[str, str]]) -> None:
+        """Write ``batch`` (N-Quads text per graph) through a short-lived writer and publish it."""
+        self._with_writer(lambda w: w.put_nquads(batch))
+
     def delete_article(self, graph: str) -> bool:
         """Drop one article's graph; return whether it existed."""
         return self._with_writer(lambda w: w.delete_article(graph))
@@ -529,6 +565,11 @@ class RemoteStore:
         """Replace each graph in one update request per article (DROP GRAPH + INSERT DATA)."""
         for g, quads in batch:
             self._update(_replace_graph(g, quads))
+
+    def put_nquads(self, batch: Sequence[tuple[str, str]]) -> None:
+        """Replace each graph with the quads of its N-Quads text, one update request per article."""
+        for g, text in batch:
+            self._update(_replace_graph(g, _parse_nquads(text)))
 
     def delete_article(self, graph: str) -> bool:
         """Drop one article's graph; return whether it existed."""

@@ -13,7 +13,6 @@ so they start in milliseconds and share the model's memory until they write to i
 from __future__ import annotations
 
 import ctypes
-import io
 import multiprocessing
 import os
 import signal
@@ -24,14 +23,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 
-import pyoxigraph as ox
-
 from kg.extract import extract_many
+from kg.extract.gazetteer import load_gazetteer
 from kg.extract.pipeline import load_pipeline
-from kg.rdf import article_iri, extraction_quads
+from kg.rdf import article_iri, extraction_nquads
 from kg.records import Article, Extraction
 
-__all__ = ["Extracted", "ExtractorPool", "article_nquads", "extract_chunk", "parse_nquads"]
+__all__ = ["Extracted", "ExtractorPool", "article_nquads", "extract_chunk"]
 
 _PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
@@ -43,23 +41,12 @@ class Extracted:
     Attributes:
         extraction: The records extracted from the article.
         graph: The article's IRI, the name of its graph.
-        nquads: Every quad of the article, in N-Quads syntax.
+        nquads: Every quad of the article, in N-Quads syntax (what the store loads).
     """
 
     extraction: Extraction
     graph: str
     nquads: str
-
-
-def _to_nquads(quads: Sequence[ox.Quad]) -> str:
-    buf = io.BytesIO()
-    ox.serialize(quads, buf, ox.RdfFormat.N_QUADS)
-    return buf.getvalue().decode("utf-8")
-
-
-def parse_nquads(text: str) -> list[ox.Quad]:
-    """Parse N-Quads text produced by :func:`article_nquads` back into quads."""
-    return list(ox.parse(io.BytesIO(text.encode("utf-8")), ox.RdfFormat.N_QUADS))
 
 
 def extract_chunk(articles: Sequence[Article], base: str, when: datetime) -> list[Extracted]:
@@ -74,7 +61,7 @@ def extract_chunk(articles: Sequence[Article], base: str, when: datetime) -> lis
         One :class:`Extracted` per article, in the order given.
     """
     return [
-        Extracted(x, article_iri(base, x.article.id), _to_nquads(extraction_quads(x, base, when=when)))
+        Extracted(x, article_iri(base, x.article.id), extraction_nquads(x, base, when=when))
         for x in extract_many(articles)
     ]
 
@@ -124,6 +111,7 @@ class ExtractorPool:
         method = "fork" if "fork" in methods else "spawn"
         if method == "fork":
             load_pipeline()
+            load_gazetteer()  # built here once, shared by every worker, not built in each
         self._executor = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=multiprocessing.get_context(method),

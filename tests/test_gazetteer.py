@@ -124,3 +124,7 @@ def test_pipeline_component_marks_places_in_doc_spans() -> None:
     assert nlp.pipe_names.index("kg_gazetteer") == nlp.pipe_names.index("ner") + 1
     doc = nlp("Shelling near Bakhmut and Kramatorsk went on, officials in Ukraine said.")
     assert [s.text for s in doc.spans[SPANS_KEY]] == ["Bakhmut", "Kramatorsk", "Ukraine"]
+
+
+def test_load_gazetteer_builds_once_however_the_default_is_passed() -> None:
+    assert load_gazetteer() is load_gazetteer(15000) is load_gazetteer(min_city_population=15000)

@@ -4,6 +4,7 @@ import io
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from sparql_server import Endpoint, sparql_endpoint
 
 from kg.errors import EmptyInputError, InputError
@@ -128,7 +129,8 @@ def test_ingest_into_a_remote_store_is_idempotent(sparql_endpoint: Endpoint, set
     store.close()
 
 
-def test_ingest_merges_entities_and_events_across_articles(tmp_path: Path, settings: Settings) -> None:
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "workers"])
+def test_ingest_merges_entities_and_events_across_articles(tmp_path: Path, settings: Settings, workers: int) -> None:
     docs = tmp_path / "in.jsonl"
     docs.write_text(
         '{"id": "a1", "published": "2022-10-27", "text": "Ukrainian President Volodymyr Zelenskyy said'
@@ -137,7 +139,7 @@ def test_ingest_merges_entities_and_events_across_articles(tmp_path: Path, setti
         ' in eastern Ukraine killed three people on Thursday."}\n'
     )
     store = EmbeddedStore(tmp_path / "db")
-    report = ingest_paths([docs], store, settings, workers=1)
+    report = ingest_paths([docs], store, settings, workers=workers)
     assert report.ingested == ("a1", "a2")
     people = store.query(
         "PREFIX kg: <https://w3id.org/newskg/ontology#> SELECT DISTINCT ?e WHERE { GRAPH ?g { ?e a kg:Person } }"

