@@ -1,10 +1,17 @@
 """Extraction on a Dask cluster, for corpora one machine cannot keep up with.
 
 The driver (this process) reads the articles, asks the store which are already
-stored unchanged, and sends the rest in chunks to the cluster. Each task runs
-:func:`kg.workers.extract_chunk` (a pure function of the articles) and writes its
-articles straight to the remote SPARQL store, one atomic update per article, so
-the driver never becomes the bottleneck and a lost task can simply run again.
+stored unchanged, and sends the rest in chunks to the cluster, where each task runs
+:func:`kg.workers.extract_chunk` (a pure function of the articles). Then, either:
+
+* ``resolve=True`` (the default): the tasks return their extractions and the driver
+  identifies entities and events across articles (:class:`kg.ingest.Identity`, the
+  same step as a local ``kg ingest``) and writes each chunk, in input order. The
+  result is the store a local ingest would build; the driver is the single writer.
+* ``resolve=False``: each task writes its articles straight to the remote SPARQL
+  store, one atomic update per article, so the driver never becomes the bottleneck
+  and a lost task can simply run again; names are not merged across articles
+  (an entity's IRI still comes from its name, so identical spellings meet).
 
 Usage, with a scheduler already running (``dask scheduler`` / ``dask worker``,
 every worker with kg and its model installed)::
@@ -27,16 +34,18 @@ anywhere else.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.errors import ConfigError, InputError
-from kg.ingest import IngestReport, batches, triage
+from kg.ingest import Identity, IngestReport, batches, triage
 from kg.records import Article
 from kg.settings import Settings
 from kg.store import RemoteStore
-from kg.workers import extract_chunk
+from kg.workers import Extracted, extract_chunk
 
 if TYPE_CHECKING:
     from distributed import Client, Future
@@ -64,6 +73,10 @@ def extract_and_store(
         store.put_nquads([(x.graph, x.nquads) for x in done])
     finally:
         store.close()
+    return _counts(done)
+
+
+def _counts(done: Iterable[Extracted]) -> ChunkResult:
     return [
         (
             x.extraction.article.id,
@@ -85,16 +98,22 @@ def ingest_on_dask(
     *,
     chunk_size: int = 16,
     in_flight: int = 64,
+    resolve: bool = True,
+    merge_log: Path | None = None,
 ) -> IngestReport:
-    """Ingest articles with extraction and writes spread over a Dask cluster.
+    """Ingest articles with extraction (and, without ``resolve``, writes) spread over a Dask cluster.
 
     Args:
         items: Articles, and errors standing for inputs that could not be read.
         client: A connected ``distributed.Client``.
-        store: The remote store every worker writes to (workers must reach its endpoints).
+        store: The remote store (without ``resolve``, every worker must reach its endpoints).
         settings: The base IRI.
         chunk_size: Articles per task.
         in_flight: Tasks submitted ahead of the oldest unfinished one (bounds memory).
+        resolve: Identify entities and events across articles in the driver before
+            writing, as a local ingest does; ``False`` lets the workers write directly.
+        merge_log: Where the driver logs entity merges (default ``./kg-merges.jsonl``,
+            see :func:`kg.resolve.merge_log_path`).
 
     Returns:
         The same report as :func:`kg.ingest.ingest_articles`, in input order.
@@ -107,15 +126,22 @@ def ingest_on_dask(
         raise ConfigError(f"distributed ingest needs a remote SPARQL store, not {type(store).__name__}")
     base = settings.base_iri
     when = datetime.now(UTC)
+    identify = Identity(store, base, when, merge_log) if resolve else None
     ingested: list[str] = []
     unchanged: list[str] = []
     rejected: list[InputError] = []
     totals = [0, 0, 0, 0, 0]
     seen: set[str] = set()
-    pending: deque[Future[ChunkResult]] = deque()
+    # Each pending chunk, as a call that waits for its task and returns its counts.
+    pending: deque[Callable[[], ChunkResult]] = deque()
 
-    def collect(future: Future[ChunkResult]) -> None:
-        for article_id, *counts in future.result():
+    def write(identify: Identity, future: Future[list[Extracted]]) -> ChunkResult:
+        done = identify([(x.extraction, x.graph, x.nquads) for x in future.result()])
+        store.put_nquads([(graph, text) for _, graph, text in done])
+        return _counts(Extracted(x, graph, text) for x, graph, text in done)
+
+    def collect(wait: Callable[[], ChunkResult]) -> None:
+        for article_id, *counts in wait():
             ingested.append(article_id)
             for i, n in enumerate(counts):
                 totals[i] += n
@@ -125,10 +151,14 @@ def ingest_on_dask(
         todo = triaged.todo
         unchanged.extend(triaged.unchanged)
         rejected.extend(triaged.rejected)
-        if todo:
-            pending.append(
-                client.submit(extract_and_store, todo, base, when, store.location, store.update_endpoint, pure=False)
+        if todo and identify is not None:
+            extracting: Future[list[Extracted]] = client.submit(extract_chunk, todo, base, when, pure=False)
+            pending.append(partial(write, identify, extracting))
+        elif todo:
+            storing: Future[ChunkResult] = client.submit(
+                extract_and_store, todo, base, when, store.location, store.update_endpoint, pure=False
             )
+            pending.append(storing.result)
         while len(pending) > in_flight:
             collect(pending.popleft())
     while pending:

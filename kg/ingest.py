@@ -25,7 +25,7 @@ from kg.settings import Settings
 from kg.store import Store
 from kg.workers import Extracted, ExtractorPool, extract_chunk
 
-__all__ = ["IngestReport", "Triage", "batches", "ingest_articles", "ingest_paths", "triage"]
+__all__ = ["Identity", "IngestReport", "Triage", "batches", "ingest_articles", "ingest_paths", "triage"]
 
 #: Articles extracted and written per store transaction.
 BATCH = 32
@@ -153,6 +153,42 @@ class _Batch:
         return [(x.extraction, x.graph, x.nquads) for f in self._futures for x in f.result()]
 
 
+class Identity:
+    """Cross-article identity for extracted batches, applied in input order before each write.
+
+    Entities are resolved against everything stored before (:class:`kg.resolve.Resolver`,
+    which logs every merge), then events are merged on shared participants
+    (:func:`kg.extract.merge.merge_batch`); an extraction that changed is serialised
+    again. It needs the store's state up to the previous batch, so one process (the
+    single writer) calls it, batch after batch.
+
+    Args:
+        store: The store the batches are written to.
+        base: The data base IRI.
+        when: The extraction time recorded in provenance of re-serialised articles.
+        merge_log: Where merges are logged (default: beside the store, see
+            :func:`kg.resolve.merge_log_path`).
+    """
+
+    def __init__(self, store: Store, base: str, when: datetime, merge_log: Path | None = None) -> None:
+        self._store = store
+        self._base = base
+        self._when = when
+        self._log = merge_log if merge_log is not None else merge_log_path(store.location)
+        self._resolver: Resolver | None = None
+
+    def __call__(self, done: _Done) -> _Done:
+        """Return ``done`` with entities and events identified across articles."""
+        if self._resolver is None:  # built on first use: it reads the store's entities once
+            self._resolver = Resolver.for_store(self._store, self._base, self._log)
+        resolved = [self._resolver(x) for x, _, _ in done]
+        merged = merge_batch(resolved, self._store, self._base)
+        return [
+            (y, graph, text if y is x else extraction_nquads(y, self._base, when=self._when))
+            for (x, graph, text), y in zip(done, merged, strict=True)
+        ]
+
+
 def _extract_here(articles: list[Article], base: str, when: datetime) -> _Done:
     return [(x.extraction, x.graph, x.nquads) for x in extract_chunk(articles, base, when)]
 
@@ -189,20 +225,7 @@ def ingest_articles(
     pool: ExtractorPool | None = None
     pending: deque[_Batch] = deque()
 
-    resolver: Resolver | None = None
-
-    def identify(done: _Done) -> _Done:
-        # Identity across articles needs everything stored before, so it runs here in
-        # the parent, in input order: entities first (events merge on shared participants).
-        nonlocal resolver
-        if resolver is None:
-            resolver = Resolver.for_store(store, base, merge_log_path(store.location))
-        resolved = [resolver(x) for x, _, _ in done]
-        merged = merge_batch(resolved, store, base)
-        return [
-            (y, graph, text if y is x else extraction_nquads(y, base, when=when))
-            for (x, graph, text), y in zip(done, merged, strict=True)
-        ]
+    identify = Identity(store, base, when)
 
     def finish(batch: _Batch) -> None:
         done = batch.result()

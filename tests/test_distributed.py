@@ -87,6 +87,39 @@ def test_distributed_ingest_matches_local_ingest(client: Client, sparql_endpoint
     local.close()
 
 
+SPELLINGS = [
+    "Ukrainian President Volodymyr Zelenskyy said that Russian forces shelled Bakhmut on Thursday.",
+    "President Volodymyr Zelensky said the shelling of Bakhmut in eastern Ukraine killed three people.",
+]
+
+
+@pytest.mark.parametrize("resolve", [True, False], ids=["resolved", "workers-write"])
+def test_distributed_ingest_resolves_names_across_articles_like_local_ingest(
+    client: Client, sparql_endpoint: Endpoint, tmp_path: Path, resolve: bool
+) -> None:
+    settings = Settings.load(env={}, base_iri=sparql_endpoint.prefix())
+    articles = [
+        Article(id=f"z{i}", text=t, title=None, published="2022-10-28", url=None, source=None, origin=f"z:{i}")
+        for i, t in enumerate(SPELLINGS)
+    ]
+    remote = RemoteStore(sparql_endpoint.query, sparql_endpoint.update)
+    ingest_on_dask(articles, client, remote, settings, chunk_size=1, resolve=resolve, merge_log=tmp_path / "m.jsonl")
+    people = "PREFIX kg: <https://w3id.org/newskg/ontology#> SELECT DISTINCT ?e WHERE { GRAPH ?g { ?e a kg:Person } }"
+    found = sorted(r["e"].rsplit("/", 1)[1] for r in remote.query(people) if r["e"].startswith(settings.base_iri))
+    if resolve:
+        local = EmbeddedStore(tmp_path / "db")
+        ingest_articles(articles, local, settings, workers=1)
+        assert found == ["volodymyr-zelenskyy"]
+        assert _timeless(remote, settings.base_iri) == _timeless(local, settings.base_iri)
+        local.close()
+    else:  # the documented trade-off: workers writing directly do not merge spellings
+        assert found == ["volodymyr-zelensky", "volodymyr-zelenskyy"]
+    for g in remote.graphs():
+        if g.startswith(settings.base_iri):
+            remote.delete_article(g)
+    remote.close()
+
+
 def test_distributed_task_is_safe_to_retry(sparql_endpoint: Endpoint) -> None:
     base = sparql_endpoint.prefix()
     when = datetime(2024, 1, 1, tzinfo=UTC)
