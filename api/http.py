@@ -11,16 +11,26 @@ patterns work; ``GRAPH`` still reaches each article's own graph. The embedded
 store's :class:`kg.store.Store` interface returns rows of lexical values only, so
 the endpoint runs queries on its Oxigraph handle to keep term types and the
 standard serializers; a remote store gets the query forwarded as it is.
+
+Oxigraph evaluates a query lazily, as its answer is serialised, and cannot be
+interrupted otherwise. So the answer is written into a :class:`_Bounded` buffer
+that stops the query (by raising from ``write``) once the answer passes
+``Settings.sparql_max_bytes`` or the request's deadline: a cartesian product is
+cut off after its first kilobytes instead of filling the server's memory. A query
+that runs long without producing any row (a large aggregate) still runs to its
+end in its thread; the client gets its 503 at the deadline all the same.
 """
 
 from __future__ import annotations
 
 import asyncio
+import io
 import queue
 import re
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, cast
 from urllib.parse import parse_qsl
 
 import httpx
@@ -209,8 +219,49 @@ async def _sparql_request(request: Request) -> tuple[str | None, str | None, lis
     return query, update, default, named
 
 
+class _StoppedError(Exception):
+    """Raised from :meth:`_Bounded.write` to stop a query; carries the HTTP status and message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class _Bounded:
+    """A byte buffer that refuses to grow past ``limit`` bytes or past ``deadline`` (monotonic)."""
+
+    def __init__(self, limit: int, deadline: float) -> None:
+        self._buffer = io.BytesIO()
+        self._limit = limit
+        self._deadline = deadline
+
+    def flush(self) -> None:
+        """Nothing to flush: the bytes stay in memory."""
+
+    def write(self, data: bytes) -> int:
+        """Keep ``data``, or stop the query that produces it."""
+        if self._buffer.tell() + len(data) > self._limit:
+            raise _StoppedError(
+                422,
+                f"the answer is larger than {self._limit:,} bytes (KG_SPARQL_MAX_BYTES); ask for less, e.g. with LIMIT",
+            )
+        if time.monotonic() > self._deadline:
+            raise _StoppedError(503, "the query took longer than the request timeout (KG_REQUEST_TIMEOUT)")
+        return self._buffer.write(data)
+
+    def getvalue(self) -> bytes:
+        """The bytes written so far."""
+        return self._buffer.getvalue()
+
+
 def _run_embedded(
-    store: ox.Store, query: str, default: list[str], named: list[str], accept: str | None
+    store: ox.Store,
+    query: str,
+    default: list[str],
+    named: list[str],
+    accept: str | None,
+    limit: int,
+    deadline: float,
 ) -> tuple[int, bytes, str]:
     kwargs: dict[str, object] = {}
     if default:
@@ -231,13 +282,23 @@ def _run_embedded(
         media = _pick(accept, _GRAPH_TYPES)
         if media is None:
             return 406, f"offered: {', '.join(_GRAPH_TYPES)}".encode(), "text/plain; charset=utf-8"
-        data = result.serialize(format=_GRAPH_TYPES[media])
     else:
         media = _pick(accept, _RESULT_TYPES)
         if media is None:
             return 406, f"offered: {', '.join(_RESULT_TYPES)}".encode(), "text/plain; charset=utf-8"
-        data = result.serialize(format=_RESULT_TYPES[media])
-    return 200, data or b"", media
+    out = _Bounded(limit, deadline)
+    try:
+        if isinstance(result, ox.QueryTriples):
+            result.serialize(cast("IO[bytes]", out), format=_GRAPH_TYPES[media])
+        elif isinstance(result, ox.QuerySolutions):
+            result.serialize(cast("IO[bytes]", out), format=_RESULT_TYPES[media])
+        else:  # ASK: a boolean answer, never large
+            out.write(result.serialize(format=_RESULT_TYPES[media]) or b"")
+    except _StoppedError as stop:  # raised in write(), it reaches here as itself
+        return stop.status, str(stop).encode(), "text/plain; charset=utf-8"
+    except (OSError, ValueError, RuntimeError) as exc:  # evaluation errors surface while serialising
+        return 400, f"the query failed: {exc}".encode(), "text/plain; charset=utf-8"
+    return 200, out.getvalue(), media
 
 
 def _run_remote(store: RemoteStore, query: str, accept: str | None) -> tuple[int, bytes, str]:
@@ -273,7 +334,10 @@ def sparql_endpoint(get_store: Callable[[], Store], settings: Settings) -> Calla
         accept = request.headers.get("accept")
         if isinstance(store, EmbeddedStore):
             raw: ox.Store = store._store  # the embedded store's own Oxigraph handle; see the module docstring
-            job = asyncio.to_thread(_run_embedded, raw, query, default, named, accept)
+            deadline = time.monotonic() + settings.request_timeout
+            job = asyncio.to_thread(
+                _run_embedded, raw, query, default, named, accept, settings.sparql_max_bytes, deadline
+            )
         elif isinstance(store, RemoteStore):
             job = asyncio.to_thread(_run_remote, store, query, accept)
         else:

@@ -45,6 +45,7 @@ _ENV = {
     "max_depth": "KG_MAX_DEPTH",
     "max_tokens": "KG_MAX_TOKENS",
     "max_aliases": "KG_MAX_ALIASES",
+    "sparql_max_bytes": "KG_SPARQL_MAX_BYTES",
 }
 
 
@@ -71,6 +72,8 @@ class Settings:
         max_depth: Query depth limit.
         max_tokens: Query token limit.
         max_aliases: Query alias limit.
+        sparql_max_bytes: The largest answer ``/sparql`` serialises; a query whose
+            answer grows past it is stopped.
     """
 
     store: str = "./kg-data"
@@ -89,6 +92,7 @@ class Settings:
     max_depth: int = 12
     max_tokens: int = 2000
     max_aliases: int = 30
+    sparql_max_bytes: int = 64 * 2**20
 
     @property
     def is_remote(self) -> bool:

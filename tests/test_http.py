@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -220,3 +221,31 @@ def test_http_graphiql_page_loads_assets_from_this_server(server: str) -> None:
         r = httpx.get(f"{server}/static/graphiql/{asset}")
         assert r.status_code == 200, asset
         assert len(r.content) > 1000
+
+
+CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # (quads)^3 rows: billions here
+
+
+@pytest.mark.parametrize(
+    ("env", "status", "message"),
+    [
+        ({"KG_SPARQL_MAX_BYTES": "4096"}, 422, "larger than 4,096 bytes"),
+        ({"KG_REQUEST_TIMEOUT": "0.5"}, 503, "took longer"),
+    ],
+    ids=["answer-too-large", "too-slow"],
+)
+def test_http_sparql_stops_a_runaway_query_and_keeps_answering(
+    tmp_path: Path, env: dict[str, str], status: int, message: str
+) -> None:
+    path = tmp_path / "kg-data"
+    store = EmbeddedStore(path)
+    x = extraction_a()
+    store.put_articles([(article_iri(DEFAULT_BASE, x.article.id), extraction_quads(x))])
+    store.close()
+    with kg_serve(path, env=env) as url:
+        accept = {"Accept": "application/sparql-results+json"}
+        r = httpx.get(f"{url}/sparql", params={"query": CARTESIAN}, headers=accept, timeout=60)
+        assert (r.status_code, message in r.text) == (status, True), r.text[:300]
+        small = httpx.get(f"{url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=accept, timeout=60)
+        assert small.status_code == 200
+        assert small.json()["boolean"] is True
