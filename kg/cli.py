@@ -224,6 +224,25 @@ def import_(
 
 
 @app.command()
+@_friendly
+def summarise(
+    store: StoreOpt = None,
+    update_endpoint: UpdateOpt = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the summary and build it from scratch")] = False,
+) -> None:
+    """Bring the entity summary up to date (writes keep it so; use after a crash or an upgrade)."""
+    from kg import summary
+
+    settings = Settings.load(store=store, update_endpoint=update_endpoint)
+    db = _open(settings)
+    try:
+        taken = summary.rebuild(db) if rebuild else summary.sync(db)
+    finally:
+        db.close()
+    out.print(f"entity summary of {settings.store}: took in {taken} article(s)", highlight=False)
+
+
+@app.command()
 def version() -> None:
     """Print kg's version."""
     out.print(__version__)

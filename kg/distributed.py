@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from kg import summary
 from kg.errors import ConfigError, InputError
 from kg.ingest import IngestReport, batches, triage
 from kg.records import Article
@@ -58,7 +59,8 @@ def extract_and_store(
     Returns:
         Counts per article, for the driver's report.
     """
-    store = RemoteStore(query_endpoint, update_endpoint)
+    # Workers leave the entity summary to the driver: one writer of it, no races.
+    store = RemoteStore(query_endpoint, update_endpoint, summarise=False)
     try:
         done = extract_chunk(articles, base, when)
         store.put_articles([(x.graph, parse_nquads(x.nquads)) for x in done])
@@ -119,6 +121,7 @@ def ingest_on_dask(
             ingested.append(article_id)
             for i, n in enumerate(counts):
                 totals[i] += n
+        summary.sync(store)  # the entity summary takes in what the workers wrote
 
     for chunk in batches(items, chunk_size):
         triaged = triage(chunk, store, base, seen)

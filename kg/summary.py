@@ -1,0 +1,558 @@
+"""A materialised summary of every entity and relationship, kept beside the article graphs.
+
+Articles describe an entity once each, so merging those descriptions at query time
+costs as much as the entity is mentioned (a hub place: hundreds of articles). The
+summary holds the merged view once, in its own named graph (:data:`SUMMARY_GRAPH`),
+under an internal vocabulary (:data:`SUMMARY_NS`) that no article uses, so no query
+over article graphs ever matches it:
+
+===============================  ==================================================
+``<entity> s:type <class>``      ``kg:Person``, ``kg:Organisation`` or ``kg:Place``
+``<entity> s:label "..."``       every ``rdfs:label`` seen (the read model picks one)
+``<entity> s:alias "..."``       every ``skos:altLabel`` seen
+``<entity> s:sameAs <iri>``      every ``skos:exactMatch``
+``<entity> s:lat / s:long``      coordinates
+``<entity> s:confidence``        the highest confidence any article gives it
+``<entity> s:mentions``          mentions of it over all articles
+``<rel> s:subject/predicate/object``  one relationship (``<rel>`` hashes the triple)
+``<rel> s:confidence``           its highest confidence
+``<rel> s:evidence``             how many evidence spans state it
+``<article> s:recorded true``    the article has a record (kept by :func:`mark_changed`)
+``<article> s:hash "..."``       the content hash the summary reflects
+``<article> s:touches <iri>``    what the article's graph says something about
+``<graph> s:version "1"``        the summary is maintained
+===============================  ==================================================
+
+:func:`sync` brings the summary up to date with the article graphs: articles
+without a record are *fresh* and their contributions are merged into the stored
+summary (O(article), so a bulk ingest costs what it writes); articles whose
+record no longer matches (replaced, deleted, or marked by :func:`mark_changed`)
+are *changed*, and everything they touched, before and after, is recomputed from
+all article graphs. Each step is one SPARQL update, records included, so a step is
+all or nothing; a crash between an article write and its sync leaves the article
+without a matching record, which the next :func:`sync` finds and repairs. The
+stores call :func:`sync` after every write (:mod:`kg.store`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kg.namespace import KG_NS, NIF, RDF, RDFS, SKOS, WGS84, XSD
+
+if TYPE_CHECKING:
+    from kg.store import Store
+
+__all__ = [
+    "SUMMARY_GRAPH",
+    "SUMMARY_NS",
+    "Dirty",
+    "EntitySummary",
+    "RelationshipSummary",
+    "dirty_articles",
+    "ensure",
+    "mark_changed",
+    "read_entities",
+    "read_relationships",
+    "rebuild",
+    "rel_iri",
+    "sync",
+]
+
+#: The named graph holding the summary (never an article's graph).
+SUMMARY_GRAPH = "https://w3id.org/newskg/summary"
+#: The summary's own vocabulary; internal, not part of the ontology.
+SUMMARY_NS = "https://w3id.org/newskg/summary#"
+#: Format of the summary; a store with another version is rebuilt.
+VERSION = "1"
+#: Fresh articles merged per update when nothing else changed (bounds one update's size).
+CHUNK = 256
+
+_ENTITY_TYPES = tuple(f"{KG_NS}{t}" for t in ("Person", "Organisation", "Place"))
+_LOCATED_IN = f"{KG_NS}locatedIn"
+_DECIMAL = str(XSD.decimal)
+_INTEGER = str(XSD.integer)
+
+_PREFIXES = f"""PREFIX kg: <{KG_NS}>
+PREFIX s: <{SUMMARY_NS}>
+PREFIX rdf: <{RDF}>
+PREFIX rdfs: <{RDFS}>
+PREFIX skos: <{SKOS}>
+PREFIX nif: <{NIF}>
+PREFIX wgs84: <{WGS84}>
+"""
+
+
+@dataclass(slots=True)
+class EntitySummary:
+    """One entity merged over articles (mutable while it is being accumulated)."""
+
+    iri: str
+    type: str = ""
+    labels: set[str] = field(default_factory=set)
+    aliases: set[str] = field(default_factory=set)
+    same_as: set[str] = field(default_factory=set)
+    lat: str | None = None
+    long: str | None = None
+    confidence: float = 0.0
+    mentions: int = 0
+
+    def merge(self, other: EntitySummary) -> None:
+        """Fold ``other`` (more articles' view of the same entity) into this one."""
+        self.type = self.type or other.type
+        self.labels |= other.labels
+        self.aliases |= other.aliases
+        self.same_as |= other.same_as
+        if self.lat is None and other.lat is not None:
+            self.lat, self.long = other.lat, other.long
+        self.confidence = max(self.confidence, other.confidence)
+        self.mentions += other.mentions
+
+
+@dataclass(slots=True)
+class RelationshipSummary:
+    """One relationship (subject, predicate, object) merged over articles."""
+
+    subject: str
+    predicate: str
+    object: str
+    confidence: float = 0.0
+    evidence: int = 0
+
+    @property
+    def iri(self) -> str:
+        """The summary node's IRI: a hash of the triple, so each triple has one."""
+        return rel_iri(self.subject, self.predicate, self.object)
+
+    def merge(self, other: RelationshipSummary) -> None:
+        """Fold ``other`` into this one."""
+        self.confidence = max(self.confidence, other.confidence)
+        self.evidence += other.evidence
+
+
+def rel_iri(subject: str, predicate: str, obj: str) -> str:
+    """The IRI of the summary node of one relationship."""
+    digest = hashlib.sha1(f"{subject}|{predicate}|{obj}".encode()).hexdigest()[:20]
+    return f"{SUMMARY_GRAPH}/rel/{digest}"
+
+
+def _iris(iris: Iterable[str]) -> str:
+    return " ".join(f"<{i}>" for i in iris)
+
+
+def _lit(value: str) -> str:
+    escaped = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    )
+    return f'"{escaped}"'
+
+
+def _dec(value: float) -> str:
+    return f'"{value:.3f}"^^<{_DECIMAL}>'
+
+
+def _int(value: int) -> str:
+    return f'"{value}"^^<{_INTEGER}>'
+
+
+# ------------------------------------------------------------------ reading
+
+
+def read_entities(store: Store, iris: Sequence[str]) -> dict[str, EntitySummary]:
+    """Return the summaries of the entities ``iris`` (absent when not summarised), in one query."""
+    if not iris:
+        return {}
+    rows = store.query(
+        _PREFIXES
+        + f"SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {_iris(dict.fromkeys(iris))} }} GRAPH <{SUMMARY_GRAPH}> {{ ?e ?p ?o }} }}"
+    )
+    found: dict[str, EntitySummary] = {}
+    for r in rows:
+        _entity_field(found.setdefault(r["e"], EntitySummary(r["e"])), r["p"], r["o"])
+    return {k: v for k, v in found.items() if v.type}
+
+
+def _entity_field(e: EntitySummary, p: str, o: str) -> None:
+    name = p[len(SUMMARY_NS) :] if p.startswith(SUMMARY_NS) else ""
+    if name == "type":
+        e.type = o
+    elif name == "label":
+        e.labels.add(o)
+    elif name == "alias":
+        e.aliases.add(o)
+    elif name == "sameAs":
+        e.same_as.add(o)
+    elif name == "lat":
+        e.lat = o
+    elif name == "long":
+        e.long = o
+    elif name == "confidence":
+        e.confidence = float(o)
+    elif name == "mentions":
+        e.mentions = int(o)
+
+
+def read_relationships(store: Store, iris: Sequence[str]) -> list[RelationshipSummary]:
+    """Return the summarised relationships with any of ``iris`` as subject or object (one query)."""
+    if not iris:
+        return []
+    values = _iris(dict.fromkeys(iris))
+    rows = store.query(
+        _PREFIXES
+        + f"""SELECT DISTINCT ?r ?s ?p ?o ?c ?n WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
+  {{ VALUES ?x {{ {values} }} ?r s:subject ?x }} UNION {{ VALUES ?x {{ {values} }} ?r s:object ?x }}
+  ?r s:subject ?s ; s:predicate ?p ; s:object ?o ; s:confidence ?c ; s:evidence ?n .
+}} }}"""
+    )
+    return [RelationshipSummary(r["s"], r["p"], r["o"], float(r["c"]), int(r["n"])) for r in rows]
+
+
+def _read_relationships_by_iri(store: Store, rel_iris: Sequence[str]) -> dict[str, RelationshipSummary]:
+    if not rel_iris:
+        return {}
+    rows = store.query(
+        _PREFIXES
+        + f"""SELECT ?r ?s ?p ?o ?c ?n WHERE {{ VALUES ?r {{ {_iris(rel_iris)} }} GRAPH <{SUMMARY_GRAPH}> {{
+  ?r s:subject ?s ; s:predicate ?p ; s:object ?o ; s:confidence ?c ; s:evidence ?n }} }}"""
+    )
+    return {r["r"]: RelationshipSummary(r["s"], r["p"], r["o"], float(r["c"]), int(r["n"])) for r in rows}
+
+
+# ------------------------------------------------------- what the articles say
+
+
+@dataclass(slots=True)
+class _Contributions:
+    """Entities and relationships accumulated over some article graphs."""
+
+    entities: dict[str, EntitySummary] = field(default_factory=dict)
+    relationships: dict[tuple[str, str, str], RelationshipSummary] = field(default_factory=dict)
+    touches: dict[str, set[str]] = field(default_factory=dict)  # graph -> IRIs
+
+    def entity(self, iri: str) -> EntitySummary:
+        return self.entities.setdefault(iri, EntitySummary(iri))
+
+    def relationship(self, s: str, p: str, o: str, confidence: float, evidence: int) -> None:
+        found = self.relationships.setdefault((s, p, o), RelationshipSummary(s, p, o))
+        found.merge(RelationshipSummary(s, p, o, confidence, evidence))
+
+
+def _scope(graphs: Sequence[str] | None, keys: Sequence[str] | None, var: str) -> str:
+    """VALUES clauses restricting a UNION branch to some graphs and/or some IRIs."""
+    out = ""
+    if graphs is not None:
+        out += f"VALUES ?g {{ {_iris(graphs)} }} "
+    if keys is not None:
+        out += f"VALUES {var} {{ {_iris(keys)} }} "
+    return out
+
+
+def _contributions(
+    store: Store, *, graphs: Sequence[str] | None = None, keys: Sequence[str] | None = None
+) -> _Contributions:
+    """What the article graphs ``graphs`` (all when ``None``) say about ``keys`` (everything when ``None``).
+
+    Entities come from the graphs that type them, with the same patterns the read
+    model merged at query time; relationships are the reified statements and the
+    plain ``kg:locatedIn`` links linking writes, in both directions for ``keys``.
+    Three queries, linear in the matching triples.
+    """
+    acc = _Contributions()
+    types = _iris(_ENTITY_TYPES)
+    e_scope = _scope(graphs, keys, "?e")
+    g_values = f"VALUES ?g {{ {_iris(graphs)} }}" if graphs is not None else ""
+    rows = store.query(
+        _PREFIXES
+        + f"""SELECT ?g ?e ?type ?label ?c ?alias ?same ?lat ?long WHERE {{ {g_values} GRAPH ?g {{
+    {{ {e_scope} VALUES ?type {{ {types} }} ?e a ?type ; rdfs:label ?label ; kg:confidence ?c . }}
+    UNION {{ {e_scope} ?e skos:altLabel ?alias . ?e a ?t2 . VALUES ?t2 {{ {types} }} }}
+    UNION {{ {e_scope} ?e skos:exactMatch ?same . ?e a ?t3 . VALUES ?t3 {{ {types} }} }}
+    UNION {{ {e_scope} ?e wgs84:lat ?lat ; wgs84:long ?long . ?e a ?t4 . VALUES ?t4 {{ {types} }} }}
+}} }}"""
+    )
+    for r in rows:
+        if r["g"] == SUMMARY_GRAPH:
+            continue
+        e = acc.entity(r["e"])
+        acc.touches.setdefault(r["g"], set()).add(r["e"])
+        if "type" in r:
+            e.type = e.type or r["type"]
+            e.labels.add(r["label"])
+            e.confidence = max(e.confidence, float(r["c"]))
+        if "alias" in r:
+            e.aliases.add(r["alias"])
+        if "same" in r:
+            e.same_as.add(r["same"])
+        if "lat" in r and "long" in r and e.lat is None:
+            e.lat, e.long = r["lat"], r["long"]
+    m_scope = _scope(graphs, keys, "?e")
+    for r in store.query(
+        _PREFIXES
+        + f"""SELECT ?g ?e (COUNT(DISTINCT ?m) AS ?n) WHERE {{ {m_scope} GRAPH ?g {{ ?m kg:denotes ?e }} }}
+GROUP BY ?g ?e"""
+    ):
+        if r["g"] == SUMMARY_GRAPH:
+            continue
+        acc.entity(r["e"]).mentions += int(r["n"])
+        acc.touches.setdefault(r["g"], set()).add(r["e"])
+    x_scope = _scope(graphs, keys, "?x")
+    if keys is None:
+        statement = "?st a kg:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:confidence ?c ."
+        located = "?s kg:locatedIn ?o . ?s kg:confidence ?sc . BIND(kg:locatedIn AS ?p)"
+        branches = f"{{ {x_scope} {statement} OPTIONAL {{ ?st kg:evidence ?ev }} }} UNION {{ {x_scope} {located} }}"
+    else:
+        statement = (
+            "?st a kg:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:confidence ?c . "
+            "OPTIONAL { ?st kg:evidence ?ev }"
+        )
+        branches = (
+            f"{{ {x_scope} ?st rdf:subject ?x . {statement} }} UNION {{ {x_scope} ?st rdf:object ?x . {statement} }}"
+            f" UNION {{ {x_scope} ?x kg:locatedIn ?o . ?x kg:confidence ?sc . BIND(?x AS ?s) BIND(kg:locatedIn AS ?p) }}"
+            f" UNION {{ {x_scope} ?s kg:locatedIn ?x . ?s kg:confidence ?sc . BIND(?x AS ?o) BIND(kg:locatedIn AS ?p) }}"
+        )
+    rel_rows = store.query(
+        _PREFIXES
+        + f"""SELECT ?g ?s ?p ?o (MAX(COALESCE(?c, ?sc, 0)) AS ?conf) (COUNT(DISTINCT ?ev) AS ?n) WHERE {{
+  GRAPH ?g {{ {branches} }} }} GROUP BY ?g ?s ?p ?o"""
+    )
+    for r in rel_rows:
+        if r["g"] == SUMMARY_GRAPH:
+            continue
+        acc.relationship(r["s"], r["p"], r["o"], float(r.get("conf", "0")), int(r.get("n", "0")))
+        acc.touches.setdefault(r["g"], set()).update((r["s"], r["o"]))
+    return acc
+
+
+# ------------------------------------------------------------------ syncing
+
+
+@dataclass(frozen=True, slots=True)
+class Dirty:
+    """Articles the summary does not reflect.
+
+    Attributes:
+        fresh: Article graphs with no record: their contributions are only to be added.
+        changed: Graphs whose record is stale (replaced, deleted, marked): what they
+            touched must be recomputed.
+        old_touches: For each changed graph, what its record says it touched.
+        hashes: The current content hash of every fresh or changed graph that exists.
+        maintained: Whether the store has a summary at all.
+    """
+
+    fresh: tuple[str, ...]
+    changed: tuple[str, ...]
+    old_touches: dict[str, frozenset[str]]
+    hashes: dict[str, str]
+    maintained: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.fresh or self.changed) or not self.maintained
+
+
+def dirty_articles(store: Store) -> Dirty:
+    """Compare the articles with the summary's records (two queries, linear in the article count)."""
+    current = {
+        r["g"]: r.get("h", "")
+        for r in store.query(
+            _PREFIXES + "SELECT ?g ?h WHERE { GRAPH ?g { ?g a kg:Article OPTIONAL { ?g kg:contentHash ?h } } }"
+        )
+        if r["g"] != SUMMARY_GRAPH
+    }
+    recorded: dict[str, str] = {}
+    has_record: set[str] = set()
+    maintained = False
+    for r in store.query(
+        _PREFIXES
+        + f"""SELECT ?g ?h ?v WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
+  {{ ?g s:recorded true OPTIONAL {{ ?g s:hash ?h }} }} UNION {{ ?g s:version ?v }} }} }}"""
+    ):
+        if "v" in r:
+            maintained = r["v"] == VERSION
+            continue
+        has_record.add(r["g"])
+        if "h" in r:
+            recorded[r["g"]] = r["h"]
+    if not maintained:
+        # No summary (or an old format): everything is fresh, and old records go.
+        return Dirty(tuple(sorted(current)), tuple(sorted(has_record - set(current))), {}, current, False)
+    fresh = sorted(g for g in current if g not in has_record)
+    changed = sorted(g for g in has_record if g not in recorded or current.get(g) != recorded[g])
+    old: dict[str, frozenset[str]] = {}
+    if changed:
+        rows = store.query(
+            _PREFIXES
+            + f"""SELECT ?g ?t WHERE {{ VALUES ?g {{ {_iris(changed)} }} GRAPH <{SUMMARY_GRAPH}> {{ ?g s:touches ?t }} }}"""
+        )
+        found: dict[str, set[str]] = {}
+        for r in rows:
+            found.setdefault(r["g"], set()).add(r["t"])
+        old = {g: frozenset(found.get(g, ())) for g in changed}
+    hashes = {g: current[g] for g in (*fresh, *changed) if g in current}
+    return Dirty(tuple(fresh), tuple(changed), old, hashes, True)
+
+
+def mark_changed(store: Store, graphs: Sequence[str]) -> None:
+    """Mark article graphs as changed before rewriting them with the same content hash.
+
+    ``kg unmerge`` and ``kg import`` can rewrite a graph without changing its content
+    hash; dropping the hash record first means a crash before the following
+    :func:`sync` still leaves the graph marked for recomputation.
+    """
+    if not graphs:
+        return
+    store.update(
+        _PREFIXES
+        + f"""DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?g s:hash ?h }} }}
+WHERE {{ VALUES ?g {{ {_iris(graphs)} }} GRAPH <{SUMMARY_GRAPH}> {{ ?g s:hash ?h }} }}"""
+    )
+
+
+def sync(store: Store) -> int:
+    """Bring the summary up to date with the article graphs; return the articles it took in.
+
+    Fresh articles are merged into the stored summary in chunks of :data:`CHUNK`;
+    when some article changed, everything dirty is handled in one update, the
+    entities and relationships the changed articles touched (before and after)
+    recomputed from every article graph.
+
+    Notes:
+        Two queries when nothing is dirty. A chunk of fresh articles costs O(what
+        they say); a changed article costs O(mentions of what it touched).
+    """
+    dirty = dirty_articles(store)
+    if not dirty:
+        return 0
+    if dirty.changed or not dirty.maintained:
+        if not dirty.maintained and not dirty.changed:
+            _step(store, dirty, dirty.fresh[:CHUNK], (), init=True)
+            rest = dirty.fresh[CHUNK:]
+        else:
+            _step(store, dirty, dirty.fresh, dirty.changed, init=not dirty.maintained)
+            rest = ()
+    else:
+        rest = dirty.fresh
+    for i in range(0, len(rest), CHUNK):
+        _step(store, dirty, rest[i : i + CHUNK], (), init=False)
+    return len(dirty.fresh) + len(dirty.changed)
+
+
+def _step(store: Store, dirty: Dirty, fresh: Sequence[str], changed: Sequence[str], *, init: bool) -> None:
+    """One update: merge ``fresh`` articles, recompute what ``changed`` ones touched."""
+    # What the changed articles touched before (their records) and touch now (their graphs).
+    existing = [g for g in changed if g in dirty.hashes]
+    now = _contributions(store, graphs=existing) if existing else _Contributions()
+    recompute = set().union(*(dirty.old_touches.get(g, frozenset()) for g in changed), *now.touches.values())
+    keys = sorted(recompute)
+    full = _contributions(store, keys=keys) if keys else _Contributions()
+    added = _contributions(store, graphs=list(fresh)) if fresh else _Contributions()
+
+    # Entities: recomputed ones as they are now; the others touched by fresh
+    # articles are the stored summary plus what those articles add.
+    entities = {iri: e for iri, e in full.entities.items() if iri in recompute}
+    merge_into = [iri for iri in added.entities if iri not in recompute]
+    stored = {} if init else read_entities(store, merge_into)
+    for iri in merge_into:
+        e = stored.get(iri, EntitySummary(iri))
+        e.merge(added.entities[iri])
+        entities[iri] = e
+    # Relationships: every one with a recomputed end as it is now; the others merged.
+    rels = {k: r for k, r in full.relationships.items() if r.subject in recompute or r.object in recompute}
+    new_rels = [r for k, r in added.relationships.items() if r.subject not in recompute and r.object not in recompute]
+    stored_rels = {} if init else _read_relationships_by_iri(store, [r.iri for r in new_rels])
+    for r in new_rels:
+        old = stored_rels.get(r.iri)
+        if old is not None:
+            r.merge(old)
+        rels[(r.subject, r.predicate, r.object)] = r
+
+    records: dict[str, set[str]] = {g: set(added.touches.get(g, ())) for g in fresh}
+    records.update({g: set(now.touches.get(g, ())) for g in existing})
+    store.update(_write(entities, rels, records, dirty.hashes, sorted(recompute), [*fresh, *changed], init=init))
+
+
+def _write(
+    entities: dict[str, EntitySummary],
+    rels: dict[tuple[str, str, str], RelationshipSummary],
+    records: dict[str, set[str]],
+    hashes: dict[str, str],
+    recomputed: list[str],
+    graphs: list[str],
+    *,
+    init: bool,
+) -> str:
+    """The one SPARQL update that replaces the summaries and records a step produced."""
+    ops: list[str] = []
+    if init:
+        ops.append(f"DROP SILENT GRAPH <{SUMMARY_GRAPH}>")
+    subjects = [*entities, *recomputed, *(r.iri for r in rels.values()), *graphs]
+    if subjects and not init:
+        ops.append(
+            f"DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?x ?p ?o }} }} WHERE {{ VALUES ?x {{ {_iris(dict.fromkeys(subjects))} }}"
+            f" GRAPH <{SUMMARY_GRAPH}> {{ ?x ?p ?o }} }}"
+        )
+    if recomputed and not init:
+        # Relationships that vanished with a changed article have no new node to replace them.
+        values = _iris(recomputed)
+        ops.append(
+            f"""DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?r ?p ?v }} }} WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
+  {{ VALUES ?x {{ {values} }} ?r <{SUMMARY_NS}subject> ?x }} UNION {{ VALUES ?x {{ {values} }} ?r <{SUMMARY_NS}object> ?x }}
+  ?r ?p ?v }} }}"""
+        )
+    lines: list[str] = []
+    s = SUMMARY_NS
+    if init:
+        lines.append(f'<{SUMMARY_GRAPH}> <{s}version> "{VERSION}" .')
+    for e in entities.values():
+        if not e.type:
+            continue  # only referred to (a country no article names): no summary, as before
+        n = f"<{e.iri}>"
+        lines.append(f"{n} <{s}type> <{e.type}> .")
+        lines.append(f"{n} <{s}confidence> {_dec(e.confidence)} .")
+        lines.append(f"{n} <{s}mentions> {_int(e.mentions)} .")
+        lines.extend(f"{n} <{s}label> {_lit(v)} ." for v in sorted(e.labels))
+        lines.extend(f"{n} <{s}alias> {_lit(v)} ." for v in sorted(e.aliases))
+        lines.extend(f"{n} <{s}sameAs> <{v}> ." for v in sorted(e.same_as))
+        if e.lat is not None and e.long is not None:
+            lines.append(f'{n} <{s}lat> "{e.lat}"^^<{_DECIMAL}> .')
+            lines.append(f'{n} <{s}long> "{e.long}"^^<{_DECIMAL}> .')
+    for r in rels.values():
+        n = f"<{r.iri}>"
+        lines.append(f"{n} <{s}subject> <{r.subject}> .")
+        lines.append(f"{n} <{s}predicate> <{r.predicate}> .")
+        lines.append(f"{n} <{s}object> <{r.object}> .")
+        lines.append(f"{n} <{s}confidence> {_dec(r.confidence)} .")
+        lines.append(f"{n} <{s}evidence> {_int(r.evidence)} .")
+    for g, touched in records.items():
+        if g not in hashes:
+            continue  # deleted: its record goes with it
+        lines.append(f"<{g}> <{s}recorded> true .")
+        lines.append(f"<{g}> <{s}hash> {_lit(hashes[g])} .")
+        lines.extend(f"<{g}> <{s}touches> <{t}> ." for t in sorted(touched))
+    if lines:
+        body = "\n".join(lines)
+        ops.append(f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH}> {{\n{body}\n}} }}")
+    return " ;\n".join(ops)
+
+
+def rebuild(store: Store) -> int:
+    """Drop the summary and build it again from every article graph; return the articles taken in."""
+    store.update(f"DROP SILENT GRAPH <{SUMMARY_GRAPH}>")
+    return sync(store)
+
+
+def ensure(store: Store) -> int:
+    """Build or repair the summary of a store that needs it; return the articles taken in.
+
+    A :class:`~kg.store.ServingStore` checks its snapshot first and opens a writer
+    only when something is dirty.
+    """
+    from kg.store import ServingStore
+
+    if isinstance(store, ServingStore):
+        if not dirty_articles(store):
+            return 0
+        return store.write(sync)
+    return sync(store)
