@@ -17,10 +17,11 @@ over article graphs ever matches it:
 ``<rel> s:subject/predicate/object``  one relationship (``<rel>`` hashes the triple)
 ``<rel> s:confidence``           its highest confidence
 ``<rel> s:evidence``             how many evidence spans state it
+``<rel> s:statement <st>``       each reified statement of it (where its evidence is)
 ``<article> s:recorded true``    the article has a record (kept by :func:`mark_changed`)
 ``<article> s:hash "..."``       the content hash the summary reflects
 ``<article> s:touches <iri>``    what the article's graph says something about
-``<graph> s:version "1"``        the summary is maintained
+``<graph> s:version "2"``        the summary is maintained, in this format
 ===============================  ==================================================
 
 :func:`sync` brings the summary up to date with the article graphs: articles
@@ -67,7 +68,7 @@ SUMMARY_GRAPH = "https://w3id.org/newskg/summary"
 #: The summary's own vocabulary; internal, not part of the ontology.
 SUMMARY_NS = "https://w3id.org/newskg/summary#"
 #: Format of the summary; a store with another version is rebuilt.
-VERSION = "1"
+VERSION = "2"
 #: Fresh articles merged per update when nothing else changed (bounds one update's size).
 CHUNK = 256
 
@@ -121,6 +122,7 @@ class RelationshipSummary:
     object: str
     confidence: float = 0.0
     evidence: int = 0
+    statements: set[str] = field(default_factory=set)
 
     @property
     def iri(self) -> str:
@@ -131,6 +133,7 @@ class RelationshipSummary:
         """Fold ``other`` into this one."""
         self.confidence = max(self.confidence, other.confidence)
         self.evidence += other.evidence
+        self.statements |= other.statements
 
 
 def rel_iri(subject: str, predicate: str, obj: str) -> str:
@@ -202,12 +205,24 @@ def read_relationships(store: Store, iris: Sequence[str]) -> list[RelationshipSu
     values = _iris(dict.fromkeys(iris))
     rows = store.query(
         _PREFIXES
-        + f"""SELECT DISTINCT ?r ?s ?p ?o ?c ?n WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
+        + f"""SELECT DISTINCT ?r ?s ?p ?o ?c ?n ?st WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
   {{ VALUES ?x {{ {values} }} ?r s:subject ?x }} UNION {{ VALUES ?x {{ {values} }} ?r s:object ?x }}
   ?r s:subject ?s ; s:predicate ?p ; s:object ?o ; s:confidence ?c ; s:evidence ?n .
+  OPTIONAL {{ ?r s:statement ?st }}
 }} }}"""
     )
-    return [RelationshipSummary(r["s"], r["p"], r["o"], float(r["c"]), int(r["n"])) for r in rows]
+    return list(_relationship_rows(rows).values())
+
+
+def _relationship_rows(rows: list[dict[str, str]]) -> dict[str, RelationshipSummary]:
+    found: dict[str, RelationshipSummary] = {}
+    for r in rows:
+        rel = found.get(r["r"])
+        if rel is None:
+            rel = found[r["r"]] = RelationshipSummary(r["s"], r["p"], r["o"], float(r["c"]), int(r["n"]))
+        if "st" in r:
+            rel.statements.add(r["st"])
+    return found
 
 
 def _read_relationships_by_iri(store: Store, rel_iris: Sequence[str]) -> dict[str, RelationshipSummary]:
@@ -215,10 +230,11 @@ def _read_relationships_by_iri(store: Store, rel_iris: Sequence[str]) -> dict[st
         return {}
     rows = store.query(
         _PREFIXES
-        + f"""SELECT ?r ?s ?p ?o ?c ?n WHERE {{ VALUES ?r {{ {_iris(rel_iris)} }} GRAPH <{SUMMARY_GRAPH}> {{
-  ?r s:subject ?s ; s:predicate ?p ; s:object ?o ; s:confidence ?c ; s:evidence ?n }} }}"""
+        + f"""SELECT ?r ?s ?p ?o ?c ?n ?st WHERE {{ VALUES ?r {{ {_iris(rel_iris)} }} GRAPH <{SUMMARY_GRAPH}> {{
+  ?r s:subject ?s ; s:predicate ?p ; s:object ?o ; s:confidence ?c ; s:evidence ?n
+  OPTIONAL {{ ?r s:statement ?st }} }} }}"""
     )
-    return {r["r"]: RelationshipSummary(r["s"], r["p"], r["o"], float(r["c"]), int(r["n"])) for r in rows}
+    return _relationship_rows(rows)
 
 
 # ------------------------------------------------------- what the articles say
@@ -235,9 +251,9 @@ class _Contributions:
     def entity(self, iri: str) -> EntitySummary:
         return self.entities.setdefault(iri, EntitySummary(iri))
 
-    def relationship(self, s: str, p: str, o: str, confidence: float, evidence: int) -> None:
+    def relationship(self, s: str, p: str, o: str, confidence: float, evidence: int, statements: set[str]) -> None:
         found = self.relationships.setdefault((s, p, o), RelationshipSummary(s, p, o))
-        found.merge(RelationshipSummary(s, p, o, confidence, evidence))
+        found.merge(RelationshipSummary(s, p, o, confidence, evidence, statements))
 
 
 def _scope(graphs: Sequence[str] | None, keys: Sequence[str] | None, var: str) -> str:
@@ -315,13 +331,15 @@ GROUP BY ?g ?e"""
         )
     rel_rows = store.query(
         _PREFIXES
-        + f"""SELECT ?g ?s ?p ?o (MAX(COALESCE(?c, ?sc, 0)) AS ?conf) (COUNT(DISTINCT ?ev) AS ?n) WHERE {{
+        + f"""SELECT ?g ?s ?p ?o (MAX(COALESCE(?c, ?sc, 0)) AS ?conf) (COUNT(DISTINCT ?ev) AS ?n)
+  (GROUP_CONCAT(DISTINCT COALESCE(STR(?st), ""); separator=" ") AS ?sts) WHERE {{
   GRAPH ?g {{ {branches} }} }} GROUP BY ?g ?s ?p ?o"""
     )
     for r in rel_rows:
         if r["g"] == SUMMARY_GRAPH:
             continue
-        acc.relationship(r["s"], r["p"], r["o"], float(r.get("conf", "0")), int(r.get("n", "0")))
+        statements = set(r.get("sts", "").split())
+        acc.relationship(r["s"], r["p"], r["o"], float(r.get("conf", "0")), int(r.get("n", "0")), statements)
         acc.touches.setdefault(r["g"], set()).update((r["s"], r["o"]))
     return acc
 
@@ -525,6 +543,7 @@ def _write(
         lines.append(f"{n} <{s}object> <{r.object}> .")
         lines.append(f"{n} <{s}confidence> {_dec(r.confidence)} .")
         lines.append(f"{n} <{s}evidence> {_int(r.evidence)} .")
+        lines.extend(f"{n} <{s}statement> <{st}> ." for st in sorted(r.statements))
     for g, touched in records.items():
         if g not in hashes:
             continue  # deleted: its record goes with it

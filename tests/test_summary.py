@@ -12,9 +12,9 @@ import pytest
 
 from kg import queries, queries_facts, summary
 from kg.exchange import import_file
-from kg.namespace import KG_NS, RDF, RDFS, SKOS
+from kg.namespace import KG_NS, NIF, RDF, RDFS, SKOS
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads, iri_key
-from kg.records import Entity, EntityType, Extraction, Mention
+from kg.records import Entity, EntityType, Extraction, Mention, Relation
 from kg.resolve import Merge, MergeLog, merge_id, undo_merge
 from kg.store import EmbeddedStore, ExportFormat, write_export
 from tests.api_sample import (
@@ -26,6 +26,7 @@ from tests.api_sample import (
     ZELENSKY,
     extraction_a,
     extraction_b,
+    span,
 )
 
 B = DEFAULT_BASE
@@ -36,7 +37,9 @@ def _put(store: EmbeddedStore, *xs: Extraction) -> None:
     store.put_articles([(article_iri(B, x.article.id), extraction_quads(x, B)) for x in xs])
 
 
-def _naive(store: EmbeddedStore) -> tuple[dict[str, tuple[object, ...]], set[tuple[str, str, str, float]]]:
+def _naive(
+    store: EmbeddedStore,
+) -> tuple[dict[str, tuple[object, ...]], set[tuple[str, str, str, float, frozenset[tuple[str, int, int]]]]]:
     """Merge the article graphs' quads in plain Python: the oracle the summary must match."""
     typed: dict[str, dict[str, str]] = defaultdict(dict)  # graph -> entity -> type
     facts: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)  # (graph, subject) -> (p, o)
@@ -48,6 +51,7 @@ def _naive(store: EmbeddedStore) -> tuple[dict[str, tuple[object, ...]], set[tup
     entities: dict[str, dict[str, object]] = {}
     mentions: dict[str, set[str]] = defaultdict(set)
     rels: dict[tuple[str, str, str], float] = {}
+    spans: dict[tuple[str, str, str], set[tuple[str, int, int]]] = defaultdict(set)
     for (g, s), pos in facts.items():
         for p, o in pos:
             if p == f"{KG_NS}denotes":
@@ -66,21 +70,34 @@ def _naive(store: EmbeddedStore) -> tuple[dict[str, tuple[object, ...]], set[tup
         if d.get(str(RDF.type)) == f"{KG_NS}Statement":
             triple = (d[str(RDF.subject)], d[str(RDF.predicate)], d[str(RDF.object)])
             rels[triple] = max(rels.get(triple, 0.0), float(d[f"{KG_NS}confidence"]))
+            ev = dict(facts[(g, d[f"{KG_NS}evidence"])])
+            start, end = int(ev[str(NIF.beginIndex)]), int(ev[str(NIF.endIndex)])
+            spans[triple].add((g[len(article_iri(B, "")) :], start, end))
     views: dict[str, tuple[object, ...]] = {}
     for iri, e in entities.items():
         labels = sorted(e["labels"], key=lambda x: (-len(x), x))  # type: ignore[call-overload]
         aliases = tuple(sorted((set(labels[1:]) | e["aliases"]) - {labels[0]}))  # type: ignore[operator]
         views[iri_key(B, iri)] = (labels[0], aliases, tuple(sorted(e["same"])), e["conf"], len(mentions[iri]))  # type: ignore[call-overload]
-    return views, {(iri_key(B, s), p, iri_key(B, o), c) for (s, p, o), c in rels.items()}
+    return views, {(iri_key(B, s), p, iri_key(B, o), c, frozenset(spans[(s, p, o)])) for (s, p, o), c in rels.items()}
 
 
 def _read(
     store: EmbeddedStore, keys: list[str]
-) -> tuple[dict[str, tuple[object, ...]], set[tuple[str, str, str, float]]]:
+) -> tuple[dict[str, tuple[object, ...]], set[tuple[str, str, str, float, frozenset[tuple[str, int, int]]]]]:
     found = queries.entities_by_keys(store, B, keys)
     views = {k: (v.label, v.aliases, v.same_as, v.confidence, v.mention_count) for k, v in found.items()}
     rels = queries_facts.relationships_of(store, B, keys)
-    return views, {(r.subject, r.predicate_iri, r.object, r.confidence) for rs in rels.values() for r in rs}
+    return views, {
+        (
+            r.subject,
+            r.predicate_iri,
+            r.object,
+            r.confidence,
+            frozenset((e.article_id, e.start, e.end) for e in r.evidence),
+        )
+        for rs in rels.values()
+        for r in rs
+    }
 
 
 def _summary_quads(store: EmbeddedStore) -> set[str]:
@@ -251,7 +268,7 @@ def test_summary_search_finds_labels_and_aliases_case_insensitively(
     assert total == len(expected)
 
 
-def test_summary_orders_entities_by_mentions_from_the_summary() -> None:
+def test_summary_merges_mentions_and_shared_relationships_across_articles() -> None:
     store = EmbeddedStore(None)
     extra = Extraction(
         article=dataclasses.replace(extraction_b().article, id="article-c", text="Moscow. Moscow again."),
@@ -263,6 +280,21 @@ def test_summary_orders_entities_by_mentions_from_the_summary() -> None:
     )
     _put(store, extraction_a(), extraction_b(), extra)
     _check(store)
+    # A fourth article restates Putin leaderOf Russia: one relationship, evidence from both.
+    t = "Putin rules Russia."
+    again = Extraction(
+        article=dataclasses.replace(extraction_b().article, id="article-d", text=t),
+        entities=(
+            Entity(PUTIN, EntityType.PERSON, "Putin", confidence=0.6),
+            Entity(RUSSIA, EntityType.PLACE, "Russia", confidence=0.99),
+        ),
+        relations=(Relation(PUTIN, "leaderOf", RUSSIA, 0.9, span(t, "Putin rules Russia")),),
+    )
+    _put(store, again)
+    _check(store)
+    (rel,) = [r for r in queries_facts.relationships_of(store, B, [PUTIN])[PUTIN] if r.predicate == "leaderOf"]
+    assert (rel.confidence, sorted(e.article_id for e in rel.evidence)) == (0.9, ["article-b", "article-d"])
+    assert queries.entities_by_keys(store, B, [PUTIN])[PUTIN].aliases == ("Putin",)
     _, keys = queries.list_entities(store, B, queries.Page(0, 1), order=queries.EntityOrder.MENTIONS_DESC)
     assert keys == [MOSCOW]
     total, _ = queries.list_entities(store, B, queries.Page(0, 10), min_confidence=0.96)
