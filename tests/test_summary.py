@@ -299,3 +299,13 @@ def test_summary_merges_mentions_and_shared_relationships_across_articles() -> N
     assert keys == [MOSCOW]
     total, _ = queries.list_entities(store, B, queries.Page(0, 10), min_confidence=0.96)
     assert total == 2  # Ukraine and Russia (0.99); Moscow's best is 0.9
+
+
+def test_summary_stays_out_of_linked_data_descriptions() -> None:
+    from kg.describe import describe
+
+    store = EmbeddedStore(None)
+    _put(store, extraction_a(), extraction_b())
+    found = describe(store, B + FORCES)
+    assert found.triples
+    assert not [t for t in found.triples if t.predicate.value.startswith(summary.SUMMARY_NS)]
