@@ -86,6 +86,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Read articles, extract the graph and store it; unchanged articles are skipped."""
+    from kg import summary
     from kg.ingest import ingest_paths
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint, workers=workers)
@@ -103,6 +104,9 @@ def ingest(
         task = bar.add_task("ingest", total=None)
         try:
             report = ingest_paths(paths, db, settings, progress=lambda n: bar.advance(task, n))
+            # Writes keep the entity summary; a re-run after a crash may have nothing left to
+            # write, so it repairs what the crash left behind here (two queries when clean).
+            summary.sync(db)
         finally:
             db.close()
     for problem in report.rejected:
