@@ -166,6 +166,11 @@ def _int(value: int) -> str:
 
 def read_entities(store: Store, iris: Sequence[str]) -> dict[str, EntitySummary]:
     """Return the summaries of the entities ``iris`` (absent when not summarised), in one query."""
+    return {k: v for k, v in _read_summaries(store, iris).items() if v.type}
+
+
+def _read_summaries(store: Store, iris: Sequence[str]) -> dict[str, EntitySummary]:
+    """Every summary of ``iris``, typed or not (mentions of something no article types yet)."""
     if not iris:
         return {}
     rows = store.query(
@@ -175,7 +180,7 @@ def read_entities(store: Store, iris: Sequence[str]) -> dict[str, EntitySummary]
     found: dict[str, EntitySummary] = {}
     for r in rows:
         _entity_field(found.setdefault(r["e"], EntitySummary(r["e"])), r["p"], r["o"])
-    return {k: v for k, v in found.items() if v.type}
+    return found
 
 
 def _entity_field(e: EntitySummary, p: str, o: str) -> None:
@@ -481,7 +486,7 @@ def _step(store: Store, dirty: Dirty, fresh: Sequence[str], changed: Sequence[st
     # articles are the stored summary plus what those articles add.
     entities = {iri: e for iri, e in full.entities.items() if iri in recompute}
     merge_into = [iri for iri in added.entities if iri not in recompute]
-    stored = {} if init else read_entities(store, merge_into)
+    stored = {} if init else _read_summaries(store, merge_into)
     for iri in merge_into:
         e = stored.get(iri, EntitySummary(iri))
         e.merge(added.entities[iri])
@@ -534,10 +539,11 @@ def _write(
     if init:
         lines.append(f'<{SUMMARY_GRAPH}> <{s}version> "{VERSION}" .')
     for e in entities.values():
-        if not e.type:
+        if not e.type and not e.mentions:
             continue  # only referred to (a country no article names): no summary, as before
         n = f"<{e.iri}>"
-        lines.append(f"{n} <{s}type> <{e.type}> .")
+        if e.type:  # untyped: mentions kept for when an article describes it; not read as an entity
+            lines.append(f"{n} <{s}type> <{e.type}> .")
         lines.append(f"{n} <{s}confidence> {_dec(e.confidence)} .")
         lines.append(f"{n} <{s}mentions> {_int(e.mentions)} .")
         lines.extend(f"{n} <{s}label> {_lit(v)} ." for v in sorted(e.labels))

@@ -309,3 +309,22 @@ def test_summary_stays_out_of_linked_data_descriptions() -> None:
     found = describe(store, B + FORCES)
     assert found.triples
     assert not [t for t in found.triples if t.predicate.value.startswith(summary.SUMMARY_NS)]
+
+
+def test_summary_keeps_mentions_of_an_entity_no_article_described_yet() -> None:
+    store = EmbeddedStore(None)
+    t = "Odesa was quiet."
+    bare = Extraction(
+        article=dataclasses.replace(extraction_b().article, id="article-e", text=t),
+        mentions=(Mention(0, 5, "Odesa", "place/odesa", EntityType.PLACE, 0.9, 0, len(t)),),
+    )
+    _put(store, bare)
+    assert queries.entities_by_keys(store, B, ["place/odesa"]) == {}  # referred to, never described
+    described = Extraction(
+        article=dataclasses.replace(bare.article, id="article-f", text="Odesa again."),
+        mentions=(Mention(0, 5, "Odesa", "place/odesa", EntityType.PLACE, 0.9, 0, 12),),
+        entities=(Entity("place/odesa", EntityType.PLACE, "Odesa", confidence=0.8),),
+    )
+    _put(store, described)
+    _check(store)
+    assert queries.entities_by_keys(store, B, ["place/odesa"])["place/odesa"].mention_count == 2
