@@ -328,3 +328,18 @@ def test_summary_keeps_mentions_of_an_entity_no_article_described_yet() -> None:
     _put(store, described)
     _check(store)
     assert queries.entities_by_keys(store, B, ["place/odesa"])["place/odesa"].mention_count == 2
+
+
+def test_summary_is_built_when_a_server_opens_a_store_without_one(tmp_path: Path) -> None:
+    from kg.store import ServingStore
+
+    writer = EmbeddedStore(tmp_path / "db")
+    _put(writer, extraction_a(), extraction_b())
+    writer.update(f"DROP GRAPH <{summary.SUMMARY_GRAPH}>")  # as a store written before the summary
+    writer.close()
+    served = ServingStore(tmp_path / "db")
+    assert queries.entities_by_keys(served, B, [ZELENSKY]) == {}
+    assert summary.ensure(served) == 2  # through a short-lived writer, then published
+    assert queries.entities_by_keys(served, B, [ZELENSKY])[ZELENSKY].aliases == ("Zelenskyy",)
+    assert summary.ensure(served) == 0  # clean: checked on the snapshot, no writer opened
+    served.close()
