@@ -1,255 +1,40 @@
-"""A materialised summary of every entity and relationship, kept beside the article graphs.
-
-Articles describe an entity once each, so merging those descriptions at query time
-costs as much as the entity is mentioned (a hub place: hundreds of articles). The
-summary holds the merged view once, in its own named graph (:data:`SUMMARY_GRAPH`),
-under an internal vocabulary (:data:`SUMMARY_NS`) that no article uses, so no query
-over article graphs ever matches it:
-
-===============================  ==================================================
-``<entity> s:type <class>``      ``kg:Person``, ``kg:Organisation`` or ``kg:Place``
-``<entity> s:label "..."``       every ``rdfs:label`` seen (the read model picks one)
-``<entity> s:alias "..."``       every ``skos:altLabel`` seen
-``<entity> s:sameAs <iri>``      every ``skos:exactMatch``
-``<entity> s:lat / s:long``      coordinates
-``<entity> s:confidence``        the highest confidence any article gives it
-``<entity> s:mentions``          mentions of it over all articles
-``<rel> s:subject/predicate/object``  one relationship (``<rel>`` hashes the triple)
-``<rel> s:confidence``           its highest confidence
-``<rel> s:evidence``             how many evidence spans state it
-``<rel> s:statement <st>``       each reified statement of it (where its evidence is)
-``<article> s:recorded true``    the article has a record (kept by :func:`mark_changed`)
-``<article> s:hash "..."``       the content hash the summary reflects
-``<article> s:touches <iri>``    what the article's graph says something about
-``<graph> s:version "2"``        the summary is maintained, in this format
-===============================  ==================================================
-
-:func:`sync` brings the summary up to date with the article graphs: articles
-without a record are *fresh* and their contributions are merged into the stored
-summary (O(article), so a bulk ingest costs what it writes); articles whose
-record no longer matches (replaced, deleted, or marked by :func:`mark_changed`)
-are *changed*, and everything they touched, before and after, is recomputed from
-all article graphs. Each step is one SPARQL update, records included, so a step is
-all or nothing; a crash between an article write and its sync leaves the article
-without a matching record, which the next :func:`sync` finds and repairs. The
-stores call :func:`sync` after every write (:mod:`kg.store`).
-"""
+"""Keeping the entity summary in step with the article graphs (see :mod:`kg.summary`)."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kg.namespace import KG_NS, NIF, RDF, RDFS, SKOS, WGS84, XSD
+from kg.summary._model import (
+    _DECIMAL,
+    _ENTITY_TYPES,
+    _PREFIXES,
+    CHUNK,
+    SUMMARY_GRAPH,
+    SUMMARY_NS,
+    VERSION,
+    EntitySummary,
+    RelationshipSummary,
+    _dec,
+    _int,
+    _iris,
+    _lit,
+    _read_relationships_by_iri,
+    _read_summaries,
+)
 
 if TYPE_CHECKING:
     from kg.store import Store
 
 __all__ = [
-    "SUMMARY_GRAPH",
-    "SUMMARY_NS",
     "Dirty",
-    "EntitySummary",
-    "RelationshipSummary",
     "dirty_articles",
     "ensure",
     "mark_changed",
-    "read_entities",
-    "read_relationships",
     "rebuild",
-    "rel_iri",
     "sync",
 ]
-
-#: The named graph holding the summary (never an article's graph).
-SUMMARY_GRAPH = "https://w3id.org/newskg/summary"
-#: The summary's own vocabulary; internal, not part of the ontology.
-SUMMARY_NS = "https://w3id.org/newskg/summary#"
-#: Format of the summary; a store with another version is rebuilt.
-VERSION = "2"
-#: Fresh articles merged per update when nothing else changed (bounds one update's size).
-CHUNK = 256
-
-_ENTITY_TYPES = tuple(f"{KG_NS}{t}" for t in ("Person", "Organisation", "Place"))
-_LOCATED_IN = f"{KG_NS}locatedIn"
-_DECIMAL = str(XSD.decimal)
-_INTEGER = str(XSD.integer)
-
-_PREFIXES = f"""PREFIX kg: <{KG_NS}>
-PREFIX s: <{SUMMARY_NS}>
-PREFIX rdf: <{RDF}>
-PREFIX rdfs: <{RDFS}>
-PREFIX skos: <{SKOS}>
-PREFIX nif: <{NIF}>
-PREFIX wgs84: <{WGS84}>
-"""
-
-
-@dataclass(slots=True)
-class EntitySummary:
-    """One entity merged over articles (mutable while it is being accumulated)."""
-
-    iri: str
-    type: str = ""
-    labels: set[str] = field(default_factory=set)
-    aliases: set[str] = field(default_factory=set)
-    same_as: set[str] = field(default_factory=set)
-    lat: str | None = None
-    long: str | None = None
-    confidence: float = 0.0
-    mentions: int = 0
-
-    def merge(self, other: EntitySummary) -> None:
-        """Fold ``other`` (more articles' view of the same entity) into this one."""
-        self.type = self.type or other.type
-        self.labels |= other.labels
-        self.aliases |= other.aliases
-        self.same_as |= other.same_as
-        if self.lat is None and other.lat is not None:
-            self.lat, self.long = other.lat, other.long
-        self.confidence = max(self.confidence, other.confidence)
-        self.mentions += other.mentions
-
-
-@dataclass(slots=True)
-class RelationshipSummary:
-    """One relationship (subject, predicate, object) merged over articles."""
-
-    subject: str
-    predicate: str
-    object: str
-    confidence: float = 0.0
-    evidence: int = 0
-    statements: set[str] = field(default_factory=set)
-
-    @property
-    def iri(self) -> str:
-        """The summary node's IRI: a hash of the triple, so each triple has one."""
-        return rel_iri(self.subject, self.predicate, self.object)
-
-    def merge(self, other: RelationshipSummary) -> None:
-        """Fold ``other`` into this one."""
-        self.confidence = max(self.confidence, other.confidence)
-        self.evidence += other.evidence
-        self.statements |= other.statements
-
-
-def rel_iri(subject: str, predicate: str, obj: str) -> str:
-    """The IRI of the summary node of one relationship."""
-    digest = hashlib.sha1(f"{subject}|{predicate}|{obj}".encode()).hexdigest()[:20]
-    return f"{SUMMARY_GRAPH}/rel/{digest}"
-
-
-def _iris(iris: Iterable[str]) -> str:
-    return " ".join(f"<{i}>" for i in iris)
-
-
-def _lit(value: str) -> str:
-    escaped = (
-        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    )
-    return f'"{escaped}"'
-
-
-def _dec(value: float) -> str:
-    return f'"{value:.3f}"^^<{_DECIMAL}>'
-
-
-def _int(value: int) -> str:
-    return f'"{value}"^^<{_INTEGER}>'
-
-
-# ------------------------------------------------------------------ reading
-
-
-def read_entities(store: Store, iris: Sequence[str]) -> dict[str, EntitySummary]:
-    """Return the summaries of the entities ``iris`` (absent when not summarised), in one query."""
-    return {k: v for k, v in _read_summaries(store, iris).items() if v.type}
-
-
-def _read_summaries(store: Store, iris: Sequence[str]) -> dict[str, EntitySummary]:
-    """Every summary of ``iris``, typed or not (mentions of something no article types yet)."""
-    if not iris:
-        return {}
-    rows = store.query(
-        _PREFIXES
-        + f"SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {_iris(dict.fromkeys(iris))} }} GRAPH <{SUMMARY_GRAPH}> {{ ?e ?p ?o }} }}"
-    )
-    found: dict[str, EntitySummary] = {}
-    for r in rows:
-        _entity_field(found.setdefault(r["e"], EntitySummary(r["e"])), r["p"], r["o"])
-    return found
-
-
-def _entity_field(e: EntitySummary, p: str, o: str) -> None:
-    name = p[len(SUMMARY_NS) :] if p.startswith(SUMMARY_NS) else ""
-    if name == "type":
-        e.type = o
-    elif name == "label":
-        e.labels.add(o)
-    elif name == "alias":
-        e.aliases.add(o)
-    elif name == "sameAs":
-        e.same_as.add(o)
-    elif name == "lat":
-        e.lat = o
-    elif name == "long":
-        e.long = o
-    elif name == "confidence":
-        e.confidence = float(o)
-    elif name == "mentions":
-        e.mentions = int(o)
-
-
-def read_relationships(store: Store, iris: Sequence[str]) -> list[RelationshipSummary]:
-    """Return the summarised relationships with any of ``iris`` as subject or object (one query).
-
-    Each relationship node's triples come back as they are and are assembled here:
-    three times faster on Oxigraph than binding every field in the query.
-    """
-    if not iris:
-        return []
-    rows = store.query(
-        _PREFIXES
-        + f"""SELECT ?r ?p ?o WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
-  VALUES ?x {{ {_iris(dict.fromkeys(iris))} }} VALUES ?end {{ s:subject s:object }} ?r ?end ?x . ?r ?p ?o }} }}"""
-    )
-    return list(_relationship_rows(rows).values())
-
-
-def _relationship_rows(rows: list[dict[str, str]]) -> dict[str, RelationshipSummary]:
-    fields: dict[str, dict[str, str]] = {}
-    statements: dict[str, set[str]] = {}
-    for r in rows:
-        name = r["p"][len(SUMMARY_NS) :] if r["p"].startswith(SUMMARY_NS) else ""
-        if name == "statement":
-            statements.setdefault(r["r"], set()).add(r["o"])
-        elif name:
-            fields.setdefault(r["r"], {})[name] = r["o"]
-    found: dict[str, RelationshipSummary] = {}
-    for rel, f in fields.items():
-        if {"subject", "predicate", "object", "confidence", "evidence"} <= f.keys():
-            found[rel] = RelationshipSummary(
-                f["subject"],
-                f["predicate"],
-                f["object"],
-                float(f["confidence"]),
-                int(f["evidence"]),
-                statements.get(rel, set()),
-            )
-    return found
-
-
-def _read_relationships_by_iri(store: Store, rel_iris: Sequence[str]) -> dict[str, RelationshipSummary]:
-    if not rel_iris:
-        return {}
-    rows = store.query(
-        _PREFIXES
-        + f"SELECT ?r ?p ?o WHERE {{ VALUES ?r {{ {_iris(rel_iris)} }} GRAPH <{SUMMARY_GRAPH}> {{ ?r ?p ?o }} }}"
-    )
-    return _relationship_rows(rows)
 
 
 # ------------------------------------------------------- what the articles say
