@@ -29,7 +29,8 @@ from api.graphiql import graphiql_page, graphiql_routes
 from api.http import export_endpoint, sparql_endpoint
 from api.linked_data import linked_data_route
 from api.schema import build_schema
-from kg import __version__
+from kg import __version__, summary
+from kg.errors import StoreLockedError
 from kg.settings import Settings
 from kg.store import Store, open_store
 
@@ -82,6 +83,21 @@ def _is_mutation(request_data: Any) -> bool:
     return operation is not None and operation.operation is OperationType.MUTATION
 
 
+def _ensure_summary(store: Store) -> None:
+    """Build the entity summary of a store written before it existed, or repair it after a crash.
+
+    A writer holding the store (a running ``kg ingest``) updates the summary itself
+    with its next batch, so a locked store is served as it is.
+    """
+    try:
+        taken = summary.ensure(store)
+    except StoreLockedError:
+        _log.warning("the entity summary of %s was not checked: another process is writing it", store.location)
+        return
+    if taken:
+        _log.info("entity summary: took in %d article(s)", taken)
+
+
 def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Starlette:
     """Create the ASGI app.
 
@@ -99,6 +115,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         if holder["store"] is None:
             opened = open_store(settings.store, update_endpoint=settings.update_endpoint, serving=True)
             holder["store"] = opened
+        await asyncio.to_thread(_ensure_summary, holder["store"])
         keeper = await asyncio.to_thread(ProjectionKeeper, holder["store"], settings.base_iri)
         holder["keeper"] = keeper
         projection = keeper.projection

@@ -49,7 +49,7 @@ from pathlib import Path
 
 import httpx
 
-from kg import analytics, queries, queries_facts
+from kg import analytics, queries, queries_facts, summary
 from kg.extract import extract_many
 from kg.ingest import ingest_articles
 from kg.namespace import KG_NS
@@ -357,6 +357,15 @@ def main() -> None:
     ap.add_argument("--rebuild", action="store_true")
     args = ap.parse_args()
     build_store(args.store, args.articles, args.rebuild)
+    # A store cached before the entity summary existed gets it now, before the read-only
+    # handle below opens a snapshot (the read model reads the summary).
+    writer = EmbeddedStore(args.store)
+    try:
+        taken = summary.sync(writer)
+    finally:
+        writer.close()
+    if taken:
+        print(f"entity summary: took in {taken} article(s)", flush=True)
 
     store = EmbeddedStore(args.store, read_only=True)
     t0 = time.perf_counter()

@@ -86,6 +86,7 @@ def ingest(
     ] = None,
 ) -> None:
     """Read articles, extract the graph and store it; unchanged articles are skipped."""
+    from kg import summary
     from kg.ingest import ingest_paths
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint, workers=workers)
@@ -103,6 +104,9 @@ def ingest(
         task = bar.add_task("ingest", total=None)
         try:
             report = ingest_paths(paths, db, settings, progress=lambda n: bar.advance(task, n))
+            # Writes keep the entity summary; a re-run after a crash may have nothing left to
+            # write, so it repairs what the crash left behind here (two queries when clean).
+            summary.sync(db)
         finally:
             db.close()
     for problem in report.rejected:
@@ -221,6 +225,25 @@ def import_(
     finally:
         db.close()
     out.print(f"imported {done.quads} quads in {len(done.graphs)} graph(s) from {file} -> {settings.store}")
+
+
+@app.command()
+@_friendly
+def summarise(
+    store: StoreOpt = None,
+    update_endpoint: UpdateOpt = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the summary and build it from scratch")] = False,
+) -> None:
+    """Bring the entity summary up to date (writes keep it so; use after a crash or an upgrade)."""
+    from kg import summary
+
+    settings = Settings.load(store=store, update_endpoint=update_endpoint)
+    db = _open(settings)
+    try:
+        taken = summary.rebuild(db) if rebuild else summary.sync(db)
+    finally:
+        db.close()
+    out.print(f"entity summary of {settings.store}: took in {taken} article(s)", highlight=False)
 
 
 @app.command()

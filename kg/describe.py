@@ -22,6 +22,7 @@ import pyoxigraph as ox
 from kg.errors import NotFoundError
 from kg.namespace import PREFIXES, curie
 from kg.store import Store
+from kg.summary import SUMMARY_GRAPH
 
 __all__ = [
     "MEDIA_TYPES",
@@ -87,13 +88,14 @@ def describe(store: Store, iri: str, *, limit: int = 1000) -> Description:
         raise NotFoundError("resource", iri)
     rows = store.query(
         "SELECT DISTINCT ?p ?o ?kind ?dt ?lang WHERE {"
-        f" GRAPH ?g {{ <{iri}> ?p ?o }}"
+        f" GRAPH ?g {{ <{iri}> ?p ?o }} FILTER(?g != <{SUMMARY_GRAPH}>)"
         ' BIND(IF(isIRI(?o), "i", IF(isBlank(?o), "b", "l")) AS ?kind)'
         " BIND(DATATYPE(?o) AS ?dt) BIND(LANG(?o) AS ?lang)"
         f"}} ORDER BY ?p ?o LIMIT {limit + 1}"
     )
     incoming = store.query(
-        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }} }} ORDER BY ?p ?s LIMIT {limit + 1}"
+        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }} FILTER(?g != <{SUMMARY_GRAPH}>) }}"
+        f" ORDER BY ?p ?s LIMIT {limit + 1}"
     )
     if not rows and not incoming:
         raise NotFoundError("resource", iri)

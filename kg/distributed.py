@@ -40,6 +40,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg import summary
 from kg.errors import ConfigError, InputError
 from kg.ingest import Identity, IngestReport, batches, triage
 from kg.records import Article
@@ -67,7 +68,8 @@ def extract_and_store(
     Returns:
         Counts per article, for the driver's report.
     """
-    store = RemoteStore(query_endpoint, update_endpoint)
+    # Workers leave the entity summary to the driver: one writer of it, no races.
+    store = RemoteStore(query_endpoint, update_endpoint, summarise=False)
     try:
         done = extract_chunk(articles, base, when)
         store.put_nquads([(x.graph, x.nquads) for x in done])
@@ -145,6 +147,8 @@ def ingest_on_dask(
             ingested.append(article_id)
             for i, n in enumerate(counts):
                 totals[i] += n
+        if identify is None:
+            summary.sync(store)  # the entity summary takes in what the workers wrote
 
     for chunk in batches(items, chunk_size):
         triaged = triage(chunk, store, base, seen)

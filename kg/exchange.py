@@ -27,6 +27,7 @@ from rdflib import Dataset
 from kg.errors import ConfigError, FormatError, ValidationError
 from kg.namespace import KG, PREFIXES, RDF
 from kg.store import ExportFormat, Store
+from kg.summary import mark_changed
 from kg.validate import ValidationReport, validate
 
 __all__ = [
@@ -244,5 +245,8 @@ def import_file(
         count = sum(v.severity == "Violation" for v in report.violations)
         raise ValidationError(f"{path}: refused, {count} SHACL violation(s); nothing was imported", report.text)
     batch = [(g, qs) for g, qs in sorted(grouped.items())]
+    # A graph may come back with the content hash it had: mark it so the entity summary
+    # recomputes what it says (the store's write brings the summary up to date).
+    mark_changed(store, [g for g, _ in batch])
     store.put_articles(batch)
     return ImportReport(str(path), tuple(g for g, _ in batch), len(everything), report)

@@ -6,20 +6,23 @@ them in one query, so the API's DataLoaders cost one store query per field and
 page, whatever the page size.
 
 Entities are described once per article that mentions them (each article's graph
-holds its own view); the functions here merge those views: the longest label
-wins, the others become aliases, confidence is the highest seen.
+holds its own view); the store keeps those views merged in the entity summary
+(:mod:`kg.summary`), which entity look-ups and lists read: the longest label wins,
+the others become aliases, confidence is the highest seen.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from kg import summary
 from kg.namespace import DCTERMS, KG_NS, NIF, RDF, RDFS, SCHEMA, SKOS, WGS84
 from kg.rdf import article_iri, iri_key
 from kg.records import EntityType
 from kg.store import Store
+from kg.summary import SUMMARY_GRAPH, SUMMARY_NS
 
 __all__ = [
     "ArticleView",
@@ -47,6 +50,7 @@ PREFIX nif: <{NIF}>
 PREFIX dcterms: <{DCTERMS}>
 PREFIX schema: <{SCHEMA}>
 PREFIX wgs84: <{WGS84}>
+PREFIX s: <{SUMMARY_NS}>
 """
 
 _TYPE_IRIS = {t: f"{KG_NS}{t.value}" for t in EntityType}
@@ -151,7 +155,14 @@ WHERE { GRAPH ?g {
   UNION { ?e a kg:Event } UNION { ?st a kg:Statement } UNION { ?m a kg:Mention }
 } }"""
     )
-    quads = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    # The entity summary's quads are derived data: counted apart and taken off (a FILTER
+    # on every quad's graph would cost a fifth more on a large store).
+    quads = store.query(
+        f"""SELECT ((?all - ?derived) AS ?n) WHERE {{
+  {{ SELECT (COUNT(*) AS ?all) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} }}
+  {{ SELECT (COUNT(*) AS ?derived) WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?s ?p ?o }} }} }}
+}}"""
+    )
     r = rows[0] if rows else {}
 
     def n(name: str) -> int:
@@ -171,89 +182,37 @@ WHERE { GRAPH ?g {
 
 
 def entities_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, EntityView]:
-    """Describe the entities with the given keys (missing keys are absent), in two queries.
+    """Describe the entities with the given keys (missing keys are absent), in one query.
 
-    The optional parts (aliases, external links, coordinates) come as branches of a
-    UNION rather than OPTIONALs, each branch binding the keys itself (a VALUES
-    outside the UNION is not pushed into it): Oxigraph answers this form some
-    twenty times faster.
-    Grouping collapses the per-article descriptions of a much-mentioned entity
-    (Ukraine: hundreds of articles) to one row per distinct value.
+    Reads the entity summary (:mod:`kg.summary`), which holds each entity merged
+    over every article once, so the cost does not grow with how often an entity is
+    mentioned: the longest label wins, the other labels become aliases, confidence
+    is the highest any article gives.
     """
     if not keys:
         return {}
-    values = _iris([base + k for k in dict.fromkeys(keys)])
-    rows = store.query(
-        _PREFIXES
-        + f"""SELECT ?e ?type ?label ?alias ?same ?lat ?long (MAX(?c) AS ?conf) WHERE {{
-  GRAPH ?g {{
-    {{ VALUES ?e {{ {values} }} ?e a ?type ; rdfs:label ?label ; kg:confidence ?c . }}
-    UNION {{ VALUES ?e {{ {values} }} ?e skos:altLabel ?alias }}
-    UNION {{ VALUES ?e {{ {values} }} ?e skos:exactMatch ?same }}
-    UNION {{ VALUES ?e {{ {values} }} ?e wgs84:lat ?lat ; wgs84:long ?long }}
-  }}
-}} GROUP BY ?e ?type ?label ?alias ?same ?lat ?long"""
-    )
-    counts = store.query(
-        _PREFIXES
-        + f"""SELECT ?e (COUNT(DISTINCT ?m) AS ?n) WHERE {{
-  VALUES ?e {{ {values} }} GRAPH ?g {{ ?m kg:denotes ?e }} }} GROUP BY ?e"""
-    )
-    mention_counts = {r["e"]: int(r["n"]) for r in counts}
-    merged: dict[str, _Merge] = {}
-    extras = []
-    for r in rows:
-        if "type" not in r:
-            extras.append(r)
+    found = summary.read_entities(store, [base + k for k in dict.fromkeys(keys)])
+    out: dict[str, EntityView] = {}
+    for iri, e in found.items():
+        etype = _IRI_TYPES.get(e.type)
+        if etype is None or not e.labels:
             continue
-        etype = _IRI_TYPES.get(r["type"])
-        if etype is None:
-            continue
-        e = merged.setdefault(r["e"], _Merge(etype))
-        e.labels.add(r["label"])
-        e.confidence = max(e.confidence, float(r["conf"]))
-    for r in extras:
-        found = merged.get(r["e"])
-        if found is None:  # an alias or a link of something that is not an entity
-            continue
-        if "alias" in r:
-            found.aliases.add(r["alias"])
-        if "same" in r:
-            found.same_as.add(r["same"])
-        if "lat" in r and "long" in r:
-            found.lat, found.long = float(r["lat"]), float(r["long"])
-    return {
-        iri_key(base, iri): e.view(iri_key(base, iri), iri, mention_counts.get(iri, 0)) for iri, e in merged.items()
-    }
-
-
-@dataclass(slots=True)
-class _Merge:
-    """Accumulates one entity's per-article descriptions."""
-
-    type: EntityType
-    labels: set[str] = field(default_factory=set)
-    aliases: set[str] = field(default_factory=set)
-    same_as: set[str] = field(default_factory=set)
-    lat: float | None = None
-    long: float | None = None
-    confidence: float = 0.0
-
-    def view(self, key: str, iri: str, mentions: int) -> EntityView:
+        key = iri_key(base, iri)
         # The longest label is the fullest form ("Volodymyr Zelensky" over "Zelensky").
-        labels = sorted(self.labels, key=lambda s: (-len(s), s))
-        return EntityView(
+        labels = sorted(e.labels, key=lambda s: (-len(s), s))
+        out[key] = EntityView(
             key=key,
             iri=iri,
-            type=self.type,
+            type=etype,
             label=labels[0],
-            aliases=tuple(sorted((set(labels[1:]) | self.aliases) - {labels[0]})),
-            same_as=tuple(sorted(self.same_as)),
-            latitude=self.lat,
-            longitude=self.long,
-            mention_count=mentions,
-            confidence=self.confidence,
+            aliases=tuple(sorted((set(labels[1:]) | e.aliases) - {labels[0]})),
+            same_as=tuple(sorted(e.same_as)),
+            latitude=float(e.lat) if e.lat is not None else None,
+            longitude=float(e.long) if e.long is not None else None,
+            mention_count=e.mentions,
+            confidence=e.confidence,
         )
+    return out
 
 
 class EntityOrder(enum.Enum):
@@ -300,9 +259,12 @@ def list_entities(
         order: The sort order; ties are broken by label, then IRI.
     """
     types = [_TYPE_IRIS[type]] if type else list(_TYPE_IRIS.values())
-    graph = f"<{article_iri(base, mentioned_in)}>" if mentioned_in else "?g"
+    # Everything but the article filter reads the entity summary: one small description
+    # per entity, instead of every article's (searching those timed out at 10^4 articles).
     where = f"""VALUES ?type {{ {_iris(types)} }}
-  GRAPH {graph} {{ ?e a ?type ; rdfs:label ?label ; kg:confidence ?c . }}"""
+  GRAPH <{SUMMARY_GRAPH}> {{ ?e s:type ?type ; s:confidence ?c ; s:mentions ?mc . }}"""
+    if mentioned_in:
+        where += f"\n  FILTER EXISTS {{ GRAPH <{article_iri(base, mentioned_in)}> {{ ?e a ?type }} }}"
     if search:
         needle = sparql_string(search.lower())
         if prefix:
@@ -310,19 +272,14 @@ def list_entities(
         else:
             test = f"CONTAINS(LCASE(STR(?n)), {needle})"
         where += f"""
-  FILTER EXISTS {{ GRAPH ?h {{ {{ ?e rdfs:label ?n }} UNION {{ ?e skos:altLabel ?n }} }}
-                   FILTER({test}) }}"""
+  FILTER EXISTS {{ GRAPH <{SUMMARY_GRAPH}> {{ {{ ?e s:label ?n }} UNION {{ ?e s:alias ?n }} }} FILTER({test}) }}"""
     if min_confidence > 0:
-        where += f"""
-  FILTER EXISTS {{ GRAPH ?h3 {{ ?e kg:confidence ?c3 }} FILTER(?c3 >= {min_confidence:.6f}) }}"""
-    total = store.query(_PREFIXES + f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")
-    extra = ""
-    if order is EntityOrder.MENTIONS_DESC:
-        extra = "OPTIONAL { GRAPH ?mg { ?m kg:denotes ?e } }"
+        where += f"\n  FILTER(?c >= {min_confidence:.6f})"
+    total = store.query(_PREFIXES + f"SELECT (COUNT(?e) AS ?n) WHERE {{ {where} }}")
     rows = store.query(
         _PREFIXES
-        + f"""SELECT ?e (MIN(LCASE(STR(?label))) AS ?sort) (MAX(?c) AS ?conf) (COUNT(DISTINCT ?m) AS ?mentions)
-WHERE {{ {where} {extra} }}
+        + f"""SELECT ?e (MIN(LCASE(STR(?label))) AS ?sort) (MAX(?c) AS ?conf) (MAX(?mc) AS ?mentions)
+WHERE {{ {where} GRAPH <{SUMMARY_GRAPH}> {{ ?e s:label ?label }} }}
 GROUP BY ?e ORDER BY {_ENTITY_ORDER[order]} OFFSET {page.offset} LIMIT {page.limit}"""
     )
     return int(total[0]["n"]) if total else 0, [iri_key(base, r["e"]) for r in rows]

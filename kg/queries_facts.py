@@ -23,6 +23,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg import summary
 from kg.namespace import EVT_NS, KG_NS
 from kg.queries import _PREFIXES, Page, sparql_string
 from kg.rdf import article_iri, iri_key
@@ -180,56 +181,44 @@ def relationships_of(
     if not keys:
         return {}
     unique = list(dict.fromkeys(keys))
-    values = _iris([base + k for k in unique])
+    iris = [base + k for k in unique]
     wanted = None
     if predicate:
         wanted = predicate if "://" in predicate else KG_NS + predicate
-    # Statements (reified relations with confidence and evidence) and the plain
-    # locatedIn triples linking writes, as UNION branches that each bind the
-    # entities themselves (VALUES inside every branch): Oxigraph then answers in
-    # about a millisecond, where one VALUES outside the UNION took 100 ms.
-    rows = store.query(
-        _PREFIXES
-        + f"""SELECT ?x ?s ?p ?o ?g ?c ?sc ?es ?ee ?et WHERE {{ GRAPH ?g {{
-    {{ VALUES ?x {{ {values} }}
-      {{ ?st rdf:subject ?x }} UNION {{ ?st rdf:object ?x }}
-      ?st a kg:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:confidence ?c ; kg:evidence ?ev .
-      ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et . }}
-    UNION {{ VALUES ?x {{ {values} }}
-      ?x kg:locatedIn ?o . ?x kg:confidence ?sc . BIND(?x AS ?s) BIND(kg:locatedIn AS ?p) }}
-    UNION {{ VALUES ?x {{ {values} }}
-      ?s kg:locatedIn ?x . ?s kg:confidence ?sc . BIND(?x AS ?o) BIND(kg:locatedIn AS ?p) }}
-}} }}"""
-    )
-    merged: dict[str, dict[tuple[str, str, str], tuple[float, dict[tuple[str, int, int], EvidenceView]]]] = {
-        base + k: {} for k in unique
-    }
-    for r in rows:
-        if wanted is not None and r["p"] != wanted:
-            continue
-        triple = (r["s"], r["p"], r["o"])
-        conf = float(r.get("c", r.get("sc", "0.5")))
-        per = merged[r["x"]]
-        best, spans = per.get(triple, (0.0, {}))
-        ev = _evidence(base, r)
-        if ev is not None:
-            spans[(ev.article_id, ev.start, ev.end)] = ev
-        per[triple] = (max(best, conf), spans)
-    out: dict[str, list[RelationshipView]] = {}
-    for x, per in merged.items():
-        views = [
-            RelationshipView(
-                subject=iri_key(base, s),
-                predicate=_local(p, KG_NS),
-                predicate_iri=p,
-                object=iri_key(base, o),
-                confidence=conf,
-                evidence=tuple(spans[k] for k in sorted(spans)),
-            )
-            for (s, p, o), (conf, spans) in per.items()
-        ]
+    # The relationships, merged, come from the entity summary (one small node each,
+    # whatever the number of articles stating them); only the evidence spans are read
+    # from the articles' statements, and only when some relationship has any.
+    found = [r for r in summary.read_relationships(store, iris) if wanted is None or r.predicate == wanted]
+    spans: dict[tuple[str, str, str], dict[tuple[str, int, int], EvidenceView]] = {}
+    triples = {st: (r.subject, r.predicate, r.object) for r in found for st in r.statements}
+    if triples:
+        # The summary names each relationship's statements, so their evidence is a
+        # look-up by subject, not a scan of every statement about the entities.
+        rows = store.query(
+            _PREFIXES
+            + f"""SELECT ?st ?g ?es ?ee ?et WHERE {{ VALUES ?st {{ {_iris(sorted(triples))} }}
+  GRAPH ?g {{ ?st kg:evidence ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et . }} }}"""
+        )
+        for r in rows:
+            ev = _evidence(base, r)
+            if ev is not None:
+                spans.setdefault(triples[r["st"]], {})[(ev.article_id, ev.start, ev.end)] = ev
+    out: dict[str, list[RelationshipView]] = {k: [] for k in unique}
+    for rel in found:
+        found_spans = spans.get((rel.subject, rel.predicate, rel.object), {})
+        view = RelationshipView(
+            subject=iri_key(base, rel.subject),
+            predicate=_local(rel.predicate, KG_NS),
+            predicate_iri=rel.predicate,
+            object=iri_key(base, rel.object),
+            confidence=rel.confidence,
+            evidence=tuple(found_spans[k] for k in sorted(found_spans)),
+        )
+        for end in {view.subject, view.object}:
+            if end in out:
+                out[end].append(view)
+    for views in out.values():
         views.sort(key=lambda v: (v.predicate, v.subject, v.object))
-        out[iri_key(base, x)] = views
     return out
 
 

@@ -26,8 +26,10 @@ from typing import IO, Protocol, TypeVar
 import httpx
 import pyoxigraph as ox
 
+from kg import summary as _summary
 from kg.errors import ConfigError, StoreError, StoreLockedError
 from kg.namespace import KG_NS, PREFIXES
+from kg.summary import SUMMARY_GRAPH
 
 __all__ = [
     "SNAPSHOTS",
@@ -111,16 +113,20 @@ class Store(Protocol):
         """Like :meth:`put_articles`, each graph's quads given as N-Quads text (all in that graph)."""
         ...
 
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 update as one transaction (the entity summary's writes)."""
+        ...
+
     def delete_article(self, graph: str) -> bool:
         """Drop one article's graph; return whether it existed."""
         ...
 
     def graphs(self) -> list[str]:
-        """Return the names of all named graphs."""
+        """Return the names of all named graphs but the entity summary's."""
         ...
 
     def quads(self) -> Iterator[ox.Quad]:
-        """Iterate over every quad in every named graph."""
+        """Iterate over every quad in every named graph but the entity summary's."""
         ...
 
     def load(self, data: bytes, fmt: ExportFormat, *, graph: str | None = None) -> None:
@@ -298,6 +304,7 @@ class EmbeddedStore:
             self._dirty = True
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing {len(batch)} article(s) to {self.location} failed: {exc}") from exc
+        _summary.sync(self)  # after the write, before readers get a snapshot
         if self._path is not None and time.monotonic() - self._published >= self._snapshot_every:
             self.publish()
 
@@ -322,6 +329,7 @@ class EmbeddedStore:
             self._dirty = True
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing {len(batch)} article(s) to {self.location} failed: {exc}") from exc
+        _summary.sync(self)  # after the write, before readers get a snapshot
         if self._path is not None and time.monotonic() - self._published >= self._snapshot_every:
             self.publish()
 
@@ -332,16 +340,26 @@ class EmbeddedStore:
             return False
         self._store.remove_graph(node)
         self._dirty = True
+        _summary.sync(self)
         return True
 
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 update; Oxigraph applies it as one transaction."""
+        try:
+            self._store.update(sparql)
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise StoreError(f"update of {self.location} failed: {exc}") from exc
+        self._dirty = True
+
     def graphs(self) -> list[str]:
-        """Return the names of all named graphs."""
-        return sorted(_lexical(g) for g in self._store.named_graphs())
+        """Return the names of all named graphs but the entity summary's (derived data)."""
+        return sorted(name for g in self._store.named_graphs() if (name := _lexical(g)) != SUMMARY_GRAPH)
 
     def quads(self) -> Iterator[ox.Quad]:
-        """Iterate over every quad in every named graph."""
+        """Iterate over every quad in every named graph but the entity summary's (derived data)."""
+        summary = ox.NamedNode(SUMMARY_GRAPH)
         for q in self._store.quads_for_pattern(None, None, None, None):
-            if not isinstance(q.graph_name, ox.DefaultGraph):
+            if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != summary:
                 yield q
 
     def load(self, data: bytes, fmt: ExportFormat, *, graph: str | None = None) -> None:
@@ -355,6 +373,7 @@ class EmbeddedStore:
             quads = [ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in quads]
         self._store.extend(quads)
         self._dirty = True
+        _summary.sync(self)
 
     def flush(self) -> None:
         """Make sure written data is on disk."""
@@ -437,6 +456,10 @@ class ServingStore:
                     self._reader = EmbeddedStore(self._path, read_only=True)
         return self._reader
 
+    def write(self, action: Callable[[EmbeddedStore], T]) -> T:
+        """Run ``action`` with a short-lived writer (waiting for another writer to finish) and publish."""
+        return self._with_writer(action)
+
     def _with_writer(self, action: Callable[[EmbeddedStore], T]) -> T:
         deadline = time.monotonic() + self._lock_wait
         with self._write_lock:
@@ -479,8 +502,12 @@ class ServingStore:
         """Drop one article's graph; return whether it existed."""
         return self._with_writer(lambda w: w.delete_article(graph))
 
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update through a short-lived writer and publish it."""
+        self._with_writer(lambda w: w.update(sparql))
+
     def graphs(self) -> list[str]:
-        """Return the names of all named graphs."""
+        """Return the names of all named graphs but the entity summary's."""
         return self._current().graphs()
 
     def quads(self) -> Iterator[ox.Quad]:
@@ -507,12 +534,19 @@ class RemoteStore:
     """
 
     def __init__(
-        self, query_endpoint: str, update_endpoint: str | None = None, *, timeout: float = 60.0, retries: int = 3
+        self,
+        query_endpoint: str,
+        update_endpoint: str | None = None,
+        *,
+        timeout: float = 60.0,
+        retries: int = 3,
+        summarise: bool = True,
     ) -> None:
         self.location = query_endpoint
         self.update_endpoint = update_endpoint or query_endpoint
         self._http = httpx.Client(timeout=timeout)
         self._retries = retries
+        self._summarise = summarise
 
     def _post(self, url: str, body: str, headers: dict[str, str], what: str) -> httpx.Response:
         # Every request kg sends is idempotent (queries, and DROP GRAPH + INSERT DATA of a
@@ -565,22 +599,33 @@ class RemoteStore:
         """Replace each graph in one update request per article (DROP GRAPH + INSERT DATA)."""
         for g, quads in batch:
             self._update(_replace_graph(g, quads))
+        if self._summarise:
+            _summary.sync(self)
 
     def put_nquads(self, batch: Sequence[tuple[str, str]]) -> None:
         """Replace each graph with the quads of its N-Quads text, one update request per article."""
         for g, text in batch:
             self._update(_replace_graph(g, _parse_nquads(text)))
+        if self._summarise:
+            _summary.sync(self)
 
     def delete_article(self, graph: str) -> bool:
         """Drop one article's graph; return whether it existed."""
         existed = self.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         if existed:
             self._update(f"DROP SILENT GRAPH <{graph}>")
+            if self._summarise:
+                _summary.sync(self)
         return existed
+
+    def update(self, sparql: str) -> None:
+        """Send a SPARQL update (one request, which the server applies atomically)."""
+        self._update(sparql)
 
     def graphs(self) -> list[str]:
         """Return the names of all named graphs."""
-        return sorted(r["g"] for r in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"))
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(r["g"] for r in rows if r["g"] != SUMMARY_GRAPH)
 
     def quads(self) -> Iterator[ox.Quad]:
         """Iterate over every quad in every named graph, :data:`_GRAPHS_PER_REQUEST` graphs a request."""
@@ -605,6 +650,8 @@ class RemoteStore:
             by_graph.setdefault(name, []).append(q)
         for g, quads in by_graph.items():
             self._update(f"INSERT DATA {{ GRAPH <{g}> {{\n{_triples_text(quads)}\n}} }}")
+        if self._summarise:
+            _summary.sync(self)
 
     def close(self) -> None:
         """Close the HTTP client."""

@@ -15,7 +15,7 @@ from api import build_schema
 from api.context import Context
 from api.sdl import sdl
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
-from kg.records import Article, Entity, EntityType, Event, Evidence, Extraction, Participant, Relation
+from kg.records import Article, Entity, EntityType, Event, Evidence, Extraction, Mention, Participant, Relation
 from kg.settings import Settings
 from kg.store import EmbeddedStore
 
@@ -196,3 +196,46 @@ def test_api_a_page_of_entities_with_relationships_costs_a_bounded_number_of_que
         counts[n] = store.queries
     assert counts[100] == counts[5], counts  # batching: the count does not grow with the page
     assert counts[100] <= 12, counts
+
+
+class RowCountingStore(CountingStore):
+    """Counts the rows the store returns too: the work a look-up does."""
+
+    rows = 0
+
+    def query(self, sparql: str) -> list[dict[str, str]]:
+        found = super().query(sparql)
+        self.rows += len(found)
+        return found
+
+
+def _hub_store(n: int) -> EmbeddedStore:
+    """n articles that each name Kyiv (in Ukraine) once."""
+    store = EmbeddedStore(None)
+    for i in range(n):
+        text = f"Report {i} from Kyiv."
+        start = text.index("Kyiv")
+        x = Extraction(
+            Article(f"hub-{i}", text),
+            mentions=(Mention(start, start + 4, "Kyiv", "place/kyiv", EntityType.PLACE, 0.9, 0, len(text)),),
+            entities=(Entity("place/kyiv", EntityType.PLACE, "Kyiv", confidence=0.9, country="place/ukraine"),),
+        )
+        store.put_articles([(article_iri(DEFAULT_BASE, x.article.id), extraction_quads(x))])
+    return store
+
+
+HUB = """{ entity(id: "place/kyiv") { ... on Entity { label mentionCount
+  relationships { totalCount edges { node { predicate object { label } } } } } } }"""
+
+
+def test_api_an_entity_look_up_does_not_grow_with_its_mentions(settings: Settings) -> None:
+    rows = {}
+    for n in (2, 40):
+        store = RowCountingStore(_hub_store(n))
+        data, errors = execute(store, settings, HUB)
+        assert errors == []
+        assert data is not None
+        assert data["entity"]["mentionCount"] == n
+        assert data["entity"]["relationships"]["totalCount"] == 1  # locatedIn Ukraine, stated n times
+        rows[n] = (store.queries, store.rows)
+    assert rows[40] == rows[2], rows  # the same queries and rows for 2 mentions and for 40

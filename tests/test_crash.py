@@ -19,6 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg import summary
 from kg.store import SNAPSHOTS, EmbeddedStore
 
 pytestmark = pytest.mark.slow
@@ -156,3 +157,12 @@ def test_crash_kill_9_leaves_whole_articles_and_rerun_finishes(
     assert "Traceback" not in stderr
     assert "0 rejected" in stdout
     assert _graphs(store) == expected  # finished, and nothing twice
+    # The entity summary too: what the writes and the re-run left equals a fresh build.
+    db = EmbeddedStore(store)
+    node = ox.NamedNode(summary.SUMMARY_GRAPH)
+    kept = {str(q) for q in db._store.quads_for_pattern(None, None, None, node)}
+    summary.rebuild(db)
+    rebuilt = {str(q) for q in db._store.quads_for_pattern(None, None, None, node)}
+    db.close()
+    assert kept
+    assert kept == rebuilt

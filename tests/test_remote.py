@@ -56,3 +56,31 @@ def test_cli_remote_store_unreachable_is_one_clear_line(seeds_dir: Path) -> None
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "http://127.0.0.1:9/query unreachable" in result.stderr
+
+
+def test_remote_store_keeps_the_entity_summary_through_writes_and_deletes(sparql_endpoint: Endpoint) -> None:
+    from api_sample import FORCES, PUTIN, extraction_a, extraction_b
+
+    from kg import queries, summary
+    from kg.rdf import article_iri, extraction_quads
+
+    base = sparql_endpoint.prefix()
+    store = RemoteStore(sparql_endpoint.query, sparql_endpoint.update)
+    a, b = extraction_a(), extraction_b()
+    store.put_articles([(article_iri(base, x.article.id), extraction_quads(x, base)) for x in (a, b)])
+    found = queries.entities_by_keys(store, base, [FORCES, PUTIN])
+    assert (found[FORCES].mention_count, found[FORCES].aliases) == (2, ("Russian army",))
+    assert store.delete_article(article_iri(base, "article-b"))
+    found = queries.entities_by_keys(store, base, [FORCES, PUTIN])
+    assert PUTIN not in found
+    assert (found[FORCES].mention_count, found[FORCES].aliases) == (1, ())
+    # A worker's store leaves the summary to the driver's sync.
+    worker = RemoteStore(sparql_endpoint.query, sparql_endpoint.update, summarise=False)
+    worker.put_articles([(article_iri(base, "article-b"), extraction_quads(b, base))])
+    assert PUTIN not in queries.entities_by_keys(store, base, [PUTIN])
+    assert summary.sync(store) >= 1
+    assert queries.entities_by_keys(store, base, [PUTIN])[PUTIN].mention_count == 1
+    for g in (article_iri(base, "article-a"), article_iri(base, "article-b")):
+        store.delete_article(g)
+    worker.close()
+    store.close()

@@ -1,0 +1,65 @@
+"""A materialised summary of every entity and relationship, kept beside the article graphs.
+
+Articles describe an entity once each, so merging those descriptions at query time
+costs as much as the entity is mentioned (a hub place: hundreds of articles). The
+summary holds the merged view once, in its own named graph (:data:`SUMMARY_GRAPH`),
+under an internal vocabulary (:data:`SUMMARY_NS`) that no article uses, so no query
+over article graphs ever matches it:
+
+===============================  ==================================================
+``<entity> s:type <class>``      ``kg:Person``, ``kg:Organisation`` or ``kg:Place``
+``<entity> s:label "..."``       every ``rdfs:label`` seen (the read model picks one)
+``<entity> s:alias "..."``       every ``skos:altLabel`` seen
+``<entity> s:sameAs <iri>``      every ``skos:exactMatch``
+``<entity> s:lat / s:long``      coordinates
+``<entity> s:confidence``        the highest confidence any article gives it
+``<entity> s:mentions``          mentions of it over all articles
+``<rel> s:subject/predicate/object``  one relationship (``<rel>`` hashes the triple)
+``<rel> s:confidence``           its highest confidence
+``<rel> s:evidence``             how many evidence spans state it
+``<rel> s:statement <st>``       each reified statement of it (where its evidence is)
+``<article> s:recorded true``    the article has a record (kept by :func:`mark_changed`)
+``<article> s:hash "..."``       the content hash the summary reflects
+``<article> s:touches <iri>``    what the article's graph says something about
+``<graph> s:version "2"``        the summary is maintained, in this format
+===============================  ==================================================
+
+:func:`sync` brings the summary up to date with the article graphs: articles
+without a record are *fresh* and their contributions are merged into the stored
+summary (O(article), so a bulk ingest costs what it writes); articles whose
+record no longer matches (replaced, deleted, or marked by :func:`mark_changed`)
+are *changed*, and everything they touched, before and after, is recomputed from
+all article graphs. Each step is one SPARQL update, records included, so a step is
+all or nothing; a crash between an article write and its sync leaves the article
+without a matching record, which the next :func:`sync` finds and repairs. The
+stores call :func:`sync` after every write (:mod:`kg.store`).
+"""
+
+from __future__ import annotations
+
+from kg.summary._model import (
+    SUMMARY_GRAPH,
+    SUMMARY_NS,
+    EntitySummary,
+    RelationshipSummary,
+    read_entities,
+    read_relationships,
+    rel_iri,
+)
+from kg.summary._sync import Dirty, dirty_articles, ensure, mark_changed, rebuild, sync
+
+__all__ = [
+    "SUMMARY_GRAPH",
+    "SUMMARY_NS",
+    "Dirty",
+    "EntitySummary",
+    "RelationshipSummary",
+    "dirty_articles",
+    "ensure",
+    "mark_changed",
+    "read_entities",
+    "read_relationships",
+    "rebuild",
+    "rel_iri",
+    "sync",
+]

@@ -1,0 +1,378 @@
+"""Keeping the entity summary in step with the article graphs (see :mod:`kg.summary`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kg.summary._model import (
+    _DECIMAL,
+    _ENTITY_TYPES,
+    _PREFIXES,
+    CHUNK,
+    SUMMARY_GRAPH,
+    SUMMARY_NS,
+    VERSION,
+    EntitySummary,
+    RelationshipSummary,
+    _dec,
+    _int,
+    _iris,
+    _lit,
+    _read_relationships_by_iri,
+    _read_summaries,
+)
+
+if TYPE_CHECKING:
+    from kg.store import Store
+
+__all__ = [
+    "Dirty",
+    "dirty_articles",
+    "ensure",
+    "mark_changed",
+    "rebuild",
+    "sync",
+]
+
+
+# ------------------------------------------------------- what the articles say
+
+
+@dataclass(slots=True)
+class _Contributions:
+    """Entities and relationships accumulated over some article graphs."""
+
+    entities: dict[str, EntitySummary] = field(default_factory=dict)
+    relationships: dict[tuple[str, str, str], RelationshipSummary] = field(default_factory=dict)
+    touches: dict[str, set[str]] = field(default_factory=dict)  # graph -> IRIs
+
+    def entity(self, iri: str) -> EntitySummary:
+        return self.entities.setdefault(iri, EntitySummary(iri))
+
+    def relationship(self, s: str, p: str, o: str, confidence: float, evidence: int, statements: set[str]) -> None:
+        found = self.relationships.setdefault((s, p, o), RelationshipSummary(s, p, o))
+        found.merge(RelationshipSummary(s, p, o, confidence, evidence, statements))
+
+
+def _scope(graphs: Sequence[str] | None, keys: Sequence[str] | None, var: str) -> str:
+    """VALUES clauses restricting a UNION branch to some graphs and/or some IRIs."""
+    out = ""
+    if graphs is not None:
+        out += f"VALUES ?g {{ {_iris(graphs)} }} "
+    if keys is not None:
+        out += f"VALUES {var} {{ {_iris(keys)} }} "
+    return out
+
+
+def _contributions(
+    store: Store, *, graphs: Sequence[str] | None = None, keys: Sequence[str] | None = None
+) -> _Contributions:
+    """What the article graphs ``graphs`` (all when ``None``) say about ``keys`` (everything when ``None``).
+
+    Entities come from the graphs that type them, with the same patterns the read
+    model merged at query time; relationships are the reified statements and the
+    plain ``kg:locatedIn`` links linking writes, in both directions for ``keys``.
+    Three queries, linear in the matching triples.
+    """
+    acc = _Contributions()
+    types = _iris(_ENTITY_TYPES)
+    e_scope = _scope(graphs, keys, "?e")
+    g_values = f"VALUES ?g {{ {_iris(graphs)} }}" if graphs is not None else ""
+    rows = store.query(
+        _PREFIXES
+        + f"""SELECT ?g ?e ?type ?label ?c ?alias ?same ?lat ?long WHERE {{ {g_values} GRAPH ?g {{
+    {{ {e_scope} VALUES ?type {{ {types} }} ?e a ?type ; rdfs:label ?label ; kg:confidence ?c . }}
+    UNION {{ {e_scope} ?e skos:altLabel ?alias . ?e a ?t2 . VALUES ?t2 {{ {types} }} }}
+    UNION {{ {e_scope} ?e skos:exactMatch ?same . ?e a ?t3 . VALUES ?t3 {{ {types} }} }}
+    UNION {{ {e_scope} ?e wgs84:lat ?lat ; wgs84:long ?long . ?e a ?t4 . VALUES ?t4 {{ {types} }} }}
+}} }}"""
+    )
+    for r in rows:
+        if r["g"] == SUMMARY_GRAPH:
+            continue
+        e = acc.entity(r["e"])
+        acc.touches.setdefault(r["g"], set()).add(r["e"])
+        if "type" in r:
+            e.type = e.type or r["type"]
+            e.labels.add(r["label"])
+            e.confidence = max(e.confidence, float(r["c"]))
+        if "alias" in r:
+            e.aliases.add(r["alias"])
+        if "same" in r:
+            e.same_as.add(r["same"])
+        if "lat" in r and "long" in r and e.lat is None:
+            e.lat, e.long = r["lat"], r["long"]
+    m_scope = _scope(graphs, keys, "?e")
+    for r in store.query(
+        _PREFIXES
+        + f"""SELECT ?g ?e (COUNT(DISTINCT ?m) AS ?n) WHERE {{ {m_scope} GRAPH ?g {{ ?m kg:denotes ?e }} }}
+GROUP BY ?g ?e"""
+    ):
+        if r["g"] == SUMMARY_GRAPH:
+            continue
+        acc.entity(r["e"]).mentions += int(r["n"])
+        acc.touches.setdefault(r["g"], set()).add(r["e"])
+    x_scope = _scope(graphs, keys, "?x")
+    if keys is None:
+        statement = "?st a kg:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:confidence ?c ."
+        located = "?s kg:locatedIn ?o . ?s kg:confidence ?sc . BIND(kg:locatedIn AS ?p)"
+        branches = f"{{ {x_scope} {statement} OPTIONAL {{ ?st kg:evidence ?ev }} }} UNION {{ {x_scope} {located} }}"
+    else:
+        statement = (
+            "?st a kg:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:confidence ?c . "
+            "OPTIONAL { ?st kg:evidence ?ev }"
+        )
+        branches = (
+            f"{{ {x_scope} ?st rdf:subject ?x . {statement} }} UNION {{ {x_scope} ?st rdf:object ?x . {statement} }}"
+            f" UNION {{ {x_scope} ?x kg:locatedIn ?o . ?x kg:confidence ?sc . BIND(?x AS ?s) BIND(kg:locatedIn AS ?p) }}"
+            f" UNION {{ {x_scope} ?s kg:locatedIn ?x . ?s kg:confidence ?sc . BIND(?x AS ?o) BIND(kg:locatedIn AS ?p) }}"
+        )
+    rel_rows = store.query(
+        _PREFIXES
+        + f"""SELECT ?g ?s ?p ?o (MAX(COALESCE(?c, ?sc, 0)) AS ?conf) (COUNT(DISTINCT ?ev) AS ?n)
+  (GROUP_CONCAT(DISTINCT COALESCE(STR(?st), ""); separator=" ") AS ?sts) WHERE {{
+  GRAPH ?g {{ {branches} }} }} GROUP BY ?g ?s ?p ?o"""
+    )
+    for r in rel_rows:
+        if r["g"] == SUMMARY_GRAPH:
+            continue
+        statements = set(r.get("sts", "").split())
+        acc.relationship(r["s"], r["p"], r["o"], float(r.get("conf", "0")), int(r.get("n", "0")), statements)
+        acc.touches.setdefault(r["g"], set()).update((r["s"], r["o"]))
+    return acc
+
+
+# ------------------------------------------------------------------ syncing
+
+
+@dataclass(frozen=True, slots=True)
+class Dirty:
+    """Articles the summary does not reflect.
+
+    Attributes:
+        fresh: Article graphs with no record: their contributions are only to be added.
+        changed: Graphs whose record is stale (replaced, deleted, marked): what they
+            touched must be recomputed.
+        old_touches: For each changed graph, what its record says it touched.
+        hashes: The current content hash of every fresh or changed graph that exists.
+        maintained: Whether the store has a summary at all.
+    """
+
+    fresh: tuple[str, ...]
+    changed: tuple[str, ...]
+    old_touches: dict[str, frozenset[str]]
+    hashes: dict[str, str]
+    maintained: bool
+
+    def __bool__(self) -> bool:
+        return bool(self.fresh or self.changed) or not self.maintained
+
+
+def dirty_articles(store: Store) -> Dirty:
+    """Compare the articles with the summary's records (two queries, linear in the article count)."""
+    current = {
+        r["g"]: r.get("h", "")
+        for r in store.query(
+            _PREFIXES + "SELECT ?g ?h WHERE { GRAPH ?g { ?g a kg:Article OPTIONAL { ?g kg:contentHash ?h } } }"
+        )
+        if r["g"] != SUMMARY_GRAPH
+    }
+    recorded: dict[str, str] = {}
+    has_record: set[str] = set()
+    maintained = False
+    for r in store.query(
+        _PREFIXES
+        + f"""SELECT ?g ?h ?v WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
+  {{ ?g s:recorded true OPTIONAL {{ ?g s:hash ?h }} }} UNION {{ ?g s:version ?v }} }} }}"""
+    ):
+        if "v" in r:
+            maintained = r["v"] == VERSION
+            continue
+        has_record.add(r["g"])
+        if "h" in r:
+            recorded[r["g"]] = r["h"]
+    if not maintained:
+        # No summary (or an old format): everything is fresh, and old records go.
+        return Dirty(tuple(sorted(current)), tuple(sorted(has_record - set(current))), {}, current, False)
+    fresh = sorted(g for g in current if g not in has_record)
+    changed = sorted(g for g in has_record if g not in recorded or current.get(g) != recorded[g])
+    old: dict[str, frozenset[str]] = {}
+    if changed:
+        rows = store.query(
+            _PREFIXES
+            + f"""SELECT ?g ?t WHERE {{ VALUES ?g {{ {_iris(changed)} }} GRAPH <{SUMMARY_GRAPH}> {{ ?g s:touches ?t }} }}"""
+        )
+        found: dict[str, set[str]] = {}
+        for r in rows:
+            found.setdefault(r["g"], set()).add(r["t"])
+        old = {g: frozenset(found.get(g, ())) for g in changed}
+    hashes = {g: current[g] for g in (*fresh, *changed) if g in current}
+    return Dirty(tuple(fresh), tuple(changed), old, hashes, True)
+
+
+def mark_changed(store: Store, graphs: Sequence[str]) -> None:
+    """Mark article graphs as changed before rewriting them with the same content hash.
+
+    ``kg unmerge`` and ``kg import`` can rewrite a graph without changing its content
+    hash; dropping the hash record first means a crash before the following
+    :func:`sync` still leaves the graph marked for recomputation.
+    """
+    if not graphs:
+        return
+    store.update(
+        _PREFIXES
+        + f"""DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?g s:hash ?h }} }}
+WHERE {{ VALUES ?g {{ {_iris(graphs)} }} GRAPH <{SUMMARY_GRAPH}> {{ ?g s:hash ?h }} }}"""
+    )
+
+
+def sync(store: Store) -> int:
+    """Bring the summary up to date with the article graphs; return the articles it took in.
+
+    Fresh articles are merged into the stored summary in chunks of :data:`CHUNK`;
+    when some article changed, everything dirty is handled in one update, the
+    entities and relationships the changed articles touched (before and after)
+    recomputed from every article graph.
+
+    Notes:
+        Two queries when nothing is dirty. A chunk of fresh articles costs O(what
+        they say); a changed article costs O(mentions of what it touched).
+    """
+    dirty = dirty_articles(store)
+    if not dirty:
+        return 0
+    if dirty.changed or not dirty.maintained:
+        if not dirty.maintained and not dirty.changed:
+            _step(store, dirty, dirty.fresh[:CHUNK], (), init=True)
+            rest = dirty.fresh[CHUNK:]
+        else:
+            _step(store, dirty, dirty.fresh, dirty.changed, init=not dirty.maintained)
+            rest = ()
+    else:
+        rest = dirty.fresh
+    for i in range(0, len(rest), CHUNK):
+        _step(store, dirty, rest[i : i + CHUNK], (), init=False)
+    return len(dirty.fresh) + len(dirty.changed)
+
+
+def _step(store: Store, dirty: Dirty, fresh: Sequence[str], changed: Sequence[str], *, init: bool) -> None:
+    """One update: merge ``fresh`` articles, recompute what ``changed`` ones touched."""
+    # What the changed articles touched before (their records) and touch now (their graphs).
+    existing = [g for g in changed if g in dirty.hashes]
+    now = _contributions(store, graphs=existing) if existing else _Contributions()
+    recompute = set().union(*(dirty.old_touches.get(g, frozenset()) for g in changed), *now.touches.values())
+    keys = sorted(recompute)
+    full = _contributions(store, keys=keys) if keys else _Contributions()
+    added = _contributions(store, graphs=list(fresh)) if fresh else _Contributions()
+
+    # Entities: recomputed ones as they are now; the others touched by fresh
+    # articles are the stored summary plus what those articles add.
+    entities = {iri: e for iri, e in full.entities.items() if iri in recompute}
+    merge_into = [iri for iri in added.entities if iri not in recompute]
+    stored = {} if init else _read_summaries(store, merge_into)
+    for iri in merge_into:
+        e = stored.get(iri, EntitySummary(iri))
+        e.merge(added.entities[iri])
+        entities[iri] = e
+    # Relationships: every one with a recomputed end as it is now; the others merged.
+    rels = {k: r for k, r in full.relationships.items() if r.subject in recompute or r.object in recompute}
+    new_rels = [r for k, r in added.relationships.items() if r.subject not in recompute and r.object not in recompute]
+    stored_rels = {} if init else _read_relationships_by_iri(store, [r.iri for r in new_rels])
+    for r in new_rels:
+        old = stored_rels.get(r.iri)
+        if old is not None:
+            r.merge(old)
+        rels[(r.subject, r.predicate, r.object)] = r
+
+    records: dict[str, set[str]] = {g: set(added.touches.get(g, ())) for g in fresh}
+    records.update({g: set(now.touches.get(g, ())) for g in existing})
+    store.update(_write(entities, rels, records, dirty.hashes, sorted(recompute), [*fresh, *changed], init=init))
+
+
+def _write(
+    entities: dict[str, EntitySummary],
+    rels: dict[tuple[str, str, str], RelationshipSummary],
+    records: dict[str, set[str]],
+    hashes: dict[str, str],
+    recomputed: list[str],
+    graphs: list[str],
+    *,
+    init: bool,
+) -> str:
+    """The one SPARQL update that replaces the summaries and records a step produced."""
+    ops: list[str] = []
+    if init:
+        ops.append(f"DROP SILENT GRAPH <{SUMMARY_GRAPH}>")
+    subjects = [*entities, *recomputed, *(r.iri for r in rels.values()), *graphs]
+    if subjects and not init:
+        ops.append(
+            f"DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?x ?p ?o }} }} WHERE {{ VALUES ?x {{ {_iris(dict.fromkeys(subjects))} }}"
+            f" GRAPH <{SUMMARY_GRAPH}> {{ ?x ?p ?o }} }}"
+        )
+    if recomputed and not init:
+        # Relationships that vanished with a changed article have no new node to replace them.
+        values = _iris(recomputed)
+        ops.append(
+            f"""DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?r ?p ?v }} }} WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
+  {{ VALUES ?x {{ {values} }} ?r <{SUMMARY_NS}subject> ?x }} UNION {{ VALUES ?x {{ {values} }} ?r <{SUMMARY_NS}object> ?x }}
+  ?r ?p ?v }} }}"""
+        )
+    lines: list[str] = []
+    s = SUMMARY_NS
+    if init:
+        lines.append(f'<{SUMMARY_GRAPH}> <{s}version> "{VERSION}" .')
+    for e in entities.values():
+        if not e.type and not e.mentions:
+            continue  # only referred to (a country no article names): no summary, as before
+        n = f"<{e.iri}>"
+        if e.type:  # untyped: mentions kept for when an article describes it; not read as an entity
+            lines.append(f"{n} <{s}type> <{e.type}> .")
+        lines.append(f"{n} <{s}confidence> {_dec(e.confidence)} .")
+        lines.append(f"{n} <{s}mentions> {_int(e.mentions)} .")
+        lines.extend(f"{n} <{s}label> {_lit(v)} ." for v in sorted(e.labels))
+        lines.extend(f"{n} <{s}alias> {_lit(v)} ." for v in sorted(e.aliases))
+        lines.extend(f"{n} <{s}sameAs> <{v}> ." for v in sorted(e.same_as))
+        if e.lat is not None and e.long is not None:
+            lines.append(f'{n} <{s}lat> "{e.lat}"^^<{_DECIMAL}> .')
+            lines.append(f'{n} <{s}long> "{e.long}"^^<{_DECIMAL}> .')
+    for r in rels.values():
+        n = f"<{r.iri}>"
+        lines.append(f"{n} <{s}subject> <{r.subject}> .")
+        lines.append(f"{n} <{s}predicate> <{r.predicate}> .")
+        lines.append(f"{n} <{s}object> <{r.object}> .")
+        lines.append(f"{n} <{s}confidence> {_dec(r.confidence)} .")
+        lines.append(f"{n} <{s}evidence> {_int(r.evidence)} .")
+        lines.extend(f"{n} <{s}statement> <{st}> ." for st in sorted(r.statements))
+    for g, touched in records.items():
+        if g not in hashes:
+            continue  # deleted: its record goes with it
+        lines.append(f"<{g}> <{s}recorded> true .")
+        lines.append(f"<{g}> <{s}hash> {_lit(hashes[g])} .")
+        lines.extend(f"<{g}> <{s}touches> <{t}> ." for t in sorted(touched))
+    if lines:
+        body = "\n".join(lines)
+        ops.append(f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH}> {{\n{body}\n}} }}")
+    return " ;\n".join(ops)
+
+
+def rebuild(store: Store) -> int:
+    """Drop the summary and build it again from every article graph; return the articles taken in."""
+    store.update(f"DROP SILENT GRAPH <{SUMMARY_GRAPH}>")
+    return sync(store)
+
+
+def ensure(store: Store) -> int:
+    """Build or repair the summary of a store that needs it; return the articles taken in.
+
+    A :class:`~kg.store.ServingStore` checks its snapshot first and opens a writer
+    only when something is dirty.
+    """
+    from kg.store import ServingStore
+
+    if isinstance(store, ServingStore):
+        if not dirty_articles(store):
+            return 0
+        return store.write(sync)
+    return sync(store)
