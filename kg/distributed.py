@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING
 from kg import summary
 from kg.errors import ConfigError, InputError
 from kg.ingest import Identity, IngestReport, batches, triage
+from kg.rdf import article_iri
 from kg.records import Article
 from kg.settings import Settings
 from kg.store import RemoteStore
@@ -143,12 +144,13 @@ def ingest_on_dask(
         return _counts(Extracted(x, graph, text) for x, graph, text in done)
 
     def collect(wait: Callable[[], ChunkResult]) -> None:
-        for article_id, *counts in wait():
+        rows = wait()
+        for article_id, *counts in rows:
             ingested.append(article_id)
             for i, n in enumerate(counts):
                 totals[i] += n
-        if identify is None:
-            summary.sync(store)  # the entity summary takes in what the workers wrote
+        if identify is None:  # the entity summary takes in what the workers wrote
+            summary.sync(store, [article_iri(base, r[0]) for r in rows])
 
     for chunk in batches(items, chunk_size):
         triaged = triage(chunk, store, base, seen)

@@ -304,7 +304,7 @@ class EmbeddedStore:
             self._dirty = True
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing {len(batch)} article(s) to {self.location} failed: {exc}") from exc
-        _summary.sync(self)  # after the write, before readers get a snapshot
+        _summary.sync(self, [g for g, _ in batch])  # after the write, before readers get a snapshot
         if self._path is not None and time.monotonic() - self._published >= self._snapshot_every:
             self.publish()
 
@@ -329,7 +329,7 @@ class EmbeddedStore:
             self._dirty = True
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing {len(batch)} article(s) to {self.location} failed: {exc}") from exc
-        _summary.sync(self)  # after the write, before readers get a snapshot
+        _summary.sync(self, [g for g, _ in batch])  # after the write, before readers get a snapshot
         if self._path is not None and time.monotonic() - self._published >= self._snapshot_every:
             self.publish()
 
@@ -340,7 +340,7 @@ class EmbeddedStore:
             return False
         self._store.remove_graph(node)
         self._dirty = True
-        _summary.sync(self)
+        _summary.sync(self, [graph])
         return True
 
     def update(self, sparql: str) -> None:
@@ -600,14 +600,14 @@ class RemoteStore:
         for g, quads in batch:
             self._update(_replace_graph(g, quads))
         if self._summarise:
-            _summary.sync(self)
+            _summary.sync(self, [g for g, _ in batch])
 
     def put_nquads(self, batch: Sequence[tuple[str, str]]) -> None:
         """Replace each graph with the quads of its N-Quads text, one update request per article."""
         for g, text in batch:
             self._update(_replace_graph(g, _parse_nquads(text)))
         if self._summarise:
-            _summary.sync(self)
+            _summary.sync(self, [g for g, _ in batch])
 
     def delete_article(self, graph: str) -> bool:
         """Drop one article's graph; return whether it existed."""
@@ -615,7 +615,7 @@ class RemoteStore:
         if existed:
             self._update(f"DROP SILENT GRAPH <{graph}>")
             if self._summarise:
-                _summary.sync(self)
+                _summary.sync(self, [graph])
         return existed
 
     def update(self, sparql: str) -> None:

@@ -343,3 +343,41 @@ def test_summary_is_built_when_a_server_opens_a_store_without_one(tmp_path: Path
     assert queries.entities_by_keys(served, B, [ZELENSKY])[ZELENSKY].aliases == ("Zelenskyy",)
     assert summary.ensure(served) == 0  # clean: checked on the snapshot, no writer opened
     served.close()
+
+
+class _CountingStore(EmbeddedStore):
+    """Counts the rows the store's queries return."""
+
+    rows = 0
+
+    def query(self, sparql: str) -> list[dict[str, str]]:
+        found = super().query(sparql)
+        self.rows += len(found)
+        return found
+
+
+def _copy(x: Extraction, article_id: str) -> Extraction:
+    return dataclasses.replace(x, article=dataclasses.replace(x.article, id=article_id))
+
+
+def test_summary_after_a_write_checks_only_the_graphs_written(tmp_path: Path) -> None:
+    store = _CountingStore(tmp_path / "db")
+    _put(store, *(_copy(extraction_a(), f"c{i}") for i in range(20)))
+    # An article written behind the summary's back (as a crash between write and sync leaves it).
+    x = extraction_b()
+    g = article_iri(B, x.article.id)
+    body = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in extraction_quads(x, B))
+    store.update(f"INSERT DATA {{ GRAPH <{g}> {{ {body} }} }}")
+    # Checking one graph reads its rows only; checking all reads a row per article.
+    store.rows = 0
+    assert not summary.dirty_articles(store, [article_iri(B, "c0")])
+    targeted, store.rows = store.rows, 0
+    assert summary.dirty_articles(store).fresh == (g,)
+    assert (targeted, store.rows >= 21) == (3, True)  # c0's hash, c0's record, the summary's version
+    # A later write checks only what it wrote: it leaves the other article alone...
+    _put(store, _copy(extraction_a(), "late"))
+    assert summary.dirty_articles(store).fresh == (g,)
+    # ...which the full check (kg ingest's end, kg serve's start, kg summarise) repairs.
+    assert summary.sync(store) == 1
+    assert not summary.dirty_articles(store)
+    store.close()

@@ -31,8 +31,11 @@ record no longer matches (replaced, deleted, or marked by :func:`mark_changed`)
 are *changed*, and everything they touched, before and after, is recomputed from
 all article graphs. Each step is one SPARQL update, records included, so a step is
 all or nothing; a crash between an article write and its sync leaves the article
-without a matching record, which the next :func:`sync` finds and repairs. The
-stores call :func:`sync` after every write (:mod:`kg.store`).
+without a matching record, which the next full :func:`sync` finds and repairs.
+The stores call :func:`sync` after every write with the graphs written, so the
+check costs what the write touched, not the store's size (:mod:`kg.store`); the
+full check (every article's record, linear in the article count) runs at the end
+of ``kg ingest``, when ``kg serve`` starts and with ``kg summarise``.
 """
 
 from __future__ import annotations
