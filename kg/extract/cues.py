@@ -194,6 +194,15 @@ def _name_run(doc: Doc, i: int) -> int:
     return j
 
 
+def _proper_name_after_of(doc: Doc, tok: Token) -> tuple[int, int] | None:
+    """Character span of the all-PROPN name in "``tok`` of Name", if one follows."""
+    i = tok.i + 2
+    end = _name_run(doc, i)
+    if end == i or not all(t.pos_ == "PROPN" for t in doc[i:end]):
+        return None
+    return doc[i].idx, doc[end - 1].idx + len(doc[end - 1])
+
+
 def administrative_places(doc: Doc, taken: Taken) -> list[Candidate]:
     """Places named as "the municipality of X", "the province of X", "the Republic of X".
 
@@ -205,11 +214,9 @@ def administrative_places(doc: Doc, taken: Taken) -> list[Candidate]:
     for tok in doc[:-2]:
         if tok.lower_ not in _ADMIN_NOUNS or doc[tok.i + 1].lower_ != "of":
             continue
-        i = tok.i + 2
-        end = _name_run(doc, i)
-        if end == i or not all(t.pos_ == "PROPN" for t in doc[i:end]):
+        if (name := _proper_name_after_of(doc, tok)) is None:
             continue
-        start_c, end_c = doc[i].idx, doc[end - 1].idx + len(doc[end - 1])
+        start_c, end_c = name
         inside = [(s, e, lab) for s, e, lab in taken if s <= tok.idx and end_c <= e]
         clash = [(s, e) for s, e, _ in taken if s < end_c and start_c < e]
         if not inside and any((s, e) != (start_c, end_c) for s, e in clash):
@@ -325,11 +332,9 @@ def relational_people(doc: Doc, taken: Taken, gazetteer: Gazetteer) -> list[Cand
             continue
         if doc[tok.i - 1].lower_ not in {"the", "his", "her", "their", "its"}:
             continue
-        i = tok.i + 2
-        end = _name_run(doc, i)
-        if end == i or not all(t.pos_ == "PROPN" for t in doc[i:end]):
+        if (name := _proper_name_after_of(doc, tok)) is None:
             continue
-        start_c, end_c = doc[i].idx, doc[end - 1].idx + len(doc[end - 1])
+        start_c, end_c = name
         surface = doc.text[start_c:end_c]
         if not _free(taken, start_c, end_c) or _is_place(gazetteer, surface) or surface in gazetteer.demonyms:
             continue
