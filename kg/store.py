@@ -202,6 +202,7 @@ class EmbeddedStore:
                 self.snapshot_path = latest_snapshot(path)
                 self._store = ox.Store.read_only(str(self.snapshot_path or path))
             else:
+                Path(path).parent.mkdir(parents=True, exist_ok=True)  # RocksDB makes only the last folder
                 self._store = ox.Store(str(path))
         except OSError as exc:
             if "lock" in str(exc).lower():

@@ -58,6 +58,15 @@ def test_cli_ingest_reports_bad_input_without_traceback(tmp_path: Path) -> None:
     assert "ingested 2 article(s), 0 unchanged, 2 rejected" in result.stdout
 
 
+def test_cli_ingest_creates_the_store_folder_with_its_parents(tmp_path: Path) -> None:
+    doc = tmp_path / "one.txt"
+    doc.write_text("Angela Merkel visited Paris on Monday.")
+    store = tmp_path / "data" / "graphs" / "kg-data"
+    result = kg("ingest", str(doc), "--store", str(store))
+    assert (result.returncode, "ingested 1 article(s)" in result.stdout) == (0, True), result.stderr
+    assert kg("stats", "--store", str(store)).returncode == 0
+
+
 def test_cli_ingest_while_serving_succeeds(server: str, ingested: Path, seeds_dir: Path) -> None:
     # serve reads snapshots and holds no write lock (tests/test_concurrency.py has the full case)
     result = kg("ingest", str(seeds_dir), "--store", str(ingested))
