@@ -139,8 +139,7 @@ def ingest_on_dask(
     pending: deque[Callable[[], ChunkResult]] = deque()
 
     def write(identify: Identity, future: Future[list[Extracted]]) -> ChunkResult:
-        done = identify([(x.extraction, x.graph, x.nquads) for x in future.result()])
-        store.put_nquads([(graph, text) for _, graph, text in done])
+        done = identify.write([(x.extraction, x.graph, x.nquads) for x in future.result()])
         return _counts(Extracted(x, graph, text) for x, graph, text in done)
 
     def collect(wait: Callable[[], ChunkResult]) -> None:

@@ -188,6 +188,12 @@ class Identity:
             for (x, graph, text), y in zip(done, merged, strict=True)
         ]
 
+    def write(self, done: _Done) -> _Done:
+        """Identify ``done`` across articles and write it to the store; return what was written."""
+        identified = self(done)
+        self._store.put_nquads([(graph, text) for _, graph, text in identified])
+        return identified
+
 
 def _extract_here(articles: list[Article], base: str, when: datetime) -> _Done:
     return [(x.extraction, x.graph, x.nquads) for x in extract_chunk(articles, base, when)]
@@ -230,8 +236,7 @@ def ingest_articles(
     def finish(batch: _Batch) -> None:
         done = batch.result()
         if done:
-            done = identify(done)
-            store.put_nquads([(graph, text) for _, graph, text in done])
+            done = identify.write(done)
             for x, _, text in done:
                 tally.add(x, text.count("\n"))  # one quad per line
                 if on_stored is not None:
