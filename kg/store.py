@@ -286,6 +286,12 @@ class EmbeddedStore:
                 found[g] = _lexical(q.object)
         return found
 
+    def _written(self, graphs: list[str]) -> None:
+        """After a batch of articles is written: the summary takes them in, then readers may get a snapshot."""
+        _summary.sync(self, graphs)
+        if self._path is not None and time.monotonic() - self._published >= self._snapshot_every:
+            self.publish()
+
     def put_articles(self, batch: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
         """Replace each graph of ``batch`` with its quads, each article atomically.
 
@@ -305,9 +311,7 @@ class EmbeddedStore:
             self._dirty = True
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing {len(batch)} article(s) to {self.location} failed: {exc}") from exc
-        _summary.sync(self, [g for g, _ in batch])  # after the write, before readers get a snapshot
-        if self._path is not None and time.monotonic() - self._published >= self._snapshot_every:
-            self.publish()
+        self._written([g for g, _ in batch])
 
     def put_nquads(self, batch: Sequence[tuple[str, str]]) -> None:
         """Replace each graph of ``batch`` with the quads of its N-Quads text, each article atomically.
@@ -330,9 +334,7 @@ class EmbeddedStore:
             self._dirty = True
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing {len(batch)} article(s) to {self.location} failed: {exc}") from exc
-        _summary.sync(self, [g for g, _ in batch])  # after the write, before readers get a snapshot
-        if self._path is not None and time.monotonic() - self._published >= self._snapshot_every:
-            self.publish()
+        self._written([g for g, _ in batch])
 
     def delete_article(self, graph: str) -> bool:
         """Drop one article's graph; return whether it existed."""
@@ -596,27 +598,29 @@ class RemoteStore:
         )
         return {row["g"]: row["h"] for row in rows}
 
+    def _written(self, graphs: list[str] | None) -> None:
+        """After articles are written or dropped: the summary takes them in (all articles for ``None``)."""
+        if self._summarise:
+            _summary.sync(self, graphs)
+
     def put_articles(self, batch: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
         """Replace each graph in one update request per article (DROP GRAPH + INSERT DATA)."""
         for g, quads in batch:
             self._update(_replace_graph(g, quads))
-        if self._summarise:
-            _summary.sync(self, [g for g, _ in batch])
+        self._written([g for g, _ in batch])
 
     def put_nquads(self, batch: Sequence[tuple[str, str]]) -> None:
         """Replace each graph with the quads of its N-Quads text, one update request per article."""
         for g, text in batch:
             self._update(_replace_graph(g, _parse_nquads(text)))
-        if self._summarise:
-            _summary.sync(self, [g for g, _ in batch])
+        self._written([g for g, _ in batch])
 
     def delete_article(self, graph: str) -> bool:
         """Drop one article's graph; return whether it existed."""
         existed = self.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         if existed:
             self._update(f"DROP SILENT GRAPH <{graph}>")
-            if self._summarise:
-                _summary.sync(self, [graph])
+            self._written([graph])
         return existed
 
     def update(self, sparql: str) -> None:
@@ -651,8 +655,7 @@ class RemoteStore:
             by_graph.setdefault(name, []).append(q)
         for g, quads in by_graph.items():
             self._update(f"INSERT DATA {{ GRAPH <{g}> {{\n{_triples_text(quads)}\n}} }}")
-        if self._summarise:
-            _summary.sync(self)
+        self._written(None)
 
     def close(self) -> None:
         """Close the HTTP client."""
