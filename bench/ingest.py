@@ -44,7 +44,7 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -59,6 +59,7 @@ from kg.ingest import ingest_paths
 from kg.records import Article
 from kg.settings import Settings
 from kg.store import EmbeddedStore, Row
+from kg.summary import Contributions
 
 T = TypeVar("T")
 
@@ -110,8 +111,8 @@ class TimedStore(EmbeddedStore):
     def put_articles(self, batch: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
         self._timed(lambda: super(TimedStore, self).put_articles(batch))
 
-    def put_nquads(self, batch: Sequence[tuple[str, str]]) -> None:
-        self._timed(lambda: super(TimedStore, self).put_nquads(batch))
+    def put_nquads(self, batch: Sequence[tuple[str, str]], known: Mapping[str, Contributions] | None = None) -> None:
+        self._timed(lambda: super(TimedStore, self).put_nquads(batch, known))
 
     def close(self) -> None:
         # Closing waits for RocksDB's threads to flush: count the whole process meanwhile.
@@ -132,7 +133,7 @@ class DiscardingStore(TimedStore):
     def put_articles(self, batch: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
         return None
 
-    def put_nquads(self, batch: Sequence[tuple[str, str]]) -> None:
+    def put_nquads(self, batch: Sequence[tuple[str, str]], known: Mapping[str, Contributions] | None = None) -> None:
         return None
 
 

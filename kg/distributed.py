@@ -139,8 +139,7 @@ def ingest_on_dask(
     pending: deque[Callable[[], ChunkResult]] = deque()
 
     def write(identify: Identity, future: Future[list[Extracted]]) -> ChunkResult:
-        done = identify.write([(x.extraction, x.graph, x.nquads) for x in future.result()])
-        return _counts(Extracted(x, graph, text) for x, graph, text in done)
+        return _counts(identify.write(future.result()))
 
     def collect(wait: Callable[[], ChunkResult]) -> None:
         rows = wait()
@@ -160,6 +159,8 @@ def ingest_on_dask(
             extracting: Future[list[Extracted]] = client.submit(extract_chunk, todo, base, when, pure=False)
             pending.append(partial(write, identify, extracting))
         elif todo:
+            # The workers cannot mark what they replace for the entity summary: the driver does.
+            summary.mark_changed(store, [article_iri(base, a.id) for a in todo])
             storing: Future[ChunkResult] = client.submit(
                 extract_and_store, todo, base, when, store.location, store.update_endpoint, pure=False
             )

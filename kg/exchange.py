@@ -27,7 +27,6 @@ from rdflib import Dataset
 from kg.errors import ConfigError, FormatError, ValidationError
 from kg.namespace import KG, PREFIXES, RDF
 from kg.store import ExportFormat, Store
-from kg.summary import mark_changed
 from kg.validate import ValidationReport, validate
 
 __all__ = [
@@ -245,8 +244,7 @@ def import_file(
         count = sum(v.severity == "Violation" for v in report.violations)
         raise ValidationError(f"{path}: refused, {count} SHACL violation(s); nothing was imported", report.text)
     batch = [(g, qs) for g, qs in sorted(grouped.items())]
-    # A graph may come back with the content hash it had: mark it so the entity summary
-    # recomputes what it says (the store's write brings the summary up to date).
-    mark_changed(store, [g for g, _ in batch])
+    # A graph may come back with the content hash it had: the store marks it for the
+    # entity summary before writing, and its write brings the summary up to date.
     store.put_articles(batch)
     return ImportReport(str(path), tuple(g for g, _ in batch), len(everything), report)

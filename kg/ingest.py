@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg.errors import InputError
 from kg.extract.merge import merge_batch
-from kg.rdf import article_iri, extraction_nquads
+from kg.rdf import article_iri
 from kg.read import read_paths
 from kg.records import Article, Extraction
 from kg.resolve import Resolver, merge_log_path
@@ -133,8 +133,8 @@ class _Tally:
         )
 
 
-#: Extracted articles on their way to the store: (extraction, graph, N-Quads text).
-_Done = list[tuple[Extraction, str, str]]
+#: Extracted articles on their way to the store.
+_Done = list[Extracted]
 
 
 class _Batch:
@@ -148,9 +148,9 @@ class _Batch:
     def result(self) -> _Done:
         if self._done is not None:
             return self._done
-        # Workers send N-Quads text, which the store loads as it is: this process never
-        # builds quad objects for them.
-        return [(x.extraction, x.graph, x.nquads) for f in self._futures for x in f.result()]
+        # Workers send N-Quads text, which the store loads as it is, and what it adds to
+        # the entity summary: this process never builds quad objects for them.
+        return [x for f in self._futures for x in f.result()]
 
 
 class Identity:
@@ -181,22 +181,18 @@ class Identity:
         """Return ``done`` with entities and events identified across articles."""
         if self._resolver is None:  # built on first use: it reads the store's entities once
             self._resolver = Resolver.for_store(self._store, self._base, self._log)
-        resolved = [self._resolver(x) for x, _, _ in done]
+        resolved = [self._resolver(x.extraction) for x in done]
         merged = merge_batch(resolved, self._store, self._base)
         return [
-            (y, graph, text if y is x else extraction_nquads(y, self._base, when=self._when))
-            for (x, graph, text), y in zip(done, merged, strict=True)
+            x if y is x.extraction else Extracted.of(y, self._base, self._when)
+            for x, y in zip(done, merged, strict=True)
         ]
 
     def write(self, done: _Done) -> _Done:
         """Identify ``done`` across articles and write it to the store; return what was written."""
         identified = self(done)
-        self._store.put_nquads([(graph, text) for _, graph, text in identified])
+        self._store.put_nquads([(x.graph, x.nquads) for x in identified], {x.graph: x.summary for x in identified})
         return identified
-
-
-def _extract_here(articles: list[Article], base: str, when: datetime) -> _Done:
-    return [(x.extraction, x.graph, x.nquads) for x in extract_chunk(articles, base, when)]
 
 
 def ingest_articles(
@@ -237,10 +233,10 @@ def ingest_articles(
         done = batch.result()
         if done:
             done = identify.write(done)
-            for x, _, text in done:
-                tally.add(x, text.count("\n"))  # one quad per line
+            for x in done:
+                tally.add(x.extraction, x.nquads.count("\n"))  # one quad per line
                 if on_stored is not None:
-                    on_stored(x)
+                    on_stored(x.extraction)
         if progress is not None:
             progress(batch.size)
 
@@ -253,7 +249,7 @@ def ingest_articles(
             if pool is None and n > 1 and len(todo) > 1:
                 pool = ExtractorPool(n)
             if pool is None:
-                pending.append(_Batch(len(chunk), _extract_here(todo, base, when) if todo else [], []))
+                pending.append(_Batch(len(chunk), extract_chunk(todo, base, when) if todo else [], []))
             else:
                 step = max(1, -(-len(todo) // n))
                 futures = [pool.submit(todo[i : i + step], base, when) for i in range(0, len(todo), step)]

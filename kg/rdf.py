@@ -40,6 +40,7 @@ __all__ = [
     "extraction_nquads",
     "extraction_quads",
     "iri_key",
+    "nquads_text",
     "partial_date",
 ]
 
@@ -137,7 +138,12 @@ def extraction_nquads(x: Extraction, base: str = DEFAULT_BASE, *, when: datetime
     >>> extraction_nquads(Extraction(a), when=when).count("\\n") == len(extraction_quads(Extraction(a), when=when))
     True
     """
-    text = serialize(extraction_quads(x, base, when=when), None, RdfFormat.N_QUADS)
+    return nquads_text(extraction_quads(x, base, when=when))
+
+
+def nquads_text(quads: list[Quad]) -> str:
+    """Return ``quads`` as N-Quads text, one quad per line (see :func:`extraction_nquads`)."""
+    text = serialize(quads, None, RdfFormat.N_QUADS)
     return text.decode("utf-8") if text is not None else ""  # None only when given an output
 
 

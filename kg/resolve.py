@@ -488,7 +488,6 @@ def undo_merge(store: Store, log: MergeLog, merge_id_: str, base: str) -> Merge:
     import pyoxigraph as ox
 
     from kg.rdf import article_iri, entity_iri
-    from kg.summary import mark_changed
 
     merge = log.undo(merge_id_)
     graph = article_iri(base, merge.article)
@@ -510,8 +509,8 @@ def undo_merge(store: Store, log: MergeLog, merge_id_: str, base: str) -> Merge:
             continue
         quads.append(ox.Quad(swap(q.subject), q.predicate, swap(q.object), q.graph_name))  # type: ignore[arg-type]
     if quads:
-        # The rewritten graph keeps its content hash: mark it for the entity summary first,
-        # so even a crash before the write's summary update leaves it to be recomputed.
-        mark_changed(store, [graph])
+        # The rewritten graph keeps its content hash: the store marks it for the entity
+        # summary before writing, so even a crash before the summary update leaves it
+        # to be recomputed.
         store.put_articles([(graph, quads)])
     return merge

@@ -19,7 +19,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Protocol, TypeVar
 
@@ -109,8 +109,15 @@ class Store(Protocol):
         """Replace each named graph in ``batch`` with its quads, each atomically."""
         ...
 
-    def put_nquads(self, batch: Sequence[tuple[str, str]]) -> None:
-        """Like :meth:`put_articles`, each graph's quads given as N-Quads text (all in that graph)."""
+    def put_nquads(
+        self, batch: Sequence[tuple[str, str]], known: Mapping[str, _summary.Contributions] | None = None
+    ) -> None:
+        """Like :meth:`put_articles`, each graph's quads given as N-Quads text (all in that graph).
+
+        ``known`` holds what some graphs contribute to the entity summary, found in
+        their quads before serialising (:func:`kg.summary.contributions_of`), so
+        that the summary does not read them back.
+        """
         ...
 
     def update(self, sparql: str) -> None:
@@ -286,9 +293,9 @@ class EmbeddedStore:
                 found[g] = _lexical(q.object)
         return found
 
-    def _written(self, graphs: list[str]) -> None:
+    def _written(self, graphs: list[str], known: Mapping[str, _summary.Contributions] | None = None) -> None:
         """After a batch of articles is written: the summary takes them in, then readers may get a snapshot."""
-        _summary.sync(self, graphs)
+        _summary.sync(self, graphs, known)
         if self._path is not None and time.monotonic() - self._published >= self._snapshot_every:
             self.publish()
 
@@ -300,6 +307,7 @@ class EmbeddedStore:
         INSERT DATA), which Oxigraph applies as one transaction, so no reader and no
         crash ever sees it half-written. Readers see the batch once it is published.
         """
+        _summary.mark_changed(self, self._existing([g for g, _ in batch]))
         try:
             fresh: list[ox.Quad] = []
             for g, quads in batch:
@@ -313,15 +321,18 @@ class EmbeddedStore:
             raise StoreError(f"writing {len(batch)} article(s) to {self.location} failed: {exc}") from exc
         self._written([g for g, _ in batch])
 
-    def put_nquads(self, batch: Sequence[tuple[str, str]]) -> None:
+    def put_nquads(
+        self, batch: Sequence[tuple[str, str]], known: Mapping[str, _summary.Contributions] | None = None
+    ) -> None:
         """Replace each graph of ``batch`` with the quads of its N-Quads text, each article atomically.
 
         The text is read by Oxigraph itself, so no Python quad objects are built: new
-        articles go in with one ``load`` of their texts (one transaction for the
+        articles go in with one bulk load of their texts (one atomic ingest for the
         batch); an article already stored is replaced by one SPARQL update, as in
         :meth:`put_articles`. Each text must hold quads of its own graph only, as
-        :func:`kg.rdf.extraction_nquads` writes them.
+        :func:`kg.rdf.extraction_nquads` writes them. ``known``: see :meth:`Store.put_nquads`.
         """
+        _summary.mark_changed(self, self._existing([g for g, _ in batch]))
         try:
             fresh: list[str] = []
             for g, text in batch:
@@ -339,13 +350,17 @@ class EmbeddedStore:
             self._dirty = True
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing {len(batch)} article(s) to {self.location} failed: {exc}") from exc
-        self._written([g for g, _ in batch])
+        self._written([g for g, _ in batch], known)
+
+    def _existing(self, graphs: list[str]) -> list[str]:
+        return [g for g in graphs if self._store.contains_named_graph(ox.NamedNode(g))]
 
     def delete_article(self, graph: str) -> bool:
         """Drop one article's graph; return whether it existed."""
         node = ox.NamedNode(graph)
         if not self._store.contains_named_graph(node):
             return False
+        _summary.mark_changed(self, [graph])
         self._store.remove_graph(node)
         self._dirty = True
         _summary.sync(self, [graph])
@@ -379,6 +394,8 @@ class EmbeddedStore:
             raise StoreError(f"cannot parse the {fmt.value} data: {exc}") from exc
         if to_graph is not None:
             quads = [ox.Quad(q.subject, q.predicate, q.object, to_graph) for q in quads]
+        named = sorted({q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)})
+        _summary.mark_changed(self, self._existing(named))
         self._store.extend(quads)
         self._dirty = True
         _summary.sync(self)
@@ -502,9 +519,11 @@ class ServingStore:
         """Write ``batch`` through a short-lived writer and publish it."""
         self._with_writer(lambda w: w.put_articles(batch))
 
-    def put_nquads(self, batch: Sequence[tuple[str, str]]) -> None:
+    def put_nquads(
+        self, batch: Sequence[tuple[str, str]], known: Mapping[str, _summary.Contributions] | None = None
+    ) -> None:
         """Write ``batch`` (N-Quads text per graph) through a short-lived writer and publish it."""
-        self._with_writer(lambda w: w.put_nquads(batch))
+        self._with_writer(lambda w: w.put_nquads(batch, known))
 
     def delete_article(self, graph: str) -> bool:
         """Drop one article's graph; return whether it existed."""
@@ -603,27 +622,37 @@ class RemoteStore:
         )
         return {row["g"]: row["h"] for row in rows}
 
-    def _written(self, graphs: list[str] | None) -> None:
+    def _writing(self, graphs: list[str]) -> None:
+        """Before graphs are replaced or dropped: the summary keeps what it took from them."""
+        if self._summarise:
+            _summary.mark_changed(self, graphs)
+
+    def _written(self, graphs: list[str] | None, known: Mapping[str, _summary.Contributions] | None = None) -> None:
         """After articles are written or dropped: the summary takes them in (all articles for ``None``)."""
         if self._summarise:
-            _summary.sync(self, graphs)
+            _summary.sync(self, graphs, known)
 
     def put_articles(self, batch: Sequence[tuple[str, Sequence[ox.Quad]]]) -> None:
         """Replace each graph in one update request per article (DROP GRAPH + INSERT DATA)."""
+        self._writing([g for g, _ in batch])
         for g, quads in batch:
             self._update(_replace_graph(g, quads))
         self._written([g for g, _ in batch])
 
-    def put_nquads(self, batch: Sequence[tuple[str, str]]) -> None:
+    def put_nquads(
+        self, batch: Sequence[tuple[str, str]], known: Mapping[str, _summary.Contributions] | None = None
+    ) -> None:
         """Replace each graph with the quads of its N-Quads text, one update request per article."""
+        self._writing([g for g, _ in batch])
         for g, text in batch:
             self._update(_replace_graph(g, _parse_nquads(text)))
-        self._written([g for g, _ in batch])
+        self._written([g for g, _ in batch], known)
 
     def delete_article(self, graph: str) -> bool:
         """Drop one article's graph; return whether it existed."""
         existed = self.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
         if existed:
+            self._writing([graph])
             self._update(f"DROP SILENT GRAPH <{graph}>")
             self._written([graph])
         return existed
@@ -658,6 +687,7 @@ class RemoteStore:
         for q in ox.parse(io.BytesIO(data), fmt.rdf_format):
             name = graph or _lexical(q.graph_name)
             by_graph.setdefault(name, []).append(q)
+        self._writing(sorted(by_graph))
         for g, quads in by_graph.items():
             self._update(f"INSERT DATA {{ GRAPH <{g}> {{\n{_triples_text(quads)}\n}} }}")
         self._written(None)

@@ -26,8 +26,9 @@ from types import TracebackType
 from kg.extract import extract_many
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.pipeline import load_pipeline
-from kg.rdf import article_iri, extraction_nquads
+from kg.rdf import article_iri, extraction_quads, nquads_text
 from kg.records import Article, Extraction
+from kg.summary import Contributions, contributions_of
 
 __all__ = ["Extracted", "ExtractorPool", "article_nquads", "extract_chunk"]
 
@@ -42,11 +43,21 @@ class Extracted:
         extraction: The records extracted from the article.
         graph: The article's IRI, the name of its graph.
         nquads: Every quad of the article, in N-Quads syntax (what the store loads).
+        summary: What the quads contribute to the entity summary, found while they
+            were in memory, so the writer does not read them back.
     """
 
     extraction: Extraction
     graph: str
     nquads: str
+    summary: Contributions
+
+    @classmethod
+    def of(cls, x: Extraction, base: str, when: datetime) -> Extracted:
+        """Serialise one extraction (quads, N-Quads text, summary contributions)."""
+        graph = article_iri(base, x.article.id)
+        quads = extraction_quads(x, base, when=when)
+        return cls(x, graph, nquads_text(quads), contributions_of(graph, quads))
 
 
 def extract_chunk(articles: Sequence[Article], base: str, when: datetime) -> list[Extracted]:
@@ -60,10 +71,7 @@ def extract_chunk(articles: Sequence[Article], base: str, when: datetime) -> lis
     Returns:
         One :class:`Extracted` per article, in the order given.
     """
-    return [
-        Extracted(x, article_iri(base, x.article.id), extraction_nquads(x, base, when=when))
-        for x in extract_many(articles)
-    ]
+    return [Extracted.of(x, base, when) for x in extract_many(articles)]
 
 
 def article_nquads(article: Article, base: str, when: datetime) -> str:

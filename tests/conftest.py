@@ -10,7 +10,7 @@ import pytest
 
 from kg.ingest import ingest_paths
 from kg.read import read_paths
-from kg.records import Article
+from kg.records import Article, Extraction
 from kg.settings import Settings
 from kg.store import EmbeddedStore
 
@@ -35,6 +35,22 @@ def seed_article() -> Article:
     """The seed article as read from seeds/."""
     (article,) = [a for a in read_paths([SEEDS]) if isinstance(a, Article)]
     return article
+
+
+@pytest.fixture(scope="session")
+def seed_extractions(seed_article: Article) -> list[Extraction]:
+    """The seed article and an invented one with places and organisations, through the real pipeline."""
+    from kg.extract import extract_many
+
+    text = (
+        "Angela Merkel, the former chancellor of Germany, met Emmanuel Macron in Paris on Monday. "
+        "Siemens, which is based in Munich, said on Tuesday that it would open a plant in Lyon. "
+        "Macron said the plant would bring 800 jobs to France."
+    )
+    invented = Article(
+        id="invented-1", text=text, title="Plant", published="2024-03-04", url=None, source=None, origin="test"
+    )
+    return extract_many([seed_article, invented])
 
 
 @pytest.fixture(scope="session")

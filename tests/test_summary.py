@@ -381,3 +381,90 @@ def test_summary_after_a_write_checks_only_the_graphs_written(tmp_path: Path) ->
     assert summary.sync(store) == 1
     assert not summary.dirty_articles(store)
     store.close()
+
+
+def _normalised(c: summary.Contributions) -> tuple[object, ...]:
+    """Contributions as comparable values (decimals as numbers: the store makes them canonical)."""
+    entities = {
+        iri: (
+            e.type,
+            frozenset(e.labels),
+            frozenset(e.aliases),
+            frozenset(e.same_as),
+            None if e.lat is None else (float(e.lat), float(e.long or "nan")),
+            e.confidence,
+            e.mentions,
+        )
+        for iri, e in c.entities.items()
+    }
+    rels = {k: (r.confidence, r.evidence, frozenset(r.statements)) for k, r in c.relationships.items()}
+    return entities, rels, {g: frozenset(t) for g, t in c.touches.items()}
+
+
+def _odesa_bare() -> Extraction:
+    t = "Odesa was quiet."
+    return Extraction(
+        article=dataclasses.replace(extraction_b().article, id="article-e", text=t),
+        mentions=(Mention(0, 5, "Odesa", "place/odesa", EntityType.PLACE, 0.9, 0, len(t)),),
+    )
+
+
+def test_contributions_found_in_quads_equal_what_the_store_reads_back(seed_extractions: list[Extraction]) -> None:
+    from kg.summary._sync import _contributions
+
+    for x in (extraction_a(), extraction_b(), _odesa_bare(), *seed_extractions):
+        g = article_iri(B, x.article.id)
+        quads = extraction_quads(x, B)
+        store = EmbeddedStore(None)
+        store._store.extend(quads)  # written raw: nothing else in the store
+        read_back = _contributions(store, graphs=[g])
+        assert _normalised(summary.contributions_of(g, quads)) == _normalised(read_back), x.article.id
+        assert read_back.entities
+        assert read_back.touches[g]
+
+
+def test_summary_from_known_contributions_equals_one_read_back(seed_extractions: list[Extraction]) -> None:
+    from kg.rdf import nquads_text
+
+    xs = [extraction_a(), extraction_b(), _odesa_bare(), *seed_extractions]
+    built = {article_iri(B, x.article.id): extraction_quads(x, B) for x in xs}
+    batch = [(g, nquads_text(qs)) for g, qs in built.items()]
+    told, read = EmbeddedStore(None), EmbeddedStore(None)
+    told.put_nquads(batch, {g: summary.contributions_of(g, qs) for g, qs in built.items()})
+    read.put_nquads(batch)
+    assert _summary_quads(told) == _summary_quads(read)
+    _check(told)
+
+
+def _touches(store: EmbeddedStore) -> set[str]:
+    rows = store.query(
+        f"SELECT ?g WHERE {{ GRAPH <{summary.SUMMARY_GRAPH}> {{ ?g <{summary.SUMMARY_NS}touches> ?t }} }}"
+    )
+    return {r["g"] for r in rows}
+
+
+def test_summary_records_what_an_article_touched_only_while_it_is_being_changed() -> None:
+    store = EmbeddedStore(None)
+    _put(store, extraction_a(), extraction_b())
+    assert _touches(store) == set()  # a record is its hash: nothing per entity for a plain write
+    a = article_iri(B, "article-a")
+    summary.mark_changed(store, [a])  # what a rewrite does first
+    assert _touches(store) == {a}
+    assert summary.dirty_articles(store).changed == (a,)
+    _put(store, _changed_a())  # marks nothing more: A is already marked, its old touches kept
+    _check(store)
+    assert _touches(store) == set()
+    assert not summary.dirty_articles(store)
+
+
+def test_summary_is_rebuilt_when_an_article_changed_behind_the_stores_back() -> None:
+    store = EmbeddedStore(None)
+    _put(store, extraction_a(), extraction_b())
+    a = article_iri(B, "article-a")
+    # Replaced by a raw update, not through the store: nobody recorded what A touched.
+    store._store.remove_graph(ox.NamedNode(a))
+    store._store.extend(extraction_quads(_changed_a(), B))
+    assert summary.dirty_articles(store).unknown == (a,)
+    assert summary.sync(store) == 2  # rebuilt from both articles
+    _check(store)
+    assert queries.entities_by_keys(store, B, ["place/bakhmut"]) == {}

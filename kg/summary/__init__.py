@@ -18,28 +18,34 @@ over article graphs ever matches it:
 ``<rel> s:confidence``           its highest confidence
 ``<rel> s:evidence``             how many evidence spans state it
 ``<rel> s:statement <st>``       each reified statement of it (where its evidence is)
-``<article> s:recorded true``    the article has a record (kept by :func:`mark_changed`)
+``<article> s:recorded true``    the article has a record (the summary took it in)
 ``<article> s:hash "..."``       the content hash the summary reflects
-``<article> s:touches <iri>``    what the article's graph says something about
-``<graph> s:version "2"``        the summary is maintained, in this format
+``<article> s:touches <iri>``    what the article said when it was marked changed
+``<graph> s:version "3"``        the summary is maintained, in this format
 ===============================  ==================================================
 
 :func:`sync` brings the summary up to date with the article graphs: articles
 without a record are *fresh* and their contributions are merged into the stored
-summary (O(article), so a bulk ingest costs what it writes); articles whose
-record no longer matches (replaced, deleted, or marked by :func:`mark_changed`)
-are *changed*, and everything they touched, before and after, is recomputed from
-all article graphs. Each step is one SPARQL update, records included, so a step is
-all or nothing; a crash between an article write and its sync leaves the article
-without a matching record, which the next full :func:`sync` finds and repairs.
-The stores call :func:`sync` after every write with the graphs written, so the
-check costs what the write touched, not the store's size (:mod:`kg.store`); the
-full check (every article's record, linear in the article count) runs at the end
-of ``kg ingest``, when ``kg serve`` starts and with ``kg summarise``.
+summary (O(article), so a bulk ingest costs what it writes). A fresh article's
+contributions can be found in its quads where they are built
+(:func:`contributions_of`, in the extracting worker), so its write reads nothing
+back. Before a graph is replaced, rewritten or dropped, :func:`mark_changed`
+records what it touches and drops its hash; the next sync finds it *changed* and
+recomputes everything it touched, before and after, from all article graphs. A
+graph whose record disagrees with it without that mark was written behind kg's
+back, and the summary is rebuilt. Each step is one SPARQL update, records
+included, so a step is all or nothing; a crash between an article write and its
+sync leaves the article without a matching record, which the next full
+:func:`sync` finds and repairs. The stores call :func:`sync` after every write
+with the graphs written, so the check costs what the write touched, not the
+store's size (:mod:`kg.store`); the full check (every article's record, linear in
+the article count) runs at the end of ``kg ingest``, when ``kg serve`` starts and
+with ``kg summarise``.
 """
 
 from __future__ import annotations
 
+from kg.summary._contributions import Contributions, contributions_of
 from kg.summary._model import (
     SUMMARY_GRAPH,
     SUMMARY_NS,
@@ -54,9 +60,11 @@ from kg.summary._sync import Dirty, dirty_articles, ensure, mark_changed, rebuil
 __all__ = [
     "SUMMARY_GRAPH",
     "SUMMARY_NS",
+    "Contributions",
     "Dirty",
     "EntitySummary",
     "RelationshipSummary",
+    "contributions_of",
     "dirty_articles",
     "ensure",
     "mark_changed",

@@ -27,7 +27,7 @@ SUMMARY_GRAPH = "https://w3id.org/newskg/summary"
 #: The summary's own vocabulary; internal, not part of the ontology.
 SUMMARY_NS = "https://w3id.org/newskg/summary#"
 #: Format of the summary; a store with another version is rebuilt.
-VERSION = "2"
+VERSION = "3"
 #: Fresh articles merged per update when nothing else changed (bounds one update's size).
 CHUNK = 256
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kg.summary._contributions import Contributions
 from kg.summary._model import (
     _DECIMAL,
     _ENTITY_TYPES,
@@ -40,22 +41,6 @@ __all__ = [
 # ------------------------------------------------------- what the articles say
 
 
-@dataclass(slots=True)
-class _Contributions:
-    """Entities and relationships accumulated over some article graphs."""
-
-    entities: dict[str, EntitySummary] = field(default_factory=dict)
-    relationships: dict[tuple[str, str, str], RelationshipSummary] = field(default_factory=dict)
-    touches: dict[str, set[str]] = field(default_factory=dict)  # graph -> IRIs
-
-    def entity(self, iri: str) -> EntitySummary:
-        return self.entities.setdefault(iri, EntitySummary(iri))
-
-    def relationship(self, s: str, p: str, o: str, confidence: float, evidence: int, statements: set[str]) -> None:
-        found = self.relationships.setdefault((s, p, o), RelationshipSummary(s, p, o))
-        found.merge(RelationshipSummary(s, p, o, confidence, evidence, statements))
-
-
 def _scope(graphs: Sequence[str] | None, keys: Sequence[str] | None, var: str) -> str:
     """VALUES clauses restricting a UNION branch to some graphs and/or some IRIs."""
     out = ""
@@ -68,7 +53,7 @@ def _scope(graphs: Sequence[str] | None, keys: Sequence[str] | None, var: str) -
 
 def _contributions(
     store: Store, *, graphs: Sequence[str] | None = None, keys: Sequence[str] | None = None
-) -> _Contributions:
+) -> Contributions:
     """What the article graphs ``graphs`` (all when ``None``) say about ``keys`` (everything when ``None``).
 
     Entities come from the graphs that type them, with the same patterns the read
@@ -76,7 +61,7 @@ def _contributions(
     plain ``kg:locatedIn`` links linking writes, in both directions for ``keys``.
     Three queries, linear in the matching triples.
     """
-    acc = _Contributions()
+    acc = Contributions()
     types = _iris(_ENTITY_TYPES)
     e_scope = _scope(graphs, keys, "?e")
     g_values = f"VALUES ?g {{ {_iris(graphs)} }}" if graphs is not None else ""
@@ -153,11 +138,14 @@ class Dirty:
 
     Attributes:
         fresh: Article graphs with no record: their contributions are only to be added.
-        changed: Graphs whose record is stale (replaced, deleted, marked): what they
-            touched must be recomputed.
-        old_touches: For each changed graph, what its record says it touched.
+        changed: Graphs marked by :func:`mark_changed` (replaced, deleted, rewritten):
+            what they touched must be recomputed.
+        old_touches: For each changed graph, what it touched when the summary took it in.
         hashes: The current content hash of every fresh or changed graph that exists.
         maintained: Whether the store has a summary at all.
+        unknown: Graphs whose record disagrees with them though nobody marked them
+            (written behind kg's back): what they touched is unknown, so only a
+            rebuild is right.
     """
 
     fresh: tuple[str, ...]
@@ -165,9 +153,10 @@ class Dirty:
     old_touches: dict[str, frozenset[str]]
     hashes: dict[str, str]
     maintained: bool
+    unknown: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.fresh or self.changed) or not self.maintained
+        return bool(self.fresh or self.changed or self.unknown) or not self.maintained
 
 
 def dirty_articles(store: Store, graphs: Sequence[str] | None = None) -> Dirty:
@@ -213,7 +202,8 @@ def dirty_articles(store: Store, graphs: Sequence[str] | None = None) -> Dirty:
         # No summary (or an old format): everything is fresh, and old records go.
         return Dirty(tuple(sorted(current)), tuple(sorted(has_record - set(current))), {}, current, False)
     fresh = sorted(g for g in current if g not in has_record)
-    changed = sorted(g for g in has_record if g not in recorded or current.get(g) != recorded[g])
+    changed = sorted(g for g in has_record if g not in recorded)
+    unknown = tuple(sorted(g for g in recorded if current.get(g) != recorded[g]))
     old: dict[str, frozenset[str]] = {}
     if changed:
         rows = store.query(
@@ -225,35 +215,57 @@ def dirty_articles(store: Store, graphs: Sequence[str] | None = None) -> Dirty:
             found.setdefault(r["g"], set()).add(r["t"])
         old = {g: frozenset(found.get(g, ())) for g in changed}
     hashes = {g: current[g] for g in (*fresh, *changed) if g in current}
-    return Dirty(tuple(fresh), tuple(changed), old, hashes, True)
+    return Dirty(tuple(fresh), tuple(changed), old, hashes, True, unknown)
 
 
 def mark_changed(store: Store, graphs: Sequence[str]) -> None:
-    """Mark article graphs as changed before rewriting them with the same content hash.
+    """Before article graphs are replaced, rewritten or dropped: keep what the summary took from them.
 
-    ``kg unmerge`` and ``kg import`` can rewrite a graph without changing its content
-    hash; dropping the hash record first means a crash before the following
-    :func:`sync` still leaves the graph marked for recomputation.
+    For each of ``graphs`` the summary reflects, what the graph touches now is
+    recorded and its content hash dropped, in one update, so the following
+    :func:`sync`, or the full one after a crash, knows what to recompute. Graphs
+    the summary does not reflect yet need nothing. The stores call this before
+    every rewrite and delete; records of untouched articles hold only their hash.
     """
     if not graphs:
         return
-    store.update(
+    rows = store.query(
         _PREFIXES
-        + f"""DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?g s:hash ?h }} }}
-WHERE {{ VALUES ?g {{ {_iris(graphs)} }} GRAPH <{SUMMARY_GRAPH}> {{ ?g s:hash ?h }} }}"""
+        + f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {_iris(dict.fromkeys(graphs))} }} GRAPH <{SUMMARY_GRAPH}> {{ ?g s:hash ?h }} }}"
     )
+    recorded = {r["g"]: r["h"] for r in rows}
+    current = store.article_digests(list(recorded)) if recorded else {}
+    # A graph whose hash already disagrees was changed behind kg's back: left to sync's rebuild.
+    summarised = sorted(g for g, h in recorded.items() if current.get(g) == h)
+    if not summarised:
+        return
+    now = _contributions(store, graphs=summarised)
+    lines = [f"<{g}> <{SUMMARY_NS}touches> <{t}> ." for g in summarised for t in sorted(now.touches.get(g, ()))]
+    ops = [
+        f"DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?g s:hash ?h }} }}"
+        f" WHERE {{ VALUES ?g {{ {_iris(summarised)} }} GRAPH <{SUMMARY_GRAPH}> {{ ?g s:hash ?h }} }}"
+    ]
+    if lines:
+        ops.append(f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH}> {{\n" + "\n".join(lines) + "\n} }")
+    store.update(_PREFIXES + " ;\n".join(ops))
 
 
-def sync(store: Store, graphs: Sequence[str] | None = None) -> int:
+def sync(store: Store, graphs: Sequence[str] | None = None, known: Mapping[str, Contributions] | None = None) -> int:
     """Bring the summary up to date with the article graphs; return the articles it took in.
 
-    ``graphs`` limits the check to the graphs a write just touched (see
-    :func:`dirty_articles`); without it every article is checked.
+    Args:
+        store: The store.
+        graphs: Limit the check to the graphs a write just touched (see
+            :func:`dirty_articles`); without it every article is checked.
+        known: What some just-written graphs contribute, found in their quads before
+            they were written (:func:`~kg.summary.contributions_of`); those graphs are
+            not read back. Only used for graphs that are fresh.
 
     Fresh articles are merged into the stored summary in chunks of :data:`CHUNK`;
     when some article changed, everything dirty is handled in one update, the
     entities and relationships the changed articles touched (before and after)
-    recomputed from every article graph.
+    recomputed from every article graph. A graph changed without
+    :func:`mark_changed` leaves no trace of what it touched: the summary is rebuilt.
 
     Notes:
         Two queries when nothing is dirty. A chunk of fresh articles costs O(what
@@ -262,29 +274,44 @@ def sync(store: Store, graphs: Sequence[str] | None = None) -> int:
     dirty = dirty_articles(store, graphs)
     if not dirty:
         return 0
+    if dirty.unknown:
+        return rebuild(store)
+    known = known or {}
     if dirty.changed or not dirty.maintained:
         if not dirty.maintained and not dirty.changed:
-            _step(store, dirty, dirty.fresh[:CHUNK], (), init=True)
+            _step(store, dirty, dirty.fresh[:CHUNK], (), known, init=True)
             rest = dirty.fresh[CHUNK:]
         else:
-            _step(store, dirty, dirty.fresh, dirty.changed, init=not dirty.maintained)
+            _step(store, dirty, dirty.fresh, dirty.changed, known, init=not dirty.maintained)
             rest = ()
     else:
         rest = dirty.fresh
     for i in range(0, len(rest), CHUNK):
-        _step(store, dirty, rest[i : i + CHUNK], (), init=False)
+        _step(store, dirty, rest[i : i + CHUNK], (), known, init=False)
     return len(dirty.fresh) + len(dirty.changed)
 
 
-def _step(store: Store, dirty: Dirty, fresh: Sequence[str], changed: Sequence[str], *, init: bool) -> None:
+def _step(
+    store: Store,
+    dirty: Dirty,
+    fresh: Sequence[str],
+    changed: Sequence[str],
+    known: Mapping[str, Contributions],
+    *,
+    init: bool,
+) -> None:
     """One update: merge ``fresh`` articles, recompute what ``changed`` ones touched."""
     # What the changed articles touched before (their records) and touch now (their graphs).
     existing = [g for g in changed if g in dirty.hashes]
-    now = _contributions(store, graphs=existing) if existing else _Contributions()
+    now = _contributions(store, graphs=existing) if existing else Contributions()
     recompute = set().union(*(dirty.old_touches.get(g, frozenset()) for g in changed), *now.touches.values())
     keys = sorted(recompute)
-    full = _contributions(store, keys=keys) if keys else _Contributions()
-    added = _contributions(store, graphs=list(fresh)) if fresh else _Contributions()
+    full = _contributions(store, keys=keys) if keys else Contributions()
+    unread = [g for g in fresh if g not in known]
+    added = _contributions(store, graphs=unread) if unread else Contributions()
+    for g in fresh:
+        if g in known:
+            added.add(known[g])
 
     # Entities: recomputed ones as they are now; the others touched by fresh
     # articles are the stored summary plus what those articles add.
@@ -305,15 +332,12 @@ def _step(store: Store, dirty: Dirty, fresh: Sequence[str], changed: Sequence[st
             r.merge(old)
         rels[(r.subject, r.predicate, r.object)] = r
 
-    records: dict[str, set[str]] = {g: set(added.touches.get(g, ())) for g in fresh}
-    records.update({g: set(now.touches.get(g, ())) for g in existing})
-    store.update(_write(entities, rels, records, dirty.hashes, sorted(recompute), [*fresh, *changed], init=init))
+    store.update(_write(entities, rels, dirty.hashes, sorted(recompute), [*fresh, *changed], init=init))
 
 
 def _write(
     entities: dict[str, EntitySummary],
     rels: dict[tuple[str, str, str], RelationshipSummary],
-    records: dict[str, set[str]],
     hashes: dict[str, str],
     recomputed: list[str],
     graphs: list[str],
@@ -364,12 +388,10 @@ def _write(
         lines.append(f"{n} <{s}confidence> {_dec(r.confidence)} .")
         lines.append(f"{n} <{s}evidence> {_int(r.evidence)} .")
         lines.extend(f"{n} <{s}statement> <{st}> ." for st in sorted(r.statements))
-    for g, touched in records.items():
-        if g not in hashes:
-            continue  # deleted: its record goes with it
-        lines.append(f"<{g}> <{s}recorded> true .")
-        lines.append(f"<{g}> <{s}hash> {_lit(hashes[g])} .")
-        lines.extend(f"<{g}> <{s}touches> <{t}> ." for t in sorted(touched))
+    for g in graphs:
+        if g in hashes:  # a deleted graph's record goes with it
+            lines.append(f"<{g}> <{s}recorded> true .")
+            lines.append(f"<{g}> <{s}hash> {_lit(hashes[g])} .")
     if lines:
         body = "\n".join(lines)
         ops.append(f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH}> {{\n{body}\n}} }}")
