@@ -162,7 +162,13 @@ class MemoryEntityIndex:
 
 
 class StoreEntityIndex(MemoryEntityIndex):
-    """The entities of a :class:`~kg.store.Store`, read once with one SPARQL query.
+    """The entities of a :class:`~kg.store.Store`, read once.
+
+    From the entity summary (:mod:`kg.summary`) when it reflects every article: one
+    row per entity name, however many articles describe the entity. Otherwise (a
+    crash left articles it has not taken in, or the store has none) from every
+    article graph, one row per description. Either way an entity's label is its
+    longest, as the read model shows it, and its other labels count as aliases.
 
     Args:
         store: The store to read.
@@ -170,28 +176,42 @@ class StoreEntityIndex(MemoryEntityIndex):
     """
 
     def __init__(self, store: Store, base: str) -> None:
+        from kg import summary
         from kg.namespace import KG_NS, RDFS, SKOS
 
         types = {f"{KG_NS}{t.value}": t for t in EntityType}
-        rows = store.query(
-            f"""SELECT ?e ?t ?l ?a WHERE {{ GRAPH ?g {{
-                  ?e a ?t ; <{RDFS.label}> ?l .
-                  VALUES ?t {{ {" ".join(f"<{t}>" for t in types)} }}
-                  OPTIONAL {{ ?e <{SKOS.altLabel}> ?a }} }} }}"""
-        )
-        found: dict[str, KnownEntity] = {}
+        values = " ".join(f"<{t}>" for t in types)
+        if summary.dirty_articles(store):
+            rows = store.query(
+                f"""SELECT ?e ?t ?l ?a WHERE {{ GRAPH ?g {{
+                      ?e a ?t ; <{RDFS.label}> ?l .
+                      VALUES ?t {{ {values} }}
+                      OPTIONAL {{ ?e <{SKOS.altLabel}> ?a }} }} }}"""
+            )
+        else:
+            s = summary.SUMMARY_NS
+            rows = store.query(
+                f"""SELECT ?e ?t ?l ?a WHERE {{ GRAPH <{summary.SUMMARY_GRAPH}> {{
+                      {{ ?e <{s}type> ?t ; <{s}label> ?l }} UNION {{ ?e <{s}type> ?t ; <{s}alias> ?a }}
+                      VALUES ?t {{ {values} }} }} }}"""
+            )
+        found: dict[str, tuple[EntityType, set[str], set[str]]] = {}
         for row in rows:
             iri = row["e"]
             if not iri.startswith(base):
                 continue
-            key = iri[len(base) :]
-            old = found.get(key)
-            alias = (row["a"],) if "a" in row else ()
-            if old is None:
-                found[key] = KnownEntity(key, types[row["t"]], row["l"], alias)
-            else:
-                found[key] = replace(old, aliases=tuple(sorted(set(old.aliases) | set(alias))))
-        super().__init__(found.values())
+            _, labels, aliases = found.setdefault(iri[len(base) :], (types[row["t"]], set(), set()))
+            if "l" in row:
+                labels.add(row["l"])
+            if "a" in row:
+                aliases.add(row["a"])
+        known = []
+        for key, (etype, labels, aliases) in found.items():
+            if not labels:
+                continue
+            label = min(labels, key=lambda x: (-len(x), x))  # the longest, as the read model shows it
+            known.append(KnownEntity(key, etype, label, tuple(sorted((labels | aliases) - {label}))))
+        super().__init__(known)
 
 
 @dataclass(frozen=True, slots=True)

@@ -166,3 +166,36 @@ def test_two_extracted_articles_spelling_a_name_differently_share_one_entity() -
     assert [m.method for m in log.active()] == ["transliteration"]
     kharkiv = {m.entity for x in (a, b) for m in x.mentions if m.text == "Kharkiv"}
     assert kharkiv == {"place/kharkiv"}
+
+
+def test_store_entity_index_reads_the_summary_when_current_and_the_articles_otherwise() -> None:
+    import dataclasses
+
+    from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
+    from kg.resolve import StoreEntityIndex
+    from kg.store import EmbeddedStore
+
+    key = "person/volodymyr-zelensky"
+    first = _x("a1", key, "Volodymyr Zelensky")
+    e = dataclasses.replace(first.entities[0], label="Zelensky", aliases=("President Zelensky",))
+    second = dataclasses.replace(_x("a2", key, "Zelensky"), entities=(e,))
+    store = EmbeddedStore(None)
+    store.put_articles([(article_iri(DEFAULT_BASE, x.article.id), extraction_quads(x)) for x in (first, second)])
+
+    def seen(index: StoreEntityIndex) -> tuple[str, tuple[str, ...], list[str]]:
+        found = index.get(key)
+        assert found is not None
+        return found.label, found.aliases, [k.key for k in index.by_name(EntityType.PERSON, "President Zelensky")]
+
+    expected = ("Volodymyr Zelensky", ("President Zelensky", "Zelensky"), [key])
+    queries: list[str] = []
+    store.query = lambda sparql: queries.append(sparql) or EmbeddedStore.query(store, sparql)  # type: ignore[method-assign]
+    assert seen(StoreEntityIndex(store, DEFAULT_BASE)) == expected
+    assert "newskg/summary>" in queries[-1]  # read from the summary: one row per name
+    # An article the summary has not taken in yet (as a crash leaves it): read every article.
+    third = _x("a3", "person/olena-zelenska", "Olena Zelenska")
+    store._store.extend(extraction_quads(third))
+    index = StoreEntityIndex(store, DEFAULT_BASE)
+    assert "newskg/summary>" not in queries[-1]
+    assert seen(index) == expected
+    assert index.get("person/olena-zelenska") is not None
