@@ -15,6 +15,7 @@ BENCHES = [
     "events",
     "store",
     "store_write",
+    "store_growth",
     "ingest",
     "cold_ingest",
     "validate",
