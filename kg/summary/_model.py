@@ -128,13 +128,18 @@ def read_entities(store: Store, iris: Sequence[str]) -> dict[str, EntitySummary]
     return {k: v for k, v in _read_summaries(store, iris).items() if v.type}
 
 
-def _read_summaries(store: Store, iris: Sequence[str]) -> dict[str, EntitySummary]:
-    """Every summary of ``iris``, typed or not (mentions of something no article types yet)."""
+def _read_summaries(store: Store, iris: Sequence[str], fields: Sequence[str] = ()) -> dict[str, EntitySummary]:
+    """Every summary of ``iris``, typed or not (mentions of something no article types yet).
+
+    ``fields`` (names in :data:`SUMMARY_NS`) limits what is read; all by default.
+    """
     if not iris:
         return {}
+    only = f"VALUES ?p {{ {_iris(SUMMARY_NS + f for f in fields)} }}" if fields else ""
     rows = store.query(
         _PREFIXES
-        + f"SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {_iris(dict.fromkeys(iris))} }} GRAPH <{SUMMARY_GRAPH}> {{ ?e ?p ?o }} }}"
+        + f"SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {_iris(dict.fromkeys(iris))} }} {only}"
+        + f" GRAPH <{SUMMARY_GRAPH}> {{ ?e ?p ?o }} }}"
     )
     found: dict[str, EntitySummary] = {}
     for r in rows:
@@ -201,11 +206,16 @@ def _relationship_rows(rows: list[dict[str, str]]) -> dict[str, RelationshipSumm
     return found
 
 
-def _read_relationships_by_iri(store: Store, rel_iris: Sequence[str]) -> dict[str, RelationshipSummary]:
+def _read_relationships_by_iri(
+    store: Store, rel_iris: Sequence[str], *, statements: bool = True
+) -> dict[str, RelationshipSummary]:
+    """The summarised relationships ``rel_iris``; without their statements if ``statements`` is false."""
     if not rel_iris:
         return {}
+    fields = ("subject", "predicate", "object", "confidence", "evidence")
+    only = "" if statements else f"VALUES ?p {{ {_iris(SUMMARY_NS + f for f in fields)} }}"
     rows = store.query(
         _PREFIXES
-        + f"SELECT ?r ?p ?o WHERE {{ VALUES ?r {{ {_iris(rel_iris)} }} GRAPH <{SUMMARY_GRAPH}> {{ ?r ?p ?o }} }}"
+        + f"SELECT ?r ?p ?o WHERE {{ VALUES ?r {{ {_iris(rel_iris)} }} {only} GRAPH <{SUMMARY_GRAPH}> {{ ?r ?p ?o }} }}"
     )
     return _relationship_rows(rows)

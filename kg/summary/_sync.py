@@ -313,38 +313,51 @@ def _step(
         if g in known:
             added.add(known[g])
 
-    # Entities: recomputed ones as they are now; the others touched by fresh
-    # articles are the stored summary plus what those articles add.
+    # Recomputed entities and relationships (those a changed article touched) are
+    # replaced whole; the others fresh articles touch are merged into what is stored.
     entities = {iri: e for iri, e in full.entities.items() if iri in recompute}
-    merge_into = [iri for iri in added.entities if iri not in recompute]
-    stored = {} if init else _read_summaries(store, merge_into)
-    for iri in merge_into:
-        e = stored.get(iri, EntitySummary(iri))
-        e.merge(added.entities[iri])
-        entities[iri] = e
-    # Relationships: every one with a recomputed end as it is now; the others merged.
     rels = {k: r for k, r in full.relationships.items() if r.subject in recompute or r.object in recompute}
-    new_rels = [r for k, r in added.relationships.items() if r.subject not in recompute and r.object not in recompute]
-    stored_rels = {} if init else _read_relationships_by_iri(store, [r.iri for r in new_rels])
-    for r in new_rels:
-        old = stored_rels.get(r.iri)
-        if old is not None:
-            r.merge(old)
-        rels[(r.subject, r.predicate, r.object)] = r
+    merge_into = [iri for iri in added.entities if iri not in recompute]
+    new_rels = [r for r in added.relationships.values() if r.subject not in recompute and r.object not in recompute]
+    merged: list[tuple[EntitySummary, EntitySummary]] = []
+    merged_rels: list[tuple[RelationshipSummary | None, RelationshipSummary]] = []
+    if init:  # nothing stored yet: what the fresh articles say is the whole summary
+        entities.update((iri, added.entities[iri]) for iri in merge_into)
+        rels.update(((r.subject, r.predicate, r.object), r) for r in new_rels)
+    else:
+        # Only the fields merged by value are read: a hub's labels and statements stay put.
+        stored = _read_summaries(store, merge_into, _MERGED_BY_VALUE)
+        merged = [(stored.get(iri, EntitySummary(iri)), added.entities[iri]) for iri in merge_into]
+        stored_rels = _read_relationships_by_iri(store, [r.iri for r in new_rels], statements=False)
+        merged_rels = [(stored_rels.get(r.iri), r) for r in new_rels]
+    store.update(
+        _write(entities, rels, merged, merged_rels, dirty.hashes, sorted(recompute), [*fresh, *changed], init=init)
+    )
 
-    store.update(_write(entities, rels, dirty.hashes, sorted(recompute), [*fresh, *changed], init=init))
+
+#: Entity fields a merge computes from the stored value (the others are sets, only added to).
+_MERGED_BY_VALUE = ("type", "confidence", "mentions", "lat", "long")
 
 
 def _write(
     entities: dict[str, EntitySummary],
     rels: dict[tuple[str, str, str], RelationshipSummary],
+    merged: list[tuple[EntitySummary, EntitySummary]],
+    merged_rels: list[tuple[RelationshipSummary | None, RelationshipSummary]],
     hashes: dict[str, str],
     recomputed: list[str],
     graphs: list[str],
     *,
     init: bool,
 ) -> str:
-    """The one SPARQL update that replaces the summaries and records a step produced."""
+    """The one SPARQL update that writes what a step produced.
+
+    ``entities`` and ``rels`` replace what is stored of them. ``merged`` and
+    ``merged_rels`` pair what is stored (scalars only) with what fresh articles
+    add: the counts and confidences are replaced by the merged values, and the new
+    labels, aliases, sameAs links and statements are inserted beside the stored
+    ones, so a merge writes what the fresh articles say, not all a hub has gathered.
+    """
     ops: list[str] = []
     if init:
         ops.append(f"DROP SILENT GRAPH <{SUMMARY_GRAPH}>")
@@ -362,32 +375,30 @@ def _write(
   {{ VALUES ?x {{ {values} }} ?r <{SUMMARY_NS}subject> ?x }} UNION {{ VALUES ?x {{ {values} }} ?r <{SUMMARY_NS}object> ?x }}
   ?r ?p ?v }} }}"""
         )
+    counted = [*(a.iri for _, a in merged), *(a.iri for _, a in merged_rels)]
+    if counted:
+        ops.append(
+            f"DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?x ?p ?o }} }} WHERE {{ VALUES ?x {{ {_iris(dict.fromkeys(counted))} }}"
+            f" VALUES ?p {{ s:confidence s:mentions s:evidence }} GRAPH <{SUMMARY_GRAPH}> {{ ?x ?p ?o }} }}"
+        )
     lines: list[str] = []
     s = SUMMARY_NS
     if init:
         lines.append(f'<{SUMMARY_GRAPH}> <{s}version> "{VERSION}" .')
     for e in entities.values():
-        if not e.type and not e.mentions:
-            continue  # only referred to (a country no article names): no summary, as before
-        n = f"<{e.iri}>"
-        if e.type:  # untyped: mentions kept for when an article describes it; not read as an entity
-            lines.append(f"{n} <{s}type> <{e.type}> .")
-        lines.append(f"{n} <{s}confidence> {_dec(e.confidence)} .")
-        lines.append(f"{n} <{s}mentions> {_int(e.mentions)} .")
-        lines.extend(f"{n} <{s}label> {_lit(v)} ." for v in sorted(e.labels))
-        lines.extend(f"{n} <{s}alias> {_lit(v)} ." for v in sorted(e.aliases))
-        lines.extend(f"{n} <{s}sameAs> <{v}> ." for v in sorted(e.same_as))
-        if e.lat is not None and e.long is not None:
-            lines.append(f'{n} <{s}lat> "{e.lat}"^^<{_DECIMAL}> .')
-            lines.append(f'{n} <{s}long> "{e.long}"^^<{_DECIMAL}> .')
+        lines.extend(_entity_lines(e, e, EntitySummary(e.iri)))
+    for old, new in merged:
+        total = EntitySummary(old.iri, old.type, lat=old.lat, long=old.long, confidence=old.confidence)
+        total.mentions = old.mentions
+        total.merge(new)
+        lines.extend(_entity_lines(total, new, old))
     for r in rels.values():
-        n = f"<{r.iri}>"
-        lines.append(f"{n} <{s}subject> <{r.subject}> .")
-        lines.append(f"{n} <{s}predicate> <{r.predicate}> .")
-        lines.append(f"{n} <{s}object> <{r.object}> .")
-        lines.append(f"{n} <{s}confidence> {_dec(r.confidence)} .")
-        lines.append(f"{n} <{s}evidence> {_int(r.evidence)} .")
-        lines.extend(f"{n} <{s}statement> <{st}> ." for st in sorted(r.statements))
+        lines.extend(_rel_lines(r, r, None))
+    for before, r in merged_rels:
+        both = RelationshipSummary(r.subject, r.predicate, r.object, r.confidence, r.evidence)
+        if before is not None:
+            both.merge(before)
+        lines.extend(_rel_lines(both, r, before))
     for g in graphs:
         if g in hashes:  # a deleted graph's record goes with it
             lines.append(f"<{g}> <{s}recorded> true .")
@@ -395,7 +406,38 @@ def _write(
     if lines:
         body = "\n".join(lines)
         ops.append(f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH}> {{\n{body}\n}} }}")
-    return " ;\n".join(ops)
+    return _PREFIXES + " ;\n".join(ops)
+
+
+def _entity_lines(total: EntitySummary, new: EntitySummary, stored: EntitySummary) -> list[str]:
+    """An entity's triples: ``total``'s values, ``new``'s names, what ``stored`` lacks of the rest."""
+    if not total.type and not total.mentions:
+        return []  # only referred to (a country no article names): no summary, as before
+    s, n = SUMMARY_NS, f"<{total.iri}>"
+    lines = [f"{n} <{s}confidence> {_dec(total.confidence)} .", f"{n} <{s}mentions> {_int(total.mentions)} ."]
+    if total.type and not stored.type:  # untyped: mentions kept for when an article describes it
+        lines.append(f"{n} <{s}type> <{total.type}> .")
+    lines.extend(f"{n} <{s}label> {_lit(v)} ." for v in sorted(new.labels))
+    lines.extend(f"{n} <{s}alias> {_lit(v)} ." for v in sorted(new.aliases))
+    lines.extend(f"{n} <{s}sameAs> <{v}> ." for v in sorted(new.same_as))
+    if total.lat is not None and total.long is not None and stored.lat is None:
+        lines.append(f'{n} <{s}lat> "{total.lat}"^^<{_DECIMAL}> .')
+        lines.append(f'{n} <{s}long> "{total.long}"^^<{_DECIMAL}> .')
+    return lines
+
+
+def _rel_lines(total: RelationshipSummary, new: RelationshipSummary, stored: RelationshipSummary | None) -> list[str]:
+    """A relationship's triples: ``total``'s counts, ``new``'s statements (and its ends when not ``stored``)."""
+    s, n = SUMMARY_NS, f"<{total.iri}>"
+    lines = []
+    if stored is None:
+        lines.append(f"{n} <{s}subject> <{total.subject}> .")
+        lines.append(f"{n} <{s}predicate> <{total.predicate}> .")
+        lines.append(f"{n} <{s}object> <{total.object}> .")
+    lines.append(f"{n} <{s}confidence> {_dec(total.confidence)} .")
+    lines.append(f"{n} <{s}evidence> {_int(total.evidence)} .")
+    lines.extend(f"{n} <{s}statement> <{st}> ." for st in sorted(new.statements))
+    return lines
 
 
 def rebuild(store: Store) -> int:
