@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kg.extract.merge import KnownEvent, event_counts, find_match, interval, merge_batch
+from kg.extract.merge import KnownEvent, _entities, event_counts, find_match, interval, merge_batch
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.records import Article, Entity, EntityType, Event, Evidence, Extraction, Modality, Participant, Sentence
 from kg.store import EmbeddedStore
@@ -116,3 +116,46 @@ def test_merged_event_validates_in_the_union_of_both_graphs(store: EmbeddedStore
     (second,) = merge_batch([_extraction("a2", _event("event/a2/5", confidence=0.4))], store, DEFAULT_BASE)
     report = validate(extraction_quads(first) + extraction_quads(second))
     assert report.conforms, report
+
+
+# Stored events with every date precision, in several articles; probes with spans around them.
+STORED_DATES = [
+    ("s1", "2022", None),
+    ("s2", "2022-07", None),
+    ("s3", "2022-07-15", None),
+    ("s4", "2022-07-10", "2022-07-20"),
+    ("s5", "2021-12-30", "2022-01"),
+    ("s6", "2023-03", "2023"),
+]
+PROBES = [
+    ("2022-07-15", None),
+    ("2022-07-21", None),
+    ("2022-08", None),
+    ("2021-12-31", None),
+    ("2022-01-01", None),
+    ("2021", None),
+    ("2023-12-31", None),
+    ("2024", None),
+    ("2020-01-01", "2021-12-29"),
+    ("2022-07-16", "2022-07-16"),
+]
+
+
+@pytest.mark.parametrize(("start", "end"), PROBES, ids=[f"{s}..{e}" for s, e in PROBES])
+def test_store_index_takes_the_event_find_match_takes_from_every_stored_one(start: str, end: str | None) -> None:
+    from kg.extract.merge import SparqlEventIndex
+
+    probe = _event("event/probe", start=start, end=end)
+    xs = [_extraction(f"a-{name}", _event(f"event/{name}", start=s, end=e)) for name, s, e in STORED_DATES]
+    # Each stored event alone (does the date rule agree?), then all (is the same one first?).
+    for stored in [[x] for x in xs] + [xs]:
+        store = EmbeddedStore(None)
+        _put(store, stored)
+        every = sorted(
+            (KnownEvent(ev, f"article/{x.article.id}", frozenset(_entities(ev))) for x in stored for ev in x.events),
+            key=lambda k: (k.article, k.event.key),
+        )
+        expected = find_match(probe, every)
+        found = find_match(probe, SparqlEventIndex(store, DEFAULT_BASE).candidates(probe, "probe"))
+        got = found and (found.event.key, found.article)
+        assert got == (expected and (expected.event.key, expected.article)), [x.article.id for x in stored]

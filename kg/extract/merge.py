@@ -66,7 +66,10 @@ class EventIndex(Protocol):
     """Finds already reported events that a new one might be the same as."""
 
     def candidates(self, event: Event, article_id: str) -> list[KnownEvent]:
-        """Return reported events of ``event``'s type, from other articles, that may match."""
+        """Return reported events of ``event``'s type, from other articles, that may match.
+
+        An index may narrow the list to the one event :func:`find_match` would take.
+        """
         ...
 
 
@@ -164,28 +167,54 @@ class SparqlEventIndex:
         self._base = base
 
     def candidates(self, event: Event, article_id: str) -> list[KnownEvent]:
-        """Return the stored events of ``event``'s type sharing a participant or place with it.
+        """Return the stored event :func:`find_match` takes for ``event``, if any (a list of at most one).
 
-        The events are found from the shared entities first (an index look-up each),
-        not by scanning every event of the type and filtering: 1.4x faster on a
-        store of 1,000 articles (docs/BENCHMARKS.md), and the gap grows with the store.
+        The whole rule runs in SPARQL: the event's type, asserted, a shared participant
+        or place, and dates that overlap; of the events that pass, the first in
+        (graph, event) order is the one :func:`find_match` would take from the full
+        list. The events are found from the shared entities first (an index look-up
+        each), not by scanning every event of the type, and only the one found is
+        read whole, so the cost follows the events sharing an entity with this one
+        in the same period, not the store's size (docs/BENCHMARKS.md).
         """
         keys = _entities(event)
-        if not keys or interval(event.start, event.end) is None:
+        span = interval(event.start, event.end)
+        if not keys or span is None or event.modality is not Modality.ASSERTED:
             return []
+        first, last = span[0].isoformat(), span[1].isoformat()
         values = " ".join(f"<{entity_iri(self._base, k)}>" for k in sorted(keys))
         roles = "|".join(f"<{KG[r]}>" for r in (*_ROLES, "place"))
-        sparql = f"""
-            SELECT ?e ?g ?label ?conf ?mod ?place ?start ?sp ?end ?ep ?cas ?quote
-                   (GROUP_CONCAT(DISTINCT STR(?x); separator=" ") AS ?xs) WHERE {{
+        # A stored event's last day is its end's (or else its start's) at that date's precision.
+        found = self._store.query(f"""
+            SELECT ?g ?e WHERE {{
               {{ SELECT DISTINCT ?g ?e WHERE {{
                   VALUES ?shared {{ {values} }}
                   GRAPH ?g {{ ?e {roles} ?shared . ?e <{KG.eventType}> <{EVT[event.type]}> }}
                   FILTER (?g != <{article_iri(self._base, article_id)}>)
               }} }}
               GRAPH ?g {{
-                ?e <{RDF.type}> <{KG.Event}> ; <{KG.eventType}> <{EVT[event.type]}> ;
-                   <{KG.modality}> "asserted" ; <{KG.start}> ?start ; <{KG.startPrecision}> ?sp ;
+                ?e <{RDF.type}> <{KG.Event}> ; <{KG.modality}> "asserted" ; <{KG.start}> ?start ;
+                   <{KG.startPrecision}> ?sp ; <{RDFS.label}> ?label ; <{KG.confidence}> ?conf .
+                OPTIONAL {{ ?e <{KG.end}> ?end ; <{KG.endPrecision}> ?ep }}
+              }}
+              BIND (STR(COALESCE(?end, ?start)) AS ?d)
+              BIND (COALESCE(?ep, ?sp) AS ?p)
+              FILTER (STR(?start) <= "{last}")
+              FILTER (IF(?p = "year", SUBSTR(?d, 1, 4) >= "{first[:4]}",
+                         IF(?p = "month", SUBSTR(?d, 1, 7) >= "{first[:7]}", ?d >= "{first}")))
+            }}
+            ORDER BY ?g ?e
+            LIMIT 1
+        """)
+        if not found:
+            return []
+        g, e = found[0]["g"], found[0]["e"]
+        sparql = f"""
+            SELECT ?e ?g ?label ?conf ?mod ?place ?start ?sp ?end ?ep ?cas ?quote
+                   (GROUP_CONCAT(DISTINCT STR(?x); separator=" ") AS ?xs) WHERE {{
+              VALUES (?g ?e) {{ (<{g}> <{e}>) }}
+              GRAPH ?g {{
+                ?e <{KG.start}> ?start ; <{KG.startPrecision}> ?sp ;
                    <{RDFS.label}> ?label ; <{KG.confidence}> ?conf ; <{KG.modality}> ?mod ;
                    {roles} ?x .
                 OPTIONAL {{ ?e <{KG.place}> ?place }}
@@ -195,8 +224,7 @@ class SparqlEventIndex:
               }}
             }}
             GROUP BY ?e ?g ?label ?conf ?mod ?place ?start ?sp ?end ?ep ?cas ?quote
-            ORDER BY ?g ?e
-            LIMIT 200
+            LIMIT 1
         """
         out = []
         for row in self._store.query(sparql):
