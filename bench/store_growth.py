@@ -1,4 +1,4 @@
-"""What writing new articles costs as the embedded store grows: bulk load against a transaction.
+"""What writing new articles costs as the embedded store grows: a transaction against the bulk loader.
 
 Usage::
 
@@ -6,15 +6,17 @@ Usage::
 
 One real ingest of the GUM news dev articles (``/work/shared/eval/gum-news-dev.jsonl``,
 times ``--copies``) gives the N-Quads batches ``kg ingest`` writes. Those batches are
-then written ``--repeat`` times under new article ids into two fresh on-disk
-Oxigraph stores, one with ``Store.bulk_load`` (what :meth:`kg.store.EmbeddedStore.put_nquads`
-does for new articles) and one with ``Store.load`` (one transaction per batch), each
-batch followed by a small transactional update (as the entity summary's is), one
-store after the other in this process (each closed before the next starts). It
-prints, at ``--marks`` points, the CPU seconds (the writing thread and RocksDB's
-background threads: flushes and compactions) each store spent on the last stretch
-of batches, per article, and the ratio between the two. This measures the
-store alone; the entity summary's own upkeep is not included.
+then written ``--repeat`` times under new article ids into three fresh on-disk
+Oxigraph stores: one with ``Store.load`` (one transaction per batch, what
+:meth:`kg.store.EmbeddedStore.put_nquads` does), one with ``Store.bulk_load``
+(sorted files ingested into RocksDB), and one with a hybrid (bulk while the store
+holds fewer than :data:`HYBRID_RATIO` batches' worth of articles). Each batch is
+followed by a small transactional update (as the entity summary's is); the stores
+are written one after the other in this process, each closed before the next
+starts. It prints, at ``--marks`` points, the CPU each store spent on the last
+stretch of batches, per article (the writing thread and RocksDB's background
+threads: flushes and compactions), and the ratios to the transaction. This
+measures the store alone; the entity summary's own upkeep is not included.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import argparse
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,39 +38,54 @@ from kg.settings import Settings
 from kg.store import EmbeddedStore
 from kg.summary import Contributions
 
+#: The hybrid bulk-loads while the store holds fewer than this many batches' worth of articles.
+HYBRID_RATIO = 150
+
 
 class _Capture(EmbeddedStore):
     """A store that keeps the N-Quads text of every batch written to it."""
 
     def __init__(self, path: Path) -> None:
         super().__init__(path)
-        self.batches: list[str] = []
+        self.batches: list[tuple[int, str]] = []  # (articles, N-Quads text)
 
     def put_nquads(self, batch: Sequence[tuple[str, str]], known: Mapping[str, Contributions] | None = None) -> None:
-        self.batches.append("\n".join(text for _, text in batch))
+        self.batches.append((len(batch), "\n".join(text for _, text in batch)))
         super().put_nquads(batch, known)
 
 
-def grow(batches: list[str], per_repeat: int, repeat: int, marks: int, folder: Path, *, bulk: bool) -> list[float]:
-    """Write ``batches`` ``repeat`` times into a fresh store; CPU ms per article over each stretch."""
+def grow(
+    batches: list[tuple[int, str]],
+    per_repeat: int,
+    repeat: int,
+    marks: int,
+    folder: Path,
+    bulk: Callable[[int, int], bool],
+) -> list[float]:
+    """Write ``batches`` ``repeat`` times into a fresh store; CPU ms per article over each stretch.
+
+    ``bulk(articles stored, articles in the batch)`` says whether a batch is bulk-loaded.
+    """
     store = ox.Store(str(folder))
     step = max(1, repeat // marks)
     rates: list[float] = []
+    stored = 0
     started = time.process_time()  # all threads: RocksDB's background work counts
     for k in range(repeat):
-        for i, text in enumerate(batches):
+        for i, (articles, text) in enumerate(batches):
             text = text.replace("/article/", f"/article/r{k}-")
-            if bulk:
+            if bulk(stored, articles):
                 store.bulk_load(text, format=ox.RdfFormat.N_QUADS)
             else:
                 store.load(text, format=ox.RdfFormat.N_QUADS)
+            stored += articles
             store.update(f'INSERT DATA {{ GRAPH <urn:bench:s> {{ <urn:bench:x{k}-{i}> <urn:bench:p> "v" }} }}')
         if (k + 1) % step == 0:
             now = time.process_time()
             rates.append(1000 * (now - started) / (step * per_repeat))
             started = now
     store.flush()
-    del store  # closed: its background threads stop before the other store is timed
+    del store  # closed: its background threads stop before the next store is timed
     return rates
 
 
@@ -86,19 +103,33 @@ def main() -> None:
         ingest_paths([path], capture, Settings.load(env={}), workers=1)
         capture.close()
         n = len(texts)
-        bulk = grow(capture.batches, n, args.repeat, args.marks, folder / "bulk", bulk=True)
-        load = grow(capture.batches, n, args.repeat, args.marks, folder / "load", bulk=False)
-        quads = sum(b.count("\n") + 1 for b in capture.batches)
-        print(f"{n} articles ({quads:,} quads) a repeat, {args.repeat} repeats, one store after the other")
+        rules: dict[str, Callable[[int, int], bool]] = {
+            "load": lambda stored, batch: False,
+            "bulk_load": lambda stored, batch: True,
+            # Bulk while the store holds fewer than 150 batches' worth of articles: a hybrid
+            # tried and dropped (docs/BENCHMARKS.md).
+            "hybrid": lambda stored, batch: stored < HYBRID_RATIO * batch,
+        }
+        rates = {
+            name: grow(capture.batches, n, args.repeat, args.marks, folder / name, rule) for name, rule in rules.items()
+        }
+        quads = sum(text.count("\n") + 1 for _, text in capture.batches)
+        sizes = ", ".join(str(a) for a, _ in capture.batches)
+        print(
+            f"{n} articles ({quads:,} quads, batches of {sizes}) a repeat, {args.repeat} repeats, one store after the other"
+        )
         print()
-        print("| articles in the store | bulk_load CPU ms/article | load CPU ms/article | bulk_load / load |")
-        print("| ---: | ---: | ---: | ---: |")
+        print("| articles in the store | load CPU ms/article | bulk_load | hybrid | bulk_load / load | hybrid / load |")
+        print("| ---: | ---: | ---: | ---: | ---: | ---: |")
         step = max(1, args.repeat // args.marks)
-        for j, (b, t) in enumerate(zip(bulk, load, strict=True)):
-            print(f"| {(j + 1) * step * n:,} | {b:.1f} | {t:.1f} | {b / t:.2f} |")
-        total_b, total_t = sum(bulk), sum(load)
+        for j, (t, b, k) in enumerate(zip(rates["load"], rates["bulk_load"], rates["hybrid"], strict=True)):
+            print(f"| {(j + 1) * step * n:,} | {t:.1f} | {b:.1f} | {k:.1f} | {b / t:.2f} | {k / t:.2f} |")
         print()
-        print(f"mean over the run: bulk_load / load {total_b / total_t:.2f}")
+        total = {name: sum(r) for name, r in rates.items()}
+        print(
+            f"mean over the run: bulk_load / load {total['bulk_load'] / total['load']:.2f}, "
+            f"hybrid / load {total['hybrid'] / total['load']:.2f}"
+        )
 
 
 if __name__ == "__main__":

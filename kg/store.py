@@ -327,7 +327,7 @@ class EmbeddedStore:
         """Replace each graph of ``batch`` with the quads of its N-Quads text, each article atomically.
 
         The text is read by Oxigraph itself, so no Python quad objects are built: new
-        articles go in with one bulk load of their texts (one atomic ingest for the
+        articles go in with one ``load`` of their texts (one transaction for the
         batch); an article already stored is replaced by one SPARQL update, as in
         :meth:`put_articles`. Each text must hold quads of its own graph only, as
         :func:`kg.rdf.extraction_nquads` writes them. ``known``: see :meth:`Store.put_nquads`.
@@ -340,12 +340,11 @@ class EmbeddedStore:
                     self._store.update(_replace_graph(g, _parse_nquads(text)))
                 else:
                     fresh.append(text)
-            if fresh and self._path is not None:
-                # Sorted files that RocksDB ingests in one atomic step (all indexes at
-                # once, or none after a crash): a third of a transaction's CPU on a
-                # fresh store, as no key is read back (docs/SCALE.md, tests/test_atomic_load.py).
-                self._store.bulk_load("\n".join(fresh), format=ox.RdfFormat.N_QUADS)
-            elif fresh:
+            if fresh:
+                # One transaction. Oxigraph's bulk loader is cheaper on a small store, but
+                # each call leaves a file per index for RocksDB to compact into everything
+                # stored: over a growing store it costs the same or more in all
+                # (bench/store_growth.py, docs/BENCHMARKS.md).
                 self._store.load("\n".join(fresh), format=ox.RdfFormat.N_QUADS)
             self._dirty = True
         except (OSError, SyntaxError) as exc:

@@ -1,11 +1,11 @@
-"""``kill -9`` while the embedded store bulk-loads new articles: each batch is in every index, or in none.
+"""``kill -9`` while the embedded store writes batches of new articles: each batch is in every index, or in none.
 
-:meth:`kg.store.EmbeddedStore.put_nquads` writes new articles with Oxigraph's bulk
-loader, which sorts the quads into one file per index and has RocksDB ingest them
-all in one step. A writer subprocess loads batches of graphs in a loop and is
+:meth:`kg.store.EmbeddedStore.put_nquads` writes a batch of new articles in one
+Oxigraph transaction. A writer subprocess writes batches of graphs in a loop and is
 killed with SIGKILL at several moments; after each kill the store is reopened (as
 a re-run would, recovery included) and read through every index Oxigraph keeps.
-Every graph any index knows must be whole in all of them.
+Every graph any index knows must be whole in all of them, and the graph count a
+multiple of the batch size. The test fails when a batch is written in parts.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def _check_whole(path: Path) -> int:
     return len(listed)
 
 
-def test_kill_9_during_bulk_loads_leaves_each_batch_whole_or_absent(tmp_path: Path) -> None:
+def test_kill_9_during_writes_leaves_each_batch_whole_or_absent(tmp_path: Path) -> None:
     store = tmp_path / "db"
     rng = random.Random(7)
     counts = []
