@@ -307,11 +307,12 @@ class EmbeddedStore:
         INSERT DATA), which Oxigraph applies as one transaction, so no reader and no
         crash ever sees it half-written. Readers see the batch once it is published.
         """
-        _summary.mark_changed(self, self._existing([g for g, _ in batch]))
+        existing = self._existing([g for g, _ in batch])
+        _summary.mark_changed(self, existing)
         try:
             fresh: list[ox.Quad] = []
             for g, quads in batch:
-                if self._store.contains_named_graph(ox.NamedNode(g)):
+                if g in existing:
                     self._store.update(_replace_graph(g, quads))
                 else:
                     fresh.extend(quads)
@@ -332,11 +333,12 @@ class EmbeddedStore:
         :meth:`put_articles`. Each text must hold quads of its own graph only, as
         :func:`kg.rdf.extraction_nquads` writes them. ``known``: see :meth:`Store.put_nquads`.
         """
-        _summary.mark_changed(self, self._existing([g for g, _ in batch]))
+        existing = self._existing([g for g, _ in batch])
+        _summary.mark_changed(self, existing)
         try:
             fresh: list[str] = []
             for g, text in batch:
-                if self._store.contains_named_graph(ox.NamedNode(g)):
+                if g in existing:
                     self._store.update(_replace_graph(g, _parse_nquads(text)))
                 else:
                     fresh.append(text)

@@ -388,8 +388,10 @@ def _write(
     for e in entities.values():
         lines.extend(_entity_lines(e, e, EntitySummary(e.iri)))
     for old, new in merged:
-        total = EntitySummary(old.iri, old.type, lat=old.lat, long=old.long, confidence=old.confidence)
-        total.mentions = old.mentions
+        # The stored values without the stored names: only the new names are written.
+        total = EntitySummary(
+            old.iri, old.type, lat=old.lat, long=old.long, confidence=old.confidence, mentions=old.mentions
+        )
         total.merge(new)
         lines.extend(_entity_lines(total, new, old))
     for r in rels.values():
