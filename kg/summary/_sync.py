@@ -241,10 +241,7 @@ def mark_changed(store: Store, graphs: Sequence[str]) -> None:
         return
     now = _contributions(store, graphs=summarised)
     lines = [f"<{g}> <{SUMMARY_NS}touches> <{t}> ." for g in summarised for t in sorted(now.touches.get(g, ()))]
-    ops = [
-        f"DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?g s:hash ?h }} }}"
-        f" WHERE {{ VALUES ?g {{ {_iris(summarised)} }} GRAPH <{SUMMARY_GRAPH}> {{ ?g s:hash ?h }} }}"
-    ]
+    ops = [_delete(summarised, ("hash",))]
     if lines:
         ops.append(f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH}> {{\n" + "\n".join(lines) + "\n} }")
     store.update(_PREFIXES + " ;\n".join(ops))
@@ -363,10 +360,7 @@ def _write(
         ops.append(f"DROP SILENT GRAPH <{SUMMARY_GRAPH}>")
     subjects = [*entities, *recomputed, *(r.iri for r in rels.values()), *graphs]
     if subjects and not init:
-        ops.append(
-            f"DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?x ?p ?o }} }} WHERE {{ VALUES ?x {{ {_iris(dict.fromkeys(subjects))} }}"
-            f" GRAPH <{SUMMARY_GRAPH}> {{ ?x ?p ?o }} }}"
-        )
+        ops.append(_delete(subjects))
     if recomputed and not init:
         # Relationships that vanished with a changed article have no new node to replace them.
         values = _iris(recomputed)
@@ -377,10 +371,7 @@ def _write(
         )
     counted = [*(a.iri for _, a in merged), *(a.iri for _, a in merged_rels)]
     if counted:
-        ops.append(
-            f"DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?x ?p ?o }} }} WHERE {{ VALUES ?x {{ {_iris(dict.fromkeys(counted))} }}"
-            f" VALUES ?p {{ s:confidence s:mentions s:evidence }} GRAPH <{SUMMARY_GRAPH}> {{ ?x ?p ?o }} }}"
-        )
+        ops.append(_delete(counted, ("confidence", "mentions", "evidence")))
     lines: list[str] = []
     s = SUMMARY_NS
     if init:
@@ -409,6 +400,15 @@ def _write(
         body = "\n".join(lines)
         ops.append(f"INSERT DATA {{ GRAPH <{SUMMARY_GRAPH}> {{\n{body}\n}} }}")
     return _PREFIXES + " ;\n".join(ops)
+
+
+def _delete(subjects: Sequence[str], fields: Sequence[str] = ()) -> str:
+    """A SPARQL update dropping what the summary says of ``subjects``: every field, or only ``fields``."""
+    only = f"VALUES ?p {{ {_iris(SUMMARY_NS + f for f in fields)} }} " if fields else ""
+    return (
+        f"DELETE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?x ?p ?o }} }} WHERE {{ VALUES ?x {{ {_iris(dict.fromkeys(subjects))} }}"
+        f" {only}GRAPH <{SUMMARY_GRAPH}> {{ ?x ?p ?o }} }}"
+    )
 
 
 def _entity_lines(total: EntitySummary, new: EntitySummary, stored: EntitySummary) -> list[str]:
