@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -207,8 +207,10 @@ def ingest_articles(
     """Extract and store articles, skipping those stored unchanged.
 
     Batches of :data:`BATCH` inputs are checked against the store, extracted (in
-    worker processes when ``workers`` > 1, while the previous batch is written) and
-    written with one store call per batch, in input order.
+    worker processes when ``workers`` > 1), identified across articles and written
+    with one store call per batch, in input order. The write runs in a thread while
+    the next batches are read and extracted; a batch is identified only once every
+    earlier batch is stored, and counted (``progress``, ``on_stored``) once it is.
 
     Args:
         items: Articles, and errors standing for inputs that could not be read.
@@ -226,18 +228,34 @@ def ingest_articles(
     when = datetime.now(UTC)
     pool: ExtractorPool | None = None
     pending: deque[_Batch] = deque()
+    # The store writes in its own thread (Oxigraph releases the GIL while it writes), so
+    # a batch is written while the next one is read and extracted, on the other core.
+    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-writer")
+    writing: deque[tuple[Future[None], _Done, int]] = deque()  # at most one batch
 
     identify = Identity(store, base, when)
 
-    def finish(batch: _Batch) -> None:
-        done = batch.result()
-        if done:
-            done = identify.write(done)
+    def settle() -> None:
+        """Wait for the batch being written; count it (and report it) once it is stored."""
+        while writing:
+            future, done, size = writing.popleft()
+            future.result()  # a failed write raises here, in input order
             for x in done:
                 tally.add(x.extraction, x.nquads.count("\n"))  # one quad per line
                 if on_stored is not None:
                     on_stored(x.extraction)
-        if progress is not None:
+            if progress is not None:
+                progress(size)
+
+    def finish(batch: _Batch) -> None:
+        done = batch.result()
+        settle()  # identity must see every earlier batch in the store
+        if done:
+            done = identify(done)
+            batch_nquads = [(x.graph, x.nquads) for x in done]
+            known = {x.graph: x.summary for x in done}
+            writing.append((writer.submit(store.put_nquads, batch_nquads, known), done, batch.size))
+        elif progress is not None:
             progress(batch.size)
 
     try:
@@ -259,7 +277,9 @@ def ingest_articles(
                 finish(pending.popleft())
         while pending:
             finish(pending.popleft())
+        settle()
     finally:
+        writer.shutdown(wait=True)  # a write in flight ends whole (one transaction) before we return
         if pool is not None:
             pool.close()
     return tally.report()

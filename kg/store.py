@@ -346,8 +346,10 @@ class EmbeddedStore:
                 # One transaction. Oxigraph's bulk loader is cheaper on a small store, but
                 # each call leaves a file per index for RocksDB to compact into everything
                 # stored: over a growing store it costs the same or more in all
-                # (bench/store_growth.py, docs/BENCHMARKS.md).
-                self._store.load("\n".join(fresh), format=ox.RdfFormat.N_QUADS)
+                # (bench/store_growth.py, docs/BENCHMARKS.md). ``lenient`` skips checking
+                # the IRIs again: the text was serialised by Oxigraph from terms it had
+                # already checked when they were built.
+                self._store.load("\n".join(fresh), format=ox.RdfFormat.N_QUADS, lenient=True)
             self._dirty = True
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"writing {len(batch)} article(s) to {self.location} failed: {exc}") from exc

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 import io
+import threading
+import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, cast
 
 import pyoxigraph as ox
 import pytest
 from sparql_server import Endpoint, sparql_endpoint
 
-from kg.errors import EmptyInputError, InputError
+from kg.errors import EmptyInputError, InputError, StoreError
 from kg.ingest import ingest_articles, ingest_paths
 from kg.records import Article
 from kg.settings import Settings
@@ -129,8 +133,17 @@ def test_ingest_into_a_remote_store_is_idempotent(sparql_endpoint: Endpoint, set
     store.close()
 
 
-@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "workers"])
-def test_ingest_merges_entities_and_events_across_articles(tmp_path: Path, settings: Settings, workers: int) -> None:
+@pytest.mark.parametrize(
+    ("workers", "batch"),
+    [(1, 32), (2, 32), (1, 1), (2, 1)],
+    ids=["in-process", "workers", "in-process-batch-per-article", "workers-batch-per-article"],
+)
+def test_ingest_merges_entities_and_events_across_articles(
+    tmp_path: Path, settings: Settings, workers: int, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With one article per batch, the second is identified while the first may still be
+    # in the writer thread: identity must wait for it, or it would find nothing to merge with.
+    monkeypatch.setattr("kg.ingest.BATCH", batch)
     docs = tmp_path / "in.jsonl"
     docs.write_text(
         '{"id": "a1", "published": "2022-10-27", "text": "Ukrainian President Volodymyr Zelenskyy said'
@@ -150,3 +163,121 @@ def test_ingest_merges_entities_and_events_across_articles(tmp_path: Path, setti
         " GROUP BY ?e HAVING (COUNT(DISTINCT ?g) = 2)"
     )
     assert shared, "the same shelling reported by two articles should be one event"
+
+
+class _Watched:
+    """An embedded store that records what ingest asks of it while a batch is being written."""
+
+    def __init__(self, inner: EmbeddedStore, fail_on: int | None = None) -> None:
+        self._inner = inner
+        self._fail_on = fail_on
+        self._guard = threading.Lock()
+        self._triaged = threading.Event()
+        self.writing = False
+        self.writes: list[list[str]] = []
+        self.during_write: list[str] = []  # calls other than put_nquads made while one ran
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._inner, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            with self._guard:
+                if self.writing:
+                    self.during_write.append(name)
+            if name == "article_digests":
+                self._triaged.set()
+            return attr(*args, **kwargs)
+
+        return call
+
+    def put_nquads(self, batch: Sequence[tuple[str, str]], known: Any = None) -> None:
+        with self._guard:
+            self.writing = True
+            self._triaged.clear()
+        try:
+            if len(self.writes) == self._fail_on:
+                raise StoreError(f"writing to {self._inner.location} failed: disk full")
+            if not self.writes:
+                # The first write waits for the next batch's triage, then lingers so that
+                # identity reads made too early would land inside it.
+                self._triaged.wait(timeout=30)
+                time.sleep(0.5)
+            self._inner.put_nquads(batch, known)
+            self.writes.append([g.rsplit("/", 1)[1] for g, _ in batch])
+        finally:
+            with self._guard:
+                self.writing = False
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "workers"])
+def test_ingest_writes_a_batch_while_reading_the_next_but_identifies_after_it(
+    tmp_path: Path, settings: Settings, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kg.ingest.BATCH", 2)
+    # The shelling of Bakhmut is reported in the first two batches: merging the second
+    # report's event reads the store for the first's.
+    shelling = [
+        Article(
+            "s1",
+            "Ukrainian President Volodymyr Zelenskyy said that Russian forces shelled Bakhmut on Thursday,"
+            " killing at least three people.",
+            None,
+            "2022-10-27",
+            None,
+            None,
+            "t:s1",
+        ),
+        Article(
+            "s2",
+            "President Volodymyr Zelensky said the shelling of Bakhmut in eastern Ukraine killed three"
+            " people on Thursday.",
+            None,
+            "2022-10-28",
+            None,
+            None,
+            "t:s2",
+        ),
+    ]
+    articles = [_articles()[0], shelling[0], shelling[1], *_articles()[1:]]
+    store = _Watched(EmbeddedStore(tmp_path / "db"))
+    stored: list[str] = []
+    report = ingest_articles(
+        articles, cast("Store", store), settings, workers=workers, on_stored=lambda x: stored.append(x.article.id)
+    )
+    ids = [a.id for a in articles]
+    assert report.ingested == tuple(ids)
+    assert stored == ids
+    assert store.writes == [ids[i : i + 2] for i in range(0, len(ids), 2)]
+    # The next batch was triaged during the first write, and nothing but triage ran
+    # during any write: identity reads only once the batch before it is stored.
+    assert "article_digests" in store.during_write
+    assert set(store.during_write) == {"article_digests"}
+    assert sorted(store.graphs()) == sorted(f"{settings.base_iri}article/{i}" for i in ids)
+    shared = store.query(
+        "PREFIX kg: <https://w3id.org/newskg/ontology#> SELECT ?e WHERE { GRAPH ?g { ?e a kg:Event } }"
+        " GROUP BY ?e HAVING (COUNT(DISTINCT ?g) = 2)"
+    )
+    assert shared, "the shelling reported in two batches should be one event"
+
+
+def test_ingest_stops_at_a_failed_write_with_earlier_batches_stored(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kg.ingest.BATCH", 2)
+    inner = EmbeddedStore(tmp_path / "db")
+    store = _Watched(inner, fail_on=1)
+    stored: list[str] = []
+    before = {t.name for t in threading.enumerate()}
+    with pytest.raises(StoreError, match="disk full"):
+        ingest_articles(
+            _articles(), cast("Store", store), settings, workers=1, on_stored=lambda x: stored.append(x.article.id)
+        )
+    assert stored == ["a0", "a1"]
+    assert inner.graphs() == [f"{settings.base_iri}article/a0", f"{settings.base_iri}article/a1"]
+    assert {t.name for t in threading.enumerate()} <= before  # the writer thread is gone
+    # Re-running finishes the job.
+    again = ingest_articles(_articles(), inner, settings, workers=1)
+    assert again.unchanged == ("a0", "a1")
+    assert len(inner.graphs()) == len(TEXTS)
