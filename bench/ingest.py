@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python bench/ingest.py [--copies 4] [--workers 2] [--rounds 2] [--prefill 0]
+    .venv/bin/python bench/ingest.py [--copies 4] [--workers 2] [--rounds 2] [--prefill 0] [--snapshot-seconds S]
 
 The corpus is the GUM news dev articles (``/work/shared/eval/gum-news-dev.jsonl``),
 each repeated ``--copies`` times with its own id and a closing line that differs,
@@ -17,8 +17,9 @@ process to ``--workers``, and two store shares of each ingest:
 
 * wall: seconds the ingesting process spent inside any call to the store (reads for
   triage and identity, parsing and writing the quads, snapshots, the final flush)
-  over the ingest's seconds. With workers, this includes the time the writer
-  waits for a core the workers are using;
+  over the ingest's seconds. Writes run in ingest's writer thread, overlapping the
+  next batch's extraction, so this counts seconds spent, not seconds added, and
+  with workers it includes the time the writer waits for a core they are using;
 * CPU: CPU seconds of that store work, in the calling thread and in RocksDB's
   background threads (flushes, compactions), over the CPU seconds of the whole
   ingest (the ingesting process and its workers);
@@ -34,7 +35,9 @@ measured where a store grows, not only on an empty one: identity reads more, and
 RocksDB has more to compact.
 
 The store is opened with the snapshot interval ``kg ingest`` uses
-(``Settings.snapshot_seconds``). spaCy and kg's extractors are warmed up once
+(``Settings.snapshot_seconds``, 5 s) unless ``--snapshot-seconds`` says otherwise:
+each snapshot flushes RocksDB's memtable, and the small files that leaves cost
+compactions later. spaCy and kg's extractors are warmed up once
 before anything is timed, and CPU seconds (load-independent) are printed beside
 the wall-clock ratios. The four runs are repeated ``--rounds`` times,
 interleaved, and the fastest of each is kept, which damps the noise of a machine
@@ -50,6 +53,7 @@ import resource
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -94,18 +98,30 @@ def _rocksdb_cpu() -> float:
 
 
 class TimedStore(EmbeddedStore):
-    """The embedded store, counting wall and CPU seconds spent in each of its calls."""
+    """The embedded store, counting wall and CPU seconds spent in each of its calls.
+
+    Calls come from two threads (ingest's writer and its reader); a call made from
+    inside another (the entity summary's queries during a write) is counted once, in
+    the outer call.
+    """
 
     seconds = 0.0
     cpu = 0.0
+    _inside = threading.local()
+    _lock = threading.Lock()
 
     def _timed(self, call: Callable[[], T]) -> T:
+        if getattr(self._inside, "depth", 0):
+            return call()
+        self._inside.depth = 1
         started, cpu = time.perf_counter(), time.thread_time()
         try:
             return call()
         finally:
-            self.seconds += time.perf_counter() - started
-            self.cpu += time.thread_time() - cpu
+            self._inside.depth = 0
+            with self._lock:
+                self.seconds += time.perf_counter() - started
+                self.cpu += time.thread_time() - cpu
 
     def query(self, sparql: str) -> list[Row]:
         return self._timed(lambda: super(TimedStore, self).query(sparql))
@@ -229,7 +245,15 @@ def prefilled(path: Path, articles: int, folder: Path) -> Path:
     return base
 
 
-def ours(path: Path, workers: int, folder: Path, *, discard: bool = False, base: Path | None = None) -> Run:
+def ours(
+    path: Path,
+    workers: int,
+    folder: Path,
+    *,
+    discard: bool = False,
+    base: Path | None = None,
+    snapshot_seconds: float | None = None,
+) -> Run:
     """Time a full ingest into a fresh store (a copy of ``base`` if given), and the part of it spent in the store.
 
     With ``discard``, writes are thrown away (:class:`DiscardingStore`).
@@ -240,7 +264,8 @@ def ours(path: Path, workers: int, folder: Path, *, discard: bool = False, base:
     where = folder / f"store-{workers}-{discard}"
     if base is not None:
         shutil.copytree(base, where, ignore=shutil.ignore_patterns(SNAPSHOTS))
-    store = kind(where, snapshot_every=settings.snapshot_seconds)
+    every = settings.snapshot_seconds if snapshot_seconds is None else snapshot_seconds
+    store = kind(where, snapshot_every=every)
     background = _rocksdb_cpu()
     cpu, children = time.process_time(), _children_cpu()
     started = time.perf_counter()
@@ -262,7 +287,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--prefill", type=int, default=0, help="articles already in the store")
+    parser.add_argument("--snapshot-seconds", type=float, default=None, help="default: what kg ingest uses")
     args = parser.parse_args()
+    snap: float | None = args.snapshot_seconds
     raw1 = rawn = float("inf")
     raw1_cpu = rawn_cpu = 0.0
     best1: Run | None = None
@@ -280,14 +307,19 @@ def main() -> None:
         for round_ in range(args.rounds):
             seconds, cpu = raw_spacy(texts, 1)
             raw1, raw1_cpu = (seconds, cpu) if seconds < raw1 else (raw1, raw1_cpu)
-            run = ours(path, 1, folder / f"r{round_}", base=base)
+            run = ours(path, 1, folder / f"r{round_}", base=base, snapshot_seconds=snap)
             best1 = run if best1 is None or run.seconds < best1.seconds else best1
             seconds, cpu = raw_spacy(texts, args.workers)
             rawn, rawn_cpu = (seconds, cpu) if seconds < rawn else (rawn, rawn_cpu)
-            run = ours(path, args.workers, folder / f"r{round_}", base=base)
+            run = ours(path, args.workers, folder / f"r{round_}", base=base, snapshot_seconds=snap)
             bestn = run if bestn is None or run.seconds < bestn.seconds else bestn
-            bare1 = min(bare1, ours(path, 1, folder / f"r{round_}", discard=True, base=base).seconds)
-            baren = min(baren, ours(path, args.workers, folder / f"r{round_}", discard=True, base=base).seconds)
+            bare1 = min(
+                bare1, ours(path, 1, folder / f"r{round_}", discard=True, base=base, snapshot_seconds=snap).seconds
+            )
+            baren = min(
+                baren,
+                ours(path, args.workers, folder / f"r{round_}", discard=True, base=base, snapshot_seconds=snap).seconds,
+            )
             print(
                 f"round {round_ + 1}: raw1 {raw1:.1f} ours1 {best1.seconds:.1f} rawN {rawn:.1f} "
                 f"oursN {bestn.seconds:.1f}",
@@ -297,7 +329,8 @@ def main() -> None:
         raise SystemExit("--rounds must be at least 1")
     print(
         f"corpus: {len(texts)} articles, {chars:,} characters; {os.cpu_count()} cores; workers={args.workers}; "
-        f"fastest of {args.rounds} rounds; store prefilled with {args.prefill} articles"
+        f"fastest of {args.rounds} rounds; store prefilled with {args.prefill} articles; "
+        f"snapshots every {Settings.load(env={}).snapshot_seconds if snap is None else snap:g} s"
     )
     print()
     print("| run | seconds | articles/s | vs raw spaCy, same processes | store share, wall | store share, CPU |")

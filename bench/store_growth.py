@@ -2,7 +2,7 @@
 
 Usage::
 
-    .venv/bin/python bench/store_growth.py [--copies 1] [--repeat 100] [--marks 5]
+    .venv/bin/python bench/store_growth.py [--copies 1] [--repeat 100] [--marks 5] [--publish-every 0]
 
 One real ingest of the GUM news dev articles (``/work/shared/eval/gum-news-dev.jsonl``,
 times ``--copies``) gives the N-Quads batches ``kg ingest`` writes. Those batches are
@@ -17,11 +17,19 @@ starts. It prints, at ``--marks`` points, the CPU each store spent on the last
 stretch of batches, per article (the writing thread and RocksDB's background
 threads: flushes and compactions), and the ratios to the transaction. This
 measures the store alone; the entity summary's own upkeep is not included.
+
+With ``--publish-every K``, every K batches the store is flushed and a checkpoint
+of it written (the previous one removed), as an ingesting
+:class:`kg.store.EmbeddedStore` publishes a snapshot for readers every
+``KG_SNAPSHOT_SECONDS`` (5 s: one or two batches of 32). Each flush ends the
+memtable early, so a transaction's writes reach disk in small files too; without
+it, transactions are timed into one large memtable that a real ingest never keeps.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -61,6 +69,7 @@ def grow(
     marks: int,
     folder: Path,
     bulk: Callable[[int, int], bool],
+    publish_every: int = 0,
 ) -> list[float]:
     """Write ``batches`` ``repeat`` times into a fresh store; CPU ms per article over each stretch.
 
@@ -70,6 +79,8 @@ def grow(
     step = max(1, repeat // marks)
     rates: list[float] = []
     stored = 0
+    written = 0
+    snapshot: Path | None = None
     started = time.process_time()  # all threads: RocksDB's background work counts
     for k in range(repeat):
         for i, (articles, text) in enumerate(batches):
@@ -80,11 +91,21 @@ def grow(
                 store.load(text, format=ox.RdfFormat.N_QUADS)
             stored += articles
             store.update(f'INSERT DATA {{ GRAPH <urn:bench:s> {{ <urn:bench:x{k}-{i}> <urn:bench:p> "v" }} }}')
+            written += 1
+            if publish_every and written % publish_every == 0:
+                store.flush()
+                target = folder.with_name(f"{folder.name}-snapshot-{written}")
+                store.backup(str(target))
+                if snapshot is not None:
+                    shutil.rmtree(snapshot)
+                snapshot = target
         if (k + 1) % step == 0:
             now = time.process_time()
             rates.append(1000 * (now - started) / (step * per_repeat))
             started = now
     store.flush()
+    if snapshot is not None:
+        shutil.rmtree(snapshot)
     del store  # closed: its background threads stop before the next store is timed
     return rates
 
@@ -95,6 +116,7 @@ def main() -> None:
     parser.add_argument("--copies", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--marks", type=int, default=5)
+    parser.add_argument("--publish-every", type=int, default=0, help="batches between snapshots (0: none)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -111,12 +133,14 @@ def main() -> None:
             "hybrid": lambda stored, batch: stored < HYBRID_RATIO * batch,
         }
         rates = {
-            name: grow(capture.batches, n, args.repeat, args.marks, folder / name, rule) for name, rule in rules.items()
+            name: grow(capture.batches, n, args.repeat, args.marks, folder / name, rule, args.publish_every)
+            for name, rule in rules.items()
         }
         quads = sum(text.count("\n") + 1 for _, text in capture.batches)
         sizes = ", ".join(str(a) for a, _ in capture.batches)
         print(
-            f"{n} articles ({quads:,} quads, batches of {sizes}) a repeat, {args.repeat} repeats, one store after the other"
+            f"{n} articles ({quads:,} quads, batches of {sizes}) a repeat, {args.repeat} repeats, one store after the other; "
+            + (f"a snapshot every {args.publish_every} batches" if args.publish_every else "no snapshots")
         )
         print()
         print("| articles in the store | load CPU ms/article | bulk_load | hybrid | bulk_load / load | hybrid / load |")
