@@ -78,7 +78,7 @@ T = TypeVar("T")
 GUM = Path("/work/shared/eval/gum-news-dev.jsonl")
 
 
-def _rocksdb_cpu() -> float:
+def rocksdb_cpu() -> float:
     """CPU seconds used so far by this process's RocksDB background threads (Linux; 0 elsewhere)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
@@ -180,7 +180,7 @@ def corpus(copies: int, folder: Path) -> tuple[Path, list[str]]:
     return folder / "corpus.jsonl", texts
 
 
-def _children_cpu() -> float:
+def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
 
@@ -188,11 +188,11 @@ def _children_cpu() -> float:
 def raw_spacy(texts: list[str], processes: int) -> tuple[float, float]:
     """Wall seconds and CPU seconds (this process and its workers) for nlp.pipe over ``texts``."""
     nlp = load_pipeline()
-    cpu, children = time.process_time(), _children_cpu()
+    cpu, children = time.process_time(), children_cpu()
     started = time.perf_counter()
     for _ in nlp.pipe(texts, batch_size=16, n_process=processes):
         pass
-    return time.perf_counter() - started, time.process_time() - cpu + _children_cpu() - children
+    return time.perf_counter() - started, time.process_time() - cpu + children_cpu() - children
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,15 +266,15 @@ def ours(
         shutil.copytree(base, where, ignore=shutil.ignore_patterns(SNAPSHOTS))
     every = settings.snapshot_seconds if snapshot_seconds is None else snapshot_seconds
     store = kind(where, snapshot_every=every)
-    background = _rocksdb_cpu()
-    cpu, children = time.process_time(), _children_cpu()
+    background = rocksdb_cpu()
+    cpu, children = time.process_time(), children_cpu()
     started = time.perf_counter()
     report = ingest_paths([path], store, settings, workers=workers)
-    background = _rocksdb_cpu() - background
+    background = rocksdb_cpu() - background
     store.close()
     total = time.perf_counter() - started
     # The pool's workers have exited and been waited for, so they count as children.
-    used = time.process_time() - cpu + _children_cpu() - children
+    used = time.process_time() - cpu + children_cpu() - children
     if report.rejected:
         raise SystemExit(f"bench corpus rejected: {report.rejected[0]}")
     return Run(total, store.seconds, used, store.cpu + background, len(report.ingested))
