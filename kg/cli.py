@@ -90,25 +90,41 @@ def ingest(
     from kg.ingest import ingest_paths
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint, workers=workers)
-    db = _open(settings)
     show = sys.stderr.isatty()
-    with Progress(
-        TextColumn("ingesting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not show,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("ingest", total=None)
-        try:
-            report = ingest_paths(paths, db, settings, progress=lambda n: bar.advance(task, n))
-            # Writes keep the entity summary; a re-run after a crash may have nothing left to
-            # write, so it repairs what the crash left behind here (two queries when clean).
-            summary.sync(db)
-        finally:
-            db.close()
+    handled = 0
+    try:
+        db = _open(settings)
+        with Progress(
+            TextColumn("ingesting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=not show,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("ingest", total=None)
+
+            def advance(n: int) -> None:
+                nonlocal handled
+                handled += n
+                bar.advance(task, n)
+
+            try:
+                report = ingest_paths(paths, db, settings, progress=advance)
+                # Writes keep the entity summary; a re-run after a crash may have nothing left to
+                # write, so it repairs what the crash left behind here (two queries when clean).
+                summary.sync(db)
+            finally:
+                db.close()
+    except KeyboardInterrupt:
+        # Ctrl-C: the batch being written was finished first (every article is whole).
+        err.print(
+            f"[yellow]interrupted[/] after {handled} input(s); every article stored is complete, "
+            "and running the same command again finishes the job",
+            highlight=False,
+        )
+        raise typer.Exit(130) from None
     for problem in report.rejected:
         err.print(f"[red]rejected[/] {problem.source}: {problem.reason}", highlight=False, soft_wrap=True)
     out.print(

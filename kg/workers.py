@@ -99,6 +99,9 @@ def _warm(parent: int) -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
+    # Ctrl-C reaches the whole process group: the parent stops the pool, so a worker
+    # finishes its chunk instead of dying with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     load_pipeline()
 
 

@@ -166,3 +166,33 @@ def test_crash_kill_9_leaves_whole_articles_and_rerun_finishes(
     db.close()
     assert kept
     assert kept == rebuilt
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["in-process", "workers"])
+def test_ctrl_c_stops_the_ingest_cleanly_and_rerun_finishes(
+    tmp_path: Path, reference: tuple[Path, dict[str, frozenset[tuple[str, str, str]]]], workers: int
+) -> None:
+    corpus, expected = reference
+    store = tmp_path / "db"
+    proc = _ingest(corpus, store, workers)
+    deadline = time.monotonic() + 120
+    # Wait until the store is open and, with workers, until the pool has started them.
+    while proc.poll() is None and time.monotonic() < deadline:
+        if _snapshots(store) > 0 and len(_alive_in_session(proc.pid)) >= (1 if workers == 1 else 1 + workers):
+            break
+        time.sleep(0.005)
+    assert proc.poll() is None, "the ingest ended before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole group
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert "interrupted after" in stderr
+    assert "Traceback" not in stderr
+    time.sleep(0.5)
+    assert not _alive_in_session(proc.pid), "worker processes outlived the interrupted ingest"
+    for g, triples in _graphs(store).items():
+        assert triples == expected[g], f"{g} is incomplete after Ctrl-C"
+    proc = _ingest(corpus, store, workers)
+    stdout, stderr = proc.communicate(timeout=300)
+    assert proc.returncode == 0, stderr
+    assert "0 rejected" in stdout
+    assert _graphs(store) == expected
