@@ -12,12 +12,13 @@ so they start in milliseconds and share the model's memory until they write to i
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,7 +92,26 @@ def article_nquads(article: Article, base: str, when: datetime) -> str:
     return one.nquads
 
 
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Block SIGINT in this thread meanwhile, so a worker started now starts with it blocked."""
+    if not hasattr(signal, "pthread_sigmask"):  # not on Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _warm(parent: int) -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the pool, so a worker
+    # finishes its chunk instead of dying with a traceback of its own. It was started
+    # with SIGINT blocked (ExtractorPool.submit), so none is lost in between.
+    if hasattr(signal, "pthread_sigmask"):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # A worker must not outlive a parent killed with SIGKILL (it would wait forever on
     # its queue): on Linux the kernel kills it when the parent dies.
     if sys.platform.startswith("linux"):
@@ -99,9 +119,6 @@ def _warm(parent: int) -> None:
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before prctl took effect
         os._exit(1)
-    # Ctrl-C reaches the whole process group: the parent stops the pool, so a worker
-    # finishes its chunk instead of dying with a traceback of its own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     load_pipeline()
 
 
@@ -132,7 +149,8 @@ class ExtractorPool:
 
     def submit(self, articles: Sequence[Article], base: str, when: datetime) -> Future[list[Extracted]]:
         """Queue one chunk of articles for extraction."""
-        return self._executor.submit(extract_chunk, list(articles), base, when)
+        with _sigint_blocked():  # the first submit starts the workers
+            return self._executor.submit(extract_chunk, list(articles), base, when)
 
     def close(self) -> None:
         """Stop the workers (pending chunks are cancelled)."""
