@@ -17,6 +17,7 @@ BENCHES = [
     "store_write",
     "store_growth",
     "ingest",
+    "store_costs",
     "cold_ingest",
     "validate",
     "analytics",
