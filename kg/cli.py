@@ -6,7 +6,10 @@ no traceback reaches the user.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -63,6 +66,31 @@ def _friendly(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _second_ctrl_c_stops_at_once() -> Callable[[], None]:
+    """Make the first Ctrl-C stop gracefully (KeyboardInterrupt) and a second one exit at once.
+
+    A graceful stop waits for the batch being written and for the workers' chunks;
+    pressed again, Ctrl-C ends the process there and then, as a crash would (every
+    stored article stays whole, and a re-run finishes the job). Before this, a second
+    KeyboardInterrupt landing in that clean-up could leave it waiting for workers forever.
+    Returns what puts the previous handler back, for a command that was not interrupted.
+    """
+    if threading.current_thread() is not threading.main_thread():  # only there can it be set
+        return lambda: None
+
+    def first(signum: int, frame: object) -> None:
+        signal.signal(signal.SIGINT, lambda *_: os._exit(130))
+        sys.stderr.write("stopping after the batch being written; Ctrl-C again stops at once\n")
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, first)
+
+    def restore() -> None:
+        signal.signal(signal.SIGINT, previous)
+
+    return restore
+
+
 def _open(settings: Settings, *, read_only: bool = False) -> Store:
     from kg.store import open_store
 
@@ -92,6 +120,7 @@ def ingest(
     settings = Settings.load(store=store, update_endpoint=update_endpoint, workers=workers)
     show = sys.stderr.isatty()
     handled = 0
+    restore = _second_ctrl_c_stops_at_once()
     try:
         db = _open(settings)
         with Progress(
@@ -118,13 +147,17 @@ def ingest(
             finally:
                 db.close()
     except KeyboardInterrupt:
-        # Ctrl-C: the batch being written was finished first (every article is whole).
+        # Ctrl-C: the batch being written was finished and counted first.
         err.print(
             f"[yellow]interrupted[/] after {handled} input(s); every article stored is complete, "
             "and running the same command again finishes the job",
             highlight=False,
         )
-        raise typer.Exit(130) from None
+        raise typer.Exit(130) from None  # the handler stays: Ctrl-C again while exiting ends it at once
+    except BaseException:
+        restore()
+        raise
+    restore()
     for problem in report.rejected:
         err.print(f"[red]rejected[/] {problem.source}: {problem.reason}", highlight=False, soft_wrap=True)
     out.print(

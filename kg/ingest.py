@@ -238,8 +238,9 @@ def ingest_articles(
     def settle() -> None:
         """Wait for the batch being written; count it (and report it) once it is stored."""
         while writing:
-            future, done, size = writing.popleft()
-            future.result()  # a failed write raises here, in input order
+            future, done, size = writing[0]
+            future.result()  # a failed write raises here, before any later batch's error
+            writing.popleft()
             for x in done:
                 tally.add(x.extraction, x.nquads.count("\n"))  # one quad per line
                 if on_stored is not None:
@@ -248,8 +249,8 @@ def ingest_articles(
                 progress(size)
 
     def finish(batch: _Batch) -> None:
-        done = batch.result()
         settle()  # identity must see every earlier batch in the store
+        done = batch.result()
         if done:
             done = identify(done)
             batch_nquads = [(x.graph, x.nquads) for x in done]
@@ -278,6 +279,12 @@ def ingest_articles(
         while pending:
             finish(pending.popleft())
         settle()
+    except BaseException:
+        # Failed or interrupted (Ctrl-C) while a batch was being written: that batch is
+        # finished first. If its write failed, that failure came first in input order and
+        # is raised, with this one as its context; else it is counted like any other.
+        settle()
+        raise
     finally:
         writer.shutdown(wait=True)  # a write in flight ends whole (one transaction) before we return
         if pool is not None:

@@ -4,6 +4,7 @@ import io
 import threading
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -11,11 +12,13 @@ import pyoxigraph as ox
 import pytest
 from sparql_server import Endpoint, sparql_endpoint
 
+import kg.ingest
 from kg.errors import EmptyInputError, InputError, StoreError
 from kg.ingest import ingest_articles, ingest_paths
 from kg.records import Article
 from kg.settings import Settings
 from kg.store import EmbeddedStore, ExportFormat, RemoteStore, Store, write_export
+from kg.workers import Extracted
 
 __all__ = ["sparql_endpoint"]  # the fixture, imported so pytest finds it
 
@@ -172,7 +175,8 @@ class _Watched:
         self._inner = inner
         self._fail_on = fail_on
         self._guard = threading.Lock()
-        self._triaged = threading.Event()
+        self._triaged = threading.Condition()
+        self.triages = 0
         self.writing = False
         self.writes: list[list[str]] = []
         self.during_write: list[str] = []  # calls other than put_nquads made while one ran
@@ -187,7 +191,9 @@ class _Watched:
                 if self.writing:
                     self.during_write.append(name)
             if name == "article_digests":
-                self._triaged.set()
+                with self._triaged:
+                    self.triages += 1
+                    self._triaged.notify_all()
             return attr(*args, **kwargs)
 
         return call
@@ -195,14 +201,14 @@ class _Watched:
     def put_nquads(self, batch: Sequence[tuple[str, str]], known: Any = None) -> None:
         with self._guard:
             self.writing = True
-            self._triaged.clear()
         try:
             if len(self.writes) == self._fail_on:
                 raise StoreError(f"writing to {self._inner.location} failed: disk full")
             if not self.writes:
-                # The first write waits for the next batch's triage, then lingers so that
-                # identity reads made too early would land inside it.
-                self._triaged.wait(timeout=30)
+                # The first write waits for the next batch's triage (the second of the
+                # run), then lingers so that identity reads made too early land inside it.
+                with self._triaged:
+                    self._triaged.wait_for(lambda: self.triages >= 2, timeout=30)
                 time.sleep(0.5)
             self._inner.put_nquads(batch, known)
             self.writes.append([g.rsplit("/", 1)[1] for g, _ in batch])
@@ -281,3 +287,25 @@ def test_ingest_stops_at_a_failed_write_with_earlier_batches_stored(
     again = ingest_articles(_articles(), inner, settings, workers=1)
     assert again.unchanged == ("a0", "a1")
     assert len(inner.graphs()) == len(TEXTS)
+
+
+def test_ingest_reports_a_failed_write_before_a_later_batch_error(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batch 1's write fails while batch 2 is being extracted, and that extraction fails
+    # too: the write came first in input order, so its error is the one raised.
+    monkeypatch.setattr("kg.ingest.BATCH", 2)
+    real = kg.ingest.extract_chunk
+    calls: list[int] = []
+
+    def flaky(todo: list[Article], base: str, when: datetime) -> list[Extracted]:
+        calls.append(len(todo))
+        if len(calls) == 2:
+            raise RuntimeError("extractor bug on batch 2")
+        return real(todo, base, when)
+
+    monkeypatch.setattr("kg.ingest.extract_chunk", flaky)
+    store = _Watched(EmbeddedStore(tmp_path / "db"), fail_on=0)
+    with pytest.raises(StoreError, match="disk full") as caught:
+        ingest_articles(_articles(), cast("Store", store), settings, workers=1)
+    assert isinstance(caught.value.__context__, RuntimeError)
