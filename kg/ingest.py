@@ -191,8 +191,13 @@ class Identity:
     def write(self, done: _Done) -> _Done:
         """Identify ``done`` across articles and write it to the store; return what was written."""
         identified = self(done)
-        self._store.put_nquads([(x.graph, x.nquads) for x in identified], {x.graph: x.summary for x in identified})
+        _put(self._store, identified)
         return identified
+
+
+def _put(store: Store, done: _Done) -> None:
+    """Write a batch with one store call: its N-Quads, and what each article adds to the entity summary."""
+    store.put_nquads([(x.graph, x.nquads) for x in done], {x.graph: x.summary for x in done})
 
 
 def ingest_articles(
@@ -253,9 +258,7 @@ def ingest_articles(
         done = batch.result()
         if done:
             done = identify(done)
-            batch_nquads = [(x.graph, x.nquads) for x in done]
-            known = {x.graph: x.summary for x in done}
-            writing.append((writer.submit(store.put_nquads, batch_nquads, known), done, batch.size))
+            writing.append((writer.submit(_put, store, done), done, batch.size))
         elif progress is not None:
             progress(batch.size)
 
