@@ -68,7 +68,7 @@ def halves(path: Path) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     stem = path.name.removesuffix(".jsonl")
     for half in ("all", "tune", "check"):
         name = stem if half == "all" else f"{stem}:{half}"
-        yield name, split(path, half)  # type: ignore[arg-type]
+        yield name, split(path, half)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
