@@ -14,10 +14,10 @@ The names below load on first use, so ``import kg`` stays cheap for the CLI and 
 extraction workers, which import kg's modules but not the facade.
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING
+# No `from __future__ import annotations` and only underscored imports: every public
+# name of this module is in __all__ (tests/test_package.py checks it).
+import importlib as _importlib
+import typing as _typing
 
 __version__ = "0.1.0"
 
@@ -39,7 +39,7 @@ __all__ = [
     "__version__",
 ]
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from kg._graph import Graph, PathView
     from kg.errors import KGError, NotFoundError
     from kg.ingest import IngestReport
@@ -70,7 +70,7 @@ def __getattr__(name: str) -> object:
     home = _HOMES.get(name)
     if home is None:
         raise AttributeError(f"module 'kg' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home), name)
+    value = getattr(_importlib.import_module(home), name)
     globals()[name] = value  # later look-ups skip this function
     return value
 

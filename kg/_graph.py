@@ -111,10 +111,16 @@ def _window(first: int, offset: int) -> Page:
 
 
 def _looks_like_path(text: str) -> bool:
-    """A one-line string naming a file or folder, or a file name kg reads (so a typo is not ingested as text)."""
-    if "\n" in text or not text.strip():
+    """Whether a string names a file or folder rather than being an article's text.
+
+    One line that exists on disk, ends in a suffix kg reads, or is one word with a
+    ``/`` in it: a mistyped path is then rejected as missing, never ingested as text.
+    """
+    name = text.strip()
+    if "\n" in text or not name:
         return False
-    return Path(text).exists() or text.strip().lower().endswith(SUFFIXES)
+    one_word_path = os.sep in name and not any(c.isspace() for c in name)
+    return one_word_path or name.lower().endswith(SUFFIXES) or Path(name).exists()
 
 
 class Graph:
@@ -216,9 +222,10 @@ class Graph:
         Args:
             items: Files and folders (``.txt .md .jsonl .html``), :class:`kg.Article`
                 records, and texts. A ``str`` is a path when it is one line naming a file
-                or folder that exists, or ending in one of those suffixes (a missing file
-                is then rejected, not ingested as text); any other ``str`` is an article's
-                text, taken exactly as given (as the ``ingestArticle`` mutation takes it).
+                or folder that exists, ends in one of those suffixes, or is one word with a
+                ``/`` (a missing file is then rejected, not ingested as text); any other
+                ``str`` is an article's text, taken exactly as given (as the
+                ``ingestArticle`` mutation takes it).
             workers: Extraction processes (default ``KG_WORKERS``, else all cores).
 
         Returns:
