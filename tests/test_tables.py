@@ -199,3 +199,13 @@ def test_tables_empty_store_gives_empty_typed_tables(tmp_path: Path) -> None:
     for name, table in tables.items():
         assert table.num_rows == 0
         assert table.schema == SCHEMAS[name]
+
+
+def test_tables_docs_duckdb_query_runs(exported: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = (ROOT / "docs" / "PYTHON.md").read_text()
+    (sql,) = re.findall(r"^```sql\n(.*?)^```$", doc, re.MULTILINE | re.DOTALL)
+    monkeypatch.chdir(exported["parquet"].parent)
+    (exported["parquet"].parent / "tables").symlink_to(exported["parquet"])
+    rows = duckdb.connect().execute(sql).fetchall()
+    assert rows[0][0] == "Bakhmut"
+    assert [n for _, n in rows] == sorted((n for _, n in rows), reverse=True)
