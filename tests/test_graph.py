@@ -9,11 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sparql_server import Endpoint, sparql_endpoint
 from typer.testing import CliRunner
 
 import kg
 from kg.cli import app
 from kg.settings import Settings
+
+__all__ = ["sparql_endpoint"]  # the fixture, imported so pytest finds it
 
 
 @pytest.fixture(scope="module")
@@ -261,3 +264,24 @@ def test_graph_store_argument_beats_the_environment(tmp_path: Path, seed_store_d
     with kg.Graph(seed_store_dir, read_only=True, settings=settings) as g:
         assert g.settings.store == str(seed_store_dir)
         assert g.stats().articles == 1
+
+
+@pytest.mark.slow
+def test_graph_works_on_a_remote_sparql_store(sparql_endpoint: Endpoint) -> None:
+    base = sparql_endpoint.prefix()
+    mine = Settings.load(env={}, base_iri=base)
+    with kg.Graph(sparql_endpoint.query, update_endpoint=sparql_endpoint.update, settings=mine) as g:
+        try:
+            report = g.ingest(["Angela Merkel met Emmanuel Macron in Paris on Monday."], workers=1)
+            assert len(report.ingested) == 1
+            assert [e.label for e in g.entities(search="merkel")] == ["Angela Merkel"]
+            assert g.entity(base + "person/angela-merkel").key == "person/angela-merkel"
+            assert g.sparql(f"ASK {{ GRAPH ?g {{ <{base}person/angela-merkel> ?p ?o }} }}") is True
+            with pytest.raises(kg.KGError, match="read-only"):
+                g.sparql("CLEAR ALL")
+            answer = g.graphql('{ entities(search: "macron") { edges { node { label } } } }')
+            assert answer["data"]["entities"]["edges"] == [{"node": {"label": "Emmanuel Macron"}}]
+        finally:
+            for graph in g.store.graphs():
+                if graph.startswith(base):
+                    g.store.delete_article(graph)
