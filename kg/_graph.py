@@ -120,7 +120,12 @@ def _looks_like_path(text: str) -> bool:
     if "\n" in text or not name:
         return False
     one_word_path = os.sep in name and not any(c.isspace() for c in name)
-    return one_word_path or name.lower().endswith(SUFFIXES) or Path(name).exists()
+    if one_word_path or name.lower().endswith(SUFFIXES):
+        return True
+    try:
+        return Path(name).exists()
+    except (OSError, ValueError):  # a name too long for the file system, or holding a NUL: text
+        return False
 
 
 class Graph:

@@ -220,6 +220,8 @@ def test_graph_ingest_takes_paths_records_and_texts(writable: kg.Graph, tmp_path
     assert [e.source for e in report.rejected] == ["missing.txt", str(tmp_path / "none"), "text #6", "input #7"]
     labels = {e.label for e in writable.entities(first=1000)}
     assert {"Olaf Scholz", "Giorgia Meloni", "Keir Starmer"} <= labels
+    long_line = "Olaf Scholz said the talks in Berlin had gone well. " * 20  # no file name is that long
+    assert len(writable.ingest([long_line], workers=1).ingested) == 1
     starmer = writable.shortest_path("person/keir-starmer", "person/keir-starmer")  # the projection followed
     assert starmer is not None
     assert starmer.length == 0
