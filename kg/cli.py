@@ -196,14 +196,35 @@ def serve(
 def export(
     store: StoreOpt = None,
     update_endpoint: UpdateOpt = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle | trig | nquads | ntriples | jsonld")] = "turtle",
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="turtle | trig | nquads | ntriples | jsonld; with --tables: parquet | csv"),
+    ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default stdout)")] = None,
+    tables: Annotated[
+        Path | None,
+        typer.Option("--tables", help="Write entities, mentions, relationships, events, ... as tables in this folder"),
+    ] = None,
 ) -> None:
-    """Write the whole graph: TriG/N-Quads keep one graph per article; Turtle is the union."""
+    """Write the whole graph: TriG/N-Quads keep one graph per article; Turtle is the union; --tables for pandas."""
+    from kg.errors import ConfigError
     from kg.store import ExportFormat, write_export
 
-    export_format = ExportFormat.parse(fmt)
     settings = Settings.load(store=store, update_endpoint=update_endpoint)
+    if tables is not None:
+        from kg.tables import TableFormat, write_tables
+
+        if output is not None:
+            raise ConfigError("--tables writes a folder of files; leave out -o/--output")
+        table_format = TableFormat.parse(fmt or "parquet")
+        db = _open(settings, read_only=True)
+        try:
+            written = write_tables(db, settings.base_iri, tables, table_format)
+        finally:
+            db.close()
+        err.print(f"wrote {len(written)} {table_format.value} tables to {tables}", highlight=False)
+        return
+    export_format = ExportFormat.parse(fmt or "turtle")
     db = _open(settings, read_only=True)
     if output is None:
         write_export(db, export_format, sys.stdout.buffer)

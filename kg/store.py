@@ -254,10 +254,14 @@ class EmbeddedStore:
             if entry.name.endswith(".tmp") and entry.is_dir():
                 shutil.rmtree(entry.path, ignore_errors=True)  # left by a crash mid-snapshot
 
-    def query(self, sparql: str) -> list[Row]:
-        """Run a SELECT query and return its rows."""
+    def query(self, sparql: str, *, union: bool = False) -> list[Row]:
+        """Run a SELECT query and return its rows.
+
+        ``union`` makes the default graph the union of all graphs (as ``/sparql``
+        does); kg's own queries name their graphs and leave it off.
+        """
         try:
-            result = self._store.query(sparql)
+            result = self._store.query(sparql, use_default_graph_as_union=union)
         except (SyntaxError, OSError, ValueError) as exc:
             raise StoreError(f"query failed: {exc}") from exc
         if not isinstance(result, ox.QuerySolutions):
@@ -273,10 +277,10 @@ class EmbeddedStore:
             rows.append(row)
         return rows
 
-    def ask(self, sparql: str) -> bool:
-        """Run an ASK query."""
+    def ask(self, sparql: str, *, union: bool = False) -> bool:
+        """Run an ASK query (``union``: see :meth:`query`)."""
         try:
-            result = self._store.query(sparql)
+            result = self._store.query(sparql, use_default_graph_as_union=union)
         except (SyntaxError, OSError, ValueError) as exc:
             raise StoreError(f"query failed: {exc}") from exc
         if not isinstance(result, ox.QueryBoolean):
