@@ -236,13 +236,19 @@ def stats(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
 @app.command()
 @_friendly
 def validate(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
-    """Check the stored graph against ontology/shapes.ttl (SHACL, RDFS inference); exit 1 on violations."""
-    from kg.validate import validate as run_validation
+    """Check the stored graph against ontology/shapes.ttl (SHACL, RDFS inference); exit 1 on violations.
+
+    Each article graph is checked on its own (memory: the largest article), then the
+    checks across articles (one class per entity).
+    """
+    from kg.validate import validate_store
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint)
     db = _open(settings, read_only=True)
-    report = run_validation(db.quads())
-    db.close()
+    try:
+        report = validate_store(db.quads())
+    finally:
+        db.close()
     out.print(report.text, highlight=False, markup=False, emoji=False)
     if not report.conforms:
         raise typer.Exit(1)
