@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kg import __version__
@@ -116,28 +115,22 @@ def ingest(
     """Read articles, extract the graph and store it; unchanged articles are skipped."""
     from kg import summary
     from kg.ingest import ingest_paths
+    from kg.progress import Progress
+    from kg.read import count_inputs
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint, workers=workers)
-    show = sys.stderr.isatty()
     handled = 0
     restore = _second_ctrl_c_stops_at_once()
     try:
         db = _open(settings)
-        with Progress(
-            TextColumn("ingesting"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=not show,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("ingest", total=None)
+        # Counted up front (lines and files, nothing parsed) for done/total, rate and ETA;
+        # without a terminal, a line every few seconds for logs.
+        with Progress("ingest", count_inputs(paths), sys.stderr, unit="inputs") as bar:
 
             def advance(n: int) -> None:
                 nonlocal handled
                 handled += n
-                bar.advance(task, n)
+                bar.advance(n)
 
             try:
                 report = ingest_paths(paths, db, settings, progress=advance)
