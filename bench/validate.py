@@ -2,10 +2,11 @@
 
 Usage::
 
-    .venv/bin/python bench/validate.py --store DIR [--quads 1000000] [--sample 20]
+    .venv/bin/python bench/validate.py [--store DIR] [--quads 1000000] [--sample 20]
 
-Input: an embedded store of real articles (``--store``; e.g. ``kg ingest
-../shared/eval/conllpp-train.jsonl --store DIR``, 946 Reuters articles, 331,561 quads).
+Input: an embedded store of real articles (``--store``; by default
+``../shared/eval/conllpp-train.jsonl`` ingested once into ``bench/out/``, 946 Reuters
+articles, 331,561 quads).
 Its N-Quads export is loaded into a fresh store as many times as it takes to reach
 ``--quads``, each copy's article graphs renamed (``...#copyK``), so the store holds
 real article graphs and the same entities across many of them. Then, in one run:
@@ -28,6 +29,7 @@ import multiprocessing
 import os
 import re
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -91,13 +93,24 @@ def sample_comparison(path: Path, n: int) -> tuple[int, float, float, bool, bool
     return len(quads), ours_s, theirs_s, ours.conforms, bool(theirs)
 
 
+def _default_store() -> Path:
+    """conllpp-train ingested into ``bench/out/conllpp-train-store`` (once; reused on later runs)."""
+    root = Path(__file__).resolve().parent.parent
+    store = root / "bench" / "out" / "conllpp-train-store"
+    if not store.exists():
+        source = root.parent / "shared" / "eval" / "conllpp-train.jsonl"
+        subprocess.run([sys.executable, "-m", "kg", "ingest", str(source), "--store", str(store)], check=True)
+    return store
+
+
 def main() -> None:
     """Grow the store, validate it in a child process, compare with pyshacl on a sample; print tables."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--store", type=Path, required=True, help="a store of real articles (kg ingest)")
+    parser.add_argument("--store", type=Path, default=None, help="a store of real articles (default: conllpp-train)")
     parser.add_argument("--quads", type=int, default=1_000_000)
     parser.add_argument("--sample", type=int, default=20, help="article graphs for the pyshacl comparison")
     args = parser.parse_args()
+    args.store = args.store or _default_store()
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     n, kg_s, py_s, kg_ok, py_ok = sample_comparison(args.store, args.sample)
     print()
