@@ -234,12 +234,16 @@ def validate(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
     Each article graph is checked on its own (memory: the largest article), then the
     checks across articles (one class per entity).
     """
+    from kg.store import EmbeddedStore
     from kg.validate import validate_store
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint)
     db = _open(settings, read_only=True)
     try:
-        report = validate_store(db.quads())
+        # Oxigraph returns each graph's quads together; a SPARQL endpoint need not, so
+        # a remote store's quads are put in graph order first (in memory).
+        quads = db.quads() if isinstance(db, EmbeddedStore) else sorted(db.quads(), key=lambda q: str(q.graph_name))
+        report = validate_store(quads)
     finally:
         db.close()
     out.print(report.text, highlight=False, markup=False, emoji=False)

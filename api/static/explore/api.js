@@ -112,8 +112,8 @@ export async function relationshipsOf(id) {
 // The most events fetched for one entity (a page at a time, after the first picture).
 export const MAX_EVENTS = 1000;
 
-export async function eventsOf(id, after = null) {
-  const data = await gql(EVENTS, { id, first: PAGE, after });
+export async function eventsOf(id, after = null, first = PAGE) {
+  const data = await gql(EVENTS, { id, first, after });
   const conn = data.entity?.events;
   return conn
     ? { total: conn.totalCount, items: conn.edges.map((e) => e.node), hasNext: conn.pageInfo.hasNextPage, cursor: conn.pageInfo.endCursor }

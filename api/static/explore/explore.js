@@ -234,7 +234,8 @@ async function expandEntity(id) {
   node.expanded = true;
   const [rels, evs] = await Promise.all([
     guarded("relationships", () => api.relationshipsOf(id)),
-    guarded("events", () => api.eventsOf(id)),
+    // a first page the size of the first picture: a hub's other events come after it
+    guarded("events", () => api.eventsOf(id, null, FIRST_NODES + 1)),
   ]);
   const would = new Set();
   for (const r of rels?.items ?? []) would.add(r.subject.id).add(r.object.id);
