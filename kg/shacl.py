@@ -43,7 +43,7 @@ from rdflib.term import Node
 from kg.errors import OntologyError
 from kg.namespace import PREFIXES, curie
 
-__all__ = ["Checker", "Severity", "Term", "Violation", "compact", "show"]
+__all__ = ["Checker", "Severity", "Term", "Triple", "Violation", "compact", "show"]
 
 Severity = TypingLiteral["Violation", "Warning", "Info"]
 #: An RDF term as pyoxigraph gives it.
@@ -557,7 +557,7 @@ class Checker:
             for focus in focus_nodes:
                 found.extend(self._check_node(shape, focus, values.get(focus, {}), types))
         if any(shape.sparql for shape in self._shapes):
-            found.extend(self._check_sparql(set(), inferred, types))
+            found.extend(self._check_sparql(inferred, types))
         return found, types
 
     def _check_node(
@@ -590,7 +590,7 @@ class Checker:
                                 show(focus), prop.shown, message or component, prop.severity, show(v), component
                             )
 
-    def _check_sparql(self, given: set[Triple], inferred: set[Triple], types: Types) -> list[Violation]:
+    def _check_sparql(self, inferred: set[Triple], types: Types) -> list[Violation]:
         # A fresh in-memory store per graph: filling one costs less than emptying one.
         store = ox.Store()
         store.extend(self._ontology)
