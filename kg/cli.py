@@ -228,22 +228,33 @@ def stats(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
 
 @app.command()
 @_friendly
-def validate(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
+def validate(
+    store: StoreOpt = None,
+    update_endpoint: UpdateOpt = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=0, help="Validating processes; 0 = all cores [env KG_WORKERS]"),
+    ] = None,
+) -> None:
     """Check the stored graph against ontology/shapes.ttl (SHACL, RDFS inference); exit 1 on violations.
 
-    Each article graph is checked on its own (memory: the largest article), then the
-    checks across articles (one class per entity).
+    Each article graph is checked on its own (memory: the largest article), in
+    ``--workers`` processes for an embedded store, then the checks across articles
+    (one class per entity).
     """
     from kg.store import EmbeddedStore
-    from kg.validate import validate_store
+    from kg.validate import validate_snapshot, validate_store
 
-    settings = Settings.load(store=store, update_endpoint=update_endpoint)
+    settings = Settings.load(store=store, update_endpoint=update_endpoint, workers=workers)
     db = _open(settings, read_only=True)
     try:
-        # Oxigraph returns each graph's quads together; a SPARQL endpoint need not, so
-        # a remote store's quads are put in graph order first (in memory).
-        quads = db.quads() if isinstance(db, EmbeddedStore) else sorted(db.quads(), key=lambda q: str(q.graph_name))
-        report = validate_store(quads)
+        if isinstance(db, EmbeddedStore):
+            # the snapshot stays held (so kept) by this open store while workers read it
+            where = db.snapshot_path or Path(db.location)
+            report = validate_snapshot(where, db.graphs(), workers=settings.worker_count)
+        else:
+            # A SPARQL endpoint need not return a graph's quads together: graph order first.
+            report = validate_store(sorted(db.quads(), key=lambda q: str(q.graph_name)))
     finally:
         db.close()
     out.print(report.text, highlight=False, markup=False, emoji=False)

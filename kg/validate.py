@@ -21,10 +21,12 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
+from pathlib import Path
 
 import pyoxigraph
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -36,6 +38,7 @@ from kg.ontology import ontology_graph, shapes_graph
 from kg.shacl import Checker, Severity, Term, Triple, Violation, compact, show
 
 __all__ = [
+    "ENTITY_CLASSES",
     "Data",
     "Severity",
     "ValidationReport",
@@ -44,6 +47,7 @@ __all__ = [
     "render",
     "to_graph",
     "validate",
+    "validate_snapshot",
     "validate_store",
 ]
 
@@ -202,15 +206,27 @@ def validate(data: Data, *, enforce: bool = False) -> ValidationReport:
 
 @dataclass(slots=True)
 class _EntityClasses:
-    """The entity classes each entity was given, and one graph that gave each combination."""
+    """The entity classes each entity was given, and the first graph (by name) that gave each combination."""
 
-    seen: dict[Term, dict[int, str]]
+    seen: dict[str, dict[int, str]]  # node as reports show it -> class mask -> a graph
 
     def add(self, graph: str, types: dict[Term, set[str]]) -> None:
         for node, classes in types.items():
             mask = sum(1 << i for i, c in enumerate(ENTITY_CLASSES) if c in classes)
             if mask:
-                self.seen.setdefault(node, {}).setdefault(mask, graph)
+                self._keep(show(node), mask, graph)
+
+    def _keep(self, node: str, mask: int, graph: str) -> None:
+        # the first graph by name, so the report does not depend on the order graphs come in
+        masks = self.seen.setdefault(node, {})
+        if mask not in masks or graph < masks[mask]:
+            masks[mask] = graph
+
+    def merge(self, other: _EntityClasses) -> None:
+        """Take in what another process saw."""
+        for node, masks in other.seen.items():
+            for mask, graph in masks.items():
+                self._keep(node, mask, graph)
 
     def violations(self) -> list[Violation]:
         """An entity whose classes across graphs are more than any one graph gave it.
@@ -232,7 +248,7 @@ class _EntityClasses:
             found = " and ".join(f"{compact(ENTITY_CLASSES[i])} in <{g}>" for i, g in sorted(where.items()))
             out.append(
                 Violation(
-                    focus=show(node),
+                    focus=node,
                     path=None,
                     message="an entity has exactly one of the classes kg:Person, kg:Organisation, kg:Place; "
                     f"across articles this one is {found}",
@@ -288,6 +304,57 @@ def validate_store(
         total += len(triples)
         if progress is not None:
             progress(len(triples))
+    found.extend(classes.violations())
+    return _report(found, total, enforce=False)
+
+
+def _validate_graphs(path: str, graphs: list[str]) -> tuple[list[Violation], _EntityClasses, int]:
+    """One worker's share of :func:`validate_snapshot`: some graphs of the snapshot at ``path``."""
+    store = pyoxigraph.Store.read_only(path)
+    checker = _checker()
+    classes = _EntityClasses({})
+    found: list[Violation] = []
+    total = 0
+    for graph in graphs:
+        triples = [
+            (_resource(q.subject), _predicate(q.predicate), _object(q.object))
+            for q in store.quads_for_pattern(None, None, None, pyoxigraph.NamedNode(graph))
+        ]
+        violations, types = checker.check(triples)
+        found.extend(violations)
+        classes.add(graph, types)
+        total += len(triples)
+    return found, classes, total
+
+
+def validate_snapshot(path: str | Path, graphs: Sequence[str], *, workers: int = 1) -> ValidationReport:
+    """Validate the named ``graphs`` of the Oxigraph store (a published snapshot) at ``path``, in processes.
+
+    Each of ``workers`` processes opens the snapshot read-only and checks a share of
+    the graphs, one at a time; the parent merges their results and runs the checks
+    across graphs. The caller keeps the snapshot open (and so held) meanwhile.
+
+    Args:
+        path: The snapshot's directory (:attr:`kg.store.EmbeddedStore.snapshot_path`).
+        graphs: The article graphs to check.
+        workers: Processes (1: this one).
+
+    Returns:
+        The same report :func:`validate_store` gives for those graphs.
+    """
+    if workers <= 1 or len(graphs) < 2:
+        found, classes, total = _validate_graphs(str(path), list(graphs))
+    else:
+        # Interleaved shares, several per worker, so that no worker gets all the long articles.
+        shares = [list(graphs[i :: workers * 4]) for i in range(min(len(graphs), workers * 4))]
+        _checker()  # compiled once here; forked workers inherit it
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.starmap(_validate_graphs, [(str(path), share) for share in shares])
+        found, classes, total = [], _EntityClasses({}), 0
+        for violations, seen, count in parts:
+            found.extend(violations)
+            classes.merge(seen)
+            total += count
     found.extend(classes.violations())
     return _report(found, total, enforce=False)
 

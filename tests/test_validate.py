@@ -14,7 +14,7 @@ from kg.errors import OntologyError, ValidationError
 from kg.namespace import DCTERMS, KG, NIF, PROV, RDF, RDFS, SCHEMA, SKOS, WGS84, XSD
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.store import EmbeddedStore
-from kg.validate import ValidationReport, Violation, render, to_graph, validate, validate_store
+from kg.validate import ValidationReport, Violation, render, to_graph, validate, validate_snapshot, validate_store
 
 X = seed_extraction()
 ART = URIRef(article_iri(DEFAULT_BASE, X.article.id))
@@ -291,3 +291,25 @@ def test_validate_two_classes_message_names_both_classes_found(graph: Graph) -> 
     graph.add((PUTIN, RDF.type, KG.Organisation))
     (hit,) = [v for v in validate(graph).violations if "exactly one of the classes" in v.message]
     assert hit.message.endswith(f"this one is both <{KG.Person}> and <{KG.Organisation}>")
+
+
+def test_validate_snapshot_in_processes_gives_the_same_report(quads: list[pyoxigraph.Quad], tmp_path: Path) -> None:
+    person, place = pyoxigraph.NamedNode(str(KG.Person)), pyoxigraph.NamedNode(str(KG.Place))
+    copies = [_in_graph(quads, f"{ART}-copy{i}") for i in range(3)]
+    copies[2] = [  # the last copy types him as a place: a conflict across articles
+        pyoxigraph.Quad(q.subject, q.predicate, place if q.object == person else q.object, q.graph_name)
+        for q in copies[2]
+        if q.subject == pyoxigraph.NamedNode(str(PUTIN))
+        and q.predicate.value in {str(RDF.type), str(RDFS.label), str(KG.confidence), str(KG.mentionedIn)}
+    ]
+    writer = EmbeddedStore(tmp_path / "db")
+    writer._store.extend([q for copy in copies for q in copy])
+    writer.publish()
+    writer.close()
+    store = EmbeddedStore(tmp_path / "db", read_only=True)
+    assert store.snapshot_path is not None
+    one = validate_store(store.quads())
+    two = validate_snapshot(store.snapshot_path, store.graphs(), workers=2)
+    store.close()
+    assert not one.conforms
+    assert two == one
