@@ -139,7 +139,7 @@ def main() -> None:
             f"| {args.store.name} x{copies} | {workers} | {triples:,} | {violations} | {wall:.1f} s | {cpu:.1f} s "
             f"| {rss} MB |"
         )
-    print(f"load average after: {os.getloadavg()[0]:.1f}; 1 worker / 2 workers wall: {runs[0][4] / runs[1][4]:.2f}x")
+    print(f"load average after: {os.getloadavg()[0]:.1f}; 1 worker / 2 workers wall: {runs[0][3] / runs[1][3]:.2f}x")
 
 
 if __name__ == "__main__":
