@@ -16,6 +16,7 @@ BENCHES = [
     "store",
     "store_write",
     "store_growth",
+    "store_size",
     "ingest",
     "store_costs",
     "cold_ingest",

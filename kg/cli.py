@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from kg import __version__
@@ -116,28 +115,22 @@ def ingest(
     """Read articles, extract the graph and store it; unchanged articles are skipped."""
     from kg import summary
     from kg.ingest import ingest_paths
+    from kg.progress import Progress
+    from kg.read import count_inputs
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint, workers=workers)
-    show = sys.stderr.isatty()
     handled = 0
     restore = _second_ctrl_c_stops_at_once()
     try:
         db = _open(settings)
-        with Progress(
-            TextColumn("ingesting"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            disable=not show,
-            transient=True,
-        ) as bar:
-            task = bar.add_task("ingest", total=None)
+        # Counted up front (lines and files, nothing parsed) for done/total, rate and ETA;
+        # without a terminal, a line every few seconds for logs.
+        with Progress("ingest", count_inputs(paths), sys.stderr, unit="inputs") as bar:
 
             def advance(n: int) -> None:
                 nonlocal handled
                 handled += n
-                bar.advance(task, n)
+                bar.advance(n)
 
             try:
                 report = ingest_paths(paths, db, settings, progress=advance)
@@ -256,14 +249,35 @@ def stats(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
 
 @app.command()
 @_friendly
-def validate(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
-    """Check the stored graph against ontology/shapes.ttl (SHACL, RDFS inference); exit 1 on violations."""
-    from kg.validate import validate as run_validation
+def validate(
+    store: StoreOpt = None,
+    update_endpoint: UpdateOpt = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=0, help="Validating processes; 0 = all cores [env KG_WORKERS]"),
+    ] = None,
+) -> None:
+    """Check the stored graph against ontology/shapes.ttl (SHACL, RDFS inference); exit 1 on violations.
 
-    settings = Settings.load(store=store, update_endpoint=update_endpoint)
+    Each article graph is checked on its own (memory: the largest article), in
+    ``--workers`` processes for an embedded store, then the checks across articles
+    (one class per entity).
+    """
+    from kg.store import EmbeddedStore
+    from kg.validate import validate_snapshot, validate_store
+
+    settings = Settings.load(store=store, update_endpoint=update_endpoint, workers=workers)
     db = _open(settings, read_only=True)
-    report = run_validation(db.quads())
-    db.close()
+    try:
+        if isinstance(db, EmbeddedStore):
+            # the snapshot stays held (so kept) by this open store while workers read it
+            where = db.snapshot_path or Path(db.location)
+            report = validate_snapshot(where, db.graphs(), workers=settings.worker_count)
+        else:
+            # A SPARQL endpoint need not return a graph's quads together: graph order first.
+            report = validate_store(sorted(db.quads(), key=lambda q: str(q.graph_name)))
+    finally:
+        db.close()
     out.print(report.text, highlight=False, markup=False, emoji=False)
     if not report.conforms:
         raise typer.Exit(1)

@@ -28,7 +28,15 @@ from kg.errors import (
 )
 from kg.records import Article, content_hash
 
-__all__ = ["SUFFIXES", "article_from_fields", "normalise_date", "parse_text", "read_file", "read_paths"]
+__all__ = [
+    "SUFFIXES",
+    "article_from_fields",
+    "count_inputs",
+    "normalise_date",
+    "parse_text",
+    "read_file",
+    "read_paths",
+]
 
 #: File suffixes kg reads, and what reads them.
 SUFFIXES = (".txt", ".md", ".jsonl", ".html", ".htm")
@@ -260,3 +268,43 @@ def read_paths(paths: Iterable[str | Path], *, max_chars: int = 1_000_000) -> It
             yield from read_file(path, max_chars=max_chars)
         else:
             yield InputError(str(path), "no such file or folder")
+
+
+def count_inputs(paths: Iterable[str | Path]) -> int:
+    """Count the inputs :func:`read_paths` will yield, without parsing any of them.
+
+    One per file, and one per non-blank line of a JSONL file (one for a JSONL file with
+    none), found by reading its bytes line by line: a few hundred MB per second, so an
+    ingest can show how far it has got out of how many.
+
+    >>> count_inputs(["no/such/file.txt"])
+    1
+    """
+    total = 0
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            files = [
+                c
+                for c in path.rglob("*")
+                if c.is_file() and c.suffix.lower() in SUFFIXES and not c.name.startswith(".")
+            ]
+        else:
+            files = [path]
+        for f in files:
+            total += _count_file(f)
+    return total
+
+
+def _count_file(path: Path) -> int:
+    if path.suffix.lower() != ".jsonl":
+        return 1
+    lines = 0
+    try:
+        with path.open("rb") as fh:
+            for number, raw in enumerate(fh, start=1):
+                if (raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw).strip():
+                    lines += 1
+    except OSError:
+        return 1
+    return max(lines, 1)

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import fcntl
 import io
-import itertools
 import os
 import shutil
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Protocol, TypeVar
@@ -41,6 +42,7 @@ __all__ = [
     "Store",
     "latest_snapshot",
     "open_store",
+    "prune_snapshots",
     "write_export",
 ]
 
@@ -152,10 +154,8 @@ def _lexical(term: object) -> str:
 
 #: Sub-directory of an embedded store holding its read-only snapshots.
 SNAPSHOTS = "snapshots"
-#: Snapshots kept besides the newest, for readers that still have them open.
-_KEEP = 2
-#: Seconds a superseded snapshot survives, so no reader loses one mid-request.
-_GRACE = 120.0
+#: Suffix of the lock file beside each snapshot: every reader holds a shared lock on it.
+_HELD = ".lock"
 
 
 def _snapshot_names(path: Path) -> list[str]:
@@ -174,6 +174,73 @@ def latest_snapshot(path: str | Path) -> Path | None:
     return Path(path) / SNAPSHOTS / names[-1] if names else None
 
 
+def _hold_latest(path: Path) -> tuple[Path | None, int | None]:
+    """Open the newest snapshot's lock file and take a shared lock on it, for a reader.
+
+    A reader holds the lock for as long as it reads the snapshot; the kernel drops it
+    when the reader closes the file, exits or is killed, so a crash never pins a
+    snapshot. A pruner removes a snapshot only under an exclusive lock, so after the
+    shared lock is taken, a snapshot folder that still exists stays until it is released.
+
+    Returns:
+        The snapshot (``None`` when there is none yet) and the lock file's descriptor
+        (``None`` when the folder cannot hold one, e.g. a read-only file system; then
+        this reader prunes nothing).
+    """
+    while True:
+        newest = latest_snapshot(path)
+        if newest is None:
+            return None, None
+        try:
+            fd = os.open(newest.with_name(newest.name + _HELD), os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return newest, None
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        if newest.is_dir():
+            return newest, fd
+        os.close(fd)  # pruned between the listing and the lock: take the next newest
+
+
+def prune_snapshots(path: str | Path) -> list[str]:
+    """Remove every snapshot of the embedded store at ``path`` that no reader holds, but the newest.
+
+    Safe at any time and from any process: a snapshot is removed under an exclusive
+    lock on its lock file, which a reader's shared lock blocks (see :func:`_hold_latest`).
+    The newest snapshot is always kept, for the next reader.
+
+    Returns:
+        The names of the snapshots removed.
+    """
+    folder = Path(path) / SNAPSHOTS
+    names = _snapshot_names(Path(path))
+    removed: list[str] = []
+    try:
+        locks = [e.name[: -len(_HELD)] for e in os.scandir(folder) if e.name.endswith(_HELD)]
+    except OSError:
+        return removed
+    newest = names[-1] if names else None
+    for name in sorted(set(names[:-1]) | {n for n in locks if n != newest and n not in names}):
+        lock = folder / (name + _HELD)
+        try:
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return removed  # a folder this process may not change: prune nothing
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue  # a reader still uses it
+        try:
+            if (folder / name).is_dir():
+                shutil.rmtree(folder / name, ignore_errors=True)
+                removed.append(name)
+            with contextlib.suppress(FileNotFoundError):
+                lock.unlink()
+        finally:
+            os.close(fd)
+    return removed
+
+
 class EmbeddedStore:
     """An Oxigraph store in a directory (RocksDB); one writer process at a time.
 
@@ -183,6 +250,13 @@ class EmbeddedStore:
     seconds have passed since the last one, and when it closes. Readers
     (``kg serve``, ``kg export``, ``kg stats``) open the newest snapshot, so they
     never see a write in progress and never touch files a writer is changing.
+
+    Each reader holds a shared ``flock`` on the snapshot's lock file while it reads
+    (the kernel drops it when the reader exits or is killed). A snapshot that is not
+    the newest and that no reader holds is removed by the next :meth:`publish` and by
+    every reader that opens the store (:func:`prune_snapshots`): a superseded
+    snapshot keeps alive the data files compaction has replaced, so keeping it would
+    cost up to a copy of the store each.
 
     Args:
         path: The directory (created when missing); ``None`` keeps the store in memory.
@@ -200,14 +274,21 @@ class EmbeddedStore:
         self._published = time.monotonic()
         self._dirty = False  # written since the last snapshot
         self.snapshot_path: Path | None = None
+        self._held: weakref.finalize[[int], EmbeddedStore] | None = None  # a reader's shared lock on its snapshot
         try:
             if path is None:
                 self._store = ox.Store()
             elif read_only:
                 if not Path(path).is_dir():
                     raise StoreError(f"there is no store at {self.location} (run `kg ingest` first)")
-                self.snapshot_path = latest_snapshot(path)
+                self.snapshot_path, fd = _hold_latest(Path(path))
+                if fd is not None:
+                    # Released by close(), or when this object is collected (kg serve drops
+                    # a superseded reader once its last request ends).
+                    self._held = weakref.finalize(self, os.close, fd)
                 self._store = ox.Store.read_only(str(self.snapshot_path or path))
+                if fd is not None:
+                    prune_snapshots(path)  # readers clean up too: kg serve, kg stats
             else:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)  # RocksDB makes only the last folder
                 self._store = ox.Store(str(path))
@@ -222,7 +303,7 @@ class EmbeddedStore:
             self.publish()  # readers need a first snapshot; later ones follow the writes
 
     def publish(self) -> Path | None:
-        """Write a consistent snapshot for readers and prune superseded ones.
+        """Write a consistent snapshot for readers and prune superseded ones no reader holds.
 
         Returns:
             The new snapshot's directory (``None`` for an in-memory or read-only store).
@@ -243,16 +324,12 @@ class EmbeddedStore:
         return target
 
     def _prune(self, folder: Path) -> None:
-        names = _snapshot_names(self._path or folder)
-        now = time.time_ns()
-        # A snapshot is removed once _KEEP newer ones exist and its successor is older than
-        # _GRACE, so a reader that opened it has long finished with it.
-        for old, successor in itertools.pairwise(names[: len(names) - _KEEP]):
-            if (now - int(successor)) / 1e9 > _GRACE:
-                shutil.rmtree(folder / old, ignore_errors=True)
+        prune_snapshots(self._path or folder.parent)
         for entry in os.scandir(folder):
+            # Left by a crash mid-snapshot. Only the writer removes these (it holds the
+            # store's lock, so no other checkpoint is being written).
             if entry.name.endswith(".tmp") and entry.is_dir():
-                shutil.rmtree(entry.path, ignore_errors=True)  # left by a crash mid-snapshot
+                shutil.rmtree(entry.path, ignore_errors=True)
 
     def query(self, sparql: str, *, union: bool = False) -> list[Row]:
         """Run a SELECT query and return its rows.
@@ -418,6 +495,8 @@ class EmbeddedStore:
             if self._dirty:
                 self.publish()
         del self._store
+        if self._held is not None:
+            self._held()  # the snapshot may now be pruned
 
 
 def _triples_text(quads: Iterable[ox.Quad]) -> str:
@@ -484,8 +563,11 @@ class ServingStore:
                 self._checked = now
                 newest = latest_snapshot(self._path)
                 if newest is not None and newest != self._reader.snapshot_path:
-                    # The old reader is released when the last request using it ends.
+                    # The old reader (and its lock on its snapshot) is released when the
+                    # last request using it ends; a later check prunes the snapshot then.
                     self._reader = EmbeddedStore(self._path, read_only=True)
+                elif len(_snapshot_names(self._path)) > 1:
+                    prune_snapshots(self._path)
         return self._reader
 
     def write(self, action: Callable[[EmbeddedStore], T]) -> T:

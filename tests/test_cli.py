@@ -56,6 +56,8 @@ def test_cli_ingest_reports_bad_input_without_traceback(tmp_path: Path) -> None:
     assert f"{folder / 'bad.txt'}: the file is binary" in result.stderr
     assert f"{folder / 'lines.jsonl'}:2: not valid JSON" in result.stderr
     assert "ingested 2 article(s), 0 unchanged, 2 rejected" in result.stdout
+    # Not a terminal: progress as plain log lines, done/total counted before reading.
+    assert "ingest: 4/4 (100.0%), " in result.stderr
 
 
 def test_cli_ingest_creates_the_store_folder_with_its_parents(tmp_path: Path) -> None:

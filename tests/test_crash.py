@@ -21,7 +21,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import summary
-from kg.store import SNAPSHOTS, EmbeddedStore
+from kg.store import EmbeddedStore, latest_snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -53,9 +53,10 @@ def _ingest(corpus: Path, store: Path, workers: int) -> subprocess.Popen[str]:
     )
 
 
-def _snapshots(store: Path) -> int:
-    folder = store / SNAPSHOTS
-    return len([p for p in folder.iterdir() if p.name.isdigit()]) if folder.is_dir() else 0
+def _newest(store: Path) -> str | None:
+    """The newest snapshot's name: each publication adds one (older ones are pruned)."""
+    found = latest_snapshot(store)
+    return found.name if found is not None else None
 
 
 def _graphs(store: Path) -> dict[str, frozenset[tuple[str, str, str]]]:
@@ -83,13 +84,17 @@ def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     return corpus, graphs
 
 
-def _kill_when(proc: subprocess.Popen[str], store: Path, moment: str, before: int) -> None:
+def _kill_when(proc: subprocess.Popen[str], store: Path, moment: str, before: str | None) -> None:
     deadline = time.monotonic() + 120
+    published: set[str] = set()  # snapshots this run published
     while proc.poll() is None and time.monotonic() < deadline:
+        newest = _newest(store)
+        if newest is not None and newest != before:
+            published.add(newest)
         # A fresh store gets its first snapshot when opened; then one per batch written.
-        if moment == "opened" and _snapshots(store) > before:
+        if moment == "opened" and published:
             break
-        if moment == "first-batch" and _snapshots(store) > max(before, 1):
+        if moment == "first-batch" and len(published) >= (2 if before is None else 1):
             break
         if moment.startswith("after-") and time.monotonic() - START[proc.pid] >= float(moment[6:]):
             break
@@ -142,7 +147,7 @@ def test_crash_kill_9_leaves_whole_articles_and_rerun_finishes(
     corpus, expected = reference
     store = tmp_path / "db"
     for moment in moments:
-        before = _snapshots(store)
+        before = _newest(store)
         proc = _ingest(corpus, store, workers)
         START[proc.pid] = time.monotonic()
         _kill_when(proc, store, moment, before)
@@ -180,8 +185,11 @@ def test_ctrl_c_stops_the_ingest_cleanly_and_rerun_finishes(
     deadline = time.monotonic() + 120
     # Interrupt once the first batch is stored and published (a snapshot after every
     # batch here), so later batches are being extracted and written.
+    published: set[str] = set()
     while proc.poll() is None and time.monotonic() < deadline:
-        if _snapshots(store) >= 2 and len(_alive_in_session(proc.pid)) >= (1 if workers == 1 else 1 + workers):
+        if (newest := _newest(store)) is not None:
+            published.add(newest)
+        if len(published) >= 2 and len(_alive_in_session(proc.pid)) >= (1 if workers == 1 else 1 + workers):
             break
         time.sleep(0.005)
     assert proc.poll() is None, "the ingest ended before it could be interrupted"

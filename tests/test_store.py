@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -259,19 +261,67 @@ def test_store_readers_see_published_snapshots_only(tmp_path: Path) -> None:
     assert during.graphs() == [g1]  # an open snapshot never changes under its reader
 
 
-def test_store_prunes_old_snapshots_but_keeps_recent_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _snapshot_dirs(store: Path) -> list[str]:
+    return sorted(p.name for p in (store / SNAPSHOTS).iterdir() if p.is_dir())
+
+
+def test_store_keeps_only_the_newest_snapshot_when_no_reader_holds_one(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "db", snapshot_every=0)
     for _ in range(5):
         store.publish()
-    assert len(list((tmp_path / "db" / SNAPSHOTS).iterdir())) == 6  # all within the grace period
-    monkeypatch.setattr("kg.store._GRACE", 0.0)
-    time.sleep(0.01)
-    newest = store.publish()
-    names = sorted(p.name for p in (tmp_path / "db" / SNAPSHOTS).iterdir())
-    assert len(names) == 3
-    assert newest is not None
-    assert names[-1] == newest.name
     store.close()
+    newest = latest_snapshot(tmp_path / "db")
+    assert newest is not None
+    assert _snapshot_dirs(tmp_path / "db") == [newest.name]
+
+
+def test_store_keeps_a_snapshot_while_a_reader_holds_it(tmp_path: Path) -> None:
+    g1 = "https://example.org/id/article/one"
+    writer = EmbeddedStore(tmp_path / "db", snapshot_every=float("inf"))
+    reader = EmbeddedStore(tmp_path / "db", read_only=True)
+    held = reader.snapshot_path
+    assert held is not None
+    writer.put_articles([(g1, _quads(g1, 2, "h1"))])
+    writer.publish()
+    writer.publish()
+    assert held.name in _snapshot_dirs(tmp_path / "db")  # pruned around it, not under it
+    assert len(_snapshot_dirs(tmp_path / "db")) == 2
+    assert reader.graphs() == []
+    reader.close()
+    later = EmbeddedStore(tmp_path / "db", read_only=True)  # a reader prunes too (kg stats, kg serve)
+    assert _snapshot_dirs(tmp_path / "db") == [later.snapshot_path.name if later.snapshot_path else ""]
+    assert later.graphs() == [g1]
+    later.close()
+    writer.close()
+
+
+def test_store_snapshot_of_a_killed_reader_is_pruned(tmp_path: Path) -> None:
+    EmbeddedStore(tmp_path / "db").close()
+    first = latest_snapshot(tmp_path / "db")
+    assert first is not None
+    script = (
+        "import sys, time\n"
+        "from kg.store import EmbeddedStore\n"
+        f"s = EmbeddedStore({str(tmp_path / 'db')!r}, read_only=True)\n"
+        "print(s.snapshot_path.name, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    reader = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    with reader:
+        try:
+            assert reader.stdout is not None
+            assert reader.stdout.readline().strip() == first.name
+            writer = EmbeddedStore(tmp_path / "db")
+            writer.publish()
+            assert first.name in _snapshot_dirs(tmp_path / "db")  # the live reader holds it
+            reader.kill()  # SIGKILL: no clean-up code runs, the kernel drops the lock
+            reader.wait(timeout=30)
+            writer.publish()
+            assert first.name not in _snapshot_dirs(tmp_path / "db")
+            assert len(_snapshot_dirs(tmp_path / "db")) == 1
+            writer.close()
+        finally:
+            reader.kill()
 
 
 def test_serving_store_follows_another_writer(tmp_path: Path) -> None:

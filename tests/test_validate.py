@@ -10,11 +10,11 @@ import pytest
 from ontology_sample import WHEN, seed_extraction
 from rdflib import Dataset, Graph, Literal, URIRef
 
-from kg.errors import ValidationError
+from kg.errors import OntologyError, ValidationError
 from kg.namespace import DCTERMS, KG, NIF, PROV, RDF, RDFS, SCHEMA, SKOS, WGS84, XSD
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.store import EmbeddedStore
-from kg.validate import ValidationReport, Violation, render, to_graph, validate
+from kg.validate import ValidationReport, Violation, render, to_graph, validate, validate_snapshot, validate_store
 
 X = seed_extraction()
 ART = URIRef(article_iri(DEFAULT_BASE, X.article.id))
@@ -223,3 +223,93 @@ def test_validate_ingested_seed_graph_conforms(seed_store_dir: Path) -> None:
     report = validate(store.quads())
     assert report.conforms, report.text
     assert report.triples > 500
+
+
+def _in_graph(quads: list[pyoxigraph.Quad], graph: str) -> list[pyoxigraph.Quad]:
+    return [pyoxigraph.Quad(q.subject, q.predicate, q.object, pyoxigraph.NamedNode(graph)) for q in quads]
+
+
+def test_validate_store_checks_each_graph_on_its_own(quads: list[pyoxigraph.Quad]) -> None:
+    # Two articles may give the same event different confidences: each graph has one.
+    other = [
+        pyoxigraph.Quad(q.subject, q.predicate, pyoxigraph.Literal("0.25", datatype=pyoxigraph.NamedNode(str(DEC))))
+        if q.subject == pyoxigraph.NamedNode(str(ATTACK)) and q.predicate.value == str(KG.confidence)
+        else q
+        for q in quads
+    ]
+    both = quads + _in_graph(other, "urn:article:b")
+    assert not validate(both).conforms  # as one graph: two confidences for one event
+    report = validate_store(sorted(both, key=lambda q: str(q.graph_name)))
+    assert report.conforms, report.text
+    assert report.triples == 2 * len(quads)
+
+
+def test_validate_store_reports_each_graphs_violations(quads: list[pyoxigraph.Quad]) -> None:
+    bad = pyoxigraph.Quad(
+        pyoxigraph.NamedNode(str(PUTIN)),
+        pyoxigraph.NamedNode(str(KG.confidence)),
+        pyoxigraph.Literal("1.7", datatype=pyoxigraph.NamedNode(str(DEC))),
+        pyoxigraph.NamedNode("urn:article:b"),
+    )
+    report = validate_store([*quads, *_in_graph(quads, "urn:article:b"), bad])
+    assert [(v.focus, v.path, v.value) for v in report.violations] == [
+        (f"<{PUTIN}>", "kg:confidence", '"1.7"^^xsd:decimal')
+    ]
+
+
+def test_validate_store_reports_an_entity_with_two_classes_across_articles(quads: list[pyoxigraph.Quad]) -> None:
+    person, place = pyoxigraph.NamedNode(str(KG.Person)), pyoxigraph.NamedNode(str(KG.Place))
+    as_place = [  # another article describes only him, as a place
+        pyoxigraph.Quad(q.subject, q.predicate, place if q.object == person else q.object, q.graph_name)
+        for q in _in_graph(quads, "urn:article:b")
+        if q.subject == pyoxigraph.NamedNode(str(PUTIN))
+        and q.predicate.value in {str(RDF.type), str(RDFS.label), str(KG.confidence), str(KG.mentionedIn)}
+    ]
+    report = validate_store([*quads, *as_place])
+    assert not report.conforms
+    (hit,) = [v for v in report.violations if "exactly one of the classes" in v.message]
+    assert hit.focus == f"<{PUTIN}>"
+    assert f"kg:Person in <{ART}>" in hit.message
+    assert "kg:Place in <urn:article:b>" in hit.message
+
+
+def test_validate_store_refuses_a_graph_given_in_pieces(quads: list[pyoxigraph.Quad]) -> None:
+    other = _in_graph(quads[:5], "urn:article:b")
+    with pytest.raises(OntologyError, match="in pieces"):
+        validate_store([*quads[:10], *other, *quads[10:]])
+
+
+def test_validate_store_of_the_ingested_seed_conforms(seed_store_dir: Path) -> None:
+    store = EmbeddedStore(seed_store_dir, read_only=True)
+    report = validate_store(store.quads())
+    store.close()
+    assert report.conforms, report.text
+    assert report.triples > 500
+
+
+def test_validate_two_classes_message_names_both_classes_found(graph: Graph) -> None:
+    graph.add((PUTIN, RDF.type, KG.Organisation))
+    (hit,) = [v for v in validate(graph).violations if "exactly one of the classes" in v.message]
+    assert hit.message.endswith(f"this one is both <{KG.Person}> and <{KG.Organisation}>")
+
+
+def test_validate_snapshot_in_processes_gives_the_same_report(quads: list[pyoxigraph.Quad], tmp_path: Path) -> None:
+    person, place = pyoxigraph.NamedNode(str(KG.Person)), pyoxigraph.NamedNode(str(KG.Place))
+    copies = [_in_graph(quads, f"{ART}-copy{i}") for i in range(3)]
+    copies[2] = [  # the last copy types him as a place: a conflict across articles
+        pyoxigraph.Quad(q.subject, q.predicate, place if q.object == person else q.object, q.graph_name)
+        for q in copies[2]
+        if q.subject == pyoxigraph.NamedNode(str(PUTIN))
+        and q.predicate.value in {str(RDF.type), str(RDFS.label), str(KG.confidence), str(KG.mentionedIn)}
+    ]
+    writer = EmbeddedStore(tmp_path / "db")
+    writer._store.extend([q for copy in copies for q in copy])
+    writer.publish()
+    writer.close()
+    store = EmbeddedStore(tmp_path / "db", read_only=True)
+    assert store.snapshot_path is not None
+    one = validate_store(store.quads())
+    two = validate_snapshot(store.snapshot_path, store.graphs(), workers=2)
+    store.close()
+    assert not one.conforms
+    assert two == one

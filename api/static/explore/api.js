@@ -65,9 +65,9 @@ const RELATIONSHIPS = `query ExploreRelationships($id: ID!, $first: Int!) {
 const EVENT = `id label type start end casualties confidence
   place { ${ENTITY} } participants { role entity { ${ENTITY} } } evidence { ${EVIDENCE} }`;
 
-const EVENTS = `query ExploreEvents($id: ID!, $first: Int!) {
+const EVENTS = `query ExploreEvents($id: ID!, $first: Int!, $after: String) {
   entity(id: $id) {
-    ... on Entity { events(first: $first) { totalCount edges { node { ${EVENT} } } } }
+    ... on Entity { events(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { ${EVENT} } } } }
   }
 }`;
 
@@ -109,10 +109,15 @@ export async function relationshipsOf(id) {
   return conn ? { total: conn.totalCount, items: conn.edges.map((e) => e.node) } : { total: 0, items: [] };
 }
 
-export async function eventsOf(id) {
-  const data = await gql(EVENTS, { id, first: PAGE });
+// The most events fetched for one entity (a page at a time, after the first picture).
+export const MAX_EVENTS = 1000;
+
+export async function eventsOf(id, after = null, first = PAGE) {
+  const data = await gql(EVENTS, { id, first, after });
   const conn = data.entity?.events;
-  return conn ? { total: conn.totalCount, items: conn.edges.map((e) => e.node) } : { total: 0, items: [] };
+  return conn
+    ? { total: conn.totalCount, items: conn.edges.map((e) => e.node), hasNext: conn.pageInfo.hasNextPage, cursor: conn.pageInfo.endCursor }
+    : { total: 0, items: [], hasNext: false, cursor: null };
 }
 
 const articleTexts = new Map(); // article id -> Promise of its text; texts do not change

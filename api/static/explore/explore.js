@@ -130,14 +130,124 @@ function roleEdges(ev) {
   return out;
 }
 
+// ---- hubs: an entity with more neighbours than fit in one readable picture ----------
+
+const FIRST_NODES = 40; // nodes drawn at first around a hub
+const MORE_NODES = 20; // nodes each "show more" adds
+
+// An entity's neighbourhood aggregated: one edge per linked entity, weighted by the
+// relations and events they share and labelled with their kinds; events grouped by type.
+function aggregate(id, rels, evs) {
+  const linked = new Map(); // other entity id -> {entity, weight, relations, events, kinds}
+  const link = (entity, kind, fact) => {
+    if (entity.id === id) return;
+    let a = linked.get(entity.id);
+    if (!a) linked.set(entity.id, (a = { entity, weight: 0, relations: [], events: [], kinds: new Map() }));
+    a.weight += 1;
+    a.kinds.set(kind, (a.kinds.get(kind) ?? 0) + 1);
+    if (fact.predicate) a.relations.push(fact);
+    else if (!a.events.includes(fact)) a.events.push(fact);
+  };
+  for (const r of rels) {
+    link(r.subject, r.predicate, r);
+    link(r.object, r.predicate, r);
+  }
+  const groups = new Map(); // event type -> events
+  for (const ev of evs) {
+    if (!groups.has(ev.type)) groups.set(ev.type, []);
+    groups.get(ev.type).push(ev);
+    for (const p of ev.participants) link(p.entity, ev.type, ev);
+    if (ev.place) link(ev.place, ev.type, ev);
+  }
+  const neighbours = [...linked.values()].sort((a, b) => b.weight - a.weight || a.entity.label.localeCompare(b.entity.label));
+  const byCount = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+  return { id, neighbours, groups: byCount, relations: rels, events: evs, shown: 0, openGroups: new Set(), drawn: new Set() };
+}
+
+function kindsText(kinds) {
+  return [...kinds.entries()].sort((a, b) => b[1] - a[1]).map(([k, n]) => (n > 1 ? `${k} ×${n}` : k)).join(", ");
+}
+
+function groupId(hub, type) {
+  return `group|${hub}|${type}`;
+}
+
+// Draw the hub, its event groups and its most linked neighbours, up to `limit` nodes.
+function drawHub(hub, limit) {
+  const agg = hub.hub;
+  const groupNodes = agg.groups.length;
+  const room = Math.max(0, limit - 1 - groupNodes);
+  agg.shown = Math.min(agg.neighbours.length, Math.max(agg.shown, room));
+  for (const [type, events] of agg.groups) {
+    const gid = groupId(hub.id, type);
+    if (!state.nodes.has(gid)) {
+      state.nodes.set(gid, { id: gid, kind: "group", type: "EVENT", expanded: false, label: `${type} (${events.length})`, typeName: `group of ${events.length} ${type} event${events.length === 1 ? "" : "s"}`, group: { hub: hub.id, type, events } });
+      state.anchors.set(gid, hub.id);
+    }
+    addEdge({ key: `grp|${hub.id}|${type}`, source: hub.id, target: gid, label: `${events.length}`, kind: "group", weight: events.length, evidence: [] });
+  }
+  for (const a of agg.neighbours.slice(0, agg.shown)) {
+    if (!state.nodes.has(a.entity.id)) agg.drawn.add(a.entity.id);
+    addEntity(a.entity, hub.id);
+    const evidence = [...a.relations.flatMap((r) => r.evidence ?? []), ...a.events.flatMap((ev) => ev.evidence ?? [])].slice(0, 20);
+    addEdge({ key: `agg|${hub.id}|${a.entity.id}`, source: hub.id, target: a.entity.id, label: `${a.weight}: ${kindsText(a.kinds)}`, kind: "aggregate", weight: a.weight, confidence: Math.max(0, ...a.relations.map((r) => r.confidence), ...a.events.map((ev) => ev.confidence)), evidence });
+  }
+}
+
+// A click on an event group draws its events around it (and lists them).
+function expandGroup(gid) {
+  const n = state.nodes.get(gid);
+  if (!n || n.expanded) return;
+  n.expanded = true;
+  const hub = state.nodes.get(n.group.hub);
+  hub?.hub?.openGroups.add(n.group.type);
+  for (const ev of n.group.events.slice(0, FIRST_NODES)) {
+    addEvent(ev, gid);
+    addEdge({ key: `in|${gid}|${ev.id}`, source: gid, target: ev.id, label: "", kind: "member", confidence: ev.confidence, evidence: ev.evidence, event: ev });
+  }
+  n.truncated = n.group.events.length > FIRST_NODES;
+}
+
+function hiddenCount() {
+  let hidden = 0;
+  for (const n of state.nodes.values()) if (n.hub) hidden += n.hub.neighbours.length - n.hub.shown;
+  return hidden;
+}
+
+function renderShowMore() {
+  const button = $("#show-more");
+  const hidden = hiddenCount();
+  button.hidden = hidden === 0;
+  button.textContent = `Show ${Math.min(MORE_NODES, hidden)} more (${hidden} not drawn)`;
+}
+
+function showMore() {
+  for (const n of state.nodes.values()) {
+    if (n.hub && n.hub.shown < n.hub.neighbours.length) drawHub(n, n.hub.shown + 1 + n.hub.groups.length + MORE_NODES);
+  }
+  redraw();
+}
+
 async function expandEntity(id) {
   const node = state.nodes.get(id);
   if (!node || node.expanded) return;
   node.expanded = true;
   const [rels, evs] = await Promise.all([
     guarded("relationships", () => api.relationshipsOf(id)),
-    guarded("events", () => api.eventsOf(id)),
+    // a first page the size of the first picture: a hub's other events come after it
+    guarded("events", () => api.eventsOf(id, null, FIRST_NODES + 1)),
   ]);
+  const would = new Set();
+  for (const r of rels?.items ?? []) would.add(r.subject.id).add(r.object.id);
+  for (const ev of evs?.items ?? []) would.add(ev.id);
+  if (would.size > FIRST_NODES || (evs && evs.total > evs.items.length)) {
+    // A hub: aggregate, draw the first nodes now and fetch the rest of its events after.
+    node.hub = aggregate(id, rels?.items ?? [], evs?.items ?? []);
+    node.hub.totals = { relations: rels?.total ?? 0, events: evs?.total ?? 0 };
+    drawHub(node, FIRST_NODES);
+    if (evs && evs.total > evs.items.length) moreEvents(node, evs);
+    return;
+  }
   for (const r of rels?.items ?? []) {
     addEntity(r.subject, id);
     addEntity(r.object, id);
@@ -149,6 +259,40 @@ async function expandEntity(id) {
     for (const e of roleEdges(ev)) if (e.target === id) addEdge(e);
   }
   node.truncated = (rels && rels.total > rels.items.length) || (evs && evs.total > evs.items.length);
+}
+
+// The rest of a hub's events, page by page after the first picture; then regroup.
+async function moreEvents(node, first) {
+  let page = first;
+  const all = [...first.items];
+  busy(1); // pending until regrouped, not only while each page loads
+  try {
+    while (page.hasNext && all.length < api.MAX_EVENTS) {
+      const cursor = page.cursor;
+      page = await guarded("more events", () => api.eventsOf(node.id, cursor));
+      if (!page) break;
+      all.push(...page.items);
+    }
+  } finally {
+    busy(-1);
+  }
+  const shown = node.hub.shown;
+  const open = node.hub.openGroups;
+  // The neighbours drawn from the first page make way for the most linked of all pages.
+  for (const id of node.hub.drawn) {
+    const n = state.nodes.get(id);
+    if (n && !n.expanded && id !== state.selected) {
+      state.nodes.delete(id);
+      state.anchors.delete(id);
+      for (const [key, e] of state.edges) if (e.source === id || e.target === id) state.edges.delete(key);
+    }
+  }
+  node.hub = { ...aggregate(node.id, node.hub.relations, all), totals: node.hub.totals, openGroups: open };
+  for (const [key, n] of state.nodes) if (n.kind === "group" && n.group.hub === node.id) state.nodes.delete(key);
+  for (const key of [...state.edges.keys()]) if (key.startsWith(`grp|${node.id}|`) || key.startsWith(`agg|${node.id}|`)) state.edges.delete(key);
+  drawHub(node, shown + 1 + node.hub.groups.length);
+  for (const type of open) expandGroup(groupId(node.id, type));
+  if (state.selected === node.id) redraw();
 }
 
 function expandEvent(id) {
@@ -166,6 +310,12 @@ function expandEvent(id) {
 const view = new GraphView($("#graph"), {
   onNode: (n) => {
     if (n.kind === "event") showEventEvidence(state.events.get(n.id));
+    if (n.kind === "group") {
+      expandGroup(n.id);
+      state.selected = n.id;
+      redraw();
+      return;
+    }
     select(n.id, { expand: true });
   },
   onEdge: (e) => showEdgeEvidence(e),
@@ -179,6 +329,7 @@ function redraw() {
   }
   view.setData(nodes, [...state.edges.values()], state.anchors);
   view.select(state.selected);
+  renderShowMore();
   renderSelection();
   renderLists();
   renderTimeline();
@@ -200,7 +351,12 @@ function renderSelection() {
     if (d) rows.push(h("p", {}, `Mentioned ${d.mentionCount} time${d.mentionCount === 1 ? "" : "s"}; confidence ${d.confidence.toFixed(2)}.`));
     if (n.latitude !== null && n.latitude !== undefined) rows.push(h("p", {}, `At ${n.latitude.toFixed(4)}, ${n.longitude.toFixed(4)}.`));
     for (const iri of d?.sameAs ?? []) rows.push(h("p", {}, "Same as ", safeUrl(iri) ? h("a", { href: iri, rel: "noopener" }, iri) : iri));
-    if (n.truncated) rows.push(h("p", { class: "hint" }, "Only the first 100 relationships or events are drawn."));
+    if (n.hub) {
+      const t = n.hub.totals;
+      rows.push(h("p", {}, `${t.relations} relationship(s) and ${t.events} event(s) with ${n.hub.neighbours.length} linked entities; ${n.hub.shown} drawn, events grouped by type (click a group to open it).`));
+    } else if (n.truncated) rows.push(h("p", { class: "hint" }, "Only the first 100 relationships or events are drawn."));
+  } else if (n.group) {
+    rows.push(h("p", {}, `${n.group.events.length} ${n.group.type} event(s)${n.truncated ? `; the first ${FIRST_NODES} are drawn, all are listed` : ""}.`));
   } else if (n.event) {
     rows.push(h("p", {}, `${n.event.type}, ${when(n.event)}`));
     if (n.event.casualties !== null && n.event.casualties !== undefined) rows.push(h("p", {}, `Casualties: ${n.event.casualties}`));
@@ -214,11 +370,64 @@ function renderSelection() {
   box.replaceChildren(h("h3", { id: "selected-label" }, n.label), ...rows, actions);
 }
 
+// A hub's lists are complete (every linked entity, every event group), whatever is drawn.
+function renderHubLists(n) {
+  const agg = n.hub;
+  const open = (id, entity) => {
+    addEntity(entity, n.id);
+    select(id, { expand: true });
+  };
+  $("#neighbours").replaceChildren(
+    ...agg.groups.map(([type, events]) =>
+      h(
+        "li",
+        { "data-group": type },
+        h("button", { type: "button", class: "link", onclick: () => { expandGroup(groupId(n.id, type)); state.selected = groupId(n.id, type); redraw(); } }, `${type} events`),
+        ` (${events.length})`,
+      ),
+    ),
+    ...agg.neighbours.map((a) =>
+      h(
+        "li",
+        { "data-id": a.entity.id, "data-weight": a.weight },
+        h("button", { type: "button", class: "link", onclick: () => open(a.entity.id, a.entity) }, a.entity.label),
+        ` (${TYPE_NAMES[a.entity.type] ?? a.entity.type}; ${a.weight} shared: ${kindsText(a.kinds)})`,
+      ),
+    ),
+  );
+  const rels = agg.relations;
+  $("#relationships").replaceChildren(
+    ...rels.map((r) => {
+      const e = relationshipEdge(r);
+      return h(
+        "li",
+        { "data-key": e.key },
+        h("span", { class: "fact" }, `${r.subject.label} `, h("em", {}, r.predicate), ` ${r.object.label}`),
+        " ",
+        h("button", { type: "button", class: "evidence-button", onclick: () => showEdgeEvidence(e) }, `evidence (${r.evidence?.length ?? 0})`),
+      );
+    }),
+  );
+  if (!rels.length) $("#relationships").replaceChildren(h("li", { class: "hint" }, "No relationships found."));
+}
+
 function renderLists() {
   const id = state.selected;
   const neighbours = $("#neighbours");
   const relationships = $("#relationships");
   if (!id) return;
+  const hub = state.nodes.get(id);
+  if (hub?.hub) {
+    renderHubLists(hub);
+    return;
+  }
+  if (hub?.kind === "group") {
+    neighbours.replaceChildren(
+      ...hub.group.events.map((ev) => h("li", { "data-id": ev.id }, h("button", { type: "button", class: "link", onclick: () => selectEvent(ev) }, ev.label), ` — ${ev.type}, ${when(ev)}`)),
+    );
+    relationships.replaceChildren(h("li", { class: "hint" }, `${hub.group.events.length} ${hub.group.type} event(s) of ${state.nodes.get(hub.group.hub)?.label ?? ""}.`));
+    return;
+  }
   const edges = edgesOf(id);
   const seen = new Map();
   for (const e of edges) {
@@ -315,6 +524,12 @@ function selectionEvents() {
   const id = state.selected;
   if (!id) return [];
   if (state.events.has(id)) return [state.events.get(id)];
+  const n = state.nodes.get(id);
+  if (n?.hub) {
+    for (const ev of n.hub.events) state.events.set(ev.id, ev);
+    return n.hub.events;
+  }
+  if (n?.kind === "group") return n.group.events;
   const ids = new Set(edgesOf(id).filter((e) => e.event).map((e) => e.event.id));
   return [...ids].map((x) => state.events.get(x));
 }
@@ -327,7 +542,15 @@ function renderTimeline() {
   select.replaceChildren(h("option", { value: "" }, "all types"), ...types.map((t) => h("option", { value: t }, t)));
   select.value = types.includes(current) ? current : "";
   const shown = filterEvents(all, { from: $("#from").value, to: $("#to").value, type: select.value });
-  drawTimeline($("#timeline"), shown, { onEvent: (ev) => selectEvent(ev), selected: state.selected });
+  drawTimeline($("#timeline"), shown, {
+    onEvent: (ev) => selectEvent(ev),
+    selected: state.selected,
+    onRange: (from, to) => {
+      $("#from").value = from;
+      $("#to").value = to;
+      renderTimeline();
+    },
+  });
   $("#timeline").classList.toggle("is-empty", all.length === 0); // the list below says so
   const list = $("#events");
   const sorted = [...shown].sort((a, b) => (a.start ?? "9999").localeCompare(b.start ?? "9999"));
@@ -544,6 +767,7 @@ $("#measure").addEventListener("change", loadScores);
 $("#timeline-filter").addEventListener("input", renderTimeline);
 $("#timeline-filter").addEventListener("reset", () => setTimeout(renderTimeline, 0));
 $("#path-form").addEventListener("submit", findPath);
+$("#show-more").addEventListener("click", showMore);
 window.addEventListener("popstate", () => {
   const q = new URLSearchParams(location.search).get("q");
   if (q) search(q, { push: false });

@@ -85,6 +85,7 @@ export class GraphView {
     for (const n of this.nodes.values()) {
       const s = this.scores.get(n.id);
       if (n.data.kind === "event") n.r = MIN_RADIUS + 2;
+      else if (n.data.kind === "group") n.r = Math.min(MAX_RADIUS, MIN_RADIUS + 2 + Math.sqrt(n.data.group.events.length) * 1.5);
       else if (max > 0 && s !== undefined) n.r = MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * Math.sqrt(s / max);
       else n.r = this.scores.size ? MIN_RADIUS : (MIN_RADIUS + MAX_RADIUS) / 2.5;
     }
@@ -118,7 +119,9 @@ export class GraphView {
       e.bend = k === 0 ? 0 : (k % 2 ? 1 : -1) * Math.ceil(k / 2) * 28;
       const g = el("g", { class: `edge ${e.kind}${crowded && e.kind === "role" ? " quiet" : ""}`, "data-index": index, "data-predicate": e.label, "data-source": e.source, "data-target": e.target, "data-evidence": e.evidence?.length ?? 0, tabindex: 0, role: "button" }, this.edgeLayer);
       g.setAttribute("aria-label", `${e.sourceLabel} ${e.label} ${e.targetLabel}: show evidence`);
-      e.line = el("path", { class: "edge-line", "marker-end": "url(#arrow)" }, g);
+      e.line = el("path", { class: "edge-line", "marker-end": e.kind === "aggregate" || e.kind === "group" ? "" : "url(#arrow)" }, g);
+      if (e.weight > 1) e.line.style.strokeWidth = String(Math.min(9, 1.2 + Math.log2(e.weight) * 1.6));
+      if (e.weight !== undefined) g.dataset.weight = String(e.weight);
       e.hit = el("path", { class: "edge-hit" }, g);
       e.text = el("text", { class: "edge-label", "text-anchor": "middle" }, g);
       e.text.textContent = e.label;
@@ -134,9 +137,9 @@ export class GraphView {
     });
     for (const n of this.nodes.values()) {
       const d = n.data;
-      const g = el("g", { class: `node ${d.type}${d.expanded ? " expanded" : ""}`, "data-id": n.id, tabindex: 0, role: "button" }, this.nodeLayer);
+      const g = el("g", { class: `node ${d.type} ${d.kind}${d.expanded ? " expanded" : ""}`, "data-id": n.id, tabindex: 0, role: "button" }, this.nodeLayer);
       g.setAttribute("aria-label", `${d.label} (${d.typeName})${d.expanded ? "" : ": expand"}`);
-      if (d.kind === "event") {
+      if (d.kind === "event" || d.kind === "group") {
         const r = n.r * 1.25;
         n.shape = el("path", { class: "shape", d: `M0,${-r} L${r},0 L0,${r} L${-r},0 z` }, g);
       } else {
@@ -149,10 +152,45 @@ export class GraphView {
       const room = d.kind === "event" ? 20 : 28;
       label.textContent = d.label.length > room ? `${d.label.slice(0, room - 1)}…` : d.label;
       n.g = g;
+      n.label = label;
+      n.labelWidth = null; // measured on first placement
       this.bindNode(n);
     }
     if (this.selected) this.select(this.selected);
     this.draw();
+  }
+
+  // Labels never overlap: in order of importance (the selection, then the largest and
+  // most linked nodes) a label is shown only where it overlaps no label already shown
+  // and no node; the others appear on hover and keyboard focus (CSS .label-hidden).
+  placeLabels() {
+    const degree = new Map();
+    for (const e of this.edges) {
+      const w = e.weight ?? 1;
+      degree.set(e.source, (degree.get(e.source) ?? 0) + w);
+      degree.set(e.target, (degree.get(e.target) ?? 0) + w);
+    }
+    const order = [...this.nodes.values()].sort(
+      (a, b) => (b.id === this.selected) - (a.id === this.selected) || b.r - a.r || (degree.get(b.id) ?? 0) - (degree.get(a.id) ?? 0) || a.id.localeCompare(b.id),
+    );
+    const shown = [];
+    const discs = order.map((n) => [n.x, n.y, n.r]);
+    for (const n of order) {
+      if (!n.label) continue;
+      if (n.labelWidth === null) {
+        try {
+          n.labelWidth = n.label.getComputedTextLength();
+        } catch {
+          n.labelWidth = n.label.textContent.length * 7;
+        }
+      }
+      const box = [n.x - n.labelWidth / 2 - 2, n.y + n.r + 2, n.x + n.labelWidth / 2 + 2, n.y + n.r + 18];
+      const hitsLabel = shown.some((o) => box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]);
+      const hitsNode = discs.some(([x, y, r]) => x + r > box[0] && x - r < box[2] && y + r > box[1] && y - r < box[3]);
+      const keep = n.id === this.selected || (!hitsLabel && !hitsNode);
+      n.g.classList.toggle("label-hidden", !keep);
+      if (keep) shown.push(box);
+    }
   }
 
   bindNode(n) {
@@ -310,6 +348,7 @@ export class GraphView {
 
   draw() {
     for (const n of this.nodes.values()) n.g?.setAttribute("transform", `translate(${n.x.toFixed(1)} ${n.y.toFixed(1)})`);
+    this.placeLabels();
     for (const e of this.edges) {
       const a = this.nodes.get(e.source);
       const b = this.nodes.get(e.target);

@@ -103,7 +103,69 @@ function ticks(lo, hi) {
 
 const MAX_LANES = 10;
 
-export function drawTimeline(svg, events, { onEvent, selected }) {
+// More dated events than this are drawn as counts per week or month.
+export const DENSE = 40;
+
+const iso = (t) => new Date(t).toISOString().slice(0, 10);
+
+// Buckets of a dense timeline: weeks (Monday first) when the events span at most half a
+// year, else calendar months. Each is [start ms, end ms (exclusive), label, events].
+export function buckets(dated) {
+  const lo = Math.min(...dated.map(([, s]) => s[0]));
+  const hi = Math.max(...dated.map(([, s]) => s[0]));
+  const weekly = hi - lo <= 183 * DAY;
+  const startOf = (t) => {
+    const d = new Date(t);
+    if (weekly) return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - ((d.getUTCDay() + 6) % 7));
+    return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  };
+  const next = (t) => {
+    const d = new Date(t);
+    return weekly ? t + 7 * DAY : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  };
+  const out = new Map();
+  for (const [ev, [s]] of dated) {
+    const b = startOf(s);
+    if (!out.has(b)) out.set(b, []);
+    out.get(b).push(ev);
+  }
+  return [...out.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([b, evs]) => [b, next(b), weekly ? `week of ${iso(b)}` : iso(b).slice(0, 7), evs]);
+}
+
+function drawBuckets(svg, dated, onRange) {
+  const W = 900;
+  const H = 120;
+  const groups = buckets(dated);
+  const lo = groups[0][0];
+  const hi = groups[groups.length - 1][1];
+  const x = (t) => 30 + ((t - lo) / Math.max(1, hi - lo)) * (W - 60);
+  const most = Math.max(...groups.map((g) => g[3].length));
+  const axisY = H - 26;
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
+  el("line", { x1: 30, x2: W - 30, y1: axisY, y2: axisY, class: "axis" }, svg);
+  for (const [t, label] of ticks(lo, hi)) {
+    el("line", { x1: x(t), x2: x(t), y1: axisY, y2: axisY + 5, class: "axis" }, svg);
+    const text = el("text", { x: x(t), y: axisY + 18, "text-anchor": "middle", class: "tick" }, svg);
+    text.textContent = label;
+  }
+  for (const [start, end, label, evs] of groups) {
+    const height = Math.max(3, ((axisY - 16) * evs.length) / most);
+    const g = el("g", { class: "tl-bucket", tabindex: 0, role: "button", "data-count": evs.length, "data-from": iso(start) }, svg);
+    g.setAttribute("aria-label", `${evs.length} event${evs.length === 1 ? "" : "s"}, ${label}: show only these`);
+    el("rect", { x: x(start) + 1, y: axisY - height, width: Math.max(2, x(end) - x(start) - 2), height, fill: typeColour(evs[0].type) }, g);
+    const title = el("title", {}, g);
+    title.textContent = `${label}: ${evs.length} event${evs.length === 1 ? "" : "s"}`;
+    const pick = () => onRange?.(iso(start), iso(end - DAY));
+    g.addEventListener("click", pick);
+    g.addEventListener("keydown", (k) => {
+      if (k.key === "Enter" || k.key === " ") pick();
+    });
+  }
+}
+
+export function drawTimeline(svg, events, { onEvent, selected, onRange }) {
   svg.replaceChildren();
   const W = 900;
   const dated = events.map((ev) => [ev, eventSpan(ev)]).filter(([, s]) => s);
@@ -111,6 +173,10 @@ export function drawTimeline(svg, events, { onEvent, selected }) {
     svg.setAttribute("viewBox", `0 0 ${W} 60`);
     const t = el("text", { x: W / 2, y: 35, "text-anchor": "middle", class: "empty" }, svg);
     t.textContent = events.length ? "None of these events has a date." : "No events for this selection.";
+    return;
+  }
+  if (dated.length > DENSE) {
+    drawBuckets(svg, dated, onRange);
     return;
   }
   let lo = Math.min(...dated.map(([, s]) => s[0]));
