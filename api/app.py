@@ -31,6 +31,7 @@ from api.linked_data import linked_data_route
 from api.schema import build_schema
 from kg import __version__, summary
 from kg.errors import StoreLockedError
+from kg.sandbox import QueryPool
 from kg.settings import Settings
 from kg.store import Store, open_store
 
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     """
     settings = settings or Settings.load()
     holder: dict[str, Any] = {"store": store, "keeper": None}
+    pool = QueryPool(settings.sparql_workers, settings.sparql_memory_mb)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -124,12 +126,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             yield
         finally:
             holder["keeper"] = None
+            pool.close()
             if opened is not None:
                 opened.close()
                 holder["store"] = None
 
     async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "version": __version__, "store": settings.store})
+        # The kind of store only: its path or URL (and any credentials in it) stay private.
+        kind = "remote" if settings.is_remote else "embedded"
+        return JSONResponse({"status": "ok", "version": __version__, "store": kind})
 
     def current_store() -> Store:
         found: Store = holder["store"]
@@ -151,7 +156,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/export", export_endpoint(current_store), methods=["GET"]),
-            Route("/sparql", sparql_endpoint(current_store, settings), methods=["GET", "POST"]),
+            Route("/sparql", sparql_endpoint(current_store, settings, pool), methods=["GET", "POST"]),
             *graphiql_routes(),
             *explore_routes(),
             linked_data_route(holder, settings),  # last: its path may be a prefix of the others

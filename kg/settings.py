@@ -46,6 +46,11 @@ _ENV = {
     "max_tokens": "KG_MAX_TOKENS",
     "max_aliases": "KG_MAX_ALIASES",
     "sparql_max_bytes": "KG_SPARQL_MAX_BYTES",
+    "sparql_services": "KG_SPARQL_SERVICES",
+    "sparql_workers": "KG_SPARQL_WORKERS",
+    "sparql_memory_mb": "KG_SPARQL_MEMORY_MB",
+    "max_body_bytes": "KG_MAX_BODY_BYTES",
+    "max_argument_chars": "KG_MAX_ARGUMENT_CHARS",
 }
 
 
@@ -74,6 +79,15 @@ class Settings:
         max_aliases: Query alias limit.
         sparql_max_bytes: The largest answer ``/sparql`` serialises; a query whose
             answer grows past it is stopped.
+        sparql_services: Endpoint IRIs a ``/sparql`` query may federate to with
+            ``SERVICE`` (exact match); empty (the default): federation is refused.
+        sparql_workers: Child processes that run ``/sparql`` queries on an embedded
+            store (each query runs in one, killed when it overruns its timeout).
+        sparql_memory_mb: The address-space limit of each of those processes, in MiB
+            (0: none); a query that needs more is stopped (422).
+        max_body_bytes: The largest request body the server reads (413 past it).
+        max_argument_chars: The longest string a GraphQL argument may be (search
+            text, ids, filters); longer ones are refused before any work.
     """
 
     store: str = "./kg-data"
@@ -93,6 +107,11 @@ class Settings:
     max_tokens: int = 2000
     max_aliases: int = 30
     sparql_max_bytes: int = 64 * 2**20
+    sparql_services: tuple[str, ...] = ()
+    sparql_workers: int = 2
+    sparql_memory_mb: int = 2048
+    max_body_bytes: int = 8 * 2**20
+    max_argument_chars: int = 4096
 
     @property
     def is_remote(self) -> bool:
