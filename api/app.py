@@ -109,7 +109,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     """
     settings = settings or Settings.load()
     holder: dict[str, Any] = {"store": store, "keeper": None}
-    pool = QueryPool(settings.sparql_workers, settings.sparql_memory_mb)
+    # KG_SPARQL_WORKERS=0 runs /sparql queries in this process: no isolation (benchmarks only).
+    pool = QueryPool(settings.sparql_workers, settings.sparql_memory_mb) if settings.sparql_workers > 0 else None
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -126,7 +127,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             yield
         finally:
             holder["keeper"] = None
-            pool.close()
+            if pool is not None:
+                pool.close()
             if opened is not None:
                 opened.close()
                 holder["store"] = None

@@ -25,6 +25,7 @@ BENCHES = [
     "load",
     "explore",
     "memory",
+    "sparql_runaway",
 ]
 
 

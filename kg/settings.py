@@ -82,7 +82,8 @@ class Settings:
         sparql_services: Endpoint IRIs a ``/sparql`` query may federate to with
             ``SERVICE`` (exact match); empty (the default): federation is refused.
         sparql_workers: Child processes that run ``/sparql`` queries on an embedded
-            store (each query runs in one, killed when it overruns its timeout).
+            store (each query runs in one, killed when it overruns its timeout); 0 runs
+            them in the server's own threads, which cannot stop them (for comparison only).
         sparql_memory_mb: The address-space limit of each of those processes, in MiB
             (0: none); a query that needs more is stopped (422).
         max_body_bytes: The largest request body the server reads (413 past it).
