@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg import sparql_terms as terms
 from kg.errors import NotFoundError
 from kg.namespace import PREFIXES, curie
 from kg.store import Store
@@ -86,15 +87,17 @@ def describe(store: Store, iri: str, *, limit: int = 1000) -> Description:
     """
     if not iri or _BAD_IRI.search(iri):
         raise NotFoundError("resource", iri)
+    term = terms.iri(iri)  # InvalidIRIError (a NotFoundError) for anything that is not an IRI
+    summary_graph = terms.iri(SUMMARY_GRAPH)
     rows = store.query(
         "SELECT DISTINCT ?p ?o ?kind ?dt ?lang WHERE {"
-        f" GRAPH ?g {{ <{iri}> ?p ?o }} FILTER(?g != <{SUMMARY_GRAPH}>)"
+        f" GRAPH ?g {{ {term} ?p ?o }} FILTER(?g != {summary_graph})"
         ' BIND(IF(isIRI(?o), "i", IF(isBlank(?o), "b", "l")) AS ?kind)'
         " BIND(DATATYPE(?o) AS ?dt) BIND(LANG(?o) AS ?lang)"
         f"}} ORDER BY ?p ?o LIMIT {limit + 1}"
     )
     incoming = store.query(
-        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }} FILTER(?g != <{SUMMARY_GRAPH}>) }}"
+        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {term} FILTER(isIRI(?s)) }} FILTER(?g != {summary_graph}) }}"
         f" ORDER BY ?p ?s LIMIT {limit + 1}"
     )
     if not rows and not incoming:
