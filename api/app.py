@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,6 +24,7 @@ from starlette.routing import Route
 from strawberry.asgi import GraphQL
 from strawberry.types import ExecutionResult
 
+from api import limits
 from api.context import Context, ProjectionKeeper
 from api.explore import explore_routes
 from api.graphiql import graphiql_page, graphiql_routes
@@ -66,11 +68,15 @@ class _GraphQL(GraphQL[Context, None]):
         if _is_mutation(kwargs.get("request_data")):
             return await super().execute_operation(*args, **kwargs)
         timeout = self._settings.request_timeout
+        # Work of this request not yet started when the deadline passes is never started.
+        token = limits.deadline.set(time.monotonic() + timeout)
         try:
             return await asyncio.wait_for(super().execute_operation(*args, **kwargs), timeout=timeout)
         except TimeoutError:
             message = f"the request took longer than {timeout:g} s (KG_REQUEST_TIMEOUT) and was stopped"
-            return ExecutionResult(data=None, errors=[GraphQLError(message)])
+            return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "TIMEOUT"})])
+        finally:
+            limits.deadline.reset(token)
 
 
 def _is_mutation(request_data: Any) -> bool:
@@ -143,7 +149,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         return found
 
     graphql = _GraphQL(holder, settings)
-    middleware = []
+    middleware = [Middleware(limits.BodyLimit, limit=settings.max_body_bytes)]
     if settings.cors_origins:
         middleware.append(
             Middleware(

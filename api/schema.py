@@ -39,6 +39,7 @@ from api.inputs import (
     node_key,
     page_from,
 )
+from api.limits import ArgumentLengthLimiter
 from api.mutations import Mutation
 from api.types import (
     Article,
@@ -282,6 +283,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: copy.copy(depth),
         lambda: copy.copy(aliases),
         lambda: MaxTokensLimiter(max_token_count=s.max_tokens),
+        lambda: ArgumentLengthLimiter(max_chars=s.max_argument_chars),
         ParserCache,
         ValidationCache,
         lambda: MaskErrors(should_mask_error=should_mask),
