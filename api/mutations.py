@@ -109,6 +109,7 @@ class Mutation:
             article = article_from_fields(fields, "ingestArticle", max_chars=ctx.settings.max_article_chars)
         except InputError as exc:
             field, reason = _REASONS.get(type(exc).__name__, ("id" if "id " in exc.reason else None, "FORMAT"))
+            field = exc.field or field
             return InvalidArticle(field=field, reason=reason, message=exc.reason)
         existed = bool(await ctx.run(ctx.store.article_digests, [article_iri(ctx.base, article.id)]))
         projection = ctx.graph()

@@ -160,9 +160,11 @@ def ingest(
     restore()
     for problem in report.rejected:
         err.print(f"[red]rejected[/] {problem.source}: {problem.reason}", highlight=False, soft_wrap=True)
+    for problem in report.skipped:
+        err.print(f"[yellow]skipped[/] {problem.source}: {problem.reason}", highlight=False, soft_wrap=True)
     out.print(
         f"ingested {len(report.ingested)} article(s), {len(report.unchanged)} unchanged, "
-        f"{len(report.rejected)} rejected; {report.entities} entities, {report.mentions} mentions, "
+        f"{len(report.rejected)} rejected, {len(report.skipped)} skipped; {report.entities} entities, {report.mentions} mentions, "
         f"{report.events} events, {report.relations} relations, {report.quads} quads "
         f"-> {settings.store}",
         highlight=False,

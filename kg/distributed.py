@@ -134,7 +134,7 @@ def ingest_on_dask(
     unchanged: list[str] = []
     rejected: list[InputError] = []
     totals = [0, 0, 0, 0, 0]
-    seen: set[str] = set()
+    seen: dict[str, Article] = {}
     # Each pending chunk, as a call that waits for its task and returns its counts.
     pending: deque[Callable[[], ChunkResult]] = deque()
 

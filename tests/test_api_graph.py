@@ -324,8 +324,11 @@ def test_api_mutations_refused_without_the_token(
         ({"text": "Paris.", "published": "yesterday"}, "published", "BAD_DATE"),
         ({"text": "x" * 101}, "text", "TOO_LARGE"),
         ({"text": "Paris.", "id": "a b"}, "id", "FORMAT"),
+        ({"text": "Paris \ud800 and Rome."}, "text", "ENCODING"),
+        ({"text": "Paris.", "title": "A \udfff title"}, "title", "ENCODING"),
+        ({"text": "Paris.", "published": "2022-10-28garbage"}, "published", "BAD_DATE"),
     ],
-    ids=["empty", "bad-date", "too-large", "bad-id"],
+    ids=["empty", "bad-date", "too-large", "bad-id", "lone-surrogate", "surrogate-in-title", "date-with-tail"],
 )
 def test_api_ingest_rejects_bad_input_as_a_typed_result(
     store: EmbeddedStore, ctx_settings: Settings, fields: dict[str, str], field: str, reason: str
