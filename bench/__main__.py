@@ -26,6 +26,7 @@ BENCHES = [
     "explore",
     "memory",
     "sparql_runaway",
+    "long_article",
 ]
 
 
