@@ -7,8 +7,9 @@ repository root is that output, committed, and a test fails when they differ.
 from __future__ import annotations
 
 import copy
+import enum
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -82,6 +83,32 @@ def _entity_arg(name: str, id: str | None, base: str) -> str | None:  # noqa: A0
     return key
 
 
+T = TypeVar("T")
+
+
+def _both(name: str, top: T | None, inner: T | None) -> T | None:
+    """The value of an argument given at the top level, in ``filter``, or in both alike.
+
+    Every filter must hold, so two different values for the same field can only
+    mean a mistake.
+
+    Raises:
+        ConfigError: The two values differ.
+    """
+    if top is None:
+        return inner
+    if inner is not None and inner != top:
+        raise ConfigError(
+            f"{name} {_shown(top)} and filter.{name} {_shown(inner)} disagree; every filter must hold, "
+            "so give the value once"
+        )
+    return top
+
+
+def _shown(value: object) -> str:
+    return value.name if isinstance(value, enum.Enum) else repr(value)
+
+
 _NODE_TYPES: dict[str, type[Entity] | type[Event] | type[Article]] = {
     "Entity": Entity,
     "Event": Event,
@@ -130,14 +157,14 @@ class Query:
         page = page_from(info.context, first, after)
         ctx = info.context
         f = filter or EntityFilter()
-        etype = type or f.type
+        etype = _both("type", type, f.type)
         total, keys = await ctx.run(
             queries.list_entities,
             ctx.store,
             ctx.base,
             page,
             type=etype.to_record() if etype else None,
-            search=search if search is not None else f.search,
+            search=_both("search", search, f.search),
             prefix=f.prefix,
             min_confidence=check_confidence(f.min_confidence),
             mentioned_in=article_id(str(f.mentioned_in), ctx.base) if f.mentioned_in else None,
@@ -165,12 +192,19 @@ class Query:
         ctx = info.context
         f = filter or EventFilter()
         types = check_event_types(tuple(f.types or ()) + ((type,) if type else ()))
-        lo = from_ if from_ is not None else f.from_
-        hi = to if to is not None else f.to
+        if type and f.types:  # both must hold: the event is of `type`, which must be one of filter.types
+            if type not in f.types:
+                raise ConfigError(
+                    f"type {type!r} is not among filter.types {list(f.types)!r}; every filter must hold, "
+                    "so no event could match: give the type once"
+                )
+            types = check_event_types((type,))
+        lo = _both("from", from_, f.from_)
+        hi = _both("to", to, f.to)
         spec = queries_facts.EventFilter(
             types=types,
-            participant=_entity_arg("participant", participant or f.participant, ctx.base),
-            place=_entity_arg("place", place or f.place, ctx.base),
+            participant=_entity_arg("participant", _both("participant", participant, f.participant), ctx.base),
+            place=_entity_arg("place", _both("place", place, f.place), ctx.base),
             window=window_range(lo, hi),
             min_confidence=check_confidence(f.min_confidence),
             search=f.search,
