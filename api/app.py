@@ -8,12 +8,14 @@ answers follow ingests and deletes without a restart.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -22,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from api import limits
@@ -55,6 +58,28 @@ class _GraphQL(GraphQL[Context, None]):
             request=request,
             keeper=self._holder["keeper"],
         )
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        # Every error carries extensions.code; a syntax error never reaches the schema's extensions.
+        response = await super().process_result(request, result)
+        for error in response.get("errors") or []:
+            if isinstance(error, dict):
+                extensions = error.setdefault("extensions", {})
+                if isinstance(extensions, dict):
+                    extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
+        return response
+
+    def decode_json(self, data: str | bytes) -> object:
+        # A body (or GET `variables`) that is not a JSON object is the client's mistake: 400, not 500.
+        try:
+            value = json.loads(data)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            raise HTTPException(400, "the request body is not valid JSON in UTF-8") from exc
+        if not isinstance(value, dict):
+            raise HTTPException(
+                400, 'the request body must be a JSON object such as {"query": "{ stats { articles } }"}'
+            )
+        return value
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # The offline page (assets from this server), not Strawberry's CDN one.

@@ -40,7 +40,7 @@ from api.inputs import (
     node_key,
     page_from,
 )
-from api.limits import ArgumentLengthLimiter
+from api.limits import ArgumentLengthLimiter, RequestTimeoutError
 from api.mutations import Mutation
 from api.types import (
     Article,
@@ -59,10 +59,10 @@ from api.types import (
 )
 from kg import queries, queries_facts
 from kg.analytics import window_range
-from kg.errors import ConfigError, KGError
+from kg.errors import ConfigError, KGError, NotFoundError, StoreError
 from kg.settings import Settings
 
-__all__ = ["Query", "build_schema", "entity_key_from_id", "should_mask"]
+__all__ = ["Query", "build_schema", "entity_key_from_id", "error_code", "should_mask"]
 
 
 def entity_key_from_id(id: str, base: str) -> str | None:  # noqa: A002 - the GraphQL argument's name
@@ -300,6 +300,40 @@ def should_mask(error: GraphQLError) -> bool:
     return not isinstance(original, KGError | GraphQLError)
 
 
+def error_code(error: GraphQLError) -> str:
+    """The ``extensions.code`` a client can act on, for an error as raised.
+
+    ``GRAPHQL_VALIDATION_FAILED`` (syntax, validation and query limits),
+    ``BAD_USER_INPUT`` (an argument kg refuses), ``NOT_FOUND``, ``TIMEOUT``,
+    ``UNAUTHENTICATED`` and ``INTERNAL`` (anything unexpected, masked).
+    """
+    original = error.original_error
+    if original is None:
+        return "GRAPHQL_VALIDATION_FAILED"
+    if isinstance(original, RequestTimeoutError | TimeoutError):
+        return "TIMEOUT"
+    if isinstance(original, NotFoundError):
+        return "NOT_FOUND"
+    if isinstance(original, PermissionError):
+        return "UNAUTHENTICATED"
+    if isinstance(original, StoreError):
+        return "INTERNAL"
+    if isinstance(original, KGError | GraphQLError):
+        return "BAD_USER_INPUT"
+    return "INTERNAL"
+
+
+class _CodedErrors(MaskErrors):
+    """Mask unexpected errors (:func:`should_mask`) and give every error an ``extensions.code``."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        codes = [(error.extensions or {}).get("code") or error_code(error) for error in errors]
+        processed = super()._process_errors(errors)
+        for error, code in zip(processed, codes, strict=True):
+            error.extensions = {**(error.extensions or {}), "code": code}
+        return processed
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """Build the schema with the limits of ``settings`` (defaults when ``None``).
 
@@ -320,7 +354,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: ArgumentLengthLimiter(max_chars=s.max_argument_chars),
         ParserCache,
         ValidationCache,
-        lambda: MaskErrors(should_mask_error=should_mask),
+        lambda: _CodedErrors(should_mask_error=should_mask),
     ]
     if not s.introspection:
         extensions.append(DisableIntrospection)
