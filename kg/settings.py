@@ -13,7 +13,15 @@ api_token           ``KG_API_TOKEN``        none: mutations disabled
 max_article_chars   ``KG_MAX_ARTICLE_CHARS`` 1,000,000
 workers             ``KG_WORKERS``          all cores
 snapshot_seconds    ``KG_SNAPSHOT_SECONDS`` 5 (embedded store: how often a writer publishes)
+sparql_services     ``KG_SPARQL_SERVICES``  none: ``SERVICE`` refused (comma-separated IRIs)
+sparql_workers      ``KG_SPARQL_WORKERS``   2 child processes for ``/sparql``
+sparql_memory_mb    ``KG_SPARQL_MEMORY_MB`` 2048 (address space of each)
+max_body_bytes      ``KG_MAX_BODY_BYTES``   8 MiB (413 past it)
+max_argument_chars  ``KG_MAX_ARGUMENT_CHARS`` 4096 (string arguments of queries)
 ==================  ======================  ===========================================
+
+The GraphQL limits (``KG_PAGE_SIZE_MAX``, ``KG_REQUEST_TIMEOUT``, ``KG_MAX_DEPTH``, ...)
+are listed with the attributes of :class:`Settings`.
 """
 
 from __future__ import annotations
