@@ -35,6 +35,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # Plain help: Rich markup would swallow "[env KG_STORE; default ./kg-data]" as a tag.
+    rich_markup_mode=None,
 )
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -50,6 +52,22 @@ UpdateOpt = Annotated[
     str | None,
     typer.Option("--update-endpoint", help="SPARQL update endpoint of a remote store [env KG_UPDATE_ENDPOINT]"),
 ]
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"kg {__version__}", highlight=False)
+        raise typer.Exit
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print kg's version and exit."),
+    ] = False,
+) -> None:
+    """News articles in, a queryable knowledge graph out."""
 
 
 def _friendly(fn: Callable[P, R]) -> Callable[P, R]:
