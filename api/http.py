@@ -35,6 +35,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 from kg.errors import ConfigError
+from kg.media import choose
 from kg.sandbox import (
     GRAPH_TYPES,
     READ_ONLY,
@@ -66,38 +67,9 @@ _EXPORT_TYPES = {
 _TEXT = "text/plain; charset=utf-8"
 
 
-def _accepted(header: str) -> list[str]:
-    """Media ranges of an Accept header, most preferred first (q=0 dropped)."""
-    ranked: list[tuple[float, int, str]] = []
-    for i, part in enumerate(header.split(",")):
-        media, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for p in params:
-            if p.startswith("q="):
-                try:
-                    q = float(p[2:])
-                except ValueError:
-                    q = 0.0
-        if media and q > 0:
-            ranked.append((-q, i, media.lower()))
-    return [m for _, _, m in sorted(ranked)]
-
-
 def _pick(header: str | None, offered: Iterable[str]) -> str | None:
-    """The first offered media type the Accept header allows; the first offered for none or ``*/*``."""
-    choices = list(offered)
-    if not header:
-        return choices[0]
-    for media in _accepted(header):
-        if media in ("*/*", "*"):
-            return choices[0]
-        if media.endswith("/*"):
-            for c in choices:
-                if c.startswith(media[:-1]):
-                    return c
-        elif media in choices:
-            return media
-    return None
+    """The offered media type the Accept header prefers (:func:`kg.media.choose`); ``None``: 406."""
+    return choose(header, list(offered))
 
 
 def negotiate_export(fmt: str | None, accept: str | None) -> ExportFormat | None:
