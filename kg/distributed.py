@@ -87,7 +87,7 @@ def _counts(done: Iterable[Extracted]) -> ChunkResult:
             len(x.extraction.entities),
             len(x.extraction.events),
             len(x.extraction.relations),
-            x.nquads.count("\n"),
+            x.quad_count,
         )
         for x in done
     ]

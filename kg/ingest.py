@@ -269,7 +269,7 @@ def ingest_articles(
             future.result()  # a failed write raises here, before any later batch's error
             writing.popleft()
             for x in done:
-                tally.add(x.extraction, x.nquads.count("\n"))  # one quad per line
+                tally.add(x.extraction, x.quad_count)  # distinct quads: as stored
                 if on_stored is not None:
                     on_stored(x.extraction)
             if progress is not None:

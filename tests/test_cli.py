@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -150,3 +151,30 @@ def test_cli_ingest_names_skipped_files_and_reused_ids(tmp_path: Path) -> None:
     assert f"skipped {folder / 'photo.png'}: unsupported file type '.png'" in result.stderr
     assert f"rejected {folder / 'a.jsonl'}:2: id 'x' was already read" in " ".join(result.stderr.split())
     assert "1 rejected, 1 skipped" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "key"),
+    [("stats", "articles"), ("merges", "merges"), ("validate", "conforms")],
+    ids=["stats", "merges", "validate"],
+)
+def test_cli_json_output_is_one_object(ingested: Path, command: str, key: str) -> None:
+    result = kg(command, "--store", str(ingested), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert key in data
+    if command == "stats":
+        assert data["articles"] == 1
+    if command == "validate":
+        assert data["conforms"] is True
+
+
+def test_cli_ingest_json_summary(tmp_path: Path) -> None:
+    p = tmp_path / "a.jsonl"
+    p.write_text('{"id": "x", "text": "Olaf Scholz spoke in Berlin."}\n{"text": 7}\n')
+    result = kg("ingest", str(p), "--store", str(tmp_path / "db"), "--workers", "1", "--json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["ingested"] == ["x"]
+    assert data["rejected"] == [{"source": f"{p}:2", "reason": "missing required field 'text' (a string)"}]
+    assert data["quads"] > 0

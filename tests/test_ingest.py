@@ -111,6 +111,19 @@ def test_ingest_rejects_an_id_reused_with_other_text_in_one_run(tmp_path: Path, 
     assert f"already read in this run from {p}:1 with different text" in dup.reason
 
 
+def test_ingest_reports_the_quads_it_stored() -> None:
+    from kg.summary import SUMMARY_GRAPH
+
+    store = EmbeddedStore(None)
+    report = ingest_articles(
+        [Article(id="q", text=TEXTS[1], title=None, published=None, url=None, source=None, origin="t")],
+        store,
+        Settings.load(env={}, workers=1),
+    )
+    stored = sum(1 for q in store.quads() if q.graph_name != ox.NamedNode(SUMMARY_GRAPH))
+    assert report.quads == stored
+
+
 TEXTS = [
     "Angela Merkel visited Paris on Monday.",
     "Emmanuel Macron met Olaf Scholz in Berlin.",
