@@ -81,6 +81,7 @@ GRAPH_TYPES = {
 
 _TEXT = "text/plain; charset=utf-8"
 _START_TIMEOUT = 120.0  # seconds a new worker may take to import and report ready
+_GRACE = 1.0  # seconds past the deadline before a worker is killed
 
 _UPDATE = re.compile(
     r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
@@ -306,6 +307,7 @@ def _worker_main(conn: multiprocessing.connection.Connection, memory_bytes: int)
         _few_arenas()
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     opened: tuple[str, ox.Store] | None = None
+    federation_refusal("ASK {}", ())  # import the parser now: a start-up cost, not the first query's
     conn.send("ready")
     while True:
         try:
@@ -456,7 +458,9 @@ class QueryPool:
             return _text(503, "every SPARQL worker stayed busy past the request timeout (KG_REQUEST_TIMEOUT)")
         try:
             worker.conn.send((snapshot, job))
-            if worker.conn.poll(max(0.0, deadline - time.monotonic()) + 0.5):
+            # The worker stops a query that produces rows at the deadline itself (its clock
+            # starts once the snapshot is open); the kill is for those that produce none.
+            if worker.conn.poll(max(0.0, deadline - time.monotonic()) + _GRACE):
                 answer: Answer = worker.conn.recv()
                 self._release(worker)
                 return answer
