@@ -8,11 +8,14 @@ answers follow ingests and deletes without a restart.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from cross_web import HTTPException
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -21,8 +24,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from api import limits
 from api.context import Context, ProjectionKeeper
 from api.explore import explore_routes
 from api.graphiql import graphiql_page, graphiql_routes
@@ -31,6 +36,7 @@ from api.linked_data import linked_data_route
 from api.schema import build_schema
 from kg import __version__, summary
 from kg.errors import StoreLockedError
+from kg.sandbox import QueryPool
 from kg.settings import Settings
 from kg.store import Store, open_store
 
@@ -53,6 +59,28 @@ class _GraphQL(GraphQL[Context, None]):
             keeper=self._holder["keeper"],
         )
 
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        # Every error carries extensions.code; a syntax error never reaches the schema's extensions.
+        response = await super().process_result(request, result)
+        for error in response.get("errors") or []:
+            if isinstance(error, dict):
+                extensions = error.setdefault("extensions", {})
+                if isinstance(extensions, dict):
+                    extensions.setdefault("code", "GRAPHQL_VALIDATION_FAILED")
+        return response
+
+    def decode_json(self, data: str | bytes) -> object:
+        # A body (or GET `variables`) that is not a JSON object is the client's mistake: 400, not 500.
+        try:
+            value = json.loads(data)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+            raise HTTPException(400, "the request body is not valid JSON in UTF-8") from exc
+        if not isinstance(value, dict):
+            raise HTTPException(
+                400, 'the request body must be a JSON object such as {"query": "{ stats { articles } }"}'
+            )
+        return value
+
     async def render_graphql_ide(self, request: Request) -> Response:
         # The offline page (assets from this server), not Strawberry's CDN one.
         return graphiql_page(request.url.path)
@@ -65,11 +93,15 @@ class _GraphQL(GraphQL[Context, None]):
         if _is_mutation(kwargs.get("request_data")):
             return await super().execute_operation(*args, **kwargs)
         timeout = self._settings.request_timeout
+        # Work of this request not yet started when the deadline passes is never started.
+        token = limits.deadline.set(time.monotonic() + timeout)
         try:
             return await asyncio.wait_for(super().execute_operation(*args, **kwargs), timeout=timeout)
         except TimeoutError:
             message = f"the request took longer than {timeout:g} s (KG_REQUEST_TIMEOUT) and was stopped"
-            return ExecutionResult(data=None, errors=[GraphQLError(message)])
+            return ExecutionResult(data=None, errors=[GraphQLError(message, extensions={"code": "TIMEOUT"})])
+        finally:
+            limits.deadline.reset(token)
 
 
 def _is_mutation(request_data: Any) -> bool:
@@ -108,6 +140,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     """
     settings = settings or Settings.load()
     holder: dict[str, Any] = {"store": store, "keeper": None}
+    # KG_SPARQL_WORKERS=0 runs /sparql queries in this process: no isolation (benchmarks only).
+    pool = QueryPool(settings.sparql_workers, settings.sparql_memory_mb) if settings.sparql_workers > 0 else None
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -124,19 +158,23 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             yield
         finally:
             holder["keeper"] = None
+            if pool is not None:
+                pool.close()
             if opened is not None:
                 opened.close()
                 holder["store"] = None
 
     async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "version": __version__, "store": settings.store})
+        # The kind of store only: its path or URL (and any credentials in it) stay private.
+        kind = "remote" if settings.is_remote else "embedded"
+        return JSONResponse({"status": "ok", "version": __version__, "store": kind})
 
     def current_store() -> Store:
         found: Store = holder["store"]
         return found
 
     graphql = _GraphQL(holder, settings)
-    middleware = []
+    middleware = [Middleware(limits.BodyLimit, limit=settings.max_body_bytes)]
     if settings.cors_origins:
         middleware.append(
             Middleware(
@@ -151,7 +189,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/export", export_endpoint(current_store), methods=["GET"]),
-            Route("/sparql", sparql_endpoint(current_store, settings), methods=["GET", "POST"]),
+            Route("/sparql", sparql_endpoint(current_store, settings, pool), methods=["GET", "POST"]),
             *graphiql_routes(),
             *explore_routes(),
             linked_data_route(holder, settings),  # last: its path may be a prefix of the others

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import hmac
 import logging
@@ -14,6 +13,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from api.limits import off_loop
 from kg import queries, queries_facts
 from kg.analytics import Projection
 from kg.settings import Settings
@@ -51,15 +51,15 @@ class Loaders:
 
 def _loaders(store: Store, base: str) -> Loaders:
     async def load_entities(keys: Sequence[str]) -> list[queries.EntityView | None]:
-        found = await asyncio.to_thread(queries.entities_by_keys, store, base, keys)
+        found = await off_loop(queries.entities_by_keys, store, base, keys)
         return [found.get(k) for k in keys]
 
     async def load_articles(ids: Sequence[str]) -> list[queries.ArticleView | None]:
-        found = await asyncio.to_thread(queries.articles_by_ids, store, base, ids)
+        found = await off_loop(queries.articles_by_ids, store, base, ids)
         return [found.get(i) for i in ids]
 
     async def load_events(keys: Sequence[str]) -> list[queries_facts.EventView | None]:
-        found = await asyncio.to_thread(queries_facts.events_by_keys, store, base, keys)
+        found = await off_loop(queries_facts.events_by_keys, store, base, keys)
         return [found.get(k) for k in keys]
 
     async def load_relationships(keys: Sequence[RelationshipKey]) -> list[list[queries_facts.RelationshipView]]:
@@ -69,18 +69,16 @@ def _loaders(store: Store, base: str) -> Loaders:
             by_predicate.setdefault(predicate, []).append(key)
         found: dict[RelationshipKey, list[queries_facts.RelationshipView]] = {}
         for predicate, entity_keys in by_predicate.items():
-            rels = await asyncio.to_thread(
-                queries_facts.relationships_of, store, base, entity_keys, predicate=predicate or None
-            )
+            rels = await off_loop(queries_facts.relationships_of, store, base, entity_keys, predicate=predicate or None)
             found.update({(k, predicate): v for k, v in rels.items()})
         return [found.get(k, []) for k in keys]
 
     async def load_entity_events(keys: Sequence[str]) -> list[list[str]]:
-        found = await asyncio.to_thread(queries_facts.events_of_entities, store, base, keys)
+        found = await off_loop(queries_facts.events_of_entities, store, base, keys)
         return [found.get(k, []) for k in keys]
 
     async def load_article_events(ids: Sequence[str]) -> list[list[str]]:
-        found = await asyncio.to_thread(queries_facts.events_of_articles, store, base, ids)
+        found = await off_loop(queries_facts.events_of_articles, store, base, ids)
         return [found.get(i, []) for i in ids]
 
     return Loaders(
@@ -229,5 +227,5 @@ class Context:
         return hmac.compare_digest(given.strip().encode(), token.encode())
 
     async def run(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Run a blocking store function off the event loop."""
-        return await asyncio.to_thread(fn, *args, **kwargs)
+        """Run a blocking store function off the event loop (not at all once the request timed out)."""
+        return await off_loop(fn, *args, **kwargs)

@@ -12,25 +12,21 @@ store's :class:`kg.store.Store` interface returns rows of lexical values only, s
 the endpoint runs queries on its Oxigraph handle to keep term types and the
 standard serializers; a remote store gets the query forwarded as it is.
 
-Oxigraph evaluates a query lazily, as its answer is serialised, and cannot be
-interrupted otherwise. So the answer is written into a :class:`_Bounded` buffer
-that stops the query (by raising from ``write``) once the answer passes
-``Settings.sparql_max_bytes`` or the request's deadline: a cartesian product is
-cut off after its first kilobytes instead of filling the server's memory. A query
-that runs long without producing any row (a large aggregate) still runs to its
-end in its thread; the client gets its 503 at the deadline all the same.
+Every query is checked first: ``SERVICE`` (federation) is refused unless its
+endpoint is in ``Settings.sparql_services`` (:func:`kg.sandbox.federation_refusal`).
+On ``kg serve``'s embedded store, queries run in a :class:`kg.sandbox.QueryPool`:
+child processes with a memory limit, killed at the request's deadline, so a
+runaway query stops using CPU and memory when its client gets the 503. Answers
+are bounded by ``Settings.sparql_max_bytes`` (422).
 """
 
 from __future__ import annotations
 
 import asyncio
-import io
 import queue
-import re
 import threading
-import time
 from collections.abc import AsyncIterator, Callable
-from typing import IO, TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
 import httpx
@@ -38,7 +34,19 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
-from kg.errors import ConfigError, KGError
+from kg.errors import ConfigError
+from kg.media import choose
+from kg.sandbox import (
+    GRAPH_TYPES,
+    READ_ONLY,
+    RESULT_TYPES,
+    Answer,
+    QueryJob,
+    QueryPool,
+    federation_refusal,
+    is_update,
+    run_query,
+)
 from kg.settings import Settings
 from kg.store import EmbeddedStore, ExportFormat, RemoteStore, ServingStore, Store, write_export
 
@@ -56,63 +64,12 @@ _EXPORT_TYPES = {
     "application/ld+json": ExportFormat.JSONLD,
 }
 
-_RESULT_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "application/xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-
-_GRAPH_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/trig": ox.RdfFormat.TRIG,
-}
-
-_UPDATE = re.compile(
-    r"^\s*(?:(?:PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*(?:INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
-    re.IGNORECASE,
-)
-_READ_ONLY = "this SPARQL endpoint is read-only: updates are refused (use `kg ingest` or the GraphQL mutations)"
-
-
-def _accepted(header: str) -> list[str]:
-    """Media ranges of an Accept header, most preferred first (q=0 dropped)."""
-    ranked: list[tuple[float, int, str]] = []
-    for i, part in enumerate(header.split(",")):
-        media, *params = (p.strip() for p in part.split(";"))
-        q = 1.0
-        for p in params:
-            if p.startswith("q="):
-                try:
-                    q = float(p[2:])
-                except ValueError:
-                    q = 0.0
-        if media and q > 0:
-            ranked.append((-q, i, media.lower()))
-    return [m for _, _, m in sorted(ranked)]
+_TEXT = "text/plain; charset=utf-8"
 
 
 def _pick(header: str | None, offered: Iterable[str]) -> str | None:
-    """The first offered media type the Accept header allows; the first offered for none or ``*/*``."""
-    choices = list(offered)
-    if not header:
-        return choices[0]
-    for media in _accepted(header):
-        if media in ("*/*", "*"):
-            return choices[0]
-        if media.endswith("/*"):
-            for c in choices:
-                if c.startswith(media[:-1]):
-                    return c
-        elif media in choices:
-            return media
-    return None
+    """The offered media type the Accept header prefers (:func:`kg.media.choose`); ``None``: 406."""
+    return choose(header, list(offered))
 
 
 def negotiate_export(fmt: str | None, accept: str | None) -> ExportFormat | None:
@@ -202,7 +159,7 @@ async def _sparql_request(request: Request) -> tuple[str | None, str | None, lis
     query: str | None = None
     update: str | None = None
     if request.method == "POST":
-        body = (await request.body()).decode("utf-8", errors="replace")
+        body = (await request.body()).decode("utf-8")
         if ctype == "application/sparql-query":
             query = body
         elif ctype == "application/sparql-update":
@@ -219,92 +176,13 @@ async def _sparql_request(request: Request) -> tuple[str | None, str | None, lis
     return query, update, default, named
 
 
-class _StoppedError(Exception):
-    """Raised from :meth:`_Bounded.write` to stop a query; carries the HTTP status and message."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class _Bounded:
-    """A byte buffer that refuses to grow past ``limit`` bytes or past ``deadline`` (monotonic)."""
-
-    def __init__(self, limit: int, deadline: float) -> None:
-        self._buffer = io.BytesIO()
-        self._limit = limit
-        self._deadline = deadline
-
-    def flush(self) -> None:
-        """Nothing to flush: the bytes stay in memory."""
-
-    def write(self, data: bytes) -> int:
-        """Keep ``data``, or stop the query that produces it."""
-        if self._buffer.tell() + len(data) > self._limit:
-            raise _StoppedError(
-                422,
-                f"the answer is larger than {self._limit:,} bytes (KG_SPARQL_MAX_BYTES); ask for less, e.g. with LIMIT",
-            )
-        if time.monotonic() > self._deadline:
-            raise _StoppedError(503, "the query took longer than the request timeout (KG_REQUEST_TIMEOUT)")
-        return self._buffer.write(data)
-
-    def getvalue(self) -> bytes:
-        """The bytes written so far."""
-        return self._buffer.getvalue()
-
-
-def _run_embedded(
-    store: ox.Store,
-    query: str,
-    default: list[str],
-    named: list[str],
-    accept: str | None,
-    limit: int,
-    deadline: float,
-) -> tuple[int, bytes, str]:
-    kwargs: dict[str, object] = {}
-    if default:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default]
-    else:
-        kwargs["use_default_graph_as_union"] = True
-    if named:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named]
-    try:
-        result = store.query(query, **kwargs)  # type: ignore[arg-type]
-    except SyntaxError as exc:
-        if _UPDATE.match(query):
-            return 403, _READ_ONLY.encode(), "text/plain; charset=utf-8"
-        return 400, f"the query does not parse: {exc}".encode(), "text/plain; charset=utf-8"
-    except (OSError, ValueError) as exc:
-        return 400, f"the query failed: {exc}".encode(), "text/plain; charset=utf-8"
-    if isinstance(result, ox.QueryTriples):
-        media = _pick(accept, _GRAPH_TYPES)
-        if media is None:
-            return 406, f"offered: {', '.join(_GRAPH_TYPES)}".encode(), "text/plain; charset=utf-8"
-    else:
-        media = _pick(accept, _RESULT_TYPES)
-        if media is None:
-            return 406, f"offered: {', '.join(_RESULT_TYPES)}".encode(), "text/plain; charset=utf-8"
-    out = _Bounded(limit, deadline)
-    try:
-        if isinstance(result, ox.QueryTriples):
-            result.serialize(cast("IO[bytes]", out), format=_GRAPH_TYPES[media])
-        elif isinstance(result, ox.QuerySolutions):
-            result.serialize(cast("IO[bytes]", out), format=_RESULT_TYPES[media])
-        else:  # ASK: a boolean answer, never large
-            out.write(result.serialize(format=_RESULT_TYPES[media]) or b"")
-    except _StoppedError as stop:  # raised in write(), it reaches here as itself
-        return stop.status, str(stop).encode(), "text/plain; charset=utf-8"
-    except (OSError, ValueError, RuntimeError) as exc:  # evaluation errors surface while serialising
-        return 400, f"the query failed: {exc}".encode(), "text/plain; charset=utf-8"
-    return 200, out.getvalue(), media
-
-
-def _run_remote(store: RemoteStore, query: str, accept: str | None) -> tuple[int, bytes, str]:
+def _run_remote(store: RemoteStore, query: str, accept: str | None, services: tuple[str, ...]) -> Answer:
     # A remote store is itself a SPARQL endpoint: forward the query and its answer.
-    if _UPDATE.match(query):
-        return 403, _READ_ONLY.encode(), "text/plain; charset=utf-8"
+    if is_update(query):
+        return Answer(403, READ_ONLY.encode(), _TEXT)
+    refusal = federation_refusal(query, services)
+    if refusal is not None:
+        return Answer(400, refusal.encode(), _TEXT)
     try:
         r = httpx.post(
             store.location,
@@ -313,17 +191,30 @@ def _run_remote(store: RemoteStore, query: str, accept: str | None) -> tuple[int
             timeout=60.0,
         )
     except httpx.HTTPError as exc:
-        return 502, f"the SPARQL store {store.location} is unreachable: {exc}".encode(), "text/plain"
-    return r.status_code, r.content, r.headers.get("content-type", "application/octet-stream")
+        return Answer(502, f"the SPARQL store is unreachable: {type(exc).__name__}".encode(), _TEXT)
+    return Answer(r.status_code, r.content, r.headers.get("content-type", "application/octet-stream"))
 
 
-def sparql_endpoint(get_store: Callable[[], Store], settings: Settings) -> Callable[[Request], object]:
-    """Return the ``GET``/``POST /sparql`` handler (queries only; updates get 403)."""
+def sparql_endpoint(
+    get_store: Callable[[], Store], settings: Settings, pool: QueryPool | None = None
+) -> Callable[[Request], object]:
+    """Return the ``GET``/``POST /sparql`` handler (queries only; updates get 403).
+
+    Args:
+        get_store: Returns the store to query.
+        settings: Limits: answer size, timeout, allowed ``SERVICE`` endpoints.
+        pool: Where queries on an embedded store's snapshots run (killable child
+            processes); without one, or for a store with no snapshot on disk, they run
+            in a thread of this process.
+    """
 
     async def sparql(request: Request) -> Response:
-        query, update, default, named = await _sparql_request(request)
+        try:
+            query, update, default, named = await _sparql_request(request)
+        except UnicodeDecodeError:
+            return PlainTextResponse("the request body is not valid UTF-8", 400)
         if update is not None:
-            return PlainTextResponse(_READ_ONLY, status_code=403)
+            return PlainTextResponse(READ_ONLY, status_code=403)
         if not query:
             return PlainTextResponse(
                 "missing the `query` parameter (GET ?query=..., or POST application/sparql-query)", 400
@@ -332,22 +223,38 @@ def sparql_endpoint(get_store: Callable[[], Store], settings: Settings) -> Calla
         if isinstance(store, ServingStore):
             store = store.current()  # the newest published snapshot
         accept = request.headers.get("accept")
+        timeout = settings.request_timeout
+        services = settings.sparql_services
         if isinstance(store, EmbeddedStore):
-            raw: ox.Store = store._store  # the embedded store's own Oxigraph handle; see the module docstring
-            deadline = time.monotonic() + settings.request_timeout
-            job = asyncio.to_thread(
-                _run_embedded, raw, query, default, named, accept, settings.sparql_max_bytes, deadline
+            job = QueryJob(
+                query=query,
+                default_graphs=tuple(default),
+                named_graphs=tuple(named),
+                results_media=_pick(accept, RESULT_TYPES),
+                graph_media=_pick(accept, GRAPH_TYPES),
+                max_bytes=settings.sparql_max_bytes,
+                timeout=timeout,
+                services=services,
             )
+            snapshot = store.snapshot_path
+            if pool is not None and snapshot is not None:
+                answer = await asyncio.to_thread(pool.run, str(snapshot), job)
+            else:
+                raw: ox.Store = store._store  # the embedded store's own handle; see the module docstring
+                work = asyncio.to_thread(run_query, raw, job)
+                try:
+                    answer = await asyncio.wait_for(work, timeout=timeout)
+                except TimeoutError:
+                    answer = Answer(503, f"the query took longer than {timeout:g} s".encode(), _TEXT)
         elif isinstance(store, RemoteStore):
-            job = asyncio.to_thread(_run_remote, store, query, accept)
+            try:
+                answer = await asyncio.wait_for(
+                    asyncio.to_thread(_run_remote, store, query, accept, services), timeout=timeout
+                )
+            except TimeoutError:
+                answer = Answer(503, f"the query took longer than {timeout:g} s".encode(), _TEXT)
         else:
             return PlainTextResponse("this store does not support raw SPARQL", 501)
-        try:
-            status, body, media = await asyncio.wait_for(job, timeout=settings.request_timeout)
-        except TimeoutError:
-            return PlainTextResponse(f"the query took longer than {settings.request_timeout:g} s", 503)
-        except KGError as exc:
-            return PlainTextResponse(str(exc), status_code=400)
-        return Response(body, status_code=status, media_type=media, headers={"Vary": "Accept"})
+        return Response(answer.body, status_code=answer.status, media_type=answer.media, headers={"Vary": "Accept"})
 
     return sparql

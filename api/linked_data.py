@@ -1,4 +1,4 @@
-"""Dereferenceable IRIs: ``GET`` on the path of an IRI below the base answers Turtle or HTML.
+"""Dereferenceable IRIs: ``GET`` on the path of an IRI below the base answers RDF or HTML.
 
 With the base IRI ``https://w3id.org/newskg/id/`` the route is ``/newskg/id/{key}``: a
 request for ``/newskg/id/place/bakhmut`` describes ``https://w3id.org/newskg/id/place/bakhmut``.
@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from kg.describe import describe, negotiate, render
+from kg.describe import MEDIA_TYPES, describe, negotiate, render
 from kg.errors import NotFoundError
 from kg.settings import Settings
 
@@ -43,6 +43,11 @@ def linked_data_route(holder: dict[str, Any], settings: Settings) -> Route:
         iri = settings.base_iri + key
         media = negotiate(request.headers.get("accept"))
         headers = {"Vary": "Accept"}
+        if media is None:
+            offered = ", ".join(MEDIA_TYPES)
+            return PlainTextResponse(
+                f"cannot produce any type the Accept header allows; offered: {offered}\n", 406, headers
+            )
         try:
             found = await run_in_threadpool(describe, holder["store"], iri)
         except NotFoundError:

@@ -1,8 +1,8 @@
 """Mutations: ingest and delete articles, for holders of the API token only.
 
 Expected failures are results, not errors: a client asks for ``__typename`` and
-handles ``InvalidArticle``, ``NotAuthorised`` or ``ArticleNotFound`` like any
-other answer. The analytics projection follows every change: ingest feeds each
+handles ``InvalidArticle``, ``NotAuthorised``, ``ArticleNotFound`` or ``StoreBusy``
+(retryable: a CLI writer holds the store) like any other answer. The analytics projection follows every change: ingest feeds each
 stored extraction to it (``ingest_articles``'s ``on_stored``), delete removes
 the article from it after its graph is dropped.
 """
@@ -16,12 +16,12 @@ import strawberry
 
 from api.inputs import ArticleInput, article_id
 from api.types import Article, KGInfo
-from kg.errors import InputError
+from kg.errors import InputError, StoreLockedError
 from kg.ingest import ingest_articles
 from kg.rdf import article_iri
 from kg.read import article_from_fields
 
-__all__ = ["DeleteResult", "IngestResult", "Mutation"]
+__all__ = ["DeleteResult", "IngestResult", "Mutation", "StoreBusy"]
 
 _DISABLED = "mutations are disabled: the server has no API token (set KG_API_TOKEN)"
 _REFUSED = "mutations need the header `Authorization: Bearer <token>` with the server's API token"
@@ -68,8 +68,29 @@ class ArticleNotFound:
     message: str
 
 
-IngestResult = Annotated[IngestSuccess | InvalidArticle | NotAuthorised, strawberry.union("IngestResult")]
-DeleteResult = Annotated[ArticleDeleted | ArticleNotFound | NotAuthorised, strawberry.union("DeleteResult")]
+@strawberry.type(
+    description="Another process (such as a running `kg ingest`) is writing the store; nothing was "
+    "written. The same request can be sent again after `retryAfter` seconds."
+)
+class StoreBusy:
+    message: str
+    retry_after: float
+
+
+IngestResult = Annotated[IngestSuccess | InvalidArticle | NotAuthorised | StoreBusy, strawberry.union("IngestResult")]
+DeleteResult = Annotated[ArticleDeleted | ArticleNotFound | NotAuthorised | StoreBusy, strawberry.union("DeleteResult")]
+
+#: Seconds a client is told to wait before retrying a write the store refused as busy.
+RETRY_AFTER = 5.0
+
+
+def _busy() -> StoreBusy:
+    # The lock error names the store's path; clients get no paths.
+    return StoreBusy(
+        message="the store is being written by another process (such as `kg ingest`); nothing was written",
+        retry_after=RETRY_AFTER,
+    )
+
 
 #: Input errors by class name -> (the field at fault, a stable reason code).
 _REASONS = {
@@ -109,10 +130,16 @@ class Mutation:
             article = article_from_fields(fields, "ingestArticle", max_chars=ctx.settings.max_article_chars)
         except InputError as exc:
             field, reason = _REASONS.get(type(exc).__name__, ("id" if "id " in exc.reason else None, "FORMAT"))
+            field = exc.field or field
             return InvalidArticle(field=field, reason=reason, message=exc.reason)
         existed = bool(await ctx.run(ctx.store.article_digests, [article_iri(ctx.base, article.id)]))
         projection = ctx.graph()
-        report = await ctx.run(ingest_articles, [article], ctx.store, ctx.settings, on_stored=projection.add_extraction)
+        try:
+            report = await ctx.run(
+                ingest_articles, [article], ctx.store, ctx.settings, on_stored=projection.add_extraction
+            )
+        except StoreLockedError:
+            return _busy()
         ctx.written()
         if report.unchanged:
             status = IngestStatus.UNCHANGED
@@ -140,7 +167,10 @@ class Mutation:
         ctx = info.context
         plain = article_id(str(id), ctx.base)
         iri = article_iri(ctx.base, plain)
-        existed = await ctx.run(ctx.store.delete_article, iri)
+        try:
+            existed = await ctx.run(ctx.store.delete_article, iri)
+        except StoreLockedError:
+            return _busy()
         if not existed:
             return ArticleNotFound(id=id, message=f"no article has the id {str(id)!r}")
         ctx.graph().remove_article(plain)

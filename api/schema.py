@@ -7,8 +7,9 @@ repository root is that output, committed, and a test fails when they differ.
 from __future__ import annotations
 
 import copy
+import enum
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -39,6 +40,7 @@ from api.inputs import (
     node_key,
     page_from,
 )
+from api.limits import ArgumentLengthLimiter, RequestTimeoutError
 from api.mutations import Mutation
 from api.types import (
     Article,
@@ -57,10 +59,10 @@ from api.types import (
 )
 from kg import queries, queries_facts
 from kg.analytics import window_range
-from kg.errors import ConfigError, KGError
+from kg.errors import ConfigError, KGError, NotFoundError, StoreError
 from kg.settings import Settings
 
-__all__ = ["Query", "build_schema", "entity_key_from_id", "should_mask"]
+__all__ = ["Query", "build_schema", "entity_key_from_id", "error_code", "should_mask"]
 
 
 def entity_key_from_id(id: str, base: str) -> str | None:  # noqa: A002 - the GraphQL argument's name
@@ -79,6 +81,32 @@ def _entity_arg(name: str, id: str | None, base: str) -> str | None:  # noqa: A0
     if key is None:
         raise ConfigError(f"{name} {id!r} is not the id of an entity")
     return key
+
+
+T = TypeVar("T")
+
+
+def _both(name: str, top: T | None, inner: T | None) -> T | None:
+    """The value of an argument given at the top level, in ``filter``, or in both alike.
+
+    Every filter must hold, so two different values for the same field can only
+    mean a mistake.
+
+    Raises:
+        ConfigError: The two values differ.
+    """
+    if top is None:
+        return inner
+    if inner is not None and inner != top:
+        raise ConfigError(
+            f"{name} {_shown(top)} and filter.{name} {_shown(inner)} disagree; every filter must hold, "
+            "so give the value once"
+        )
+    return top
+
+
+def _shown(value: object) -> str:
+    return value.name if isinstance(value, enum.Enum) else repr(value)
 
 
 _NODE_TYPES: dict[str, type[Entity] | type[Event] | type[Article]] = {
@@ -129,14 +157,14 @@ class Query:
         page = page_from(info.context, first, after)
         ctx = info.context
         f = filter or EntityFilter()
-        etype = type or f.type
+        etype = _both("type", type, f.type)
         total, keys = await ctx.run(
             queries.list_entities,
             ctx.store,
             ctx.base,
             page,
             type=etype.to_record() if etype else None,
-            search=search if search is not None else f.search,
+            search=_both("search", search, f.search),
             prefix=f.prefix,
             min_confidence=check_confidence(f.min_confidence),
             mentioned_in=article_id(str(f.mentioned_in), ctx.base) if f.mentioned_in else None,
@@ -164,12 +192,19 @@ class Query:
         ctx = info.context
         f = filter or EventFilter()
         types = check_event_types(tuple(f.types or ()) + ((type,) if type else ()))
-        lo = from_ if from_ is not None else f.from_
-        hi = to if to is not None else f.to
+        if type and f.types:  # both must hold: the event is of `type`, which must be one of filter.types
+            if type not in f.types:
+                raise ConfigError(
+                    f"type {type!r} is not among filter.types {list(f.types)!r}; every filter must hold, "
+                    "so no event could match: give the type once"
+                )
+            types = check_event_types((type,))
+        lo = _both("from", from_, f.from_)
+        hi = _both("to", to, f.to)
         spec = queries_facts.EventFilter(
             types=types,
-            participant=_entity_arg("participant", participant or f.participant, ctx.base),
-            place=_entity_arg("place", place or f.place, ctx.base),
+            participant=_entity_arg("participant", _both("participant", participant, f.participant), ctx.base),
+            place=_entity_arg("place", _both("place", place, f.place), ctx.base),
             window=window_range(lo, hi),
             min_confidence=check_confidence(f.min_confidence),
             search=f.search,
@@ -265,6 +300,40 @@ def should_mask(error: GraphQLError) -> bool:
     return not isinstance(original, KGError | GraphQLError)
 
 
+def error_code(error: GraphQLError) -> str:
+    """The ``extensions.code`` a client can act on, for an error as raised.
+
+    ``GRAPHQL_VALIDATION_FAILED`` (syntax, validation and query limits),
+    ``BAD_USER_INPUT`` (an argument kg refuses), ``NOT_FOUND``, ``TIMEOUT``,
+    ``UNAUTHENTICATED`` and ``INTERNAL`` (anything unexpected, masked).
+    """
+    original = error.original_error
+    if original is None:
+        return "GRAPHQL_VALIDATION_FAILED"
+    if isinstance(original, RequestTimeoutError | TimeoutError):
+        return "TIMEOUT"
+    if isinstance(original, NotFoundError):
+        return "NOT_FOUND"
+    if isinstance(original, PermissionError):
+        return "UNAUTHENTICATED"
+    if isinstance(original, StoreError):
+        return "INTERNAL"
+    if isinstance(original, KGError | GraphQLError):
+        return "BAD_USER_INPUT"
+    return "INTERNAL"
+
+
+class _CodedErrors(MaskErrors):
+    """Mask unexpected errors (:func:`should_mask`) and give every error an ``extensions.code``."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        codes = [(error.extensions or {}).get("code") or error_code(error) for error in errors]
+        processed = super()._process_errors(errors)
+        for error, code in zip(processed, codes, strict=True):
+            error.extensions = {**(error.extensions or {}), "code": code}
+        return processed
+
+
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     """Build the schema with the limits of ``settings`` (defaults when ``None``).
 
@@ -282,9 +351,10 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         lambda: copy.copy(depth),
         lambda: copy.copy(aliases),
         lambda: MaxTokensLimiter(max_token_count=s.max_tokens),
+        lambda: ArgumentLengthLimiter(max_chars=s.max_argument_chars),
         ParserCache,
         ValidationCache,
-        lambda: MaskErrors(should_mask_error=should_mask),
+        lambda: _CodedErrors(should_mask_error=should_mask),
     ]
     if not s.introspection:
         extensions.append(DisableIntrospection)

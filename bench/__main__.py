@@ -27,6 +27,8 @@ BENCHES = [
     "explore",
     "memory",
     "tables",
+    "sparql_runaway",
+    "long_article",
 ]
 
 

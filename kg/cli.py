@@ -6,6 +6,7 @@ no traceback reaches the user.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -34,6 +35,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # Plain help: Rich markup would swallow "[env KG_STORE; default ./kg-data]" as a tag.
+    rich_markup_mode=None,
 )
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
@@ -45,10 +48,33 @@ StoreOpt = Annotated[
     str | None,
     typer.Option("--store", help="Store directory or SPARQL query endpoint URL [env KG_STORE; default ./kg-data]"),
 ]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object on stdout instead of text (for scripts)")]
 UpdateOpt = Annotated[
     str | None,
     typer.Option("--update-endpoint", help="SPARQL update endpoint of a remote store [env KG_UPDATE_ENDPOINT]"),
 ]
+
+
+def _print_json(value: object) -> None:
+    """Write ``value`` as one line of JSON on stdout (no Rich markup or wrapping)."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        out.print(f"kg {__version__}", highlight=False)
+        raise typer.Exit
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print kg's version and exit."),
+    ] = False,
+) -> None:
+    """News articles in, a queryable knowledge graph out."""
 
 
 def _friendly(fn: Callable[P, R]) -> Callable[P, R]:
@@ -111,6 +137,7 @@ def ingest(
         int | None,
         typer.Option("--workers", "-w", min=0, help="Extraction processes; 0 = all cores [env KG_WORKERS]"),
     ] = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Read articles, extract the graph and store it; unchanged articles are skipped."""
     from kg import summary
@@ -153,9 +180,28 @@ def ingest(
     restore()
     for problem in report.rejected:
         err.print(f"[red]rejected[/] {problem.source}: {problem.reason}", highlight=False, soft_wrap=True)
+    for problem in report.skipped:
+        err.print(f"[yellow]skipped[/] {problem.source}: {problem.reason}", highlight=False, soft_wrap=True)
+    if as_json:
+        _print_json(
+            {
+                "ingested": list(report.ingested),
+                "unchanged": list(report.unchanged),
+                "rejected": [{"source": p.source, "reason": p.reason} for p in report.rejected],
+                "skipped": [{"source": p.source, "reason": p.reason} for p in report.skipped],
+                "entities": report.entities,
+                "mentions": report.mentions,
+                "events": report.events,
+                "relations": report.relations,
+                "quads": report.quads,
+            }
+        )
+        if report.rejected:
+            raise typer.Exit(1)
+        return
     out.print(
         f"ingested {len(report.ingested)} article(s), {len(report.unchanged)} unchanged, "
-        f"{len(report.rejected)} rejected; {report.entities} entities, {report.mentions} mentions, "
+        f"{len(report.rejected)} rejected, {len(report.skipped)} skipped; {report.entities} entities, {report.mentions} mentions, "
         f"{report.events} events, {report.relations} relations, {report.quads} quads "
         f"-> {settings.store}",
         highlight=False,
@@ -231,7 +277,7 @@ def export(
 
 @app.command()
 @_friendly
-def stats(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
+def stats(store: StoreOpt = None, update_endpoint: UpdateOpt = None, as_json: JsonOpt = False) -> None:
     """Count articles, entities by type, events, relations, mentions and quads."""
     from kg.queries import graph_stats
 
@@ -239,6 +285,9 @@ def stats(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
     db = _open(settings, read_only=True)
     numbers = graph_stats(db)
     db.close()
+    if as_json:
+        _print_json(numbers.as_dict())
+        return
     table = Table(title=f"kg {__version__}: {settings.store}")
     table.add_column("what")
     table.add_column("count", justify="right")
@@ -256,6 +305,7 @@ def validate(
         int | None,
         typer.Option("--workers", "-w", min=0, help="Validating processes; 0 = all cores [env KG_WORKERS]"),
     ] = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Check the stored graph against ontology/shapes.ttl (SHACL, RDFS inference); exit 1 on violations.
 
@@ -263,6 +313,8 @@ def validate(
     ``--workers`` processes for an embedded store, then the checks across articles
     (one class per entity).
     """
+    import dataclasses
+
     from kg.store import EmbeddedStore
     from kg.validate import validate_snapshot, validate_store
 
@@ -278,7 +330,16 @@ def validate(
             report = validate_store(sorted(db.quads(), key=lambda q: str(q.graph_name)))
     finally:
         db.close()
-    out.print(report.text, highlight=False, markup=False, emoji=False)
+    if as_json:
+        _print_json(
+            {
+                "conforms": report.conforms,
+                "triples": report.triples,
+                "violations": [dataclasses.asdict(v) for v in report.violations],
+            }
+        )
+    else:
+        out.print(report.text, highlight=False, markup=False, emoji=False)
     if not report.conforms:
         raise typer.Exit(1)
 
@@ -338,13 +399,33 @@ def version() -> None:
 
 @app.command()
 @_friendly
-def merges(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
+def merges(store: StoreOpt = None, update_endpoint: UpdateOpt = None, as_json: JsonOpt = False) -> None:
     """List the cross-article merges in force, with method, score and evidence (undo with `kg unmerge ID`)."""
     from kg.resolve import MergeLog, merge_log_path
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint)
     path = merge_log_path(settings.store)
     active = MergeLog(path).active()
+    if as_json:
+        _print_json(
+            {
+                "merges": [
+                    {
+                        "id": m.id,
+                        "type": m.type.value,
+                        "from_label": m.from_label,
+                        "from_key": m.from_key,
+                        "into_key": m.into_key,
+                        "method": m.method,
+                        "score": m.score,
+                        "article": m.article,
+                        "evidence": {"start": m.evidence[0], "end": m.evidence[1], "text": m.evidence[2]},
+                    }
+                    for m in active
+                ]
+            }
+        )
+        return
     err.print(f"{len(active)} merge(s) in {path}", highlight=False)
     for m in active:
         out.print(

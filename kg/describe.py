@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from kg import sparql_terms as terms
 from kg.errors import NotFoundError
+from kg.media import choose
 from kg.namespace import PREFIXES, curie
 from kg.store import Store
 from kg.summary import SUMMARY_GRAPH
@@ -33,12 +35,13 @@ __all__ = [
 ]
 
 #: Media types a description can be rendered in, the default first.
-MEDIA_TYPES = ("text/turtle", "text/html", "application/n-triples", "application/ld+json")
+MEDIA_TYPES = ("text/turtle", "text/html", "application/n-triples", "application/ld+json", "application/rdf+xml")
 
 _FORMATS = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 
 # characters an IRI reference may not contain (RFC 3987), so none reach a query
@@ -86,15 +89,17 @@ def describe(store: Store, iri: str, *, limit: int = 1000) -> Description:
     """
     if not iri or _BAD_IRI.search(iri):
         raise NotFoundError("resource", iri)
+    term = terms.iri(iri)  # InvalidIRIError (a NotFoundError) for anything that is not an IRI
+    summary_graph = terms.iri(SUMMARY_GRAPH)
     rows = store.query(
         "SELECT DISTINCT ?p ?o ?kind ?dt ?lang WHERE {"
-        f" GRAPH ?g {{ <{iri}> ?p ?o }} FILTER(?g != <{SUMMARY_GRAPH}>)"
+        f" GRAPH ?g {{ {term} ?p ?o }} FILTER(?g != {summary_graph})"
         ' BIND(IF(isIRI(?o), "i", IF(isBlank(?o), "b", "l")) AS ?kind)'
         " BIND(DATATYPE(?o) AS ?dt) BIND(LANG(?o) AS ?lang)"
         f"}} ORDER BY ?p ?o LIMIT {limit + 1}"
     )
     incoming = store.query(
-        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p <{iri}> FILTER(isIRI(?s)) }} FILTER(?g != <{SUMMARY_GRAPH}>) }}"
+        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH ?g {{ ?s ?p {term} FILTER(isIRI(?s)) }} FILTER(?g != {summary_graph}) }}"
         f" ORDER BY ?p ?s LIMIT {limit + 1}"
     )
     if not rows and not incoming:
@@ -108,34 +113,13 @@ def describe(store: Store, iri: str, *, limit: int = 1000) -> Description:
     return Description(iri, tuple(triples), len(rows) > limit or len(incoming) > limit)
 
 
-def negotiate(accept: str | None) -> str:
-    """Pick the media type to answer with from an ``Accept`` header.
+def negotiate(accept: str | None) -> str | None:
+    """Pick the media type to answer with from an ``Accept`` header (:func:`kg.media.choose`).
 
-    The highest-``q`` type kg can produce wins; ties go to the order the client
-    listed them; ``*/*``, ``text/*`` or no header gives Turtle.
+    ``application/xhtml+xml`` stands for HTML; no header, ``*/*`` or ``text/*`` gives
+    Turtle; ``None`` when the header accepts none of :data:`MEDIA_TYPES` (answer 406).
     """
-    best: tuple[float, int, str] | None = None
-    for position, part in enumerate((accept or "").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        q = 1.0
-        for f in fields[1:]:
-            if f.startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if media in ("*/*", "text/*"):
-            choice = MEDIA_TYPES[0]
-        elif media == "application/xhtml+xml":
-            choice = "text/html"
-        elif media in MEDIA_TYPES:
-            choice = media
-        else:
-            continue
-        if q > 0 and (best is None or (-q, position) < (-best[0], best[1])):
-            best = (q, position, choice)
-    return best[2] if best else MEDIA_TYPES[0]
+    return choose(accept, MEDIA_TYPES, aliases={"application/xhtml+xml": "text/html"})
 
 
 def render(description: Description, media_type: str, *, base: str, local_prefix: str = "/") -> bytes:
@@ -149,7 +133,7 @@ def render(description: Description, media_type: str, *, base: str, local_prefix
     """
     fmt = _FORMATS.get(media_type)
     if fmt is not None:
-        prefixes = PREFIXES if fmt is ox.RdfFormat.TURTLE else None
+        prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
         buf = io.BytesIO()
         ox.serialize(description.triples, buf, fmt, prefixes=prefixes)
         return buf.getvalue()

@@ -87,7 +87,7 @@ def _counts(done: Iterable[Extracted]) -> ChunkResult:
             len(x.extraction.entities),
             len(x.extraction.events),
             len(x.extraction.relations),
-            x.nquads.count("\n"),
+            x.quad_count,
         )
         for x in done
     ]
@@ -134,7 +134,7 @@ def ingest_on_dask(
     unchanged: list[str] = []
     rejected: list[InputError] = []
     totals = [0, 0, 0, 0, 0]
-    seen: set[str] = set()
+    seen: dict[str, Article] = {}
     # Each pending chunk, as a call that waits for its task and returns its counts.
     pending: deque[Callable[[], ChunkResult]] = deque()
 

@@ -10,6 +10,8 @@ boundary (``raise StoreError(...) from exc``)::
     │   ├── EncodingError
     │   ├── FormatError         broken JSONL, missing `text`, unknown extension
     │   ├── DateError           a date that does not parse
+    │   ├── DuplicateIdError    an id read twice in one run with different text
+    │   ├── SkippedFileError    a file in a folder kg does not read (named, not an error)
     │   └── TooLargeError
     ├── ConfigError             a bad setting or option value
     ├── OntologyError           a term or file that does not match ontology/
@@ -24,6 +26,7 @@ from __future__ import annotations
 __all__ = [
     "ConfigError",
     "DateError",
+    "DuplicateIdError",
     "EmptyInputError",
     "EncodingError",
     "FormatError",
@@ -31,6 +34,7 @@ __all__ = [
     "KGError",
     "NotFoundError",
     "OntologyError",
+    "SkippedFileError",
     "StoreError",
     "StoreLockedError",
     "TooLargeError",
@@ -48,12 +52,14 @@ class InputError(KGError):
     Attributes:
         source: The file (and ``:line`` for JSONL) that was rejected.
         reason: What is wrong with it, in words a user can act on.
+        field: The article field at fault, when one is (``text``, ``title``, ...).
     """
 
-    def __init__(self, source: str, reason: str) -> None:
+    def __init__(self, source: str, reason: str, *, field: str | None = None) -> None:
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+        self.field = field
 
 
 class EmptyInputError(InputError):
@@ -70,6 +76,18 @@ class FormatError(InputError):
 
 class DateError(InputError):
     """A publication date that does not parse as an ISO date."""
+
+
+class DuplicateIdError(InputError):
+    """An article id read a second time in one run, with different text (the first is kept)."""
+
+
+class SkippedFileError(InputError):
+    """A file inside a folder that kg does not read (unsupported type, special file).
+
+    It is reported by name, but does not make an ingest fail: folders often hold
+    other files.
+    """
 
 
 class TooLargeError(InputError):

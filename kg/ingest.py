@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.errors import DuplicateIdError, InputError, SkippedFileError
 from kg.extract.merge import merge_batch
 from kg.rdf import article_iri
 from kg.read import read_paths
@@ -39,6 +39,7 @@ class IngestReport:
         ingested: Ids of articles extracted and written.
         unchanged: Ids of articles already stored with the same content.
         rejected: The inputs that could not be read, each naming its source.
+        skipped: Files inside folders that kg does not read, each named.
         mentions: Mentions written.
         entities: Entities written (per article, before cross-article identity).
         events: Events written.
@@ -49,6 +50,7 @@ class IngestReport:
     ingested: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
     rejected: tuple[InputError, ...] = ()
+    skipped: tuple[InputError, ...] = ()
     mentions: int = 0
     entities: int = 0
     events: int = 0
@@ -88,35 +90,53 @@ class Triage:
         todo: Articles to extract: new, or changed since they were stored.
         unchanged: Ids stored with the same content, or seen earlier in this run.
         rejected: Inputs that could not be read.
+        skipped: Files in folders that kg does not read.
     """
 
     todo: list[Article]
     unchanged: list[str]
     rejected: list[InputError]
+    skipped: list[InputError] = field(default_factory=list)
 
 
-def triage(chunk: Iterable[Article | InputError], store: Store, base: str, seen: set[str]) -> Triage:
+def triage(chunk: Iterable[Article | InputError], store: Store, base: str, seen: dict[str, Article]) -> Triage:
     """Sort a batch: reject errors, skip ids already seen in this run, skip unchanged articles.
 
-    ``seen`` is updated with the batch's new ids (the first article with an id wins).
-    One store query (the stored content hashes) per batch.
+    ``seen`` is updated with the batch's new articles by id (the first article with an
+    id wins): a later one with the same text is unchanged, one with different text is
+    rejected (:class:`DuplicateIdError`). One store query (the stored content hashes)
+    per batch.
     """
     articles: list[Article] = []
     unchanged: list[str] = []
     rejected: list[InputError] = []
+    skipped: list[InputError] = []
     for item in chunk:
-        if isinstance(item, InputError):
+        if isinstance(item, SkippedFileError):
+            skipped.append(item)
+        elif isinstance(item, InputError):
             rejected.append(item)
         elif item.id in seen:
-            unchanged.append(item.id)
+            first = seen[item.id]
+            if first.digest == item.digest:
+                unchanged.append(item.id)
+            else:
+                rejected.append(
+                    DuplicateIdError(
+                        item.origin or item.id,
+                        f"id {item.id!r} was already read in this run from {first.origin} with different text; "
+                        "that one is kept (give each article its own id)",
+                        field="id",
+                    )
+                )
         else:
-            seen.add(item.id)
+            seen[item.id] = item
             articles.append(item)
     stored = store.article_digests([article_iri(base, a.id) for a in articles])
     todo = [a for a in articles if stored.get(article_iri(base, a.id)) != a.digest]
     todo_ids = {a.id for a in todo}
     unchanged.extend(a.id for a in articles if a.id not in todo_ids)
-    return Triage(todo, unchanged, rejected)
+    return Triage(todo, unchanged, rejected, skipped)
 
 
 @dataclass(slots=True)
@@ -124,6 +144,7 @@ class _Tally:
     ingested: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     rejected: list[InputError] = field(default_factory=list)
+    skipped: list[InputError] = field(default_factory=list)
     counts: dict[str, int] = field(
         default_factory=lambda: {"mentions": 0, "entities": 0, "events": 0, "relations": 0, "quads": 0}
     )
@@ -141,6 +162,7 @@ class _Tally:
             ingested=tuple(self.ingested),
             unchanged=tuple(self.unchanged),
             rejected=tuple(self.rejected),
+            skipped=tuple(self.skipped),
             **self.counts,
         )
 
@@ -240,7 +262,7 @@ def ingest_articles(
     """
     n = settings.worker_count if workers is None else max(1, workers)
     tally = _Tally()
-    seen: set[str] = set()
+    seen: dict[str, Article] = {}
     base = settings.base_iri
     when = datetime.now(UTC)
     pool: ExtractorPool | None = None
@@ -259,7 +281,7 @@ def ingest_articles(
             future.result()  # a failed write raises here, before any later batch's error
             writing.popleft()
             for x in done:
-                tally.add(x.extraction, x.nquads.count("\n"))  # one quad per line
+                tally.add(x.extraction, x.quad_count)  # distinct quads: as stored
                 if on_stored is not None:
                     on_stored(x.extraction)
             if progress is not None:
@@ -280,6 +302,7 @@ def ingest_articles(
             todo = triaged.todo
             tally.unchanged.extend(triaged.unchanged)
             tally.rejected.extend(triaged.rejected)
+            tally.skipped.extend(triaged.skipped)
             if pool is None and n > 1 and len(todo) > 1:
                 pool = ExtractorPool(n)
             if pool is None:

@@ -17,6 +17,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg import sparql_terms as terms
 from kg import summary
 from kg.namespace import DCTERMS, KG_NS, NIF, RDF, RDFS, SCHEMA, SKOS, WGS84
 from kg.rdf import article_iri, iri_key
@@ -53,6 +54,7 @@ PREFIX wgs84: <{WGS84}>
 PREFIX s: <{SUMMARY_NS}>
 """
 
+_SUMMARY = terms.iri(SUMMARY_GRAPH)
 _TYPE_IRIS = {t: f"{KG_NS}{t.value}" for t in EntityType}
 _IRI_TYPES = {v: k for k, v in _TYPE_IRIS.items()}
 
@@ -63,14 +65,11 @@ def sparql_string(value: str) -> str:
     >>> sparql_string('say "hi"')
     '"say \\\\"hi\\\\""'
     """
-    escaped = (
-        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    )
-    return f'"{escaped}"'
+    return terms.literal(value)
 
 
-def _iris(iris: Sequence[str]) -> str:
-    return " ".join(f"<{i}>" for i in iris)
+def _iris(values: Sequence[str]) -> str:
+    return terms.iris(values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +159,7 @@ WHERE { GRAPH ?g {
     quads = store.query(
         f"""SELECT ((?all - ?derived) AS ?n) WHERE {{
   {{ SELECT (COUNT(*) AS ?all) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} }}
-  {{ SELECT (COUNT(*) AS ?derived) WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ ?s ?p ?o }} }} }}
+  {{ SELECT (COUNT(*) AS ?derived) WHERE {{ GRAPH {_SUMMARY} {{ ?s ?p ?o }} }} }}
 }}"""
     )
     r = rows[0] if rows else {}
@@ -262,9 +261,11 @@ def list_entities(
     # Everything but the article filter reads the entity summary: one small description
     # per entity, instead of every article's (searching those timed out at 10^4 articles).
     where = f"""VALUES ?type {{ {_iris(types)} }}
-  GRAPH <{SUMMARY_GRAPH}> {{ ?e s:type ?type ; s:confidence ?c ; s:mentions ?mc . }}"""
+  GRAPH {_SUMMARY} {{ ?e s:type ?type ; s:confidence ?c ; s:mentions ?mc . }}"""
     if mentioned_in:
-        where += f"\n  FILTER EXISTS {{ GRAPH <{article_iri(base, mentioned_in)}> {{ ?e a ?type }} }}"
+        if not terms.valid_iri(article_iri(base, mentioned_in)):
+            return 0, []  # no article has that id
+        where += f"\n  FILTER EXISTS {{ GRAPH {terms.iri(article_iri(base, mentioned_in))} {{ ?e a ?type }} }}"
     if search:
         needle = sparql_string(search.lower())
         if prefix:
@@ -272,14 +273,14 @@ def list_entities(
         else:
             test = f"CONTAINS(LCASE(STR(?n)), {needle})"
         where += f"""
-  FILTER EXISTS {{ GRAPH <{SUMMARY_GRAPH}> {{ {{ ?e s:label ?n }} UNION {{ ?e s:alias ?n }} }} FILTER({test}) }}"""
+  FILTER EXISTS {{ GRAPH {_SUMMARY} {{ {{ ?e s:label ?n }} UNION {{ ?e s:alias ?n }} }} FILTER({test}) }}"""
     if min_confidence > 0:
         where += f"\n  FILTER(?c >= {min_confidence:.6f})"
     total = store.query(_PREFIXES + f"SELECT (COUNT(?e) AS ?n) WHERE {{ {where} }}")
     rows = store.query(
         _PREFIXES
         + f"""SELECT ?e (MIN(LCASE(STR(?label))) AS ?sort) (MAX(?c) AS ?conf) (MAX(?mc) AS ?mentions)
-WHERE {{ {where} GRAPH <{SUMMARY_GRAPH}> {{ ?e s:label ?label }} }}
+WHERE {{ {where} GRAPH {_SUMMARY} {{ ?e s:label ?label }} }}
 GROUP BY ?e ORDER BY {_ENTITY_ORDER[order]} OFFSET {page.offset} LIMIT {page.limit}"""
     )
     return int(total[0]["n"]) if total else 0, [iri_key(base, r["e"]) for r in rows]
@@ -328,9 +329,11 @@ ORDER BY DESC(?published) ?a OFFSET {page.offset} LIMIT {page.limit}"""
 
 def mentions_of_article(store: Store, base: str, article_id: str, page: Page) -> tuple[int, list[MentionView]]:
     """Return the total count and one page of an article's mentions, in text order."""
-    g = article_iri(base, article_id)
+    if not terms.valid_iri(article_iri(base, article_id)):
+        return 0, []  # no article has that id
+    g = terms.iri(article_iri(base, article_id))
     where = (
-        f"GRAPH <{g}> {{ ?m a kg:Mention ; nif:beginIndex ?s ; nif:endIndex ?e ; nif:anchorOf ?t ;"
+        f"GRAPH {g} {{ ?m a kg:Mention ; nif:beginIndex ?s ; nif:endIndex ?e ; nif:anchorOf ?t ;"
         " kg:denotes ?x ; kg:confidence ?c }"
     )
     total = store.query(_PREFIXES + f"SELECT (COUNT(?m) AS ?n) WHERE {{ {where} }}")
@@ -352,9 +355,9 @@ def mentions_of_article(store: Store, base: str, article_id: str, page: Page) ->
 
 def articles_of_entity(store: Store, base: str, key: str, page: Page) -> tuple[int, list[str]]:
     """Return the total count and one page of ids of articles mentioning an entity, newest first."""
-    where = (
-        f"GRAPH ?a {{ ?a a kg:Article . <{base}{key}> kg:mentionedIn ?a . OPTIONAL {{ ?a schema:datePublished ?d }} }}"
-    )
+    if not terms.valid_iri(base + key):
+        return 0, []  # no entity has that key
+    where = f"GRAPH ?a {{ ?a a kg:Article . {terms.iri(base + key)} kg:mentionedIn ?a . OPTIONAL {{ ?a schema:datePublished ?d }} }}"
     total = store.query(_PREFIXES + f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {where} }}")
     rows = store.query(
         _PREFIXES
@@ -366,9 +369,11 @@ def articles_of_entity(store: Store, base: str, key: str, page: Page) -> tuple[i
 
 def entities_of_article(store: Store, base: str, article_id: str, page: Page) -> tuple[int, list[str]]:
     """Return the total count and one page of keys of entities an article mentions, by label."""
-    g = article_iri(base, article_id)
+    if not terms.valid_iri(article_iri(base, article_id)):
+        return 0, []  # no article has that id
+    g = terms.iri(article_iri(base, article_id))
     types = _iris(list(_TYPE_IRIS.values()))
-    where = f"VALUES ?type {{ {types} }} GRAPH <{g}> {{ ?e a ?type ; rdfs:label ?label }}"
+    where = f"VALUES ?type {{ {types} }} GRAPH {g} {{ ?e a ?type ; rdfs:label ?label }}"
     total = store.query(_PREFIXES + f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")
     rows = store.query(
         _PREFIXES

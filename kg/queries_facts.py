@@ -23,6 +23,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kg import sparql_terms as terms
 from kg import summary
 from kg.namespace import EVT_NS, KG_NS
 from kg.queries import _PREFIXES, Page, sparql_string
@@ -126,8 +127,8 @@ class EventFilter:
     search: str | None = None
 
 
-def _iris(iris: Sequence[str]) -> str:
-    return " ".join(f"<{i}>" for i in iris)
+def _iris(values: Sequence[str]) -> str:
+    return terms.iris(values)
 
 
 def partial_upper(full: str, precision: str) -> str:
@@ -322,12 +323,12 @@ def _event_where(base: str, f: EventFilter, order: EventOrder) -> str:
     if f.types:
         where = f"VALUES ?type {{ {_iris([EVT_NS + t for t in f.types])} }}\n  " + where
     if f.participant:
-        who = f"<{base}{f.participant}>"
+        who = terms.iri(base + f.participant)
         where += f"""
   FILTER EXISTS {{ GRAPH ?h {{ ?e ?role {who} .
     FILTER(?role IN (kg:participant, kg:agent, kg:target, kg:speaker, kg:about, kg:affected)) }} }}"""
     if f.place:
-        where += f"\n  FILTER EXISTS {{ GRAPH ?h2 {{ ?e kg:place <{base}{f.place}> }} }}"
+        where += f"\n  FILTER EXISTS {{ GRAPH ?h2 {{ ?e kg:place {terms.iri(base + f.place)} }} }}"
     if f.min_confidence > 0:
         where += f"\n  FILTER(?c >= {f.min_confidence:.6f})"
     if f.search:
@@ -341,7 +342,7 @@ def _event_where(base: str, f: EventFilter, order: EventOrder) -> str:
       IF(?sp = "year", CONCAT(SUBSTR(STR(?start), 1, 4), "-12-31"),
         IF(?sp = "month", CONCAT(SUBSTR(STR(?start), 1, 7), "-31"), STR(?start))))"""
         where += f"""
-  FILTER(STR(?start) <= "{hi}" && {upper} >= "{lo}")"""
+  FILTER(STR(?start) <= {terms.literal(hi)} && {upper} >= {terms.literal(lo)})"""
     return where
 
 
@@ -360,7 +361,10 @@ def list_events(
 
     Undated events sort after dated ones whichever way dates are sorted.
     """
-    where = _event_where(base, f, order)
+    try:
+        where = _event_where(base, f, order)
+    except terms.InvalidIRIError:
+        return 0, []  # a participant or place that is not an IRI names nothing
     total = store.query(_PREFIXES + f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")
     rows = store.query(
         _PREFIXES

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from kg.errors import (
     EncodingError,
     FormatError,
     InputError,
+    SkippedFileError,
     TooLargeError,
 )
 from kg.records import Article, content_hash
@@ -49,16 +50,36 @@ _MONTH_YEAR = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 def normalise_date(value: str, source: str) -> str:
     """Return ``value`` as an ISO date (``YYYY-MM-DD``), or raise :class:`DateError`.
 
-    Accepts ISO dates and ISO date-times (the time is dropped).
+    Accepts ISO dates and ISO date-times (the time is dropped); anything after
+    them is an error (``2022-10-28garbage`` is not a date).
 
     >>> normalise_date("2022-10-28T09:00:00Z", "a.txt")
     '2022-10-28'
     """
     text = value.strip()
     try:
-        return date.fromisoformat(text[:10]).isoformat()
+        if len(text) <= 10:
+            return date.fromisoformat(text).isoformat()
+        return datetime.fromisoformat(text).date().isoformat()  # the whole value must parse
     except ValueError:
-        raise DateError(source, f"date {value!r} does not parse; expected an ISO date such as 2022-10-28") from None
+        raise DateError(
+            source, f"date {value!r} does not parse; expected an ISO date such as 2022-10-28 or 2022-10-28T09:00:00Z"
+        ) from None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_unicode(value: str, field: str, source: str) -> None:
+    """Refuse a lone surrogate (JSON's ``"\\ud800"``): it is not a character, and no store can hold it."""
+    found = _SURROGATE.search(value)
+    if found is not None:
+        raise EncodingError(
+            source,
+            f"field {field!r} holds a lone surrogate (U+{ord(found.group()):04X} at character {found.start()}), "
+            "which is not valid Unicode",
+            field=field,
+        )
 
 
 def article_from_fields(
@@ -78,6 +99,10 @@ def article_from_fields(
     text = fields.get("text")
     if not isinstance(text, str):
         raise FormatError(source, "missing required field 'text' (a string)")
+    for key in ("text", "id", "title", "published", "url", "source"):
+        value = fields.get(key)
+        if isinstance(value, str):
+            _check_unicode(value, key, source)
     if not text.strip():
         raise EmptyInputError(source, "the article text is empty")
     if len(text) > max_chars:
@@ -150,13 +175,28 @@ def _decode(data: bytes, source: str) -> str:
         ) from None
 
 
+_TAG = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*|!doctype)[\s>/]", re.IGNORECASE)
+#: The least share of letters among the visible characters of text taken for prose.
+MIN_LETTER_SHARE = 0.5
+
+
 def _read_html(raw: str, source: str, *, max_chars: int) -> Article:
+    if not _TAG.search(raw[:65536]):
+        raise FormatError(source, "the file has no HTML markup (no tag in its first 64 KiB); is it an HTML page?")
     import trafilatura  # slow to import; only HTML needs it
 
     doc = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise EmptyInputError(source, "the HTML page has no main text to extract")
+    visible = [c for c in text if not c.isspace()]
+    letters = sum(c.isalpha() for c in visible)
+    if letters < MIN_LETTER_SHARE * len(visible) or len(text.split()) < 3:
+        raise FormatError(
+            source,
+            f"the page's main text is not prose ({letters} letters in {len(visible)} visible characters); "
+            "it looks like markup, code or binary data",
+        )
     fields = {
         "text": text,
         "title": getattr(doc, "title", None),
@@ -255,19 +295,62 @@ def read_file(path: Path, *, max_chars: int) -> Iterator[Article | InputError]:
 def read_paths(paths: Iterable[str | Path], *, max_chars: int = 1_000_000) -> Iterator[Article | InputError]:
     """Read files and folders (recursively, in sorted order) into articles.
 
-    Files in folders are read when their suffix is one of :data:`SUFFIXES`;
-    a file named explicitly is always tried, and rejected by name if kg cannot read it.
+    Files in folders are read when their suffix is one of :data:`SUFFIXES`; other
+    files are named as skipped (:class:`SkippedFileError`), hidden ones (``.name``)
+    ignored. Symbolic links to folders are followed unless they lead back into a
+    folder being read (a loop); loops, broken links and unreadable folders are
+    rejected by name. A file named explicitly is always tried, and rejected by name
+    if kg cannot read it.
     """
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in SUFFIXES and not child.name.startswith("."):
-                    yield from read_file(child, max_chars=max_chars)
+            for found in _walk(path, frozenset({path.resolve()})):
+                if isinstance(found, InputError):
+                    yield found
+                else:
+                    yield from read_file(found, max_chars=max_chars)
+        elif path.is_symlink() and not path.exists():
+            yield InputError(str(path), "a symbolic link that loops or leads nowhere")
         elif path.exists():
             yield from read_file(path, max_chars=max_chars)
         else:
             yield InputError(str(path), "no such file or folder")
+
+
+def _walk(folder: Path, ancestors: frozenset[Path]) -> Iterator[Path | InputError]:
+    """The files under ``folder``, depth first in sorted order, with what cannot be read named.
+
+    ``ancestors`` holds the resolved folders being read above this one, so a link
+    back to one of them is a loop rather than an endless walk.
+    """
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        yield InputError(str(folder), f"the folder cannot be read: {exc.strerror or exc}")
+        return
+    for child in entries:
+        if child.name.startswith("."):
+            continue
+        if child.is_symlink():
+            try:
+                target = child.resolve(strict=True)
+            except (OSError, RuntimeError):  # RuntimeError: a loop of links
+                yield InputError(str(child), "a symbolic link that loops or leads nowhere")
+                continue
+            if target.is_dir() and target in ancestors:
+                yield InputError(str(child), f"a symbolic link back to {target}, a folder being read (a loop)")
+                continue
+        if child.is_dir():
+            yield from _walk(child, ancestors | {child.resolve()})
+        elif not child.is_file():
+            yield SkippedFileError(str(child), "not a regular file (a device, socket or pipe); skipped")
+        elif child.suffix.lower() not in SUFFIXES:
+            yield SkippedFileError(
+                str(child), f"unsupported file type {child.suffix or '(none)'!r}; kg reads {', '.join(SUFFIXES)}"
+            )
+        else:
+            yield child
 
 
 def count_inputs(paths: Iterable[str | Path]) -> int:
@@ -283,16 +366,12 @@ def count_inputs(paths: Iterable[str | Path]) -> int:
     total = 0
     for p in paths:
         path = Path(p)
-        if path.is_dir():
-            files = [
-                c
-                for c in path.rglob("*")
-                if c.is_file() and c.suffix.lower() in SUFFIXES and not c.name.startswith(".")
-            ]
-        else:
-            files = [path]
-        for f in files:
-            total += _count_file(f)
+        if not path.is_dir():
+            total += _count_file(path)
+            continue
+        # the same walk as read_paths, so skipped and unreadable entries count as it yields them
+        for found in _walk(path, frozenset({path.resolve()})):
+            total += 1 if isinstance(found, InputError) else _count_file(found)
     return total
 
 

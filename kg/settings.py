@@ -13,7 +13,15 @@ api_token           ``KG_API_TOKEN``        none: mutations disabled
 max_article_chars   ``KG_MAX_ARTICLE_CHARS`` 1,000,000
 workers             ``KG_WORKERS``          all cores
 snapshot_seconds    ``KG_SNAPSHOT_SECONDS`` 5 (embedded store: how often a writer publishes)
+sparql_services     ``KG_SPARQL_SERVICES``  none: ``SERVICE`` refused (comma-separated IRIs)
+sparql_workers      ``KG_SPARQL_WORKERS``   2 child processes for ``/sparql``
+sparql_memory_mb    ``KG_SPARQL_MEMORY_MB`` 2048 (address space of each)
+max_body_bytes      ``KG_MAX_BODY_BYTES``   8 MiB (413 past it)
+max_argument_chars  ``KG_MAX_ARGUMENT_CHARS`` 4096 (string arguments of queries)
 ==================  ======================  ===========================================
+
+The GraphQL limits (``KG_PAGE_SIZE_MAX``, ``KG_REQUEST_TIMEOUT``, ``KG_MAX_DEPTH``, ...)
+are listed with the attributes of :class:`Settings`.
 """
 
 from __future__ import annotations
@@ -46,6 +54,11 @@ _ENV = {
     "max_tokens": "KG_MAX_TOKENS",
     "max_aliases": "KG_MAX_ALIASES",
     "sparql_max_bytes": "KG_SPARQL_MAX_BYTES",
+    "sparql_services": "KG_SPARQL_SERVICES",
+    "sparql_workers": "KG_SPARQL_WORKERS",
+    "sparql_memory_mb": "KG_SPARQL_MEMORY_MB",
+    "max_body_bytes": "KG_MAX_BODY_BYTES",
+    "max_argument_chars": "KG_MAX_ARGUMENT_CHARS",
 }
 
 
@@ -74,6 +87,16 @@ class Settings:
         max_aliases: Query alias limit.
         sparql_max_bytes: The largest answer ``/sparql`` serialises; a query whose
             answer grows past it is stopped.
+        sparql_services: Endpoint IRIs a ``/sparql`` query may federate to with
+            ``SERVICE`` (exact match); empty (the default): federation is refused.
+        sparql_workers: Child processes that run ``/sparql`` queries on an embedded
+            store (each query runs in one, killed when it overruns its timeout); 0 runs
+            them in the server's own threads, which cannot stop them (for comparison only).
+        sparql_memory_mb: The address-space limit of each of those processes, in MiB
+            (0: none); a query that needs more is stopped (422).
+        max_body_bytes: The largest request body the server reads (413 past it).
+        max_argument_chars: The longest string a GraphQL argument may be (search
+            text, ids, filters); longer ones are refused before any work.
     """
 
     store: str = "./kg-data"
@@ -93,6 +116,11 @@ class Settings:
     max_tokens: int = 2000
     max_aliases: int = 30
     sparql_max_bytes: int = 64 * 2**20
+    sparql_services: tuple[str, ...] = ()
+    sparql_workers: int = 2
+    sparql_memory_mb: int = 2048
+    max_body_bytes: int = 8 * 2**20
+    max_argument_chars: int = 4096
 
     @property
     def is_remote(self) -> bool:

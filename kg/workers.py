@@ -53,6 +53,11 @@ class Extracted:
     nquads: str
     summary: Contributions
 
+    @property
+    def quad_count(self) -> int:
+        """How many quads the store holds for the article: distinct lines (a store keeps a quad once)."""
+        return len({line for line in self.nquads.splitlines() if line.strip()})
+
     @classmethod
     def of(cls, x: Extraction, base: str, when: datetime) -> Extracted:
         """Serialise one extraction (quads, N-Quads text, summary contributions)."""

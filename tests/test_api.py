@@ -121,3 +121,35 @@ def test_api_rejects_bad_paging_arguments(
 ) -> None:
     errors = run_errors(seed_store, settings, query)
     assert any(needle in e for e in errors), errors
+
+
+@pytest.mark.parametrize(
+    ("query", "needle"),
+    [
+        ("{ entities(type: PERSON, filter: {type: PLACE}) { totalCount } }", "type PERSON and filter.type PLACE"),
+        ('{ entities(search: "a", filter: {search: "b"}) { totalCount } }', "search 'a' and filter.search 'b'"),
+        (
+            '{ events(type: "Attack", filter: {types: ["Statement"]}) { totalCount } }',
+            "type 'Attack' is not among filter.types",
+        ),
+        ('{ events(from: "2022", filter: {from: "2021"}) { totalCount } }', "from '2022' and filter.from '2021'"),
+    ],
+    ids=["entity-type", "entity-search", "event-type", "event-from"],
+)
+def test_api_filters_that_disagree_are_refused(
+    seed_store: EmbeddedStore, settings: Settings, query: str, needle: str
+) -> None:
+    errors = run_errors(seed_store, settings, query)
+    assert len(errors) == 1
+    assert needle in errors[0]
+
+
+def test_api_filters_given_twice_alike_all_hold(seed_store: EmbeddedStore, settings: Settings) -> None:
+    both = run(seed_store, settings, "{ entities(type: PERSON, filter: {type: PERSON}) { totalCount } }")
+    one = run(seed_store, settings, "{ entities(type: PERSON) { totalCount } }")
+    assert both == one
+    narrowed = run(
+        seed_store, settings, '{ events(type: "Attack", filter: {types: ["Attack", "Statement"]}) { totalCount } }'
+    )
+    attacks = run(seed_store, settings, '{ events(type: "Attack") { totalCount } }')
+    assert narrowed == attacks

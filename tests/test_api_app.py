@@ -137,3 +137,54 @@ def test_projection_keeper_follows_an_ingest_from_another_writer(
         time.sleep(0.1)
     assert "person/angela-merkel" in keeper.projection.graph
     serving.close()
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("{", "GRAPHQL_VALIDATION_FAILED"),
+        ("{ nope }", "GRAPHQL_VALIDATION_FAILED"),
+        ("{ entities(first: -1) { totalCount } }", "BAD_USER_INPUT"),
+        ('{ node(id: "zz") { id } }', "BAD_USER_INPUT"),
+        ('{ shortestPath(from: "person/nobody", to: "place/bakhmut") { length } }', "NOT_FOUND"),
+        ('{ entities(search: "%s") { totalCount } }' % ("x" * 5000), "BAD_USER_INPUT"),
+    ],
+    ids=["syntax", "unknown-field", "bad-argument", "bad-id", "not-found", "too-long"],
+)
+def test_app_every_graphql_error_carries_a_code(
+    settings: Settings, store: EmbeddedStore, query: str, code: str
+) -> None:
+    r = call(create_app(settings, store=store), "POST", "/graphql", json={"query": query})
+    errors = r.json()["errors"]
+    assert [e["extensions"]["code"] for e in errors] == [code]
+
+
+def test_app_masked_errors_are_internal(settings: Settings, store: EmbeddedStore) -> None:
+    class Broken(SlowStore):
+        def query(self, sparql: str) -> list[dict[str, str]]:
+            if "COUNT(DISTINCT ?a) AS ?articles" in sparql:  # the stats query only; start-up works
+                raise RuntimeError("disk on fire at /secret/path")
+            return super().query(sparql)
+
+    broken = Broken(store, 0.0, "never")
+    app = create_app(settings, store=broken)  # type: ignore[arg-type]
+    (error,) = call(app, "POST", "/graphql", json={"query": "{ stats { articles } }"}).json()["errors"]
+    assert error["message"] == "Unexpected error."
+    assert error["extensions"]["code"] == "INTERNAL"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b'"x"', b"42", b"null", b"[]", b"\xff\xfe{", b"[" * 10_000 + b"]" * 10_000],
+    ids=["string", "number", "null", "list", "not-utf8", "deep-nesting"],
+)
+def test_app_a_body_that_is_not_a_json_object_gets_400(settings: Settings, store: EmbeddedStore, body: bytes) -> None:
+    r = call(
+        create_app(settings, store=store),
+        "POST",
+        "/graphql",
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 400
+    assert "JSON" in r.text

@@ -13,6 +13,7 @@ from strawberry import relay
 
 from api import build_schema
 from api.context import Context
+from kg.errors import StoreLockedError
 from kg.settings import Settings
 from kg.store import EmbeddedStore
 
@@ -324,8 +325,11 @@ def test_api_mutations_refused_without_the_token(
         ({"text": "Paris.", "published": "yesterday"}, "published", "BAD_DATE"),
         ({"text": "x" * 101}, "text", "TOO_LARGE"),
         ({"text": "Paris.", "id": "a b"}, "id", "FORMAT"),
+        ({"text": "Paris \ud800 and Rome."}, "text", "ENCODING"),
+        ({"text": "Paris.", "title": "A \udfff title"}, "title", "ENCODING"),
+        ({"text": "Paris.", "published": "2022-10-28garbage"}, "published", "BAD_DATE"),
     ],
-    ids=["empty", "bad-date", "too-large", "bad-id"],
+    ids=["empty", "bad-date", "too-large", "bad-id", "lone-surrogate", "surrogate-in-title", "date-with-tail"],
 )
 def test_api_ingest_rejects_bad_input_as_a_typed_result(
     store: EmbeddedStore, ctx_settings: Settings, fields: dict[str, str], field: str, reason: str
@@ -381,3 +385,41 @@ def test_api_ingest_stores_extracts_and_updates_analytics(store: EmbeddedStore, 
     assert "merkel" in projection.articles
     assert TEXT_B  # the sample is untouched
     assert UKRAINE in projection
+
+
+class LockedStore:
+    """A store another process is writing: every write is refused as locked."""
+
+    def __init__(self, inner: EmbeddedStore) -> None:
+        self.inner = inner
+        self.location = inner.location
+
+    def _locked(self, *_: object, **__: object) -> None:
+        raise StoreLockedError("the store at /private/path/kg-data is locked by another process")
+
+    put_articles = put_nquads = delete_article = update = _locked
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "field"),
+    [
+        (INGEST, {"input": {"text": "Olaf Scholz spoke in Berlin.", "id": "new"}}, "ingestArticle"),
+        (DELETE, {"id": "article-a"}, "deleteArticle"),
+    ],
+    ids=["ingest", "delete"],
+)
+def test_api_a_write_blocked_by_a_cli_writer_is_a_retryable_result(
+    store: EmbeddedStore, ctx_settings: Settings, query: str, variables: dict[str, Any], field: str
+) -> None:
+    ctx = Context(store=LockedStore(store), settings=ctx_settings, authorization=f"Bearer {TOKEN}")  # type: ignore[arg-type]
+    q = query.replace(
+        "... on NotAuthorised { message }", "... on NotAuthorised { message } ... on StoreBusy { message retryAfter }"
+    )
+    result = run(ctx, q, **variables)[field]
+    assert result["__typename"] == "StoreBusy"
+    assert result["retryAfter"] > 0
+    assert "/private/path" not in result["message"]
+    assert len(store.graphs()) == 2

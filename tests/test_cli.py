@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -120,3 +121,62 @@ def test_serve_offers_graphiql_to_browsers(server: str) -> None:
     r = httpx.get(f"{server}/graphql", headers={"Accept": "text/html"}, timeout=30)
     assert r.status_code == 200
     assert "graphiql" in r.text.lower()
+
+
+def test_cli_version_flag_prints_the_version() -> None:
+    from kg import __version__
+
+    result = kg("--version")
+    assert (result.returncode, result.stdout.strip()) == (0, f"kg {__version__}")
+
+
+@pytest.mark.parametrize(
+    ("command", "needle"),
+    [("ingest", "[env KG_STORE; default ./kg-data]"), ("ingest", "[env KG_WORKERS]"), ("stats", "[env KG_STORE")],
+    ids=["store", "workers", "stats-store"],
+)
+def test_cli_help_shows_each_options_environment_variable(command: str, needle: str) -> None:
+    result = kg(command, "--help", env={"COLUMNS": "300"})
+    assert result.returncode == 0
+    assert needle in " ".join(result.stdout.split())
+
+
+def test_cli_ingest_names_skipped_files_and_reused_ids(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(
+        '{"id": "x", "text": "Olaf Scholz spoke in Berlin."}\n{"id": "x", "text": "Angela Merkel visited Vienna."}\n'
+    )
+    (folder / "photo.png").write_bytes(b"\x89PNG")
+    result = kg("ingest", str(folder), "--store", str(tmp_path / "db"), "--workers", "1")
+    assert result.returncode == 1  # the reused id is a rejection; the skipped picture is not
+    assert f"skipped {folder / 'photo.png'}: unsupported file type '.png'" in result.stderr
+    assert f"rejected {folder / 'a.jsonl'}:2: id 'x' was already read" in " ".join(result.stderr.split())
+    assert "1 rejected, 1 skipped" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "key"),
+    [("stats", "articles"), ("merges", "merges"), ("validate", "conforms")],
+    ids=["stats", "merges", "validate"],
+)
+def test_cli_json_output_is_one_object(ingested: Path, command: str, key: str) -> None:
+    result = kg(command, "--store", str(ingested), "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert key in data
+    if command == "stats":
+        assert data["articles"] == 1
+    if command == "validate":
+        assert data["conforms"] is True
+
+
+def test_cli_ingest_json_summary(tmp_path: Path) -> None:
+    p = tmp_path / "a.jsonl"
+    p.write_text('{"id": "x", "text": "Olaf Scholz spoke in Berlin."}\n{"text": 7}\n')
+    result = kg("ingest", str(p), "--store", str(tmp_path / "db"), "--workers", "1", "--json")
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["ingested"] == ["x"]
+    assert data["rejected"] == [{"source": f"{p}:2", "reason": "missing required field 'text' (a string)"}]
+    assert data["quads"] > 0

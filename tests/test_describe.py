@@ -73,13 +73,30 @@ def test_describe_unknown_or_malformed_iri_is_not_found(store: EmbeddedStore, ir
         ("text/turtle;q=0.5, text/html;q=0.9", "text/html"),
         ("application/ld+json", "application/ld+json"),
         ("application/n-triples, text/turtle", "application/n-triples"),
-        ("image/png", "text/turtle"),
+        ("image/png", None),
         ("text/html;q=0, text/turtle;q=0.1", "text/turtle"),
         ("text/html;q=bogus, text/turtle", "text/turtle"),
+        ("text/turtle;q=0", None),
+        ("text/turtle;q=0, */*", "text/html"),
+        ("application/rdf+xml, text/turtle;q=0.5", "application/rdf+xml"),
     ],
-    ids=["none", "any", "browser", "xhtml", "q-values", "jsonld", "order", "unsupported", "q-zero", "bad-q"],
+    ids=[
+        "none",
+        "any",
+        "browser",
+        "xhtml",
+        "q-values",
+        "jsonld",
+        "order",
+        "unsupported",
+        "q-zero",
+        "bad-q",
+        "only-refused",
+        "refused-beats-wildcard",
+        "rdfxml",
+    ],
 )
-def test_negotiate_picks_the_best_type(accept: str | None, expected: str) -> None:
+def test_negotiate_picks_the_best_type(accept: str | None, expected: str | None) -> None:
     assert negotiate(accept) == expected
 
 
@@ -129,6 +146,25 @@ def test_route_answers_turtle_by_default(client: Client) -> None:
     assert r.headers["content-type"].startswith("text/turtle")
     assert r.headers["vary"] == "Accept"
     assert (URIRef(BAKHMUT), RDFS.label, Literal("Bakhmut")) in _turtle(r.content)
+
+
+@pytest.mark.parametrize("accept", ["image/png", "text/turtle;q=0"], ids=["unsupported", "q-zero"])
+def test_route_refuses_what_it_cannot_produce_with_406(client: Client, accept: str) -> None:
+    r = client.get("/newskg/id/place/bakhmut", headers={"Accept": accept})
+    assert r.status_code == 406
+    assert "application/rdf+xml" in r.text
+
+
+def test_route_answers_rdf_xml(client: Client) -> None:
+    r = client.get("/newskg/id/place/bakhmut", headers={"Accept": "application/rdf+xml"})
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/rdf+xml"
+    assert (URIRef(BAKHMUT), RDFS.label, Literal("Bakhmut")) in Graph().parse(data=r.content, format="xml")
+
+
+@pytest.mark.parametrize("path", ["/newskg/id/%ff", "/newskg/id/place/%00", "/newskg/id/place/a%ffb"])
+def test_route_answers_bad_bytes_in_the_path_with_404(client: Client, path: str) -> None:
+    assert client.get(path).status_code == 404
 
 
 def test_route_answers_html_to_a_browser(client: Client) -> None:

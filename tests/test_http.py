@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import httpx
 import pytest
 from api_sample import extraction_a, extraction_b
 from rdflib import Dataset, Graph
-from servers import kg_serve
+from servers import free_port, kg_serve
 
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.store import EmbeddedStore
@@ -249,3 +250,28 @@ def test_http_sparql_stops_a_runaway_query_and_keeps_answering(
         small = httpx.get(f"{url}/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers=accept, timeout=60)
         assert small.status_code == 200
         assert small.json()["boolean"] is True
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+        "select * where {{ ?x ?y ?z optional {{ service silent <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }} }}",
+    ],
+    ids=["service", "service-silent-nested"],
+)
+def test_http_sparql_refuses_federation_without_telling_open_ports_from_closed(server: str, template: str) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        listener.settimeout(0.0)
+        open_port = listener.getsockname()[1]
+        answers = []
+        for port in (open_port, free_port()):
+            r = httpx.post(f"{server}/sparql", data={"query": template.format(port=port)}, timeout=60)
+            answers.append((r.status_code, r.text.replace(str(port), "PORT")))
+        with pytest.raises(BlockingIOError):
+            listener.accept()  # nobody called
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 400
+    assert "KG_SPARQL_SERVICES" in answers[0][1]

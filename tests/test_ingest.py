@@ -13,7 +13,7 @@ import pytest
 from sparql_server import Endpoint, sparql_endpoint
 
 import kg.ingest
-from kg.errors import EmptyInputError, InputError, StoreError
+from kg.errors import DuplicateIdError, EmptyInputError, EncodingError, InputError, StoreError
 from kg.ingest import ingest_articles, ingest_paths
 from kg.records import Article
 from kg.settings import Settings
@@ -70,6 +70,58 @@ def test_ingest_rejects_bad_inputs_and_keeps_the_rest(tmp_path: Path, settings: 
     assert [type(e) for e in report.rejected] == [EmptyInputError]
     assert not report.ok
     assert report.entities >= 3
+
+
+def test_ingest_a_lone_surrogate_costs_only_its_line(tmp_path: Path, settings: Settings) -> None:
+    store = EmbeddedStore(tmp_path / "db")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    lines = [
+        '{"id": "one", "text": "Emmanuel Macron met Olaf Scholz in Berlin."}',
+        '{"id": "two", "text": "A lone \\ud800 surrogate in Paris."}',
+        '{"id": "three", "text": "Angela Merkel visited Vienna."}',
+    ]
+    (folder / "a.jsonl").write_text("\n".join(lines) + "\n")
+    (folder / "b.txt").write_text("Joe Biden spoke in Washington.")
+    report = ingest_paths([folder], store, settings)
+    assert len(report.ingested) == 3  # both good lines and the .txt beside the file
+    assert {"one", "three"} <= set(report.ingested)
+    (bad,) = report.rejected
+    assert isinstance(bad, EncodingError)
+    assert bad.source == f"{folder / 'a.jsonl'}:2"
+    assert "lone surrogate" in bad.reason
+    assert len(store.graphs()) >= 3
+
+
+def test_ingest_rejects_an_id_reused_with_other_text_in_one_run(tmp_path: Path, settings: Settings) -> None:
+    store = EmbeddedStore(tmp_path / "db")
+    p = tmp_path / "a.jsonl"
+    lines = [
+        '{"id": "x", "text": "Emmanuel Macron met Olaf Scholz in Berlin."}',
+        '{"id": "x", "text": "Emmanuel Macron met Olaf Scholz in Berlin."}',
+        '{"id": "x", "text": "Angela Merkel visited Vienna."}',
+    ]
+    p.write_text("\n".join(lines) + "\n")
+    report = ingest_paths([p], store, settings)
+    assert report.ingested == ("x",)
+    assert report.unchanged == ("x",)  # the same text twice is no conflict
+    (dup,) = report.rejected
+    assert isinstance(dup, DuplicateIdError)
+    assert dup.source == f"{p}:3"
+    assert f"already read in this run from {p}:1 with different text" in dup.reason
+
+
+def test_ingest_reports_the_quads_it_stored() -> None:
+    from kg.summary import SUMMARY_GRAPH
+
+    store = EmbeddedStore(None)
+    report = ingest_articles(
+        [Article(id="q", text=TEXTS[1], title=None, published=None, url=None, source=None, origin="t")],
+        store,
+        Settings.load(env={}, workers=1),
+    )
+    stored = sum(1 for q in store.quads() if q.graph_name != ox.NamedNode(SUMMARY_GRAPH))
+    assert report.quads == stored
 
 
 TEXTS = [

@@ -4,11 +4,20 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kg.errors import DateError, EmptyInputError, EncodingError, FormatError, InputError, TooLargeError
+from kg.errors import (
+    DateError,
+    EmptyInputError,
+    EncodingError,
+    FormatError,
+    InputError,
+    SkippedFileError,
+    TooLargeError,
+)
 from kg.read import parse_text, read_paths
 from kg.records import Article, content_hash
 
@@ -128,6 +137,64 @@ def test_read_folders_recursively_in_sorted_order(tmp_path: Path) -> None:
     assert [i.text for i in items if isinstance(i, Article)] == ["First.", "Second."]
 
 
+def test_read_folder_names_what_it_does_not_read(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("First.")
+    (tmp_path / "notes.csv").write_text("not an article")
+    (tmp_path / ".hidden.txt").write_text("ignored")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "two.md").write_text("Second.")
+    (tmp_path / "sub" / "back").symlink_to(tmp_path)  # a loop
+    (tmp_path / "sub" / "self").symlink_to(tmp_path / "sub" / "self")  # a link to itself
+    (tmp_path / "sub" / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (tmp_path / "linked.md").symlink_to(tmp_path / "sub" / "two.md")  # a link to a file: read
+    items = list(read_paths([tmp_path]))
+    assert [i.text for i in items if isinstance(i, Article)] == ["First.", "Second.", "Second."]
+    problems = {Path(i.source).name: (type(i), i.reason) for i in items if isinstance(i, InputError)}
+    assert problems["notes.csv"][0] is SkippedFileError
+    assert "unsupported file type '.csv'" in problems["notes.csv"][1]
+    assert "a loop" in problems["back"][1]
+    assert "loops or leads nowhere" in problems["self"][1]
+    assert "loops or leads nowhere" in problems["gone.txt"][1]
+    assert ".hidden.txt" not in problems
+
+
+def test_read_folder_names_an_unreadable_subfolder(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("First.")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "b.txt").write_text("Hidden.")
+    real_iterdir = Path.iterdir
+
+    def refusing(self: Path) -> Iterator[Path]:
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_iterdir(self)
+
+    with pytest.MonkeyPatch.context() as mp:  # root ignores chmod, so the refusal is simulated
+        mp.setattr(Path, "iterdir", refusing)
+        items = list(read_paths([tmp_path]))
+    assert [i.text for i in items if isinstance(i, Article)] == ["First."]
+    (problem,) = [i for i in items if isinstance(i, InputError)]
+    assert problem.source == str(locked)
+    assert "the folder cannot be read: Permission denied" in problem.reason
+
+
+@pytest.mark.parametrize(
+    ("page", "needle"),
+    [
+        ("\x89PNG junk %%% \x01\x02 no markup at all", "no HTML markup"),
+        ("<html><body><p>{{ 0x1f ; 0x2e ; 0x3c ; 0x4d ; 0x5e ; 0x6f ; 0x70 }}</p></body></html>", "not prose"),
+    ],
+    ids=["no-markup", "not-prose"],
+)
+def test_read_html_rejects_garbage(tmp_path: Path, page: str, needle: str) -> None:
+    p = tmp_path / "page.html"
+    p.write_text(page)
+    (item,) = list(read_paths([p]))
+    assert isinstance(item, FormatError)
+    assert needle in item.reason
+
+
 def test_read_missing_path_is_an_error() -> None:
     (item,) = list(read_paths(["/nonexistent/kg-input"]))
     assert isinstance(item, InputError)
@@ -155,6 +222,9 @@ def test_read_jsonl_keeps_line_separators_inside_strings(tmp_path: Path) -> None
         (b'{"text": "ok."}\n{"text": "x", "title": 7}\n', FormatError, ":2", "'title' must be a string"),
         (b'{"text": "ok."}\n{"text": "x", "id": "a b"}\n', FormatError, ":2", "IRI path"),
         (b'{"text": "ok."}\n{"text": "x", "published": "2022-13-45"}\n', DateError, ":2", "2022-13-45"),
+        (b'{"text": "ok."}\n{"text": "x \\ud800 y"}\n', EncodingError, ":2", "lone surrogate (U+D800 at character 2)"),
+        (b'{"text": "ok."}\n{"text": "x", "url": "\\udc00"}\n', EncodingError, ":2", "field 'url' holds a lone"),
+        (b'{"text": "ok."}\n{"text": "x", "published": "2022-10-28garbage"}\n', DateError, ":2", "garbage"),
     ],
     ids=[
         "empty",
@@ -166,6 +236,9 @@ def test_read_jsonl_keeps_line_separators_inside_strings(tmp_path: Path) -> None
         "bad-title",
         "bad-id",
         "bad-date",
+        "lone-surrogate",
+        "surrogate-in-url",
+        "date-with-tail",
     ],
 )
 def test_read_jsonl_rejects_the_bad_line_by_number(

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
+from kg import sparql_terms as terms
 from kg.namespace import EVT, KG, RDF, RDFS
 from kg.rdf import article_iri, entity_iri, iri_key, partial_date
 from kg.records import Event, Extraction, Modality
@@ -182,7 +183,7 @@ class SparqlEventIndex:
         if not keys or span is None or event.modality is not Modality.ASSERTED:
             return []
         first, last = span[0].isoformat(), span[1].isoformat()
-        values = " ".join(f"<{entity_iri(self._base, k)}>" for k in sorted(keys))
+        values = terms.iris(entity_iri(self._base, k) for k in sorted(keys))
         roles = "|".join(f"<{KG[r]}>" for r in (*_ROLES, "place"))
         # A stored event's last day is its end's (or else its start's) at that date's precision.
         found = self._store.query(f"""
@@ -190,7 +191,7 @@ class SparqlEventIndex:
               {{ SELECT DISTINCT ?g ?e WHERE {{
                   VALUES ?shared {{ {values} }}
                   GRAPH ?g {{ ?e {roles} ?shared . ?e <{KG.eventType}> <{EVT[event.type]}> }}
-                  FILTER (?g != <{article_iri(self._base, article_id)}>)
+                  FILTER (?g != {terms.iri(article_iri(self._base, article_id))})
               }} }}
               GRAPH ?g {{
                 ?e <{RDF.type}> <{KG.Event}> ; <{KG.modality}> "asserted" ; <{KG.start}> ?start ;
@@ -212,7 +213,7 @@ class SparqlEventIndex:
         sparql = f"""
             SELECT ?e ?g ?label ?conf ?mod ?place ?start ?sp ?end ?ep ?cas ?quote
                    (GROUP_CONCAT(DISTINCT STR(?x); separator=" ") AS ?xs) WHERE {{
-              VALUES (?g ?e) {{ (<{g}> <{e}>) }}
+              VALUES (?g ?e) {{ ({terms.iri(g)} {terms.iri(e)}) }}
               GRAPH ?g {{
                 ?e <{KG.start}> ?start ; <{KG.startPrecision}> ?sp ;
                    <{RDFS.label}> ?label ; <{KG.confidence}> ?conf ; <{KG.modality}> ?mod ;

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kg import sparql_terms as terms
 from kg.namespace import KG_NS, NIF, RDF, RDFS, SKOS, WGS84, XSD
 
 if TYPE_CHECKING:
@@ -101,15 +102,12 @@ def rel_iri(subject: str, predicate: str, obj: str) -> str:
     return f"{SUMMARY_GRAPH}/rel/{digest}"
 
 
-def _iris(iris: Iterable[str]) -> str:
-    return " ".join(f"<{i}>" for i in iris)
+def _iris(values: Iterable[str]) -> str:
+    return terms.iris(values)
 
 
 def _lit(value: str) -> str:
-    escaped = (
-        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
-    )
-    return f'"{escaped}"'
+    return terms.literal(value)
 
 
 def _dec(value: float) -> str:
