@@ -113,7 +113,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         opened = None
         if holder["store"] is None:
-            opened = open_store(settings.store, update_endpoint=settings.update_endpoint, serving=True)
+            opened = open_store(
+                settings.store,
+                update_endpoint=settings.update_endpoint,
+                serving=True,
+                user=settings.store_user,
+                password=settings.store_password,
+            )
             holder["store"] = opened
         await asyncio.to_thread(_ensure_summary, holder["store"])
         keeper = await asyncio.to_thread(ProjectionKeeper, holder["store"], settings.base_iri)
@@ -129,7 +135,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 holder["store"] = None
 
     async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "version": __version__, "store": settings.store})
+        # The kind of store only: its path or URL (and any credential in it) stays on the server.
+        kind = "remote" if settings.is_remote else "embedded"
+        return JSONResponse({"status": "ok", "version": __version__, "store": kind})
 
     def current_store() -> Store:
         found: Store = holder["store"]

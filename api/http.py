@@ -33,7 +33,6 @@ from collections.abc import AsyncIterator, Callable
 from typing import IO, TYPE_CHECKING, cast
 from urllib.parse import parse_qsl
 
-import httpx
 import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
@@ -305,16 +304,9 @@ def _run_remote(store: RemoteStore, query: str, accept: str | None) -> tuple[int
     # A remote store is itself a SPARQL endpoint: forward the query and its answer.
     if _UPDATE.match(query):
         return 403, _READ_ONLY.encode(), "text/plain; charset=utf-8"
-    try:
-        r = httpx.post(
-            store.location,
-            content=query.encode(),
-            headers={"Content-Type": "application/sparql-query", "Accept": accept or "*/*"},
-            timeout=60.0,
-        )
-    except httpx.HTTPError as exc:
-        return 502, f"the SPARQL store {store.location} is unreachable: {exc}".encode(), "text/plain"
-    return r.status_code, r.content, r.headers.get("content-type", "application/octet-stream")
+    # The store's own transport: the request every server answers, its credentials,
+    # and errors that name the server without them.
+    return store.forward(query, accept)
 
 
 def sparql_endpoint(get_store: Callable[[], Store], settings: Settings) -> Callable[[Request], object]:

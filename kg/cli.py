@@ -99,6 +99,8 @@ def _open(settings: Settings, *, read_only: bool = False) -> Store:
         update_endpoint=settings.update_endpoint,
         read_only=read_only,
         snapshot_every=settings.snapshot_seconds,
+        user=settings.store_user,
+        password=settings.store_password,
     )
 
 
@@ -164,7 +166,7 @@ def ingest(
         f"ingested {len(report.ingested)} article(s), {len(report.unchanged)} unchanged, "
         f"{len(report.rejected)} rejected; {report.entities} entities, {report.mentions} mentions, "
         f"{report.events} events, {report.relations} relations, {report.quads} quads "
-        f"-> {settings.store}",
+        f"-> {settings.store_label}",
         highlight=False,
         soft_wrap=True,
     )
@@ -187,7 +189,7 @@ def serve(
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint)
     application = create_app(settings)
-    err.print(f"serving {settings.store} at http://{host}:{port}/graphql", highlight=False)
+    err.print(f"serving {settings.store_label} at http://{host}:{port}/graphql", highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
@@ -225,7 +227,7 @@ def stats(store: StoreOpt = None, update_endpoint: UpdateOpt = None) -> None:
     db = _open(settings, read_only=True)
     numbers = graph_stats(db)
     db.close()
-    table = Table(title=f"kg {__version__}: {settings.store}")
+    table = Table(title=f"kg {__version__}: {settings.store_label}")
     table.add_column("what")
     table.add_column("count", justify="right")
     for name, value in numbers.as_dict().items():
@@ -273,7 +275,7 @@ def import_(
         raise
     finally:
         db.close()
-    out.print(f"imported {done.quads} quads in {len(done.graphs)} graph(s) from {file} -> {settings.store}")
+    out.print(f"imported {done.quads} quads in {len(done.graphs)} graph(s) from {file} -> {settings.store_label}")
 
 
 @app.command()
@@ -292,7 +294,7 @@ def summarise(
         taken = summary.rebuild(db) if rebuild else summary.sync(db)
     finally:
         db.close()
-    out.print(f"entity summary of {settings.store}: took in {taken} article(s)", highlight=False)
+    out.print(f"entity summary of {settings.store_label}: took in {taken} article(s)", highlight=False)
 
 
 @app.command()
