@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from kg.errors import ConfigError
@@ -51,6 +51,10 @@ _ENV = {
     "max_aliases": "KG_MAX_ALIASES",
     "sparql_max_bytes": "KG_SPARQL_MAX_BYTES",
 }
+
+#: Settings shown as ``***`` by ``repr``, and settings that may hold a URL with credentials.
+_SECRETS = frozenset({"store_password", "api_token"})
+_URLS = frozenset({"store", "update_endpoint"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +90,7 @@ class Settings:
     store: str = "./kg-data"
     update_endpoint: str | None = None
     store_user: str | None = None
-    store_password: str | None = field(default=None, repr=False)
+    store_password: str | None = None
     base_iri: str = DEFAULT_BASE
     api_token: str | None = None
     max_article_chars: int = 1_000_000
@@ -107,6 +111,20 @@ class Settings:
     def is_remote(self) -> bool:
         """Whether ``store`` names a SPARQL endpoint rather than a directory."""
         return self.store.startswith(("http://", "https://"))
+
+    def __repr__(self) -> str:
+        """Every setting, with secrets masked and URLs without their credentials (safe to log)."""
+        shown = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in _SECRETS and value is not None:
+                value = "***"
+            elif f.name in _URLS and isinstance(value, str) and value.startswith(("http://", "https://")):
+                from kg.sparql_http import redact_url
+
+                value = redact_url(value)
+            shown.append(f"{f.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
 
     @property
     def store_label(self) -> str:

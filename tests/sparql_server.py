@@ -34,7 +34,7 @@ import httpx
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script by .ci/run
-from servers import free_port, stop  # noqa: E402
+from servers import free_port, stop
 
 __all__ = ["ENGINES", "Endpoint", "remote_endpoint", "sparql_endpoint", "virtuoso_endpoint"]
 

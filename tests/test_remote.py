@@ -24,13 +24,13 @@ __all__ = ["remote_endpoint", "sparql_endpoint", "virtuoso_endpoint"]  # fixture
 pytestmark = pytest.mark.slow
 
 
-def _kg(*args: str, base: str) -> subprocess.CompletedProcess[str]:
+def _kg(*args: str, base: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "kg", *args],
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "KG_BASE_IRI": base},
+        env={**os.environ, "KG_BASE_IRI": base, **(env or {})},
         check=False,
     )
 
@@ -219,3 +219,69 @@ def test_remote_store_round_trip_equals_the_embedded_store(
                 remote.delete_article(g)
         remote.close()
         embedded.close()
+
+
+def _serve_app(app: Any, method: str, url: str, **kwargs: Any) -> Any:
+    import asyncio
+
+    import httpx
+
+    async def go() -> httpx.Response:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+                return await client.request(method, url, **kwargs)
+
+    return asyncio.run(go())
+
+
+def test_serve_raw_sparql_reaches_every_remote_engine(remote_endpoint: Endpoint) -> None:
+    from api.app import create_app
+
+    store = RemoteStore(remote_endpoint.query, remote_endpoint.update)
+    g = f"{remote_endpoint.prefix()}article/raw"
+    store.update(f'INSERT DATA {{ GRAPH <{g}> {{ <{g}/s> <https://example.org/p> "raw" }} }}')
+    try:
+        app = create_app(Settings.load(env={}), store=store)
+        query = f"SELECT ?o WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"
+        r = _serve_app(
+            app, "GET", "/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"}
+        )
+        assert r.status_code == 200, r.text
+        assert [b["o"]["value"] for b in r.json()["results"]["bindings"]] == ["raw"]
+    finally:
+        store.update(f"DROP SILENT GRAPH <{g}>")
+        store.close()
+
+
+def test_cli_logs_in_with_kg_store_user_and_password(virtuoso_endpoint: Endpoint, seeds_dir: Path) -> None:
+    # Virtuoso's /sparql-auth asks for HTTP Digest; its `dba` user may query and update.
+    base = virtuoso_endpoint.prefix()
+    url = virtuoso_endpoint.auth_query
+    refused = _kg("ingest", str(seeds_dir), "--store", url, base=base)
+    assert refused.returncode == 1
+    assert "refused (401) without credentials" in refused.stderr
+    env = {"KG_STORE_USER": "dba", "KG_STORE_PASSWORD": "dba"}
+    done = _kg("ingest", str(seeds_dir), "--store", url, "--workers", "1", base=base, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "ingested 1 article(s)" in done.stdout
+    store = RemoteStore(url, user="dba", password="dba")
+    assert [g for g in store.graphs() if g.startswith(base)]
+    for g in store.graphs():
+        if g.startswith(base):
+            store.delete_article(g)
+    store.close()
+
+
+def test_cli_serve_never_prints_the_store_password(tmp_path: Path) -> None:
+    from servers import free_port
+
+    secret = "pw-never-shown"
+    url = f"http://kg:{secret}@127.0.0.1:9/query?access-token={secret}"
+    result = _kg("serve", "--store", url, "--port", str(free_port()), base="https://example.org/x/")
+    out = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "serving http://127.0.0.1:9/query at" in out
+    assert "127.0.0.1:9/query unreachable" in out
+    assert secret not in out
+    assert "kg:" not in out
