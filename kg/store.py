@@ -689,8 +689,12 @@ class RemoteStore:
 
     def graphs(self) -> list[str]:
         """Return the names of all named graphs but the entity summary's and the server's own."""
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return sorted(g for r in rows if (g := r["g"]) != SUMMARY_GRAPH and not g.startswith(SERVER_GRAPHS))
+        # GROUP BY, not DISTINCT: Virtuoso 7.2 answers this in 0.1 s on 40,000 quads, and
+        # `SELECT DISTINCT ?g` not within minutes (the same on Oxigraph).
+        rows = self.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        own = {r["g"] for r in self.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g a <{SERVICE}> }} }}")}
+        own.update(SERVER_GRAPHS, (SUMMARY_GRAPH,))
+        return sorted(g for r in rows if (g := r["g"]) not in own)
 
     def quads(self) -> Iterator[ox.Quad]:
         """Iterate over every quad of :meth:`graphs`, :data:`_GRAPHS_PER_REQUEST` graphs a request.
@@ -759,13 +763,12 @@ _GRAPHS_PER_REQUEST = 200
 #: memory ("SP030 ... memory exhausted") on one operation of about 5,000 triples;
 #: several operations in one request are fine, and are one request to every server.
 _TRIPLES_PER_OPERATION = 2000
-#: Graphs a server keeps for itself, left out of :meth:`RemoteStore.graphs` and exports:
-#: Virtuoso's RDF views and its Linked Data Platform vocabulary and service description.
-SERVER_GRAPHS = (
-    "http://www.openlinksw.com/schemas/virtrdf#",
-    "http://www.w3.org/ns/ldp#",
-    "http://localuriqaserver/",
-)
+#: Graphs a server keeps for itself, left out of :meth:`RemoteStore.graphs`, exports and
+#: statistics: Virtuoso's RDF views and its Linked Data Platform vocabulary. A graph that
+#: describes itself as a SPARQL service (Virtuoso's ``http://HOST/sparql``) is left out too.
+SERVER_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#")
+#: The class of a SPARQL service description (``sd:Service``).
+SERVICE = "http://www.w3.org/ns/sparql-service-description#Service"
 
 
 def _remote_write(graph: str, quads: Sequence[ox.Quad], *, replace: bool) -> str:
