@@ -212,9 +212,9 @@ class SparqlClient:
     ) -> None:
         self.endpoints = endpoints
         auth = _ChallengeAuth(endpoints.user, endpoints.password or "") if endpoints.user is not None else None
-        # trust_env=False: proxies and credentials come from kg's settings only, and the
-        # netrc lookup is kg's own (so a URL's credentials always win).
-        self._http = httpx.Client(timeout=timeout, auth=auth, transport=transport, trust_env=False)
+        # Proxies and CA bundles still come from the environment (HTTPS_PROXY, SSL_CERT_FILE);
+        # httpx reads no netrc by itself, so credentials are only those given here.
+        self._http = httpx.Client(timeout=timeout, auth=auth, transport=transport)
         self._retries = retries
         self._direct = direct_post
         self._secrets = [s for s in (endpoints.password,) if s]
