@@ -261,3 +261,21 @@ def test_health_shows_neither_the_store_path_nor_its_credentials(location: str) 
     assert SECRET not in r.text
     assert "db.example" not in r.text
     assert r.json()["store"] == ("remote" if location.startswith("http") else "embedded")
+
+
+def test_remote_store_answers_a_basic_challenge_then_sends_basic_from_the_start() -> None:
+    import base64
+
+    good = "Basic " + base64.b64encode(b"kg:pw").decode()
+    seen: list[str | None] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("authorization"))
+        if request.headers.get("authorization") != good:
+            return httpx.Response(401, headers={"WWW-Authenticate": 'Basic realm="kg"'})
+        return httpx.Response(200, json=EMPTY)
+
+    store = _store(handler, url="http://db.example/sparql", user="kg", password="pw")
+    store.query("SELECT * WHERE { ?s ?p ?o }")
+    store.query("SELECT * WHERE { ?s ?p ?o }")
+    assert seen == [None, good, good]  # nothing sent before the server asked
