@@ -147,7 +147,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         opened = None
         if holder["store"] is None:
-            opened = open_store(settings.store, update_endpoint=settings.update_endpoint, serving=True)
+            opened = open_store(
+                settings.store,
+                update_endpoint=settings.update_endpoint,
+                serving=True,
+                user=settings.store_user,
+                password=settings.store_password,
+            )
             holder["store"] = opened
         await asyncio.to_thread(_ensure_summary, holder["store"])
         keeper = await asyncio.to_thread(ProjectionKeeper, holder["store"], settings.base_iri)

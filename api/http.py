@@ -29,7 +29,6 @@ from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-import httpx
 import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
@@ -183,16 +182,9 @@ def _run_remote(store: RemoteStore, query: str, accept: str | None, services: tu
     refusal = federation_refusal(query, services)
     if refusal is not None:
         return Answer(400, refusal.encode(), _TEXT)
-    try:
-        r = httpx.post(
-            store.location,
-            content=query.encode(),
-            headers={"Content-Type": "application/sparql-query", "Accept": accept or "*/*"},
-            timeout=60.0,
-        )
-    except httpx.HTTPError as exc:
-        return Answer(502, f"the SPARQL store is unreachable: {type(exc).__name__}".encode(), _TEXT)
-    return Answer(r.status_code, r.content, r.headers.get("content-type", "application/octet-stream"))
+    # The store's own transport: the request every server answers, its credentials,
+    # and errors that name the server without them.
+    return Answer(*store.forward(query, accept))
 
 
 def sparql_endpoint(

@@ -205,7 +205,7 @@ class Graph:
             StoreError: The graph was closed.
         """
         if self._store is None:
-            raise StoreError(f"the graph at {self.settings.store} is closed")
+            raise StoreError(f"the graph at {self.settings.store_label} is closed")
         return self._store
 
     @property
@@ -243,7 +243,9 @@ class Graph:
         """
         store = self.store
         if self.read_only:
-            raise ConfigError(f"the graph at {self.settings.store} was opened read-only; open it without read_only")
+            raise ConfigError(
+                f"the graph at {self.settings.store_label} was opened read-only; open it without read_only"
+            )
         if isinstance(items, str | os.PathLike | Article):
             items = [items]
         try:

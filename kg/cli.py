@@ -124,6 +124,8 @@ def _open(settings: Settings, *, read_only: bool = False) -> Store:
         update_endpoint=settings.update_endpoint,
         read_only=read_only,
         snapshot_every=settings.snapshot_seconds,
+        user=settings.store_user,
+        password=settings.store_password,
     )
 
 
@@ -199,14 +201,7 @@ def ingest(
         if report.rejected:
             raise typer.Exit(1)
         return
-    out.print(
-        f"ingested {len(report.ingested)} article(s), {len(report.unchanged)} unchanged, "
-        f"{len(report.rejected)} rejected, {len(report.skipped)} skipped; {report.entities} entities, {report.mentions} mentions, "
-        f"{report.events} events, {report.relations} relations, {report.quads} quads "
-        f"-> {settings.store}",
-        highlight=False,
-        soft_wrap=True,
-    )
+    out.print(report.describe(settings.store_label), highlight=False, soft_wrap=True)
     if report.rejected:
         raise typer.Exit(1)
 
@@ -226,7 +221,7 @@ def serve(
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint)
     application = create_app(settings)
-    err.print(f"serving {settings.store} at http://{host}:{port}/graphql", highlight=False)
+    err.print(f"serving {settings.store_label} at http://{host}:{port}/graphql", highlight=False)
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
@@ -288,7 +283,7 @@ def stats(store: StoreOpt = None, update_endpoint: UpdateOpt = None, as_json: Js
     if as_json:
         _print_json(numbers.as_dict())
         return
-    table = Table(title=f"kg {__version__}: {settings.store}")
+    table = Table(title=f"kg {__version__}: {settings.store_label}")
     table.add_column("what")
     table.add_column("count", justify="right")
     for name, value in numbers.as_dict().items():
@@ -369,7 +364,7 @@ def import_(
         raise
     finally:
         db.close()
-    out.print(f"imported {done.quads} quads in {len(done.graphs)} graph(s) from {file} -> {settings.store}")
+    out.print(f"imported {done.quads} quads in {len(done.graphs)} graph(s) from {file} -> {settings.store_label}")
 
 
 @app.command()
@@ -388,7 +383,7 @@ def summarise(
         taken = summary.rebuild(db) if rebuild else summary.sync(db)
     finally:
         db.close()
-    out.print(f"entity summary of {settings.store}: took in {taken} article(s)", highlight=False)
+    out.print(f"entity summary of {settings.store_label}: took in {taken} article(s)", highlight=False)
 
 
 @app.command()

@@ -20,6 +20,7 @@ every worker with kg and its model installed)::
     from kg.distributed import ingest_on_dask
     from kg.read import read_paths
     from kg.settings import Settings
+from kg.sparql_http import SparqlEndpoints
     from kg.store import RemoteStore
 
     settings = Settings.load(store="http://db:7878/query", update_endpoint="http://db:7878/update")
@@ -46,6 +47,7 @@ from kg.ingest import Identity, IngestReport, batches, triage
 from kg.rdf import article_iri
 from kg.records import Article
 from kg.settings import Settings
+from kg.sparql_http import SparqlEndpoints
 from kg.store import RemoteStore
 from kg.workers import Extracted, extract_chunk
 
@@ -59,7 +61,11 @@ ChunkResult = list[tuple[str, int, int, int, int, int]]
 
 
 def extract_and_store(
-    articles: list[Article], base: str, when: datetime, query_endpoint: str, update_endpoint: str
+    articles: list[Article],
+    base: str,
+    when: datetime,
+    query_endpoint: str | SparqlEndpoints,
+    update_endpoint: str | None,
 ) -> ChunkResult:
     """Extract ``articles`` and write each to the SPARQL store (runs on a cluster worker).
 
@@ -162,7 +168,7 @@ def ingest_on_dask(
             # The workers cannot mark what they replace for the entity summary: the driver does.
             summary.mark_changed(store, [article_iri(base, a.id) for a in todo])
             storing: Future[ChunkResult] = client.submit(
-                extract_and_store, todo, base, when, store.location, store.update_endpoint, pure=False
+                extract_and_store, todo, base, when, store.endpoints, None, pure=False
             )
             pending.append(storing.result)
         while len(pending) > in_flight:

@@ -66,11 +66,11 @@ class IngestReport:
         """The one-line summary ``kg ingest`` prints, naming the ``store`` written to.
 
         >>> IngestReport(ingested=("a",), mentions=3, entities=2, quads=40).describe("./kg-data")
-        'ingested 1 article(s), 0 unchanged, 0 rejected; 2 entities, 3 mentions, 0 events, 0 relations, 40 quads -> ./kg-data'
+        'ingested 1 article(s), 0 unchanged, 0 rejected, 0 skipped; 2 entities, 3 mentions, 0 events, 0 relations, 40 quads -> ./kg-data'
         """
         return (
             f"ingested {len(self.ingested)} article(s), {len(self.unchanged)} unchanged, "
-            f"{len(self.rejected)} rejected; {self.entities} entities, {self.mentions} mentions, "
+            f"{len(self.rejected)} rejected, {len(self.skipped)} skipped; {self.entities} entities, {self.mentions} mentions, "
             f"{self.events} events, {self.relations} relations, {self.quads} quads -> {store}"
         )
 

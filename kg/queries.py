@@ -22,7 +22,7 @@ from kg import summary
 from kg.namespace import DCTERMS, KG_NS, NIF, RDF, RDFS, SCHEMA, SKOS, WGS84
 from kg.rdf import article_iri, iri_key
 from kg.records import EntityType
-from kg.store import Store
+from kg.store import SERVER_GRAPHS, SERVICE, Store
 from kg.summary import SUMMARY_GRAPH, SUMMARY_NS
 
 __all__ = [
@@ -140,6 +140,10 @@ class MentionView:
     confidence: float
 
 
+#: Graphs whose quads ``stats`` does not count: the entity summary (derived) and a server's own.
+_NOT_COUNTED = " ".join(f"<{g}>" for g in (SUMMARY_GRAPH, *SERVER_GRAPHS))
+
+
 def graph_stats(store: Store) -> Stats:
     """Count what the graph holds (one query)."""
     rows = store.query(
@@ -154,12 +158,14 @@ WHERE { GRAPH ?g {
   UNION { ?e a kg:Event } UNION { ?st a kg:Statement } UNION { ?m a kg:Mention }
 } }"""
     )
-    # The entity summary's quads are derived data: counted apart and taken off (a FILTER
-    # on every quad's graph would cost a fifth more on a large store).
+    # The entity summary's quads are derived data, and a server's own graphs are not kg's:
+    # counted apart and taken off (a FILTER on every quad's graph would cost a fifth more
+    # on a large store).
     quads = store.query(
-        f"""SELECT ((?all - ?derived) AS ?n) WHERE {{
+        f"""SELECT ((?all - ?derived - ?described) AS ?n) WHERE {{
   {{ SELECT (COUNT(*) AS ?all) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} }}
-  {{ SELECT (COUNT(*) AS ?derived) WHERE {{ GRAPH {_SUMMARY} {{ ?s ?p ?o }} }} }}
+  {{ SELECT (COUNT(*) AS ?derived) WHERE {{ VALUES ?d {{ {_NOT_COUNTED} }} GRAPH ?d {{ ?s ?p ?o }} }} }}
+  {{ SELECT (COUNT(*) AS ?described) WHERE {{ GRAPH ?sd {{ ?sd a <{SERVICE}> . ?s ?p ?o }} }} }}
 }}"""
     )
     r = rows[0] if rows else {}

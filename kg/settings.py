@@ -8,6 +8,8 @@ setting             environment             default
 ==================  ======================  ===========================================
 store               ``KG_STORE``            ``./kg-data`` (a URL selects remote SPARQL)
 update_endpoint     ``KG_UPDATE_ENDPOINT``  none (remote: the store URL)
+store_user          ``KG_STORE_USER``       none (remote: or in the URL, or ~/.netrc)
+store_password      ``KG_STORE_PASSWORD``   none (never printed)
 base_iri            ``KG_BASE_IRI``         ``https://w3id.org/newskg/id/``
 api_token           ``KG_API_TOKEN``        none: mutations disabled
 max_article_chars   ``KG_MAX_ARTICLE_CHARS`` 1,000,000
@@ -39,6 +41,8 @@ __all__ = ["Settings"]
 _ENV = {
     "store": "KG_STORE",
     "update_endpoint": "KG_UPDATE_ENDPOINT",
+    "store_user": "KG_STORE_USER",
+    "store_password": "KG_STORE_PASSWORD",
     "base_iri": "KG_BASE_IRI",
     "api_token": "KG_API_TOKEN",
     "max_article_chars": "KG_MAX_ARTICLE_CHARS",
@@ -61,6 +65,10 @@ _ENV = {
     "max_argument_chars": "KG_MAX_ARGUMENT_CHARS",
 }
 
+#: Settings shown as ``***`` by ``repr``, and settings that may hold a URL with credentials.
+_SECRETS = frozenset({"store_password", "api_token"})
+_URLS = frozenset({"store", "update_endpoint"})
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -70,6 +78,9 @@ class Settings:
         store: A directory for the embedded store, or the URL of a SPARQL 1.1
             query endpoint.
         update_endpoint: The SPARQL 1.1 update endpoint of a remote store.
+        store_user: The remote store's user, when its URL carries none.
+        store_password: That user's password; it is left out of ``repr`` and of
+            every message (so are credentials written in the URLs).
         base_iri: The IRI under which entities, events and articles are minted.
         api_token: The bearer token mutations require; ``None`` disables them.
         max_article_chars: Larger articles are rejected.
@@ -101,6 +112,8 @@ class Settings:
 
     store: str = "./kg-data"
     update_endpoint: str | None = None
+    store_user: str | None = None
+    store_password: str | None = None
     base_iri: str = DEFAULT_BASE
     api_token: str | None = None
     max_article_chars: int = 1_000_000
@@ -126,6 +139,29 @@ class Settings:
     def is_remote(self) -> bool:
         """Whether ``store`` names a SPARQL endpoint rather than a directory."""
         return self.store.startswith(("http://", "https://"))
+
+    def __repr__(self) -> str:
+        """Every setting, with secrets masked and URLs without their credentials (safe to log)."""
+        shown = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in _SECRETS and value is not None:
+                value = "***"
+            elif f.name in _URLS and isinstance(value, str) and value.startswith(("http://", "https://")):
+                from kg.sparql_http import redact_url
+
+                value = redact_url(value)
+            shown.append(f"{f.name}={value!r}")
+        return f"Settings({', '.join(shown)})"
+
+    @property
+    def store_label(self) -> str:
+        """The store as messages name it: a directory, or a URL without credentials or query string."""
+        if self.is_remote:
+            from kg.sparql_http import redact_url  # httpx is only needed for remote stores
+
+            return redact_url(self.store)
+        return self.store
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:

@@ -6,6 +6,12 @@ set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
+
+# --- issue 24: Virtuoso, the second SPARQL server the remote-store tests run against ---
+#   virtuoso-opensource-7-bin   `virtuoso-t` and `isql-vt` (Debian bookworm: 7.2.5)
+command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource-7-bin)
+# ----------------------------------------------------------------------------------------
+
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   if command -v sudo >/dev/null 2>&1; then SUDO=sudo; else

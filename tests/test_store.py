@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
-from sparql_server import Endpoint, sparql_endpoint
+from sparql_server import ENGINES, Endpoint, remote_endpoint, sparql_endpoint, virtuoso_endpoint
 
 from kg.errors import ConfigError, StoreError, StoreLockedError
 from kg.store import (
@@ -30,7 +30,7 @@ from kg.store import (
     write_export,
 )
 
-__all__ = ["sparql_endpoint"]  # the fixture, imported so pytest finds it
+__all__ = ["remote_endpoint", "sparql_endpoint", "virtuoso_endpoint"]  # fixtures, imported so pytest finds them
 
 HASH = "https://w3id.org/newskg/ontology#contentHash"
 P = ox.NamedNode("http://example.org/p")
@@ -51,9 +51,9 @@ class Backend:
         return [g for g in graphs if g.startswith(self.prefix)]
 
 
-@pytest.fixture(params=["embedded", "remote"])
+@pytest.fixture(params=["embedded", *ENGINES])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
-    """Each store test runs on the embedded store and on a real Oxigraph server."""
+    """Each store test runs on the embedded store and on each real SPARQL server (Oxigraph, Virtuoso)."""
     if request.param == "embedded":
         store = EmbeddedStore(tmp_path / "db")
         holder: list[Store] = [store]
@@ -66,7 +66,8 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]
         yield Backend(store, "https://example.org/id/", reopen_embedded)
         holder[0].close()
     else:
-        endpoint: Endpoint = request.getfixturevalue("sparql_endpoint")
+        fixture = "sparql_endpoint" if request.param == "oxigraph" else "virtuoso_endpoint"
+        endpoint: Endpoint = request.getfixturevalue(fixture)
         remote = RemoteStore(endpoint.query, endpoint.update)
         prefix = endpoint.prefix()
         clients: list[Store] = [remote]
@@ -218,17 +219,17 @@ def test_remote_store_names_the_endpoint_when_unreachable() -> None:
     store.close()
 
 
-def test_remote_store_reports_a_bad_query_with_the_status(sparql_endpoint: Endpoint) -> None:
-    store = RemoteStore(sparql_endpoint.query, sparql_endpoint.update)
+def test_remote_store_reports_a_bad_query_with_the_status(remote_endpoint: Endpoint) -> None:
+    store = RemoteStore(remote_endpoint.query, remote_endpoint.update)
     with pytest.raises(StoreError, match="answered 400"):
         store.query("SELECT nonsense")
     store.close()
 
 
-def test_open_store_selects_the_backend_by_location(tmp_path: Path, sparql_endpoint: Endpoint) -> None:
-    remote = open_store(sparql_endpoint.query, update_endpoint=sparql_endpoint.update)
+def test_open_store_selects_the_backend_by_location(tmp_path: Path, remote_endpoint: Endpoint) -> None:
+    remote = open_store(remote_endpoint.query, update_endpoint=remote_endpoint.update)
     assert isinstance(remote, RemoteStore)
-    assert remote.update_endpoint == sparql_endpoint.update
+    assert remote.update_endpoint == remote_endpoint.update
     remote.close()
     embedded = open_store(str(tmp_path / "db"))
     assert isinstance(embedded, EmbeddedStore)
@@ -423,10 +424,10 @@ def test_serving_store_version_changes_when_a_writer_publishes(tmp_path: Path) -
     serving.close()
 
 
-def test_remote_store_reads_graphs_in_pages(sparql_endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_remote_store_reads_graphs_in_pages(remote_endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("kg.store._GRAPHS_PER_REQUEST", 1)
-    store = RemoteStore(sparql_endpoint.query, sparql_endpoint.update)
-    prefix = sparql_endpoint.prefix()
+    store = RemoteStore(remote_endpoint.query, remote_endpoint.update)
+    prefix = remote_endpoint.prefix()
     g1, g2, g3 = (f"{prefix}article/{n}" for n in ("one", "two", "three"))
     batch = [(g1, _quads(g1, 2, "h1")), (g2, _quads(g2, 1, "h2")), (g3, _quads(g3, 0, "h3"))]
     store.put_articles(batch)
