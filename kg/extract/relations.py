@@ -28,7 +28,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kg.extract.arguments import DocContext
-from kg.extract.roles import ROLE_WORDS, RULES, predicate_of_role
+from kg.extract.roles import FALLBACK_RULES, ROLE_WORDS, RULES, predicate_of_role
 from kg.records import EntityType, Mention, Relation
 
 if TYPE_CHECKING:
@@ -204,8 +204,15 @@ def extract_relations(ctx: DocContext) -> tuple[Relation, ...]:
             out.extend(_pair(ctx, sent, a, b, after))
         out.extend(_appositions(ctx, sent))
         out.extend(_including(ctx, sent, ms))
-        for rule in RULES.values():
-            out.extend(rule(ctx, sent))
+        first = len(out)
+        for name, rule in RULES.items():
+            if name not in FALLBACK_RULES:
+                out.extend(rule(ctx, sent))
+        related = {frozenset((r.subject, r.object)) for r in out[first:]} | {
+            frozenset((r.subject, r.object)) for r in out if r.evidence.sentence_start == sent.start_char
+        }
+        for name in FALLBACK_RULES & RULES.keys():
+            out.extend(r for r in RULES[name](ctx, sent) if frozenset((r.subject, r.object)) not in related)
     seen: set[tuple[str, str, str, int]] = set()
     unique = []
     for r in out:

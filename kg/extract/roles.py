@@ -36,7 +36,7 @@ from kg.records import EntityType, Mention, Relation
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ["ROLE_WORDS", "RULES", "predicate_of_role"]
+__all__ = ["FALLBACK_RULES", "ROLE_WORDS", "RULES", "predicate_of_role"]
 
 P, O, L = EntityType.PERSON, EntityType.ORGANISATION, EntityType.PLACE  # noqa: E741 - short names in tables
 
@@ -107,9 +107,11 @@ _ROLE_VERBS: dict[str, tuple[str, frozenset[str]]] = {
     "chair": ("leaderOf", frozenset({"dobj"})),
     "represent": ("affiliatedWith", frozenset({"dobj"})),
     "live": ("residentOf", frozenset({"in"})),
+    "base": ("basedIn", frozenset({"in"})),
+    "headquarter": ("basedIn", frozenset({"in"})),
 }
 _BRACKETS = re.compile(r"^\s*\(\s*$")
-_CLOSE = re.compile(r"^\s*\)")
+_CLOSE = re.compile(r"^\s*\.?\s*\)")
 
 
 def predicate_of_role(words: list[str], other: EntityType | None = None) -> str | None:
@@ -188,9 +190,13 @@ def _role_places(tok: Token, ctx: DocContext) -> list[tuple[Mention, Token]]:
     return out
 
 
-def _evidence_rel(ctx: DocContext, sent: Span, a: Mention, pred: str, b: Mention, conf: float, role: str | None) -> Relation:
+def _rels(ctx: DocContext, sent: Span, a: Mention, pred: str, b: Mention, conf: float, role: str | None) -> Iterator[Relation]:
+    """The relation with its evidence; a player is also a member of the team (``playsFor`` entails ``memberOf``)."""
     start, end = min(a.start, b.start), max(a.end, b.end)
-    return Relation(a.entity, pred, b.entity, conf, ctx.span_evidence(sent, start, end), role)
+    evidence = ctx.span_evidence(sent, start, end)
+    yield Relation(a.entity, pred, b.entity, conf, evidence, role)
+    if pred == "playsFor":
+        yield Relation(a.entity, "memberOf", b.entity, conf, evidence, role)
 
 
 def title_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
@@ -209,7 +215,7 @@ def title_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
             role = " ".join(words)
             for h in holders:
                 if h.entity != m.entity:
-                    yield _evidence_rel(ctx, sent, h, pred, m, 0.7, role)
+                    yield from _rels(ctx, sent, h, pred, m, 0.7, role)
 
 
 def verb_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
@@ -218,10 +224,11 @@ def verb_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
         if tok.pos_ != "VERB" or tok.lemma_.lower() not in _ROLE_VERBS:
             continue
         pred, slots = _ROLE_VERBS[tok.lemma_.lower()]
-        subjects = [c for c in tok.children if c.dep_ == "nsubj"]
-        if not subjects and tok.dep_ == "relcl":
+        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not subjects and tok.dep_ in ("relcl", "acl"):
             subjects = [tok.head]
-        holders = [m for s in subjects if (m := ctx.mention_of(s)) is not None and m.type is P]
+        kinds = (P, O) if pred == "basedIn" else (P,)
+        holders = [m for s in subjects if (m := ctx.entity_of(s)) is not None and m.type in kinds]
         if not holders:
             continue
         objs: list[Token] = []
@@ -230,13 +237,13 @@ def verb_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
                 objs.append(c)
             elif c.dep_ == "prep" and c.lower_ in slots:
                 objs.extend(o for o in c.children if o.dep_ == "pobj")
-        types = (L,) if pred == "residentOf" else (O, L)
+        types = (L,) if pred in ("residentOf", "basedIn") else (O, L)
         for o in objs:
             m = ctx.entity_of(o, types=types)
             if m is None:
                 continue
             for h in holders:
-                yield _evidence_rel(ctx, sent, h, pred, m, 0.65, None)
+                yield from _rels(ctx, sent, h, pred, m, 0.65, None)
 
 
 def paren_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
@@ -253,7 +260,7 @@ def paren_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
         else:
             continue
         if a.entity != b.entity:
-            yield _evidence_rel(ctx, sent, a, pred, b, 0.6, None)
+            yield from _rels(ctx, sent, a, pred, b, 0.6, None)
 
 
 def from_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
@@ -267,7 +274,97 @@ def from_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
         for o in tok.children:
             m = ctx.mention_of(o) if o.dep_ == "pobj" else None
             if m is not None and m.type is L and m.entity != holder.entity:
-                yield _evidence_rel(ctx, sent, holder, "residentOf", m, 0.6, None)
+                yield from _rels(ctx, sent, holder, "residentOf", m, 0.6, None)
+
+
+_PRESENCE_PREPS = frozenset({"in", "at"})
+_MOTION = frozenset({"fly", "travel", "visit", "go", "come", "return", "arrive", "head", "move", "flee"})
+_AREA_NOUNS = frozenset(
+    {"town", "city", "village", "region", "province", "district", "state", "county", "area", "capital", "port"}
+)
+
+
+def presence_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """A person who did something in a place the same clause names: "Jan Novak won in Lyon"."""
+    for tok in sent:
+        if tok.pos_ != "VERB":
+            continue
+        kids = list(tok.children)
+        deps = ("nsubj", "dobj") if tok.lemma_.lower() in ("meet", "visit") else ("nsubj",)
+        holders = [m for c in kids if c.dep_ in deps and (m := ctx.mention_of(c)) is not None and m.type is P]
+        if not holders:
+            continue
+        motion = tok.lemma_.lower() in _MOTION
+        for c in kids:
+            if c.dep_ != "prep" or not (c.lower_ in _PRESENCE_PREPS or (motion and c.lower_ == "to")):
+                continue
+            pred = "visited" if c.lower_ == "to" else "presentIn"
+            for o in c.children:
+                m = ctx.mention_of(o) if o.dep_ == "pobj" else None
+                if m is not None and m.type is L:
+                    for h in holders:
+                        yield from _rels(ctx, sent, h, pred, m, 0.55, None)
+
+
+def area_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """Places nested by an area noun: "Qasri region in Suleimaniya province", "the Lyon town of Bron"."""
+    for tok in sent:
+        if tok.lower_ not in _AREA_NOUNS or tok.pos_ != "NOUN":
+            continue
+        inner = ctx.entity_of(tok, types=(L,))
+        for c in tok.children:
+            if c.dep_ != "prep" or c.lower_ not in ("in", "of"):
+                continue
+            for o in c.children:
+                m = ctx.entity_of(o, types=(L,)) if o.dep_ == "pobj" else None
+                if m is None or inner is None or m.entity == inner.entity:
+                    continue
+                if c.lower_ == "in":
+                    yield from _rels(ctx, sent, inner, "locatedIn", m, 0.6, None)
+                elif ctx.mention_of(o) is not None and ctx.mention_of(tok) is None:
+                    yield from _rels(ctx, sent, m, "locatedIn", inner, 0.6, None)
+
+
+def _path(a: Token, b: Token, limit: int) -> list[Token] | None:
+    """The tokens strictly between ``a`` and ``b`` on their dependency path, if it has at most ``limit`` arcs."""
+    up_a = [a]
+    while up_a[-1].head is not up_a[-1] and len(up_a) <= limit:
+        up_a.append(up_a[-1].head)
+    up_b = [b]
+    while up_b[-1].head is not up_b[-1] and len(up_b) <= limit:
+        up_b.append(up_b[-1].head)
+    ids_b = {t.i: k for k, t in enumerate(up_b)}
+    for k, t in enumerate(up_a):
+        if t.i in ids_b:
+            j = ids_b[t.i]
+            if k + j > limit:
+                return None
+            return up_a[1 : k + 1] + up_b[1:j]
+    return None
+
+
+_NEAR_PRED = {(P, O): "affiliatedWith", (O, L): "basedIn", (P, L): "affiliatedWith"}
+
+
+def near_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """Two names joined by a short noun-and-preposition path: "Eva Berg at Acme Corp's Lyon office"."""
+    ms = ctx.mentions_in(sent.start_char, sent.end_char)
+    roots = []
+    for m in ms:
+        span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None:
+            roots.append((m, span.root))
+    for i, (a, ra) in enumerate(roots):
+        for b, rb in roots[i + 1 :]:
+            key = (a.type, b.type) if (a.type, b.type) in _NEAR_PRED else (b.type, a.type)
+            pred = _NEAR_PRED.get(key)
+            if pred is None or a.entity == b.entity:
+                continue
+            path = _path(ra, rb, 3)
+            if path is None or any(t.pos_ in ("VERB", "AUX") for t in path):
+                continue
+            subj, obj = (a, b) if a.type is key[0] else (b, a)
+            yield from _rels(ctx, sent, subj, pred, obj, 0.4, None)
 
 
 #: The rules by name, in the order they run (the benchmark switches them off one by one).
@@ -276,4 +373,9 @@ RULES: dict[str, Callable[[DocContext, Span], Iterator[Relation]]] = {
     "verb": verb_rule,
     "paren": paren_rule,
     "from": from_rule,
+    "presence": presence_rule,
+    "area": area_rule,
+    "near": near_rule,
 }
+#: Rules that only speak for a pair no other rule related in the sentence.
+FALLBACK_RULES = frozenset({"near"})
