@@ -36,7 +36,7 @@ from kg.records import Article, Entity, EntityType, Event, Mention, Modality, Pa
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["event_key", "events_and_relations", "extract_events", "trigger_type"]
+__all__ = ["event_key", "events_and_relations", "extract_events", "merge_reports", "trigger_type"]
 
 _PLACE_PREPS = frozenset({"in", "near", "around", "at", "outside", "inside", "across", "throughout", "into"})
 _TARGET_PREPS = frozenset({"on", "against", "of", "for", "toward", "towards"})
@@ -97,6 +97,11 @@ _VERB_ONLY = frozenset(
         "tweet",
         "cite",
         "dub",
+        "sentence",
+        "try",
+        "report",
+        "confirm",
+        "wound",
     ]
 )
 _NOUN_ONLY = frozenset({"offensive", "deal", "drive", "talks"})
@@ -105,6 +110,7 @@ _WEAK = frozenset({"help", "aid", "sign", "host", "visit", "take", "drive", "dea
 # Roles for types with no direction: everyone is a participant.
 _SYMMETRIC = frozenset({"Meeting", "Agreement", "Fight", "Election", "Protest"})
 _NO_FALLBACK_PLACE = frozenset({"Statement", "Accusation"})
+_NEVER_MERGED = frozenset({"Statement", "Accusation"})
 
 
 def event_key(article_id: str, offset: int) -> str:
@@ -163,7 +169,25 @@ def _context_ok(token: Token, lemma: str, ctx: DocContext | None) -> bool:
         return any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in _TARGET_PREPS) for c in token.children)
     if lemma in ("read", "add", "write", "note", "observe", "cite", "quote", "describe", "explain", "tweet"):
         return _has_content(token)
+    if lemma in ("report", "confirm"):
+        return _has_content(token) and any(
+            c.dep_ == "nsubj" and ctx is not None and ctx.entity_of(c) is not None for c in token.children
+        )
+    if lemma == "try":
+        return any(c.dep_ == "nsubjpass" for c in token.children)  # "was tried", not "tried to"
+    if lemma == "sentence":
+        return True
+    if lemma == "vote":
+        return _votes(token)
     return True
+
+
+def _votes(token: Token) -> bool:
+    """Whether "vote" tells of a ballot: not "was voted best film" (an award, not an election)."""
+    if token.pos_ != "VERB":
+        return True
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+    return not (passive and any(c.dep_ in ("oprd", "attr", "xcomp", "acomp", "dobj", "ccomp") for c in token.children))
 
 
 def _has_content(token: Token) -> bool:
@@ -206,7 +230,76 @@ def extract_events(ctx: DocContext, lexicon: Lexicon | None = None) -> tuple[Eve
             if ev is not None:
                 events[tok.i] = ev
     _share_casualties(ctx, events)
-    return tuple(events[i] for i in sorted(events))
+    return merge_reports(ctx, [_sentence_evidence(ctx, i, events[i]) for i in sorted(events)])
+
+
+def _sentence_evidence(ctx: DocContext, i: int, ev: Event) -> Event:
+    """The event with its sentence as evidence and the trigger's own span beside it."""
+    tok = ctx.doc[i]
+    sent = tok.sent
+    end = sent.start_char + len(sent.text.rstrip())
+    trigger = ev.trigger or tok.text
+    t_start = tok.idx
+    t_end = t_start + len(trigger) if ctx.article.text.startswith(trigger, t_start) else t_start + len(tok.text)
+    return dataclasses.replace(
+        ev,
+        evidence=ctx.span_evidence(sent, sent.start_char, end),
+        triggers=(ctx.span_evidence(sent, t_start, t_end),),
+    )
+
+
+def _same_happening(a: Event, b: Event, ctx: DocContext) -> bool:
+    """Whether two reports in one article tell of the same happening.
+
+    Same type and trigger word, both told as having happened, dates that do not
+    differ, agents that do not differ, and the same place (or no place stated in one).
+    Statements are never merged: each says something of its own.
+    """
+    if a.type != b.type or a.type in _NEVER_MERGED or a.modality is not b.modality:
+        return False
+    if a.modality is not Modality.ASSERTED:
+        return False
+    lemma_a = ctx.doc.char_span(a.triggers[0].start, a.triggers[0].end, alignment_mode="expand")
+    lemma_b = ctx.doc.char_span(b.triggers[0].start, b.triggers[0].end, alignment_mode="expand")
+    if lemma_a is None or lemma_b is None or lemma_a.root.lemma_.lower() != lemma_b.root.lemma_.lower():
+        return False
+    if (a.start or b.start) and a.start and b.start and a.start != b.start:
+        return False
+    agents_a = {p.entity for p in a.participants if p.role in ("agent", "participant")}
+    agents_b = {p.entity for p in b.participants if p.role in ("agent", "participant")}
+    if agents_a and agents_b and not agents_a & agents_b:
+        return False
+    return a.place is None or b.place is None or a.place == b.place
+
+
+def merge_reports(ctx: DocContext, events: list[Event]) -> tuple[Event, ...]:
+    """Fold an article's further reports of one happening into its first report.
+
+    The merged event keeps the first report's key and every report's sentence
+    (``reports``) and trigger span (``triggers``); participants, place, dates and
+    casualties missing from the first report are taken from later ones.
+    """
+    out: list[Event] = []
+    for ev in events:
+        for k, first in enumerate(out):
+            if _same_happening(first, ev, ctx):
+                seen = {(p.role, p.entity) for p in first.participants}
+                spans = {(e.start, e.end) for e in (first.evidence, *first.reports)}
+                out[k] = dataclasses.replace(
+                    first,
+                    participants=first.participants + tuple(p for p in ev.participants if (p.role, p.entity) not in seen),
+                    place=first.place or ev.place,
+                    start=first.start or ev.start,
+                    end=first.end or ev.end,
+                    casualties=first.casualties if first.casualties is not None else ev.casualties,
+                    confidence=max(first.confidence, ev.confidence),
+                    reports=first.reports + ((ev.evidence,) if (ev.evidence.start, ev.evidence.end) not in spans else ()),
+                    triggers=first.triggers + ev.triggers,
+                )
+                break
+        else:
+            out.append(ev)
+    return tuple(out)
 
 
 def _inside_trigger(token: Token, lexicon: Lexicon, ctx: DocContext) -> bool:
