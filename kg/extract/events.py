@@ -175,8 +175,8 @@ def _context_ok(token: Token, lemma: str, ctx: DocContext | None) -> bool:
         )
     if lemma == "try":
         return any(c.dep_ == "nsubjpass" for c in token.children)  # "was tried", not "tried to"
-    if lemma == "sentence":
-        return True
+    if lemma == "claim":
+        return any(c.dep_ == "ccomp" for c in token.children)  # "claimed that ...", not "claimed responsibility"
     if lemma == "vote":
         return _votes(token)
     return True
@@ -261,7 +261,10 @@ def _same_happening(a: Event, b: Event, ctx: DocContext) -> bool:
         return False
     lemma_a = ctx.doc.char_span(a.triggers[0].start, a.triggers[0].end, alignment_mode="expand")
     lemma_b = ctx.doc.char_span(b.triggers[0].start, b.triggers[0].end, alignment_mode="expand")
-    if lemma_a is None or lemma_b is None or lemma_a.root.lemma_.lower() != lemma_b.root.lemma_.lower():
+    if lemma_a is None or lemma_b is None:
+        return False
+    ra, rb = lemma_a.root, lemma_b.root
+    if ra.lemma_.lower() != rb.lemma_.lower() and ra.lower_ != rb.lower_:
         return False
     if (a.start or b.start) and a.start and b.start and a.start != b.start:
         return False
