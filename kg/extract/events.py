@@ -290,13 +290,15 @@ def merge_reports(ctx: DocContext, events: list[Event]) -> tuple[Event, ...]:
                 spans = {(e.start, e.end) for e in (first.evidence, *first.reports)}
                 out[k] = dataclasses.replace(
                     first,
-                    participants=first.participants + tuple(p for p in ev.participants if (p.role, p.entity) not in seen),
+                    participants=first.participants
+                    + tuple(p for p in ev.participants if (p.role, p.entity) not in seen),
                     place=first.place or ev.place,
                     start=first.start or ev.start,
                     end=first.end or ev.end,
                     casualties=first.casualties if first.casualties is not None else ev.casualties,
                     confidence=max(first.confidence, ev.confidence),
-                    reports=first.reports + ((ev.evidence,) if (ev.evidence.start, ev.evidence.end) not in spans else ()),
+                    reports=first.reports
+                    + ((ev.evidence,) if (ev.evidence.start, ev.evidence.end) not in spans else ()),
                     triggers=first.triggers + ev.triggers,
                 )
                 break

@@ -190,7 +190,9 @@ def _role_places(tok: Token, ctx: DocContext) -> list[tuple[Mention, Token]]:
     return out
 
 
-def _rels(ctx: DocContext, sent: Span, a: Mention, pred: str, b: Mention, conf: float, role: str | None) -> Iterator[Relation]:
+def _rels(
+    ctx: DocContext, sent: Span, a: Mention, pred: str, b: Mention, conf: float, role: str | None
+) -> Iterator[Relation]:
     """The relation with its evidence; a player is also a member of the team (``playsFor`` entails ``memberOf``)."""
     start, end = min(a.start, b.start), max(a.end, b.end)
     evidence = ctx.span_evidence(sent, start, end)
