@@ -224,7 +224,9 @@ def test_extract_events_evidence_points_into_the_article() -> None:
         assert text[e.start : e.end] == e.text
         assert e.sentence_start <= e.start < e.end <= e.sentence_end
         assert 0.0 < ev.confidence <= 1.0
-    assert any(ev.evidence.text == "Russia has battered Bakhmut" for ev in extract_events(ctx))
+    (ev,) = [ev for ev in extract_events(ctx) if ev.trigger == "battered"]
+    assert ev.evidence.text == "Russia has battered Bakhmut with rockets."
+    assert [(t.text, text[t.start : t.end]) for t in ev.triggers] == [("battered", "battered")]
 
 
 def test_event_key_is_stable_and_depends_on_article_and_offset() -> None:
@@ -252,7 +254,8 @@ def test_seed_attack_on_bakhmut_by_russia(seed) -> None:  # type: ignore[no-unty
     assert ev.type == "Attack"
     assert {("agent", "Russia"), ("target", "Bakhmut")} <= roles
     assert _label(seed, ev.place) == "Bakhmut"
-    assert ev.evidence.text == "Russia has battered Bakhmut"
+    assert ev.evidence.text == "Russia has battered Bakhmut with rockets for more than five months."
+    assert [t.text for t in ev.triggers] == ["battered"]
 
 
 def test_seed_killing_has_casualties_dates_and_place(seed) -> None:  # type: ignore[no-untyped-def]
@@ -312,7 +315,8 @@ def test_seed_events_read_back_over_graphql(seed_store, settings) -> None:  # ty
         seed_store,
         settings,
         """{ killing: events(type: "Killing") { edges { node { type start end casualties place { label }
-               evidence { text start end article { text } } } } }
+               evidence { text start end article { text } } triggers { text start end } } } }
+             attack: events(type: "Attack") { edges { node { trigger: triggers { text } evidence { text } } } }
              withdrawal: events(type: "Withdrawal") { edges { node { start place { label }
                participants { role entity { label } } } } } }""",
     )
@@ -320,7 +324,15 @@ def test_seed_events_read_back_over_graphql(seed_store, settings) -> None:  # ty
     assert (killing["start"], killing["end"], killing["casualties"]) == ("2022-10-26", "2022-10-27", 3)
     assert killing["place"]["label"] == "Bakhmut"
     (ev,) = killing["evidence"]
-    assert ev["article"]["text"][ev["start"] : ev["end"]] == ev["text"] == "killed at least three people"
+    text = ev["article"]["text"]
+    assert text[ev["start"] : ev["end"]] == ev["text"]
+    assert ev["text"].startswith("According to local authorities, the shelling killed at least three people")
+    (trigger,) = killing["triggers"]
+    assert text[trigger["start"] : trigger["end"]] == trigger["text"] == "killed"
+    assert ev["start"] <= trigger["start"] < trigger["end"] <= ev["end"]
+    shelling = [e["node"] for e in data["attack"]["edges"] if e["node"]["trigger"][0]["text"] == "shelling"]
+    assert len(shelling) == 1  # three reports of the shelling in Bakhmut, one event
+    assert len(shelling[0]["trigger"]) == len(shelling[0]["evidence"]) == 3
     withdrawals = [e["node"] for e in data["withdrawal"]["edges"]]
     assert {"start": "2022-07", "place": {"label": "Luhansk"}} in [
         {"start": w["start"], "place": w["place"]} for w in withdrawals

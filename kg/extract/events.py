@@ -259,6 +259,9 @@ def _same_happening(a: Event, b: Event, ctx: DocContext) -> bool:
         return False
     if a.modality is not Modality.ASSERTED:
         return False
+    text = ctx.article.text
+    if inside_quote(text, a.triggers[0].start) != inside_quote(text, b.triggers[0].start):
+        return False  # a speaker's claim is kept apart from the reporter's account
     lemma_a = ctx.doc.char_span(a.triggers[0].start, a.triggers[0].end, alignment_mode="expand")
     lemma_b = ctx.doc.char_span(b.triggers[0].start, b.triggers[0].end, alignment_mode="expand")
     if lemma_a is None or lemma_b is None:

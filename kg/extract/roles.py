@@ -26,6 +26,7 @@ not in the lexicon ("Maria Lopez, a fan of Greenpeace").
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -252,7 +253,7 @@ def paren_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
     """A name followed by a place or organisation in brackets: "Eva Berg ( France )"."""
     text = ctx.article.text
     ms = ctx.mentions_in(sent.start_char, sent.end_char)
-    for a, b in zip(ms, ms[1:], strict=False):
+    for a, b in itertools.pairwise(ms):
         if not _BRACKETS.match(text[a.end : b.start]) or not _CLOSE.match(text[b.end : b.end + 3]):
             continue
         if b.type is L:
@@ -345,7 +346,7 @@ def _path(a: Token, b: Token, limit: int) -> list[Token] | None:
     return None
 
 
-_NEAR_PRED = {(P, O): "affiliatedWith", (O, L): "basedIn", (P, L): "affiliatedWith"}
+_NEAR_PRED = {(P, O): "affiliatedWith", (O, L): "basedIn"}
 
 
 def near_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
