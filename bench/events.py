@@ -367,6 +367,93 @@ def shared_eval(show: bool = False) -> tuple[list[str], dict[str, tuple[float, .
     return lines, figures, timer
 
 
+_OLD_TYPES = frozenset(
+    ["Attack", "Fight", "Capture", "Withdrawal", "Counteroffensive", "Killing", "Protest", "Arrest", "Statement", "Accusation", "Meeting", "Agreement", "Aid", "Displacement", "Election"]
+)
+
+
+def ablation() -> list[str]:
+    """Each relation rule and event component switched off in turn, on every file and half.
+
+    Every text is parsed once; each configuration re-runs only the extraction after the
+    parse. Rows give the change against the full pipeline (recall / precision).
+    """
+    import contextlib
+    from collections.abc import Iterator
+
+    import kg.extract.events as events_mod
+    from bench.splits import halves, read_jsonl
+    from kg.extract import extract_doc
+    from kg.extract.lexicon import Lexicon, load_lexicon
+    from kg.extract.pipeline import load_pipeline
+    from kg.extract.roles import RULES
+
+    nlp = load_pipeline()
+    from bench.splits import EVAL_DIR
+
+    sets: list[tuple[str, str, list[tuple[dict[str, Any], Article, Any]]]] = []
+    for stem, kind in (("crossre-news-dev", "rel"), ("crossre-news-train", "rel"), ("wikievents-dev", "ev")):
+        path = EVAL_DIR / f"{stem}.jsonl"
+        named = [(stem, read_jsonl(path))] if stem.endswith("-train") else list(halves(path))
+        for name, rows in named:
+            arts = [Article(id=str(r["id"]), text=r["text"]) for r in rows]
+            sets.append((name, kind, [(r, a, nlp(a.text)) for r, a in zip(rows, arts, strict=True)]))
+
+    def score() -> dict[str, tuple[float, float]]:
+        out = {}
+        for name, kind, items in sets:
+            t = Tally()
+            for r, a, doc in items:
+                (score_crossre if kind == "rel" else score_wikievents)(r, extract_doc(a, doc), t)
+            out[name] = (t.recall, t.precision)
+        return out
+
+    @contextlib.contextmanager
+    def without_rule(rule: str) -> Iterator[None]:
+        saved = dict(RULES)
+        del RULES[rule]
+        try:
+            yield
+        finally:
+            RULES.clear()
+            RULES.update(saved)
+
+    @contextlib.contextmanager
+    def patched(attr: str, value: Any) -> Iterator[None]:
+        saved = getattr(events_mod, attr)
+        setattr(events_mod, attr, value)
+        try:
+            yield
+        finally:
+            setattr(events_mod, attr, saved)
+
+    def old_lexicon() -> Lexicon:
+        lex = load_lexicon()
+        return Lexicon(
+            tuple(t for t in lex.types if t in _OLD_TYPES),
+            {k: v for k, v in lex.lemmas.items() if v in _OLD_TYPES},
+            {k: v for k, v in lex.phrasal.items() if v in _OLD_TYPES},
+            lex.labels,
+        )
+
+    configs: list[tuple[str, Any]] = [(f"relation rule `{r}`", without_rule(r)) for r in list(RULES)]
+    configs.append(("event merge of reports", patched("merge_reports", lambda ctx, evs: tuple(evs))))
+    configs.append(("event types added by issue 17", patched("load_lexicon", old_lexicon)))
+    full = score()
+    names = [n for n, _, _ in sets]
+    lines = ["| switched off | " + " | ".join(names) + " |", "| --- |" + " --- |" * len(names)]
+    lines.append("| nothing (full) | " + " | ".join(f"{full[n][0]:.3f} / {full[n][1]:.3f}" for n in names) + " |")
+    for label, ctx in configs:
+        with ctx:
+            got = score()
+        lines.append(
+            f"| {label} | "
+            + " | ".join(f"{got[n][0] - full[n][0]:+.3f} / {got[n][1] - full[n][1]:+.3f}" for n in names)
+            + " |"
+        )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print every figure as Markdown tables."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
@@ -374,7 +461,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval", type=Path, default=EVAL)
     ap.add_argument("--show", action="store_true", help="also list the missed GUM-gold and seed items")
     ap.add_argument("--json", action="store_true", help="print the shared-eval figures as JSON too")
+    ap.add_argument("--ablation", action="store_true", help="print the ablation table instead")
     args = ap.parse_args(argv)
+    if args.ablation:
+        print("\n".join(ablation()))
+        return 0
     t0 = time.perf_counter()
     lines, figures, timer = shared_eval(args.show)
     print("\n".join(lines))

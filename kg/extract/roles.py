@@ -11,15 +11,19 @@ title           a role noun tied to a person (compound, apposition, or the
                 possessor, a compound or modifier, or its "of/at/for/with" phrase):
                 "Surrey captain Chris Lewis", "Chris Lewis, the Surrey captain",
                 "Acme's founder Maria Lopez", "Maria Lopez is a member of Greenpeace"
-verb            a person as subject of a role verb with an organisation as its object
-                or "for/with/at" phrase: "X joined Y", "X plays for Y", "X founded Y",
-                "X, who coaches Y"
 paren           a name with a place or organisation in brackets after it: "Eva Berg
                 (France)", "Acme Corp (Spain)"
-from            "X, from Y", "X of Y" when X is a person and Y a place: where X is from
+presence        a person as subject of a verb with an "in/at" place ("won in Lyon"),
+                or of a motion verb with a "to" place ("flew to Lyon": visited)
+area            places nested by an area noun: "the Qasri region in Suleimaniya province"
+near            the fallback: a person and an organisation, or an organisation and a
+                place, at most three arcs apart through nouns and prepositions only,
+                for pairs no other rule related
 ==============  ==================================================================
 
-The role noun decides the predicate (:func:`predicate_of_role`). Nothing is extracted
+Role verbs ("X joined Y") and a person "of"/"from" a place were tried and dropped: they
+changed no figure on any evaluation file (docs/BENCHMARKS.md). "X, from Y" is read by
+:mod:`kg.extract.relations`. The role noun decides the predicate (:func:`predicate_of_role`). Nothing is extracted
 when a verb other than the copula separates the two names, or when the role noun is
 not in the lexicon ("Maria Lopez, a fan of Greenpeace").
 """
@@ -90,27 +94,6 @@ _SPECIFIC = frozenset({"playsFor", "coachOf", "spokespersonOf", "founderOf", "ow
 
 _NOT_LEADING = frozenset({"vice", "deputy", "shadow", "former", "assistant", "ex", "acting", "co"})
 _ROLE_PREPS = frozenset({"of", "at", "for", "with", "to", "in"})
-_PLACE_PREPS = frozenset({"from", "of", "in"})
-_ROLE_VERBS: dict[str, tuple[str, frozenset[str]]] = {
-    "join": ("memberOf", frozenset({"dobj"})),
-    "rejoin": ("memberOf", frozenset({"dobj"})),
-    "play": ("playsFor", frozenset({"for", "with"})),
-    "sign": ("playsFor", frozenset({"for", "with"})),
-    "captain": ("playsFor", frozenset({"dobj"})),
-    "work": ("employeeOf", frozenset({"for", "at"})),
-    "found": ("founderOf", frozenset({"dobj"})),
-    "co-found": ("founderOf", frozenset({"dobj"})),
-    "own": ("ownerOf", frozenset({"dobj"})),
-    "coach": ("coachOf", frozenset({"dobj"})),
-    "manage": ("coachOf", frozenset({"dobj"})),
-    "lead": ("leaderOf", frozenset({"dobj"})),
-    "head": ("leaderOf", frozenset({"dobj"})),
-    "chair": ("leaderOf", frozenset({"dobj"})),
-    "represent": ("affiliatedWith", frozenset({"dobj"})),
-    "live": ("residentOf", frozenset({"in"})),
-    "base": ("basedIn", frozenset({"in"})),
-    "headquarter": ("basedIn", frozenset({"in"})),
-}
 _BRACKETS = re.compile(r"^\s*\(\s*$")
 _CLOSE = re.compile(r"^\s*\.?\s*\)")
 
@@ -221,34 +204,6 @@ def title_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
                     yield from _rels(ctx, sent, h, pred, m, 0.7, role)
 
 
-def verb_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
-    """A person as the subject of a role verb ("joined", "plays for") with an organisation."""
-    for tok in sent:
-        if tok.pos_ != "VERB" or tok.lemma_.lower() not in _ROLE_VERBS:
-            continue
-        pred, slots = _ROLE_VERBS[tok.lemma_.lower()]
-        subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
-        if not subjects and tok.dep_ in ("relcl", "acl"):
-            subjects = [tok.head]
-        kinds = (P, O) if pred == "basedIn" else (P,)
-        holders = [m for s in subjects if (m := ctx.entity_of(s)) is not None and m.type in kinds]
-        if not holders:
-            continue
-        objs: list[Token] = []
-        for c in tok.children:
-            if c.dep_ == "dobj" and "dobj" in slots:
-                objs.append(c)
-            elif c.dep_ == "prep" and c.lower_ in slots:
-                objs.extend(o for o in c.children if o.dep_ == "pobj")
-        types = (L,) if pred in ("residentOf", "basedIn") else (O, L)
-        for o in objs:
-            m = ctx.entity_of(o, types=types)
-            if m is None:
-                continue
-            for h in holders:
-                yield from _rels(ctx, sent, h, pred, m, 0.65, None)
-
-
 def paren_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
     """A name followed by a place or organisation in brackets: "Eva Berg ( France )"."""
     text = ctx.article.text
@@ -264,20 +219,6 @@ def paren_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
             continue
         if a.entity != b.entity:
             yield from _rels(ctx, sent, a, pred, b, 0.6, None)
-
-
-def from_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
-    """A person "from" a place: "Jan Novak, from Lyon", "Jan Novak of Lyon"."""
-    for tok in sent:
-        if tok.dep_ != "prep" or tok.lower_ not in ("from", "of"):
-            continue
-        holder = ctx.mention_of(tok.head)
-        if holder is None or holder.type is not P:
-            continue
-        for o in tok.children:
-            m = ctx.mention_of(o) if o.dep_ == "pobj" else None
-            if m is not None and m.type is L and m.entity != holder.entity:
-                yield from _rels(ctx, sent, holder, "residentOf", m, 0.6, None)
 
 
 _PRESENCE_PREPS = frozenset({"in", "at"})
@@ -373,9 +314,7 @@ def near_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
 #: The rules by name, in the order they run (the benchmark switches them off one by one).
 RULES: dict[str, Callable[[DocContext, Span], Iterator[Relation]]] = {
     "title": title_rule,
-    "verb": verb_rule,
     "paren": paren_rule,
-    "from": from_rule,
     "presence": presence_rule,
     "area": area_rule,
     "near": near_rule,
