@@ -309,7 +309,7 @@ def near_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
             path = _path(ra, rb, 3)
             if path is None or any(t.pos_ in ("VERB", "AUX") or t.dep_ in ("conj", "cc") for t in path):
                 continue
-            if ra.dep_ == "conj" and ra.head == rb or rb.dep_ == "conj" and rb.head == ra:
+            if (ra.dep_ == "conj" and ra.head == rb) or (rb.dep_ == "conj" and rb.head == ra):
                 continue  # "Google and Jan Novak" is a list, not a relation
             subj, obj = (a, b) if a.type is key[0] else (b, a)
             yield from _rels(ctx, sent, subj, pred, obj, 0.4, None)
