@@ -368,7 +368,23 @@ def shared_eval(show: bool = False) -> tuple[list[str], dict[str, tuple[float, .
 
 
 _OLD_TYPES = frozenset(
-    ["Attack", "Fight", "Capture", "Withdrawal", "Counteroffensive", "Killing", "Protest", "Arrest", "Statement", "Accusation", "Meeting", "Agreement", "Aid", "Displacement", "Election"]
+    [
+        "Attack",
+        "Fight",
+        "Capture",
+        "Withdrawal",
+        "Counteroffensive",
+        "Killing",
+        "Protest",
+        "Arrest",
+        "Statement",
+        "Accusation",
+        "Meeting",
+        "Agreement",
+        "Aid",
+        "Displacement",
+        "Election",
+    ]
 )
 
 

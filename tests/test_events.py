@@ -364,3 +364,42 @@ def test_module_docstring_examples_hold(name: str) -> None:
     result = doctest.testmod(importlib.import_module(f"kg.extract.{name}"))
     assert result.attempted > 0
     assert result.failed == 0
+
+
+SENSES = {
+    "military-drive-is-attack": ("Russia's drive for Bakhmut stalled.", "drive", "Attack"),
+    "reconstruction-drive-is-none": ("The reconstruction drive in Kyiv raised money.", "drive", None),
+    "vote-in-election": ("Voters in Kyiv voted on Sunday.", "voted", "Election"),
+    "voted-best-is-no-election": ("The film was voted best picture in Kyiv.", "voted", None),
+    "tried-in-court": ("Jan Novak was tried in Kyiv.", "tried", "Trial"),
+    "tried-to-is-no-trial": ("Jan Novak tried to leave Kyiv.", "tried", None),
+    "claimed-responsibility-is-no-accusation": ("Eva Berg claimed responsibility for the blast.", "claimed", None),
+    "died-is-death": ("Jan Novak died in Kyiv.", "died", "Death"),
+    "explosion": ("An explosion hit Kyiv on Monday.", "explosion", "Explosion"),
+}
+
+
+@pytest.mark.parametrize(("text", "trigger", "etype"), SENSES.values(), ids=SENSES.keys())
+def test_extract_events_trigger_sense_in_context(text: str, trigger: str, etype: str | None) -> None:
+    got = {ev.type for ev in extract_events(context(text)) if ev.trigger == trigger}
+    assert got == ({etype} if etype else set())
+
+
+def test_extract_events_reports_of_one_happening_merge() -> None:
+    text = "Russia shelled Kyiv on Monday. The shelling of Kyiv went on. Later the shelling stopped."
+    shelling = [ev for ev in extract_events(context(text)) if ev.type == "Attack"]
+    assert len(shelling) == 1
+    (ev,) = shelling
+    assert [t.text for t in ev.triggers] == ["shelled", "shelling", "shelling"]
+    assert len(ev.reports) == 2
+    assert all(text[t.start : t.end] == t.text for t in ev.triggers)
+
+
+def test_extract_events_different_places_stay_apart() -> None:
+    text = "Russia shelled Kyiv on Monday. Russia shelled Bakhmut on Monday."
+    assert len([ev for ev in extract_events(context(text)) if ev.type == "Attack"]) == 2
+
+
+def test_extract_events_death_subject_is_affected() -> None:
+    (ev,) = [ev for ev in extract_events(context("Jan Novak died in Kyiv.")) if ev.type == "Death"]
+    assert ("affected", "person/jan-novak") in {(p.role, p.entity) for p in ev.participants}

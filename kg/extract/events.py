@@ -267,13 +267,18 @@ def _same_happening(a: Event, b: Event, ctx: DocContext) -> bool:
     if lemma_a is None or lemma_b is None:
         return False
     ra, rb = lemma_a.root, lemma_b.root
-    if ra.lemma_.lower() != rb.lemma_.lower() and ra.lower_ != rb.lower_:
-        return False
+    la, lb = ra.lemma_.lower(), rb.lemma_.lower()
+    if not (la.startswith(lb) or lb.startswith(la) or ra.lower_ == rb.lower_):
+        return False  # "shelled" and "shelling" tell of one thing; "attack" and "raid" may not
     if (a.start or b.start) and a.start and b.start and a.start != b.start:
         return False
     agents_a = {p.entity for p in a.participants if p.role in ("agent", "participant")}
     agents_b = {p.entity for p in b.participants if p.role in ("agent", "participant")}
     if agents_a and agents_b and not agents_a & agents_b:
+        return False
+    targets_a = {p.entity for p in a.participants if p.role in ("target", "affected")}
+    targets_b = {p.entity for p in b.participants if p.role in ("target", "affected")}
+    if targets_a and targets_b and not targets_a & targets_b:
         return False
     return a.place is None or b.place is None or a.place == b.place
 
@@ -433,8 +438,8 @@ def _participants(
             if m is None:
                 continue
             r = "participant" if etype in _SYMMETRIC else role
-            if etype == "Displacement" and role == "agent":
-                r = "affected"
+            if etype in ("Displacement", "Death") and role == "agent":
+                r = "affected"  # who fled, who died
             if (r, m.entity) not in seen:
                 seen.add((r, m.entity))
                 out.append(Participant(r, m.entity))
