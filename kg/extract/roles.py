@@ -3,7 +3,7 @@
 :mod:`kg.extract.relations` reads the characters between two mentions; the rules here
 read the parse, so they also hold when words come between ("the Commission's chief
 spokesman Nikolaus van der Pas", "Tang Shubei, executive vice chairman of the
-Association") and when a verb states the role:
+Association"):
 
 ==============  ==================================================================
 title           a role noun tied to a person (compound, apposition, or the
@@ -23,9 +23,10 @@ near            the fallback: a person and an organisation, or an organisation a
 
 Role verbs ("X joined Y") and a person "of"/"from" a place were tried and dropped: they
 changed no figure on any evaluation file (docs/BENCHMARKS.md). "X, from Y" is read by
-:mod:`kg.extract.relations`. The role noun decides the predicate (:func:`predicate_of_role`). Nothing is extracted
-when a verb other than the copula separates the two names, or when the role noun is
-not in the lexicon ("Maria Lopez, a fan of Greenpeace").
+:mod:`kg.extract.relations`. The role noun decides the predicate
+(:func:`predicate_of_role`). Nothing is extracted when a verb other than the copula
+separates the two names, or when the role noun is not in the lexicon ("Maria Lopez, a fan
+of Greenpeace").
 """
 
 from __future__ import annotations
