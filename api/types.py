@@ -305,7 +305,12 @@ class Event(relay.Node):
     casualties: int | None
     confidence: float
     participants: list[Participant]
-    evidence: list[Evidence]
+    evidence: list[Evidence] = strawberry.field(
+        description="The sentences that report it, one per report in each article, in article order."
+    )
+    triggers: list[Evidence] = strawberry.field(
+        description='The words that state it ("shelled"), one span per report, inside the evidence sentences.'
+    )
     place_key: strawberry.Private[str | None]
 
     @classmethod
@@ -322,6 +327,7 @@ class Event(relay.Node):
             confidence=v.confidence,
             participants=[Participant(role=p.role, entity_key=p.entity) for p in v.participants],
             evidence=[Evidence.from_view(e) for e in v.evidence],
+            triggers=[Evidence.from_view(e) for e in v.triggers],
             place_key=v.place,
         )
 

@@ -1,4 +1,16 @@
-"""Precision and recall of kg's events and relations against the hand-written gold.
+"""Relations and events of kg on news nobody here wrote, and on the hand-written gold.
+
+One run prints, each next to the figures recorded before issue 17 (``BEFORE``):
+
+- relation recall and precision on ``crossre-news-dev`` (whole file, tune and check
+  halves of :mod:`bench.splits`) and ``crossre-news-train``;
+- event recall and precision and named-argument recall on ``wikievents-dev`` (whole,
+  tune, check), all by the rules of ``../shared/eval/README.md`` (:mod:`bench.eval_scoring`);
+- the seed article's relations and events against ``bench/data/seed-gold.json``;
+- the relation and event stages' time as a ratio of the spaCy parse time in the same run;
+- the older hand-written gold on four GUM articles (below).
+
+The GUM gold:
 
 The gold (``bench/data/events-gold.jsonl``, see its README) annotates four Wikinews
 articles of ``../shared/eval/gum-news-dev.jsonl``; it was committed before the extractor
@@ -18,7 +30,7 @@ Scoring:
 
 Usage::
 
-    .venv/bin/python bench/events.py [--eval ../shared/eval/gum-news-dev.jsonl] [--show]
+    .venv/bin/python -m bench.events [--show]   # --show lists misses of the GUM gold and tune halves only
 """
 
 from __future__ import annotations
@@ -34,6 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bench.eval_scoring import Tally, names_of, same_name, score_crossre, score_wikievents
 from kg.extract import extract
 from kg.records import Article, Event, Extraction
 
@@ -202,34 +215,17 @@ def run(gold_path: Path, eval_path: Path) -> tuple[Report, list[Extraction]]:
     return report, xs
 
 
-def timing(eval_path: Path, repeats: int = 3) -> dict[str, float]:
-    """Seconds per stage over every article of the eval file (best of ``repeats``).
-
-    The parse is the baseline the stage's cost is quoted against, in the same process.
-    """
-    from kg.extract.entities import entities_from_doc
-    from kg.extract.events import events_and_relations
-    from kg.extract.pipeline import load_pipeline
-
-    nlp = load_pipeline()
-    rows = [json.loads(line) for line in eval_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    articles = [Article(id=d["id"], text=d["text"], published=d.get("published")) for d in rows]
-    best = {"parse": float("inf"), "entities": float("inf"), "events+relations": float("inf")}
-    for _ in range(repeats):
-        spent = dict.fromkeys(best, 0.0)
-        for a in articles:
-            t0 = time.perf_counter()
-            doc = nlp(a.text)
-            t1 = time.perf_counter()
-            mentions, entities = entities_from_doc(doc)
-            t2 = time.perf_counter()
-            events_and_relations(a, doc, mentions, entities)
-            t3 = time.perf_counter()
-            spent["parse"] += t1 - t0
-            spent["entities"] += t2 - t1
-            spent["events+relations"] += t3 - t2
-        best = {k: min(best[k], spent[k]) for k in best}
-    return best
+#: Figures before issue 17 (commit 87983d8), from this script's first run.
+BEFORE: dict[str, tuple[float, ...]] = {
+    "crossre-news-dev": (0.02, 0.8),
+    "crossre-news-dev:tune": (0.029, 1.0),
+    "crossre-news-dev:check": (0.01, 0.5),
+    "crossre-news-train": (0.03, 0.875),
+    "wikievents-dev": (0.385, 0.353, 0.22),
+    "wikievents-dev:tune": (0.444, 0.396, 0.177),
+    "wikievents-dev:check": (0.301, 0.288, 0.289),
+    "timing": (0.014,),
+}
 
 
 def _fmt(name: str, s: Score) -> str:
@@ -240,42 +236,278 @@ def _ratio(xs: list[bool]) -> str:
     return f"{sum(xs) / len(xs):.3f} ({sum(xs)}/{len(xs)})" if xs else "n/a"
 
 
+@dataclass
+class Timer:
+    """Seconds spent in the spaCy parse and in the relation and event stages."""
+
+    parse: float = 0.0
+    stages: float = 0.0
+
+
+def extract_timed(articles: list[Article], timer: Timer) -> list[Extraction]:
+    """Extract ``articles`` with the product's :func:`kg.extract.extract_doc`, timing two stages.
+
+    The relation and event stages (:func:`kg.extract.events.events_and_relations`) are
+    timed by calling them once more on the same parse and entities.
+    """
+    from kg.extract import extract_doc
+    from kg.extract.entities import entities_from_doc
+    from kg.extract.events import events_and_relations
+    from kg.extract.pipeline import load_pipeline
+
+    nlp = load_pipeline()
+    out = []
+    for a in articles:
+        t0 = time.perf_counter()
+        doc = nlp(a.text)
+        timer.parse += time.perf_counter() - t0
+        out.append(extract_doc(a, doc))
+        mentions, entities = entities_from_doc(doc)
+        t1 = time.perf_counter()
+        events_and_relations(a, doc, mentions, entities)
+        timer.stages += time.perf_counter() - t1
+    return out
+
+
+def _eval_rows(stem: str) -> list[tuple[str, list[dict[str, Any]]]]:
+    from bench.splits import EVAL_DIR, halves
+
+    path = EVAL_DIR / f"{stem}.jsonl"
+    if stem.endswith("-train"):
+        from bench.splits import read_jsonl
+
+        return [(stem, read_jsonl(path))]
+    return list(halves(path))
+
+
+def _seed(show: bool) -> tuple[list[str], Tally]:
+    """Score the seed article against ``bench/data/seed-gold.json``."""
+    from kg.read import read_paths
+
+    gold = json.loads((_HERE / "data" / "seed-gold.json").read_text(encoding="utf-8"))
+    article = next(a for a in read_paths([_HERE.parent / "seeds"]) if isinstance(a, Article))
+    x = extract(article)
+    names = names_of(x)
+    text = article.text
+    t = Tally(gold=len(gold["relations"]) + len(gold["events"]))
+    lines = []
+    rel_found = sum(
+        any(
+            r.predicate == g["predicate"]
+            and same_name(r.subject, g["subject"], names)
+            and same_name(r.object, g["object"], names)
+            for r in x.relations
+        )
+        for g in gold["relations"]
+    )
+    ev_found = 0
+    for g in gold["events"]:
+        s = text.index(g["context"]) + g["context"].index(g["trigger"])
+        e = s + len(g["trigger"])
+        ok = any(
+            ev.type == g["type"]
+            and any(sp.start <= s and e <= sp.end for sp in (ev.evidence, *getattr(ev, "reports", ())))
+            and any(same_name(k, g["argument"], names) for k in (ev.place, *(p.entity for p in ev.participants)))
+            for ev in x.events
+        )
+        ev_found += ok
+        if show and not ok:
+            lines.append(f"  seed miss: {g['type']} {g['context']!r}")
+    shelling = sum(1 for ev in x.events if ev.type == "Attack" and (ev.trigger or "").lower() == "shelling")
+    lines.insert(
+        0,
+        f"| seed relations | {rel_found}/{len(gold['relations'])} | seed events | {ev_found}/{len(gold['events'])} "
+        f"| events predicted | {len(x.events)} | relations predicted | {len({(r.subject, r.predicate, r.object) for r in x.relations})} "
+        f"| 'Attack: shelling' events | {shelling} |",
+    )
+    t.found = rel_found + ev_found
+    return lines, t
+
+
+def _before(key: str) -> str:
+    b = BEFORE.get(key)
+    return " / ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in b) if b else "n/a"
+
+
+def shared_eval(show: bool = False) -> tuple[list[str], dict[str, tuple[float, ...]], Timer]:
+    """Score relations on CrossRE and events on WikiEvents; return table lines and figures."""
+    timer = Timer()
+    lines = [
+        "| relations | gold | predicted | recall | precision | before (recall / precision) |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    figures: dict[str, tuple[float, ...]] = {}
+    for stem in ("crossre-news-dev", "crossre-news-train"):
+        for name, rows in _eval_rows(stem):
+            arts = [Article(id=str(r["id"]), text=r["text"]) for r in rows]
+            xs = extract_timed(arts, timer)
+            t = Tally()
+            for r, x in zip(rows, xs, strict=True):
+                score_crossre(r, x, t)
+            figures[name] = (round(t.recall, 3), round(t.precision, 3))
+            lines.append(
+                f"| {name} | {t.gold} | {t.predicted} | {t.recall:.3f} | {t.precision:.3f} | {_before(name)} |"
+            )
+    lines += [
+        "",
+        "| events | gold | predicted | recall | precision | named-argument recall | before (recall / precision / args) |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, rows in _eval_rows("wikievents-dev"):
+        arts = [Article(id=str(r["id"]), text=r["text"]) for r in rows]
+        xs = extract_timed(arts, timer)
+        t = Tally()
+        for r, x in zip(rows, xs, strict=True):
+            score_wikievents(r, x, t)
+        figures[name] = (round(t.recall, 3), round(t.precision, 3), round(t.arg_recall, 3))
+        lines.append(
+            f"| {name} | {t.gold} | {t.predicted} | {t.recall:.3f} | {t.precision:.3f} | {t.arg_recall:.3f} "
+            f"({t.args_found}/{t.args_gold}) | {_before(name)} |"
+        )
+    return lines, figures, timer
+
+
+_OLD_TYPES = frozenset(
+    [
+        "Attack",
+        "Fight",
+        "Capture",
+        "Withdrawal",
+        "Counteroffensive",
+        "Killing",
+        "Protest",
+        "Arrest",
+        "Statement",
+        "Accusation",
+        "Meeting",
+        "Agreement",
+        "Aid",
+        "Displacement",
+        "Election",
+    ]
+)
+
+
+def ablation() -> list[str]:
+    """Each relation rule and event component switched off in turn, on every file and half.
+
+    Every text is parsed once; each configuration re-runs only the extraction after the
+    parse. Rows give the change against the full pipeline (recall / precision).
+    """
+    import contextlib
+    from collections.abc import Iterator
+
+    import kg.extract.events as events_mod
+    from bench.splits import halves, read_jsonl
+    from kg.extract import extract_doc
+    from kg.extract.lexicon import Lexicon, load_lexicon
+    from kg.extract.pipeline import load_pipeline
+    from kg.extract.roles import RULES
+
+    nlp = load_pipeline()
+    from bench.splits import EVAL_DIR
+
+    sets: list[tuple[str, str, list[tuple[dict[str, Any], Article, Any]]]] = []
+    for stem, kind in (("crossre-news-dev", "rel"), ("crossre-news-train", "rel"), ("wikievents-dev", "ev")):
+        path = EVAL_DIR / f"{stem}.jsonl"
+        named = [(stem, read_jsonl(path))] if stem.endswith("-train") else list(halves(path))
+        for name, rows in named:
+            arts = [Article(id=str(r["id"]), text=r["text"]) for r in rows]
+            sets.append((name, kind, [(r, a, nlp(a.text)) for r, a in zip(rows, arts, strict=True)]))
+
+    def score() -> dict[str, tuple[float, float]]:
+        out = {}
+        for name, kind, items in sets:
+            t = Tally()
+            for r, a, doc in items:
+                (score_crossre if kind == "rel" else score_wikievents)(r, extract_doc(a, doc), t)
+            out[name] = (t.recall, t.precision)
+        return out
+
+    @contextlib.contextmanager
+    def without_rule(rule: str) -> Iterator[None]:
+        saved = dict(RULES)
+        del RULES[rule]
+        try:
+            yield
+        finally:
+            RULES.clear()
+            RULES.update(saved)
+
+    @contextlib.contextmanager
+    def patched(attr: str, value: Any) -> Iterator[None]:
+        saved = getattr(events_mod, attr)
+        setattr(events_mod, attr, value)
+        try:
+            yield
+        finally:
+            setattr(events_mod, attr, saved)
+
+    def old_lexicon() -> Lexicon:
+        lex = load_lexicon()
+        return Lexicon(
+            tuple(t for t in lex.types if t in _OLD_TYPES),
+            {k: v for k, v in lex.lemmas.items() if v in _OLD_TYPES},
+            {k: v for k, v in lex.phrasal.items() if v in _OLD_TYPES},
+            lex.labels,
+        )
+
+    configs: list[tuple[str, Any]] = [(f"relation rule `{r}`", without_rule(r)) for r in list(RULES)]
+    configs.append(("event merge of reports", patched("merge_reports", lambda ctx, evs: tuple(evs))))
+    configs.append(("event types added by issue 17", patched("load_lexicon", old_lexicon)))
+    full = score()
+    names = [n for n, _, _ in sets]
+    lines = ["| switched off | " + " | ".join(names) + " |", "| --- |" + " --- |" * len(names)]
+    lines.append("| nothing (full) | " + " | ".join(f"{full[n][0]:.3f} / {full[n][1]:.3f}" for n in names) + " |")
+    for label, ctx in configs:
+        with ctx:
+            got = score()
+        lines.append(
+            f"| {label} | "
+            + " | ".join(f"{got[n][0] - full[n][0]:+.3f} / {got[n][1] - full[n][1]:+.3f}" for n in names)
+            + " |"
+        )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print the figures as a Markdown table."""
+    """Print every figure as Markdown tables."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--gold", type=Path, default=GOLD)
     ap.add_argument("--eval", type=Path, default=EVAL)
-    ap.add_argument("--show", action="store_true", help="also list the gold items that were missed")
-    ap.add_argument("--timing", action="store_true", help="time the stages over the whole eval file instead")
+    ap.add_argument("--show", action="store_true", help="also list the missed GUM-gold and seed items")
+    ap.add_argument("--json", action="store_true", help="print the shared-eval figures as JSON too")
+    ap.add_argument("--ablation", action="store_true", help="print the ablation table instead")
     args = ap.parse_args(argv)
-    if args.timing:
-        t = timing(args.eval)
-        n = sum(1 for line in args.eval.read_text(encoding="utf-8").splitlines() if line.strip())
-        print(f"{n} articles, best of 3 runs, seconds for all articles:\n")
-        print("| stage | seconds | ratio to the spaCy parse |\n| --- | --- | --- |")
-        for k, v in t.items():
-            print(f"| {k} | {v:.3f} | {v / t['parse']:.2f} |")
+    if args.ablation:
+        print("\n".join(ablation()))
         return 0
+    t0 = time.perf_counter()
+    lines, figures, timer = shared_eval(args.show)
+    print("\n".join(lines))
+    seed_lines, _ = _seed(args.show)
+    print("\n| seed | | | | | | | | | |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("\n".join(seed_lines))
+    print(
+        f"\nTiming over every CrossRE and WikiEvents text above: spaCy parse {timer.parse:.2f} s, "
+        f"relation+event stages {timer.stages:.2f} s, ratio {timer.stages / timer.parse:.3f}x "
+        f"(before: {_before('timing')})"
+    )
+    if args.json:
+        figures["timing"] = (round(timer.stages / timer.parse, 3),)
+        print(json.dumps(figures))
     report, xs = run(args.gold, args.eval)
-    print(f"{len(xs)} articles, {report.seconds:.1f} s including model load\n")
+    print(f"\nGUM hand-written gold: {len(xs)} articles\n")
     print("| figure | precision | recall | F1 | correct/predicted | found/gold |")
     print("| --- | --- | --- | --- | --- | --- |")
     print(_fmt("events (type + trigger)", report.events))
     print(_fmt("event detection (trigger only)", report.detection))
     print(_fmt("event participants (matched events)", report.arguments))
     print(_fmt("relations", report.relations))
-    print()
-    print(f"- place right on matched events with a gold place: {_ratio(report.place)}")
-    print(f"- start date right on matched events with a gold date: {_ratio(report.date)}")
-    print(f"- happened / not happened agrees on matched events: {_ratio(report.modality)}")
-    types = sorted({t for t, _ in report.by_type})
-    print("\n| type | gold | predicted | matched |\n| --- | --- | --- | --- |")
-    for t in types:
-        c = report.by_type
-        print(f"| {t} | {c[(t, 'gold')]} | {c[(t, 'predicted')]} | {c[(t, 'matched')]} |")
     if args.show:
         print("\nmissed:")
         print("\n".join(report.misses))
+    print(f"\n{time.perf_counter() - t0:.1f} s in all")
     return 0
 
 

@@ -66,6 +66,14 @@ class KG(DefinedNamespace):
     locatedIn: object
     basedIn: object
     residentOf: object
+    employeeOf: object
+    playsFor: object
+    coachOf: object
+    spokespersonOf: object
+    founderOf: object
+    ownerOf: object
+    presentIn: object
+    visited: object
     relatedTo: object  # the super-property of every entity relation
 
     # event roles
@@ -81,6 +89,7 @@ class KG(DefinedNamespace):
     # provenance and text anchoring
     denotes: object
     evidence: object
+    triggerSpan: object  # the words that state an event, one span per report
     sentence: object
     extractedIn: object
     mentionedIn: object
@@ -118,6 +127,14 @@ class EVT(DefinedNamespace):
     Arrest: object
     Statement: object
     Accusation: object
+    Explosion: object
+    Death: object
+    Injury: object
+    Damage: object
+    Transport: object
+    Indictment: object
+    Trial: object
+    Sentencing: object
     Meeting: object
     Agreement: object
     Aid: object

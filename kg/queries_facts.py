@@ -94,6 +94,7 @@ class EventView:
     casualties: int | None
     confidence: float
     evidence: tuple[EvidenceView, ...]
+    triggers: tuple[EvidenceView, ...] = ()
 
 
 class EventOrder(enum.Enum):
@@ -249,6 +250,11 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
       BIND("evidence" AS ?part)
       ?e kg:evidence ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et .
     }}
+    UNION {{
+      VALUES ?e {{ {values} }} ?e a kg:Event .
+      BIND("trigger" AS ?part)
+      ?e kg:triggerSpan ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et .
+    }}
   }}
 }}"""
     )
@@ -256,6 +262,7 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
     extra: dict[str, dict[str, str]] = {}
     parts: dict[str, dict[tuple[str, str], ParticipantView]] = {}
     spans: dict[str, dict[tuple[str, int, int], EvidenceView]] = {}
+    triggers: dict[str, dict[tuple[str, int, int], EvidenceView]] = {}
     for r in rows:
         e, part = r["e"], r["part"]
         if part == "main":
@@ -266,10 +273,11 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
             role = _local(r["role"], KG_NS)
             who = iri_key(base, r["who"])
             parts.setdefault(e, {})[(role, who)] = ParticipantView(role=role, entity=who)
-        elif part == "evidence":
+        elif part in ("evidence", "trigger"):
             ev = _evidence(base, r)
             if ev is not None:
-                spans.setdefault(e, {})[(ev.article_id, ev.start, ev.end)] = ev
+                into = spans if part == "evidence" else triggers
+                into.setdefault(e, {})[(ev.article_id, ev.start, ev.end)] = ev
         else:  # start, end, place, casualties: one value each (the first article's wins)
             fields = extra.setdefault(e, {})
             for name in ("start", "sp", "end", "ep", "place", "cas"):
@@ -281,6 +289,7 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
         key = iri_key(base, e)
         ps = parts.get(e, {})
         ss = spans.get(e, {})
+        ts = triggers.get(e, {})
         out[key] = EventView(
             key=key,
             iri=e,
@@ -293,6 +302,7 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
             casualties=int(r["cas"]) if "cas" in r else None,
             confidence=float(r["conf"]),
             evidence=tuple(ss[k] for k in sorted(ss)),
+            triggers=tuple(ts[k] for k in sorted(ts)),
         )
     return out
 

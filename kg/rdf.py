@@ -269,9 +269,14 @@ def _event(q: _Q, base: str, art: NamedNode, e: Event) -> Iterator[Quad]:
     yield q(s, KG.confidence, _dec(e.confidence))
     yield q(s, KG.modality, Literal(e.modality.value))
     yield q(s, KG.mentionedIn, art)
-    ev, ev_quads = _evidence(q, art, e.evidence)
-    yield from ev_quads
-    yield q(s, KG.evidence, ev)
+    for span in (e.evidence, *e.reports):
+        ev, ev_quads = _evidence(q, art, span)
+        yield from ev_quads
+        yield q(s, KG.evidence, ev)
+    for span in e.triggers:
+        ev, ev_quads = _evidence(q, art, span)
+        yield from ev_quads
+        yield q(s, KG.triggerSpan, ev)
     if e.place:
         yield q(s, KG.place, _n(entity_iri(base, e.place)))
     for p in e.participants:

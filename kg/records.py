@@ -182,7 +182,9 @@ class Event:
 
     ``type`` is the event type's local name in the SKOS taxonomy (``"Attack"``).
     ``start``/``end`` are ISO dates truncated to their precision: ``"2022"``,
-    ``"2022-07"`` or ``"2022-10-26"``.
+    ``"2022-07"`` or ``"2022-10-26"``. ``evidence`` is the sentence of the first report;
+    ``reports`` are the sentences of the article's further reports of the same happening;
+    ``triggers`` are the words that state it, one span per report, in text order.
     """
 
     key: str
@@ -198,6 +200,8 @@ class Event:
     modality: Modality = Modality.ASSERTED
     quote: str | None = None
     trigger: str | None = None
+    reports: tuple[Evidence, ...] = ()
+    triggers: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

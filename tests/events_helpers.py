@@ -48,6 +48,11 @@ NAMES: dict[str, tuple[EntityType, str, str | None]] = {
     "Acme Corp": (O, "organisation/acme", None),
     "Reuters": (O, "organisation/reuters", None),
     "Greenpeace": (O, "organisation/greenpeace", None),
+    "Northfield United": (O, "organisation/northfield-united", None),
+    "Brightwater Times": (O, "organisation/brightwater-times", None),
+    "Tom Okafor": (P, "person/tom-okafor", None),
+    "Lena Marsh": (P, "person/lena-marsh", None),
+    "Portmere": (L, "place/portmere", "place/spain"),
 }
 
 

@@ -224,7 +224,9 @@ def test_extract_events_evidence_points_into_the_article() -> None:
         assert text[e.start : e.end] == e.text
         assert e.sentence_start <= e.start < e.end <= e.sentence_end
         assert 0.0 < ev.confidence <= 1.0
-    assert any(ev.evidence.text == "Russia has battered Bakhmut" for ev in extract_events(ctx))
+    (ev,) = [ev for ev in extract_events(ctx) if ev.trigger == "battered"]
+    assert ev.evidence.text == "Russia has battered Bakhmut with rockets."
+    assert [(t.text, text[t.start : t.end]) for t in ev.triggers] == [("battered", "battered")]
 
 
 def test_event_key_is_stable_and_depends_on_article_and_offset() -> None:
@@ -252,7 +254,8 @@ def test_seed_attack_on_bakhmut_by_russia(seed) -> None:  # type: ignore[no-unty
     assert ev.type == "Attack"
     assert {("agent", "Russia"), ("target", "Bakhmut")} <= roles
     assert _label(seed, ev.place) == "Bakhmut"
-    assert ev.evidence.text == "Russia has battered Bakhmut"
+    assert ev.evidence.text == "Russia has battered Bakhmut with rockets for more than five months."
+    assert [t.text for t in ev.triggers] == ["battered"]
 
 
 def test_seed_killing_has_casualties_dates_and_place(seed) -> None:  # type: ignore[no-untyped-def]
@@ -312,7 +315,8 @@ def test_seed_events_read_back_over_graphql(seed_store, settings) -> None:  # ty
         seed_store,
         settings,
         """{ killing: events(type: "Killing") { edges { node { type start end casualties place { label }
-               evidence { text start end article { text } } } } }
+               evidence { text start end article { text } } triggers { text start end } } } }
+             attack: events(type: "Attack") { edges { node { trigger: triggers { text } evidence { text } } } }
              withdrawal: events(type: "Withdrawal") { edges { node { start place { label }
                participants { role entity { label } } } } } }""",
     )
@@ -320,7 +324,15 @@ def test_seed_events_read_back_over_graphql(seed_store, settings) -> None:  # ty
     assert (killing["start"], killing["end"], killing["casualties"]) == ("2022-10-26", "2022-10-27", 3)
     assert killing["place"]["label"] == "Bakhmut"
     (ev,) = killing["evidence"]
-    assert ev["article"]["text"][ev["start"] : ev["end"]] == ev["text"] == "killed at least three people"
+    text = ev["article"]["text"]
+    assert text[ev["start"] : ev["end"]] == ev["text"]
+    assert ev["text"].startswith("According to local authorities, the shelling killed at least three people")
+    (trigger,) = killing["triggers"]
+    assert text[trigger["start"] : trigger["end"]] == trigger["text"] == "killed"
+    assert ev["start"] <= trigger["start"] < trigger["end"] <= ev["end"]
+    shelling = [e["node"] for e in data["attack"]["edges"] if e["node"]["trigger"][0]["text"] == "shelling"]
+    assert len(shelling) == 1  # three reports of the shelling in Bakhmut, one event
+    assert len(shelling[0]["trigger"]) == len(shelling[0]["evidence"]) == 3
     withdrawals = [e["node"] for e in data["withdrawal"]["edges"]]
     assert {"start": "2022-07", "place": {"label": "Luhansk"}} in [
         {"start": w["start"], "place": w["place"]} for w in withdrawals
@@ -352,3 +364,42 @@ def test_module_docstring_examples_hold(name: str) -> None:
     result = doctest.testmod(importlib.import_module(f"kg.extract.{name}"))
     assert result.attempted > 0
     assert result.failed == 0
+
+
+SENSES = {
+    "military-drive-is-attack": ("Russia's drive for Bakhmut stalled.", "drive", "Attack"),
+    "reconstruction-drive-is-none": ("The reconstruction drive in Kyiv raised money.", "drive", None),
+    "vote-in-election": ("Voters in Kyiv voted on Sunday.", "voted", "Election"),
+    "voted-best-is-no-election": ("The film was voted best picture in Kyiv.", "voted", None),
+    "tried-in-court": ("Jan Novak was tried in Kyiv.", "tried", "Trial"),
+    "tried-to-is-no-trial": ("Jan Novak tried to leave Kyiv.", "tried", None),
+    "claimed-responsibility-is-no-accusation": ("Eva Berg claimed responsibility for the blast.", "claimed", None),
+    "died-is-death": ("Jan Novak died in Kyiv.", "died", "Death"),
+    "explosion": ("An explosion hit Kyiv on Monday.", "explosion", "Explosion"),
+}
+
+
+@pytest.mark.parametrize(("text", "trigger", "etype"), SENSES.values(), ids=SENSES.keys())
+def test_extract_events_trigger_sense_in_context(text: str, trigger: str, etype: str | None) -> None:
+    got = {ev.type for ev in extract_events(context(text)) if ev.trigger == trigger}
+    assert got == ({etype} if etype else set())
+
+
+def test_extract_events_reports_of_one_happening_merge() -> None:
+    text = "Russia shelled Kyiv on Monday. The shelling of Kyiv went on. Later the shelling stopped."
+    shelling = [ev for ev in extract_events(context(text)) if ev.type == "Attack"]
+    assert len(shelling) == 1
+    (ev,) = shelling
+    assert [t.text for t in ev.triggers] == ["shelled", "shelling", "shelling"]
+    assert len(ev.reports) == 2
+    assert all(text[t.start : t.end] == t.text for t in ev.triggers)
+
+
+def test_extract_events_different_places_stay_apart() -> None:
+    text = "Russia shelled Kyiv on Monday. Russia shelled Bakhmut on Monday."
+    assert len([ev for ev in extract_events(context(text)) if ev.type == "Attack"]) == 2
+
+
+def test_extract_events_death_subject_is_affected() -> None:
+    (ev,) = [ev for ev in extract_events(context("Jan Novak died in Kyiv.")) if ev.type == "Death"]
+    assert ("affected", "person/jan-novak") in {(p.role, p.entity) for p in ev.participants}

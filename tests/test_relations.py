@@ -57,7 +57,7 @@ CASES = {
     ),
     "org-title-person": (
         "Acme Corp spokesperson Eva Berg declined to comment.",
-        {("person/eva-berg", "affiliatedWith", "organisation/acme", "spokesperson")},
+        {("person/eva-berg", "spokespersonOf", "organisation/acme", "spokesperson")},
     ),
     "vice-is-not-leader": (
         "Ukrainian Vice President Jan Novak spoke.",

@@ -31,6 +31,7 @@ from kg.extract.arguments import DocContext, modality_of, number_value, time_of
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.quotes import according_to, inside_quote, statement_event
 from kg.extract.relations import extract_relations
+from kg.extract.reports import merge_reports
 from kg.records import Article, Entity, EntityType, Event, Mention, Modality, Participant, Relation, content_hash
 
 if TYPE_CHECKING:
@@ -97,6 +98,11 @@ _VERB_ONLY = frozenset(
         "tweet",
         "cite",
         "dub",
+        "sentence",
+        "try",
+        "report",
+        "confirm",
+        "wound",
     ]
 )
 _NOUN_ONLY = frozenset({"offensive", "deal", "drive", "talks"})
@@ -163,7 +169,25 @@ def _context_ok(token: Token, lemma: str, ctx: DocContext | None) -> bool:
         return any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in _TARGET_PREPS) for c in token.children)
     if lemma in ("read", "add", "write", "note", "observe", "cite", "quote", "describe", "explain", "tweet"):
         return _has_content(token)
+    if lemma in ("report", "confirm"):
+        return _has_content(token) and any(
+            c.dep_ == "nsubj" and ctx is not None and ctx.entity_of(c) is not None for c in token.children
+        )
+    if lemma == "try":
+        return any(c.dep_ == "nsubjpass" for c in token.children)  # "was tried", not "tried to"
+    if lemma == "claim":
+        return any(c.dep_ == "ccomp" for c in token.children)  # "claimed that ...", not "claimed responsibility"
+    if lemma == "vote":
+        return _votes(token)
     return True
+
+
+def _votes(token: Token) -> bool:
+    """Whether "vote" tells of a ballot: not "was voted best film" (an award, not an election)."""
+    if token.pos_ != "VERB":
+        return True
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
+    return not (passive and any(c.dep_ in ("oprd", "attr", "xcomp", "acomp", "dobj", "ccomp") for c in token.children))
 
 
 def _has_content(token: Token) -> bool:
@@ -206,7 +230,22 @@ def extract_events(ctx: DocContext, lexicon: Lexicon | None = None) -> tuple[Eve
             if ev is not None:
                 events[tok.i] = ev
     _share_casualties(ctx, events)
-    return tuple(events[i] for i in sorted(events))
+    return merge_reports(ctx, [_sentence_evidence(ctx, i, events[i]) for i in sorted(events)])
+
+
+def _sentence_evidence(ctx: DocContext, i: int, ev: Event) -> Event:
+    """The event with its sentence as evidence and the trigger's own span beside it."""
+    tok = ctx.doc[i]
+    sent = tok.sent
+    end = sent.start_char + len(sent.text.rstrip())
+    trigger = ev.trigger or tok.text
+    t_start = tok.idx
+    t_end = t_start + len(trigger) if ctx.article.text.startswith(trigger, t_start) else t_start + len(tok.text)
+    return dataclasses.replace(
+        ev,
+        evidence=ctx.span_evidence(sent, sent.start_char, end),
+        triggers=(ctx.span_evidence(sent, t_start, t_end),),
+    )
 
 
 def _inside_trigger(token: Token, lexicon: Lexicon, ctx: DocContext) -> bool:
@@ -332,8 +371,8 @@ def _participants(
             if m is None:
                 continue
             r = "participant" if etype in _SYMMETRIC else role
-            if etype == "Displacement" and role == "agent":
-                r = "affected"
+            if etype in ("Displacement", "Death") and role == "agent":
+                r = "affected"  # who fled, who died
             if (r, m.entity) not in seen:
                 seen.add((r, m.entity))
                 out.append(Participant(r, m.entity))

@@ -28,6 +28,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kg.extract.arguments import DocContext
+from kg.extract.roles import FALLBACK_RULES, ROLE_WORDS, RULES, predicate_of_role
 from kg.records import EntityType, Mention, Relation
 
 if TYPE_CHECKING:
@@ -125,11 +126,11 @@ _POSITION = frozenset(
     ]
 )
 _NOT_LEADING = frozenset({"vice", "deputy", "shadow", "former", "assistant", "ex", "acting"})
-_TITLE_WORDS = _LEADER | _MEMBER | _RESIDENT | _POSITION
+_TITLE_WORDS = _LEADER | _MEMBER | _RESIDENT | _POSITION | frozenset(ROLE_WORDS)
 _ALLOWED_VERBS = frozenset({"based", "located", "headquartered"})
 _ARTICLES = frozenset({"a", "an", "the"})
 
-_POSS_GAP = re.compile(r"^(?:['’]s)?\s+([\w\s-]{1,60}?)\s*,?\s+$")
+_POSS_GAP = re.compile(r"^\s?(?:['’]s)?\s+([\w\s-]{1,60}?)\s*,?\s+$")
 _APPOS_GAP = re.compile(
     r"^,\s+(?:\d+,\s+)?(?:(?:an?|the)\s+)?([\w\s-]{0,60}?)\s*\b(at|of|for|with|from|in)\s+(?:the\s+)?$"
 )
@@ -172,19 +173,13 @@ def classify_title(title: str) -> str | None:
 
     >>> classify_title("President"), classify_title("associate fellow"), classify_title("boy")
     ('leaderOf', 'affiliatedWith', None)
-    >>> classify_title("Vice President"), classify_title("former member")
-    ('affiliatedWith', 'memberOf')
+    >>> classify_title("Vice President"), classify_title("former member"), classify_title("head coach")
+    ('affiliatedWith', 'memberOf', 'coachOf')
     """
     words = [w.lower().strip(",.") for w in title.split()]
     if not words or not any(w in _TITLE_WORDS for w in words):
         return None
-    if any(w in _RESIDENT for w in words):
-        return "residentOf"
-    if any(w in _MEMBER for w in words):
-        return "memberOf"
-    if any(w in _LEADER for w in words) and not any(w in _NOT_LEADING for w in words):
-        return "leaderOf"
-    return "affiliatedWith"
+    return predicate_of_role(words)
 
 
 def _is_country(ctx: DocContext, m: Mention) -> bool:
@@ -209,6 +204,15 @@ def extract_relations(ctx: DocContext) -> tuple[Relation, ...]:
             out.extend(_pair(ctx, sent, a, b, after))
         out.extend(_appositions(ctx, sent))
         out.extend(_including(ctx, sent, ms))
+        first = len(out)
+        for name, rule in RULES.items():
+            if name not in FALLBACK_RULES:
+                out.extend(rule(ctx, sent))
+        related = {frozenset((r.subject, r.object)) for r in out[first:]} | {
+            frozenset((r.subject, r.object)) for r in out if r.evidence.sentence_start == sent.start_char
+        }
+        for name in FALLBACK_RULES & RULES.keys():
+            out.extend(r for r in RULES[name](ctx, sent) if frozenset((r.subject, r.object)) not in related)
     seen: set[tuple[str, str, str, int]] = set()
     unique = []
     for r in out:

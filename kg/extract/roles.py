@@ -1,0 +1,328 @@
+"""Relations read off the dependency parse: roles, origins and places stated around a name.
+
+:mod:`kg.extract.relations` reads the characters between two mentions; the rules here
+read the parse, so they also hold when words come between ("the Commission's chief
+spokesman Nikolaus van der Pas", "Tang Shubei, executive vice chairman of the
+Association"):
+
+==============  ==================================================================
+title           a role noun tied to a person (compound, apposition, or the
+                attribute of "is"/"was") and to an organisation or place (its
+                possessor, a compound or modifier, or its "of/at/for/with" phrase):
+                "Surrey captain Chris Lewis", "Chris Lewis, the Surrey captain",
+                "Acme's founder Maria Lopez", "Maria Lopez is a member of Greenpeace"
+paren           a name with a place or organisation in brackets after it: "Eva Berg
+                (France)", "Acme Corp (Spain)"
+presence        a person as subject of a verb with an "in/at" place ("won in Lyon"),
+                or of a motion verb with a "to" place ("flew to Lyon": visited)
+area            places nested by an area noun: "the Qasri region in Suleimaniya province"
+near            the fallback: a person and an organisation, or an organisation and a
+                place, at most three arcs apart through nouns and prepositions only,
+                for pairs no other rule related
+==============  ==================================================================
+
+Role verbs ("X joined Y") and a person "of"/"from" a place were tried and dropped: they
+changed no figure on any evaluation file (docs/BENCHMARKS.md). "X, from Y" is read by
+:mod:`kg.extract.relations`. The role noun decides the predicate
+(:func:`predicate_of_role`). Nothing is extracted when a verb other than the copula
+separates the two names, or when the role noun is not in the lexicon ("Maria Lopez, a fan
+of Greenpeace").
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from kg.extract.arguments import DocContext
+from kg.records import EntityType, Mention, Relation
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+__all__ = ["FALLBACK_RULES", "ROLE_WORDS", "RULES", "predicate_of_role"]
+
+P, O, L = EntityType.PERSON, EntityType.ORGANISATION, EntityType.PLACE  # noqa: E741 - short names in tables
+
+#: Role noun -> the predicate it states between a person and an organisation or place.
+ROLE_WORDS: dict[str, str] = {
+    **dict.fromkeys(
+        [
+            "president", "premier", "chancellor", "king", "queen", "emperor", "governor", "mayor", "leader",
+            "head", "chief", "ceo", "chairman", "chairwoman", "chair", "chairperson", "director-general",
+            "secretary-general", "dictator", "emir", "sultan", "monarch", "pm", "president-elect", "boss",
+        ],
+        "leaderOf",
+    ),
+    **dict.fromkeys(["member", "members", "fighter", "militant", "activist", "supporter", "mercenary"], "memberOf"),
+    **dict.fromkeys(
+        [
+            "player", "striker", "midfielder", "defender", "goalkeeper", "keeper", "forward", "winger",
+            "all-rounder", "batsman", "bowler", "opener", "pitcher", "captain", "skipper", "international",
+            "playmaker", "centre-back", "fullback", "quarterback", "guard", "wicketkeeper", "spinner",
+            "seamer", "teammate", "team-mate", "rider", "driver", "jockey", "sprinter",
+        ],
+        "playsFor",
+    ),
+    **dict.fromkeys(["coach", "manager", "trainer", "handler"], "coachOf"),
+    **dict.fromkeys(["spokesman", "spokeswoman", "spokesperson", "spokesmen"], "spokespersonOf"),
+    **dict.fromkeys(["founder", "co-founder", "cofounder", "creator"], "founderOf"),
+    **dict.fromkeys(["owner", "co-owner", "proprietor", "shareholder"], "ownerOf"),
+    **dict.fromkeys(
+        [
+            "employee", "worker", "staffer", "officer", "official", "engineer", "executive", "economist",
+            "analyst", "reporter", "correspondent", "journalist", "editor", "lawyer", "attorney",
+            "director", "manager", "researcher", "scientist", "professor", "lecturer", "staff",
+        ],
+        "employeeOf",
+    ),
+    **dict.fromkeys(
+        [
+            "minister", "secretary", "ambassador", "envoy", "commander", "general", "senator", "fellow",
+            "representative", "negotiator", "adviser", "advisor", "aide", "deputy", "commissioner",
+            "delegate", "diplomat", "candidate", "partner", "judge", "prosecutor", "legislator",
+            "lawmaker", "politician", "mp", "congressman", "congresswoman", "vice-president",
+        ],
+        "affiliatedWith",
+    ),
+    **dict.fromkeys(["resident", "residents", "native", "citizen", "citizens", "national"], "residentOf"),
+}  # fmt: skip
+ROLE_WORDS["manager"] = "coachOf"  # in news a manager named with a team is its coach
+_LEADING = frozenset({"prime", "premier", "head", "chief", "supreme"})
+_SPECIFIC = frozenset({"playsFor", "coachOf", "spokespersonOf", "founderOf", "ownerOf", "employeeOf"})
+
+_NOT_LEADING = frozenset({"vice", "deputy", "shadow", "former", "assistant", "ex", "acting", "co"})
+_ROLE_PREPS = frozenset({"of", "at", "for", "with", "to", "in"})
+_BRACKETS = re.compile(r"^\s*\(\s*$")
+_CLOSE = re.compile(r"^\s*\.?\s*\)")
+
+
+def predicate_of_role(words: list[str], other: EntityType | None = None) -> str | None:
+    """Return the predicate a role phrase states towards an entity of type ``other``.
+
+    The head noun (the last word) decides when it names a specific role ("head coach"
+    coaches); otherwise a leading word makes a leader unless "vice", "deputy", "former"
+    or the like qualifies it ("Prime Minister", not "Vice President").
+
+    Args:
+        words: The role noun and its modifiers, lower case ("former", "team", "captain").
+        other: The type of the organisation or place the role is in, when known.
+
+    >>> predicate_of_role(["chief", "spokesman"], EntityType.ORGANISATION)
+    'spokespersonOf'
+    >>> predicate_of_role(["vice", "president"], EntityType.PLACE)
+    'affiliatedWith'
+    >>> predicate_of_role(["fan"], EntityType.ORGANISATION) is None
+    True
+    """
+    words = [w.strip(",.") for w in words if w]
+    if not any(w in ROLE_WORDS or w in _LEADING for w in words):
+        return None
+    if any(ROLE_WORDS.get(w) == "residentOf" for w in words):
+        return "residentOf" if other in (None, EntityType.PLACE) else None
+    if any(ROLE_WORDS.get(w) == "memberOf" for w in words):
+        return "memberOf"
+    head = next((ROLE_WORDS[w] for w in reversed(words) if w in ROLE_WORDS), None)
+    leading = any(w in _LEADING or ROLE_WORDS.get(w) == "leaderOf" for w in words)
+    if head in _SPECIFIC and not (head == "employeeOf" and leading):
+        return head  # "chief spokesman" speaks, "chief executive" leads
+    if leading:
+        return "affiliatedWith" if any(w in _NOT_LEADING for w in words) else "leaderOf"
+    return head or "affiliatedWith"
+
+
+def _role_words(tok: Token) -> list[str]:
+    """The role noun with its compound and adjective modifiers, in text order, lower case."""
+    mods = [c for c in tok.children if c.dep_ in ("compound", "amod") and c.i < tok.i and c.ent_type_ == ""]
+    return [t.lower_ for t in sorted([*mods, tok], key=lambda t: t.i)]
+
+
+def _role_holders(tok: Token, ctx: DocContext, sent: Span) -> list[Mention]:
+    """The people a role noun describes: compound head, apposition, or copular subject."""
+    out: list[Mention] = []
+    cands: list[Token] = []
+    if tok.dep_ in ("compound", "appos", "nmod"):
+        cands.append(tok.head)
+    cands.extend(c for c in tok.children if c.dep_ == "appos")
+    if tok.dep_ == "attr" and tok.head.lemma_ == "be":
+        cands.extend(c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass"))
+    for c in cands:
+        if not (sent.start <= c.i < sent.end):
+            continue
+        m = ctx.mention_of(c)
+        if m is not None and m.type is P:
+            out.append(m)
+    return out
+
+
+def _role_places(tok: Token, ctx: DocContext) -> list[tuple[Mention, Token]]:
+    """Organisations and places a role noun is held in: possessor, modifier, or preposition."""
+    out: list[tuple[Mention, Token]] = []
+    for c in tok.children:
+        if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < tok.i:
+            m = ctx.mention_of(c)
+            if m is not None and m.type in (O, L):
+                out.append((m, c))
+        elif c.dep_ == "prep" and c.lower_ in _ROLE_PREPS:
+            for o in c.children:
+                if o.dep_ != "pobj":
+                    continue
+                m = ctx.entity_of(o, types=(O, L))
+                if m is not None:
+                    out.append((m, o))
+    return out
+
+
+def _rels(
+    ctx: DocContext, sent: Span, a: Mention, pred: str, b: Mention, conf: float, role: str | None
+) -> Iterator[Relation]:
+    """The relation with its evidence; a player is also a member of the team (``playsFor`` entails ``memberOf``)."""
+    start, end = min(a.start, b.start), max(a.end, b.end)
+    evidence = ctx.span_evidence(sent, start, end)
+    yield Relation(a.entity, pred, b.entity, conf, evidence, role)
+    if pred == "playsFor":
+        yield Relation(a.entity, "memberOf", b.entity, conf, evidence, role)
+
+
+def title_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """A role noun joining a person to an organisation or place (see the module docstring)."""
+    for tok in sent:
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.lower_ not in ROLE_WORDS or ctx.mention_of(tok) is not None:
+            continue
+        holders = _role_holders(tok, ctx, sent)
+        if not holders:
+            continue
+        words = _role_words(tok)
+        for m, _ in _role_places(tok, ctx):
+            pred = predicate_of_role(words, m.type)
+            if pred is None:
+                continue
+            role = " ".join(words)
+            for h in holders:
+                if h.entity != m.entity:
+                    yield from _rels(ctx, sent, h, pred, m, 0.7, role)
+
+
+def paren_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """A name followed by a place or organisation in brackets: "Eva Berg ( France )"."""
+    text = ctx.article.text
+    ms = ctx.mentions_in(sent.start_char, sent.end_char)
+    for a, b in itertools.pairwise(ms):
+        if not _BRACKETS.match(text[a.end : b.start]) or not _CLOSE.match(text[b.end : b.end + 3]):
+            continue
+        if b.type is L:
+            pred = {P: "residentOf", O: "basedIn", L: "locatedIn"}[a.type]
+        elif b.type is O and a.type is P:
+            pred = "memberOf"
+        else:
+            continue
+        if a.entity != b.entity:
+            yield from _rels(ctx, sent, a, pred, b, 0.6, None)
+
+
+_PRESENCE_PREPS = frozenset({"in", "at"})
+_MOTION = frozenset({"fly", "travel", "visit", "go", "come", "return", "arrive", "head", "move", "flee"})
+_AREA_NOUNS = frozenset(
+    {"town", "city", "village", "region", "province", "district", "state", "county", "area", "capital", "port"}
+)
+
+
+def presence_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """A person who did something in a place the same clause names: "Jan Novak won in Lyon"."""
+    for tok in sent:
+        if tok.pos_ != "VERB":
+            continue
+        kids = list(tok.children)
+        deps = ("nsubj", "dobj") if tok.lemma_.lower() in ("meet", "visit") else ("nsubj",)
+        holders = [m for c in kids if c.dep_ in deps and (m := ctx.mention_of(c)) is not None and m.type is P]
+        if not holders:
+            continue
+        motion = tok.lemma_.lower() in _MOTION
+        for c in kids:
+            if c.dep_ != "prep" or not (c.lower_ in _PRESENCE_PREPS or (motion and c.lower_ == "to")):
+                continue
+            pred = "visited" if c.lower_ == "to" else "presentIn"
+            for o in c.children:
+                m = ctx.mention_of(o) if o.dep_ == "pobj" else None
+                if m is not None and m.type is L:
+                    for h in holders:
+                        yield from _rels(ctx, sent, h, pred, m, 0.55, None)
+
+
+def area_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """Places nested by an area noun: "Qasri region in Suleimaniya province", "the Lyon town of Bron"."""
+    for tok in sent:
+        if tok.lower_ not in _AREA_NOUNS or tok.pos_ != "NOUN":
+            continue
+        inner = ctx.entity_of(tok, types=(L,))
+        for c in tok.children:
+            if c.dep_ != "prep" or c.lower_ not in ("in", "of"):
+                continue
+            for o in c.children:
+                m = ctx.entity_of(o, types=(L,)) if o.dep_ == "pobj" else None
+                if m is None or inner is None or m.entity == inner.entity:
+                    continue
+                if c.lower_ == "in":
+                    yield from _rels(ctx, sent, inner, "locatedIn", m, 0.6, None)
+                elif ctx.mention_of(o) is not None and ctx.mention_of(tok) is None:
+                    yield from _rels(ctx, sent, m, "locatedIn", inner, 0.6, None)
+
+
+def _path(a: Token, b: Token, limit: int) -> list[Token] | None:
+    """The tokens strictly between ``a`` and ``b`` on their dependency path, if it has at most ``limit`` arcs."""
+    up_a = [a]
+    while up_a[-1].head is not up_a[-1] and len(up_a) <= limit:
+        up_a.append(up_a[-1].head)
+    up_b = [b]
+    while up_b[-1].head is not up_b[-1] and len(up_b) <= limit:
+        up_b.append(up_b[-1].head)
+    ids_b = {t.i: k for k, t in enumerate(up_b)}
+    for k, t in enumerate(up_a):
+        if t.i in ids_b:
+            j = ids_b[t.i]
+            if k + j > limit:
+                return None
+            return up_a[1 : k + 1] + up_b[1:j]
+    return None
+
+
+_NEAR_PRED = {(P, O): "affiliatedWith", (O, L): "basedIn"}
+
+
+def near_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """Two names joined by a short noun-and-preposition path: "Eva Berg at Acme Corp's Lyon office"."""
+    ms = ctx.mentions_in(sent.start_char, sent.end_char)
+    roots = []
+    for m in ms:
+        span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None:
+            roots.append((m, span.root))
+    for i, (a, ra) in enumerate(roots):
+        for b, rb in roots[i + 1 :]:
+            key = (a.type, b.type) if (a.type, b.type) in _NEAR_PRED else (b.type, a.type)
+            pred = _NEAR_PRED.get(key)
+            if pred is None or a.entity == b.entity:
+                continue
+            if a.start < b.end and b.start < a.end:
+                continue  # one name inside the other ("Lyon Police Department"): the name, not the text, says so
+            path = _path(ra, rb, 3)
+            if path is None or any(t.pos_ in ("VERB", "AUX") or t.dep_ in ("conj", "cc") for t in path):
+                continue
+            if (ra.dep_ == "conj" and ra.head == rb) or (rb.dep_ == "conj" and rb.head == ra):
+                continue  # "Google and Jan Novak" is a list, not a relation
+            subj, obj = (a, b) if a.type is key[0] else (b, a)
+            yield from _rels(ctx, sent, subj, pred, obj, 0.4, None)
+
+
+#: The rules by name, in the order they run (the benchmark switches them off one by one).
+RULES: dict[str, Callable[[DocContext, Span], Iterator[Relation]]] = {
+    "title": title_rule,
+    "paren": paren_rule,
+    "presence": presence_rule,
+    "area": area_rule,
+    "near": near_rule,
+}
+#: Rules that only speak for a pair no other rule related in the sentence.
+FALLBACK_RULES = frozenset({"near"})
