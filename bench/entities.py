@@ -244,34 +244,38 @@ def _ablations() -> dict[str, list[tuple[str, object]]]:
     def whole(_doc: object, ent: object, _gaz: object) -> list[object]:
         return [ent]
 
-    finders = [
+    # the components that move the figures most come first
+    table: dict[str, list[tuple[str, object]]] = {
+        "place prior at full weight (PLACE_PRIOR_WEIGHT=1)": [("PLACE_PRIOR_WEIGHT", 1.0)],
+        "gazetteer places (_gazetteer_candidates)": [("_gazetteer_candidates", none)],
+        "context votes (_context_votes)": [("_context_votes", lambda _doc, _span: {})],
+        "_countries_as_teams": [("_countries_as_teams", none)],
+        "_towns_as_clubs": [("_towns_as_clubs", none)],
+        "demonyms as countries (_is_actor)": [("_is_actor", lambda _span: False)],
+        "join_parties": [("join_parties", lambda _doc, ents: ents)],
+        "is_party": [("is_party", lambda _span: False)],
+        "party_names": [("party_names", none)],
+        "_after_nationality": [("_after_nationality", lambda _text, start, _end, _gaz: start)],
+        "AWARD_WORDS": [("AWARD_WORDS", frozenset())],
+        "split_entity": [("split_entity", whole)],
+        "_drop_common_words": [("_drop_common_words", keep)],
+        "headed_names": [("headed_names", none)],
+        "bracketed_names": [("bracketed_names", none)],
+        "credited_agencies": [("credited_agencies", none)],
+        "ORG_FIRST_WORDS": [("ORG_FIRST_WORDS", frozenset())],
+    }
+    for name in (
+        "classed_names",
         "administrative_places",
         "region_names",
         "government_heads",
-        "classed_names",
         "expanded_acronyms",
         "relational_people",
         "commemorated_people",
         "affiliations",
         "product_makers",
-    ]
-    table: dict[str, list[tuple[str, object]]] = {name: [(name, none)] for name in finders}
-    table["split_entity"] = [("split_entity", whole)]
-    table["ORG_FIRST_WORDS"] = [("ORG_FIRST_WORDS", frozenset())]
-    table["_drop_common_words"] = [("_drop_common_words", keep)]
-    table["join_parties"] = [("join_parties", lambda _doc, ents: ents)]
-    table["is_party"] = [("is_party", lambda _span: False)]
-    table["_after_nationality"] = [("_after_nationality", lambda _text, start, _end, _gaz: start)]
-    table["party_names"] = [("party_names", none)]
-    table["gazetteer places (_gazetteer_candidates)"] = [("_gazetteer_candidates", none)]
-    table["demonyms as countries (_is_actor)"] = [("_is_actor", lambda _span: False)]
-    table["context votes (_context_votes)"] = [("_context_votes", lambda _doc, _span: {})]
-    table["credited_agencies"] = [("credited_agencies", none)]
-    table["bracketed_names"] = [("bracketed_names", none)]
-    table["headed_names"] = [("headed_names", none)]
-    table["AWARD_WORDS"] = [("AWARD_WORDS", frozenset())]
-    table["_countries_as_teams"] = [("_countries_as_teams", none)]
-    table["_towns_as_clubs"] = [("_towns_as_clubs", none)]
+    ):
+        table[name] = [(name, none)]
     return table
 
 

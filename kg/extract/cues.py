@@ -30,7 +30,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kg.extract.gazetteer import Gazetteer, PlaceKind, fold
-from kg.extract.names import TITLES, Candidate, given_names, words
+from kg.extract.names import ORG_HEADS, TITLES, Candidate, given_names, words
 from kg.records import EntityType
 
 if TYPE_CHECKING:
@@ -98,6 +98,9 @@ _NOT_LEADERS = frozenset(
         soviet islamist junta new old current previous former"""
     )
 )
+
+#: Articles, which start a sentence capitalised but are no part of a name ("A Zentrova spokeswoman").
+_ARTICLES = frozenset({"a", "an", "the"})
 
 #: Lower-case nouns that, right before a name, say what kind of organisation it is.
 _ORG_CLASS = frozenset(
@@ -179,7 +182,12 @@ def split_entity(doc: Doc, ent: Span, gazetteer: Gazetteer) -> list[Span]:
                 continue
             place = ent[:k]
             rest = ent[k:]
-            if _is_place(gazetteer, place.text) and rest[0].text[:1].isupper() and rest[0].is_alpha:
+            if (
+                _is_place(gazetteer, place.text)
+                and rest[0].text[:1].isupper()
+                and rest[0].is_alpha
+                and rest[-1].lower_ not in ORG_HEADS  # "Springfield Herald": a newspaper, not a person
+            ):
                 return [
                     SpanCls(doc, place.start, place.end, label="GPE"),
                     SpanCls(doc, rest.start, rest.end, label="PERSON"),
@@ -370,9 +378,14 @@ def classed_names(doc: Doc, taken: Taken, gazetteer: Gazetteer) -> list[Candidat
         if tok.i < seen_end:
             continue
         i = tok.i + 1
-        if tok.is_lower and tok.lower_ in _ORG_CLASS:
+        if tok.is_lower and (tok.lower_ in _ORG_CLASS or tok.lemma_ in _ORG_CLASS):
             end = _name_run(doc, i)
-        elif _capitalised(tok) and not tok.is_punct and (tok.i == 0 or not _capitalised(doc[tok.i - 1])):
+        elif (
+            _capitalised(tok)
+            and not tok.is_punct
+            and tok.lower_ not in _ARTICLES
+            and (tok.i == 0 or not _capitalised(doc[tok.i - 1]) or doc[tok.i - 1].lower_ in _ARTICLES)
+        ):
             i, end = tok.i, _name_run(doc, tok.i)
             if not _ORG_ROLE.match(text, doc[end - 1].idx + len(doc[end - 1])):
                 continue
