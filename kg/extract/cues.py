@@ -5,6 +5,9 @@ person, an organisation or a place whether or not ``en_core_web_sm`` proposed it
 
 * :func:`split_entity`: a model entity that runs two names together (a city and
   the person after it read as one person, an organisation run into a person);
+* :func:`join_parties`: a party's name the model cut in two ("Lib" + "Dems") is one
+  organisation; :func:`is_party`: a name whose last word names a party ("Labour",
+  "the Tories", "Lib Dems") is an organisation, never a person or a place;
 * :func:`administrative_places`: "the municipality of X", "the province of X";
 * :func:`region_names`: "the X region", "X province";
 * :func:`government_heads`: "the X government", "the X administration" name a person;
@@ -27,7 +30,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kg.extract.gazetteer import Gazetteer, PlaceKind, fold
-from kg.extract.names import TITLES, Candidate, given_names, words
+from kg.extract.names import ORG_HEADS, TITLES, Candidate, given_names, words
 from kg.records import EntityType
 
 if TYPE_CHECKING:
@@ -35,12 +38,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ORG_FIRST_WORDS",
+    "PARTY_WORDS",
     "administrative_places",
     "affiliations",
     "classed_names",
     "commemorated_people",
     "expanded_acronyms",
     "government_heads",
+    "is_party",
+    "join_parties",
+    "party_names",
     "product_makers",
     "region_names",
     "relational_people",
@@ -58,6 +65,16 @@ ORG_FIRST_WORDS = frozenset(
         museum museo church corporation company"""
     )
 )
+
+#: Last words of a political party's name, as news writes it ("Labour", "the Lib Dems", "Social Democrats").
+PARTY_WORDS = frozenset(
+    words(
+        """party labour labor tories tory dems democrats republicans conservatives liberals greens socialists
+        communists nationalists unionists"""
+    )
+)
+
+_NUMERIC = frozenset({"DATE", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY", "TIME"})
 
 #: Nouns for a kind of administrative place, followed by "of" and its name.
 _ADMIN_NOUNS = frozenset(
@@ -82,6 +99,9 @@ _NOT_LEADERS = frozenset(
     )
 )
 
+#: Articles, which start a sentence capitalised but are no part of a name ("A Zentrova spokeswoman").
+_ARTICLES = frozenset({"a", "an", "the"})
+
 #: Lower-case nouns that, right before a name, say what kind of organisation it is.
 _ORG_CLASS = frozenset(
     words(
@@ -105,7 +125,7 @@ _GLUE = frozenset({"of", "and", "for", "the", "on", "&"})
 #: Corporate roles after an organisation's name: "Acme co-founder", "Acme spokeswoman".
 _ORG_ROLE = re.compile(
     r"\s+(?:co-?)?(?:founders?|creators?|ceo|chairman|chairwoman|spokesman|spokeswoman|spokesperson|"
-    r"executives?|employees?|shareholders?|headquarters|subsidiary)\b",
+    r"executives?|employees?|shareholders?|headquarters|subsidiary|shares|stock|boss|bosses|chief executive)\b",
     re.IGNORECASE,
 )
 
@@ -162,7 +182,12 @@ def split_entity(doc: Doc, ent: Span, gazetteer: Gazetteer) -> list[Span]:
                 continue
             place = ent[:k]
             rest = ent[k:]
-            if _is_place(gazetteer, place.text) and rest[0].text[:1].isupper() and rest[0].is_alpha:
+            if (
+                _is_place(gazetteer, place.text)
+                and rest[0].text[:1].isupper()
+                and rest[0].is_alpha
+                and rest[-1].lower_ not in ORG_HEADS  # "Springfield Herald": a newspaper, not a person
+            ):
                 return [
                     SpanCls(doc, place.start, place.end, label="GPE"),
                     SpanCls(doc, rest.start, rest.end, label="PERSON"),
@@ -184,6 +209,72 @@ def split_entity(doc: Doc, ent: Span, gazetteer: Gazetteer) -> list[Span]:
                 SpanCls(doc, ent.end - 2, ent.end, label="PERSON"),
             ]
     return [ent]
+
+
+def is_party(span: Span) -> bool:
+    """Whether a capitalised name ends in a party word: "Labour", "the Tories", "Lib Dems", "Green Party"."""
+    last = span[-1] if len(span) else None
+    return last is not None and last.lower_ in PARTY_WORDS and last.text[:1].isupper()
+
+
+def join_parties(doc: Doc, ents: list[Span]) -> list[Span]:
+    """Join a party word to the capitalised model entity right before it, as one organisation.
+
+    "Lib Dems" read as a place "Lib" and a person "Dems" (or "Dems" left out) is one
+    organisation; so is "Social Democrats" cut after "Social". The party word is the
+    next entity or, when the model left it out, the next token; nothing may come
+    between them.
+    """
+    from spacy.tokens import Span as SpanCls
+
+    out: list[Span] = []
+    starts = {e.start for e in ents}
+    for ent in ents:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.end == ent.start
+            and is_party(ent)
+            and prev[-1].text[:1].isupper()
+            and prev.label_ not in _NUMERIC
+        ):
+            out[-1] = SpanCls(doc, prev.start, ent.end, label="ORG")
+            continue
+        nxt = ent.end
+        if (
+            nxt < len(doc)
+            and nxt not in starts
+            and ent.label_ not in _NUMERIC
+            and ent[-1].text[:1].isupper()
+            and is_party(doc[nxt : nxt + 1])
+        ):
+            ent = SpanCls(doc, ent.start, nxt + 1, label="ORG")
+        out.append(ent)
+    return out
+
+
+def party_names(doc: Doc, taken: Taken) -> list[Candidate]:
+    """Parties the model missed: a run of capitalised proper nouns ending in a party word ("the Lib Dems").
+
+    A lone party word counts only after "the" or inside a sentence ("Labour said",
+    not "Labour costs rose" at a sentence's start), and never where a model name lies.
+    """
+    out: list[Candidate] = []
+    busy = sorted(taken)
+    for tok in doc:
+        if tok.lower_ not in PARTY_WORDS or not tok.text[:1].isupper() or tok.pos_ != "PROPN":
+            continue
+        i = tok.i
+        while i > 0 and doc[i - 1].pos_ == "PROPN" and doc[i - 1].text[:1].isupper() and not doc[i].is_sent_start:
+            i -= 1
+        if i == tok.i and tok.is_sent_start:
+            continue
+        start_c, end_c = doc[i].idx, tok.idx + len(tok)
+        if _overlaps(busy, start_c, end_c):
+            continue
+        surface = doc.text[start_c:end_c]
+        out.append(Candidate(start_c, end_c, surface, fold(surface), {EntityType.ORGANISATION: 2.0}, "ner"))
+    return out
 
 
 def _name_run(doc: Doc, i: int) -> int:
@@ -287,9 +378,14 @@ def classed_names(doc: Doc, taken: Taken, gazetteer: Gazetteer) -> list[Candidat
         if tok.i < seen_end:
             continue
         i = tok.i + 1
-        if tok.is_lower and tok.lower_ in _ORG_CLASS:
+        if tok.is_lower and (tok.lower_ in _ORG_CLASS or tok.lemma_ in _ORG_CLASS):
             end = _name_run(doc, i)
-        elif _capitalised(tok) and not tok.is_punct and (tok.i == 0 or not _capitalised(doc[tok.i - 1])):
+        elif (
+            _capitalised(tok)
+            and not tok.is_punct
+            and tok.lower_ not in _ARTICLES
+            and (tok.i == 0 or not _capitalised(doc[tok.i - 1]) or doc[tok.i - 1].lower_ in _ARTICLES)
+        ):
             i, end = tok.i, _name_run(doc, tok.i)
             if not _ORG_ROLE.match(text, doc[end - 1].idx + len(doc[end - 1])):
                 continue

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 __all__ = [
+    "AWARD_WORDS",
     "FACILITY_WORDS",
     "ORG_HEADS",
     "ORG_WORDS",
@@ -69,6 +70,11 @@ ORG_HEADS = frozenset(
     )
 )
 
+#: Last words of an award's or a trophy's name: "the Oscars", "the Nobel Prize" name no person or place.
+AWARD_WORDS = frozenset(
+    words("award awards prize prizes trophy trophies medal medals oscar oscars grammy grammys emmy emmys bafta baftas")
+)
+
 #: Titles and honorifics stripped from the front of a name (lower case, no dot).
 TITLES = frozenset(
     words(
@@ -77,7 +83,7 @@ TITLES = frozenset(
         lieutenant lt major maj captain capt sergeant sgt admiral commander king queen prince princess pope
         saint st judge justice rep representative congressman congresswoman ambassador chairman chairwoman
         chair ceo director sheikh emir ayatollah deputy foreign defence defense interior home finance shadow
-        acting former late spokesman spokeswoman spokesperson officer detective inspector agent coach"""
+        acting former late spokesman spokeswoman spokesperson officer detective inspector agent coach pm mp mep"""
     )
 )
 
