@@ -219,9 +219,9 @@ def home_countries(source: str | None, gazetteer: Gazetteer) -> frozenset[str]:
             return frozenset({code})
     found: set[str] = set()
     for word in source.split():
-        code = gazetteer.demonyms.get(word.strip(".,"))
-        if code:
-            found.add(code)
+        demonym = gazetteer.demonyms.get(word.strip(".,"))
+        if demonym:
+            found.add(demonym)
     for hit in gazetteer.scan(source):
         countries = {p.country for p in gazetteer.places(hit.key)}
         if len(countries) == 1:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from kg import queries_facts
 from kg.extract import extract
 from kg.extract.commonness import is_common_word
+from kg.ingest import ingest_articles
 from kg.records import Article, EntityType, Extraction
 from kg.resolve import MemoryEntityIndex, resolve_across
+from kg.settings import Settings
+from kg.store import EmbeddedStore
 
 SPORT = (
     " The striker scored the winning goal in the second half of the league match, and the coach praised"
@@ -111,3 +115,15 @@ def test_place_gazetteer_containment_says_where_it_comes_from() -> None:
     assert {r.derived_from for r in lyon} == {"https://sws.geonames.org/2996944/"}
     assert any(r.subject == "place/france" and r.object == "place/europe" for r in facts)
     assert all(r.evidence.text and 0 < r.confidence <= 1 for r in facts)
+
+
+def test_place_gazetteer_fact_evidence_lists_the_mentions(settings: Settings) -> None:
+    store = EmbeddedStore(None)
+    text = "Leaders met in Lyon on Monday. Lyon welcomed them, and France paid for the summit."
+    report = ingest_articles([Article(id="lyon", text=text)], store, settings, workers=1)
+    assert report.ingested == ("lyon",)
+    rels = queries_facts.relationships_of(store, settings.base_iri, ["place/lyon"])["place/lyon"]
+    (fact,) = [r for r in rels if r.predicate == "locatedIn" and r.object == "place/france"]
+    assert [(e.text, e.start) for e in fact.evidence] == [("Lyon", 15), ("Lyon", 31)]
+    derived = store.query("SELECT ?d WHERE { GRAPH ?g { ?st <http://www.w3.org/ns/prov#wasDerivedFrom> ?d } }")
+    assert {r["d"] for r in derived} >= {"https://sws.geonames.org/2996944/"}

@@ -246,7 +246,7 @@ class Gazetteer:
         demonyms: Demonym surface form -> ISO country code.
         curated: Aliases as strong as preferred names (country short forms, regions).
         common: Folded one-word names that are everyday lower-case English words
-            ("march", "orange"); by default worked out with
+            ("march", "orange"); :func:`load_gazetteer` works them out with
             :func:`kg.extract.commonness.is_common_word`.
     """
 
@@ -283,11 +283,7 @@ class Gazetteer:
         self.demonyms: dict[str, str] = dict(demonyms or {})
         if len(self._automaton) > 0:
             self._automaton.make_automaton()
-        if common is None:
-            from kg.extract.commonness import is_common_word
-
-            common = frozenset(k for k in self._by_key if " " not in k and is_common_word(k))
-        self._common = common
+        self._common = common or frozenset()
 
     def _add(self, surface: str, place: Place) -> None:
         key = fold(surface)
@@ -484,11 +480,13 @@ def _build_gazetteer(min_city_population: int) -> Gazetteer:
                     for word in ("region", "province", "oblast"):
                         curated.append((f"{stem} {word}", place))
                     break
-    gazetteer = Gazetteer(places, aliases, demonyms, curated)
-    gazetteer.continent_of.update(continent_of)
-    from kg.extract.commonness import release
+    from kg.extract.commonness import is_common_word, release
 
+    names = {fold(p.name) for p in places} | {fold(a) for a, _ in aliases} | {fold(a) for a, _ in curated}
+    common = frozenset(n for n in names if n and " " not in n and is_common_word(n))
     release()  # the lexeme table is needed only to build the set of common names
+    gazetteer = Gazetteer(places, aliases, demonyms, curated, common)
+    gazetteer.continent_of.update(continent_of)
     return gazetteer
 
 

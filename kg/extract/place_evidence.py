@@ -21,7 +21,7 @@ Without such evidence:
 * in a sports report, a town (a GeoNames city, not a country or a region) is its
   club: an organisation ("Chelsea", "Roma").
 
-A name inside a DATE or TIME entity ("March 5") is never a place.
+An everyday word inside a DATE or TIME entity ("March 5") is never a place.
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ __all__ = ["PLACE_LABELS", "require_place_evidence"]
 #: spaCy labels that say "place".
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 #: spaCy labels of spans that are never places.
-_NOT_PLACE_LABELS = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL", "ORDINAL"})
+_NOT_PLACE_LABELS = frozenset({"DATE", "TIME"})
 #: spaCy labels of names of things that are not places.
 _OTHER_NAME_LABELS = frozenset({"PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})
 #: Words before a name that make it a place.
@@ -68,8 +68,9 @@ def _locative(doc: Doc, c: Candidate) -> bool:
     text = doc.text
     if _BASED.match(text, c.end):
         return True
-    if (c.start == 0 or text[c.start - 1] == "\n") and _DATELINE.match(text, c.end):
-        return True
+    line = text[text.rfind("\n", 0, c.start) + 1 : c.start]
+    if not any(ch.islower() for ch in line) and _DATELINE.match(text, c.end):
+        return True  # a dateline: "LONDON 1996-08-30", "WIGAN , England 1996-08-31"
     span = doc.char_span(c.start, c.end, alignment_mode="expand")
     if span is None:
         return False
@@ -129,23 +130,26 @@ def require_place_evidence(
         if etype is not EntityType.PLACE:
             continue
         for c in cs:
-            if c.source != "demonym" and any(s <= c.start and c.end <= e for s, e in blocked):
+            if _common(c, gazetteer) and any(s <= c.start and c.end <= e for s, e in blocked):
                 dropped_spans.add((c.start, c.end))  # "March 5": a date, whatever else "March" is
         live = [c for c in cs if (c.start, c.end) not in dropped_spans]
         if not live:
             drop.add(key)
             continue
-        evidence = any(_has_evidence(doc, c, place_ents) for c in live if c.source != "nested")
+        standalone = [c for c in live if c.source != "nested"]  # not inside another name
+        evidence = any(_has_evidence(doc, c, place_ents) for c in standalone)
         kinds = {p.kind for p in gazetteer.places(key)}
         one_word = " " not in key
-        if sports and kinds == {PlaceKind.CITY} and not any(_locative(doc, c) for c in live):
+        if sports and standalone and kinds == {PlaceKind.CITY} and not any(_locative(doc, c) for c in live):
             out_types[key] = (EntityType.ORGANISATION, conf)  # a town's club
             continue
         if evidence or not kinds:
             continue
         if one_word and key in surnames:
             out_types[key] = (EntityType.PERSON, conf)
-        elif (one_word and gazetteer.is_common(key)) or (kinds == {PlaceKind.CITY} and key in other_words):
+        elif any(_common(c, gazetteer) for c in live) or (
+            standalone and kinds == {PlaceKind.CITY} and key in other_words
+        ):
             drop.add(key)
         elif kinds == {PlaceKind.CITY} and all(c.source == "nested" and _opens_name(doc, c) for c in live):
             drop.add(key)  # a town's name opening an organisation's ("Toyota Motor"), nowhere a place
@@ -153,6 +157,17 @@ def require_place_evidence(
     for key in drop:
         out_types.pop(key, None)
     return kept, out_types
+
+
+def _common(c: Candidate, gazetteer: Gazetteer) -> bool:
+    """Whether a mention is written as an everyday word: "March", "EASTERN", but not "US" or "U.S."."""
+    word = c.text
+    return (
+        c.source != "demonym"
+        and word.isalpha()
+        and (word.istitle() or (word.isupper() and len(word) > 3))
+        and gazetteer.is_common(word)
+    )
 
 
 def _opens_name(doc: Doc, c: Candidate) -> bool:
