@@ -106,19 +106,8 @@ def require_place_evidence(
     """
     place_ents = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in PLACE_LABELS]
     blocked = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NOT_PLACE_LABELS]
-    other_words: set[str] = set()  # words of the longer names of other things
-    surnames: set[str] = set()
-    for key, (etype, _) in types.items():
-        words = key.split()
-        if etype is EntityType.PLACE or len(words) < 2:
-            continue
-        other_words.update(words)
-        if etype is EntityType.PERSON:
-            surnames.add(words[-1])
-    for e in doc.ents:
-        words = [fold(w) for w in e.text.split() if w[:1].isupper()]
-        if e.label_ in _OTHER_NAME_LABELS and len(words) > 1:
-            other_words.update(words)
+    other_words, surnames = _other_names(doc, types)
+
     by_key: dict[str, list[Candidate]] = {}
     for c in candidates:
         by_key.setdefault(c.key, []).append(c)
@@ -145,7 +134,7 @@ def require_place_evidence(
             continue
         if evidence or not kinds:
             continue
-        if one_word and key in surnames:
+        if one_word and key in surnames and kinds == {PlaceKind.CITY}:
             out_types[key] = (EntityType.PERSON, conf)
         elif any(_common(c, gazetteer) for c in live) or (
             standalone and kinds == {PlaceKind.CITY} and key in other_words
@@ -157,6 +146,24 @@ def require_place_evidence(
     for key in drop:
         out_types.pop(key, None)
     return kept, out_types
+
+
+def _other_names(doc: Doc, types: Types) -> tuple[set[str], set[str]]:
+    """Words of the longer names of people, organisations and works in the article, and surnames."""
+    other_words: set[str] = set()  # words of the longer names of other things
+    surnames: set[str] = set()
+    for key, (etype, _) in types.items():
+        words = key.split()
+        if etype is EntityType.PLACE or len(words) < 2:
+            continue
+        other_words.update(words)
+        if etype is EntityType.PERSON:
+            surnames.add(words[-1])
+    for e in doc.ents:
+        words = [fold(w) for w in e.text.split() if w[:1].isupper()]
+        if e.label_ in _OTHER_NAME_LABELS and len(words) > 1:
+            other_words.update(words)
+    return other_words, surnames
 
 
 def _common(c: Candidate, gazetteer: Gazetteer) -> bool:
