@@ -15,9 +15,11 @@ Without such evidence:
 * a one-word name that is an everyday lower-case English word
   (:meth:`kg.extract.gazetteer.Gazetteer.is_common`: "March", "Orange", "Bush") is no
   place: it is dropped;
-* a one-word name that is a person's surname in the article is that person; a town
-  whose name is a word of the longer name of an organisation, a person or a work the
-  article names is dropped as a place ("Lib" of "Lib Dems", "Toyota" of "Toyota Motor");
+* a town named like the surname of a person in the article is that person
+  ("Davenport" after "Lindsay Davenport"); a town whose name is a word of the longer
+  name of an organisation, a person or a work the article names is dropped as a place
+  ("Lib" of "Lib Dems"), and so is a town's name that only ever opens an organisation's
+  ("Toyota" of "Toyota Motor");
 * in a sports report, a town (a GeoNames city, not a country or a region) is its
   club: an organisation ("Chelsea", "Roma").
 
