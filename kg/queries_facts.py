@@ -8,9 +8,10 @@ A relationship is an entity-to-entity relation under the kg ontology (``leaderOf
 ``locatedIn``, ...). Each article's graph states it on its own, as a reified
 ``kg:Statement`` carrying a confidence and an evidence span; the views merge the
 articles: the highest confidence wins and every evidence span is kept. The plain
-``locatedIn`` triple linking writes for a place's country has no statement: it
-takes the confidence of its subject's description in that article and has no
-evidence.
+``locatedIn`` triple linking writes for a place's country takes the confidence of
+its subject's description in that article; the same fact is also stated, with
+``prov:wasDerivedFrom`` the GeoNames feature, once per mention of the place, so its
+evidence lists the place's mentions (:func:`kg.link.containment`).
 
 Events are dated by ``kg:start``/``kg:end`` (an ``xsd:date``) and their precision
 (``year``, ``month``, ``day``); the views give them back as ISO partial dates

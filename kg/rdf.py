@@ -259,6 +259,8 @@ def _relation(q: _Q, base: str, art: NamedNode, r: Relation) -> Iterator[Quad]:
     yield q(st, KG.evidence, ev)
     if r.role:
         yield q(st, KG.role, Literal(r.role))
+    if r.derived_from:
+        yield q(st, PROV.wasDerivedFrom, _n(r.derived_from))
 
 
 def _event(q: _Q, base: str, art: NamedNode, e: Event) -> Iterator[Quad]:

@@ -158,6 +158,9 @@ class Relation:
 
     ``predicate`` is the ontology property's local name (``"leaderOf"``); ``role``
     carries the position or role text when the source gives one ("President").
+    ``derived_from`` is the IRI of the record a fact was taken from when the text does
+    not state it (a GeoNames feature for containment); ``evidence`` is then the
+    mention of the subject that the fact is about.
     """
 
     subject: str
@@ -166,6 +169,7 @@ class Relation:
     confidence: float
     evidence: Evidence
     role: str | None = None
+    derived_from: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -158,3 +158,23 @@ def test_partial_date_rejects_other_shapes() -> None:
 def test_iri_key_inverts_entity_iri() -> None:
     assert iri_key(BASE, BASE + "place/bakhmut") == "place/bakhmut"
     assert iri_key(BASE, "https://elsewhere.org/x") == "https://elsewhere.org/x"
+
+
+@pytest.mark.parametrize(
+    ("derived_from", "expected"),
+    [("https://sws.geonames.org/2017370/", ["https://sws.geonames.org/2017370/"]), (None, [])],
+    ids=["gazetteer-fact", "text-fact"],
+)
+def test_extraction_quads_statement_says_where_a_gazetteer_fact_comes_from(
+    derived_from: str | None, expected: list[str]
+) -> None:
+    x = _extraction()
+    ev = Evidence(13, 19, "Russia", 13, 36)
+    rel = Relation("place/russia", "locatedIn", "place/asia", 0.9, ev, derived_from=derived_from)
+    quads = extraction_quads(Extraction(x.article, x.sentences, x.mentions, x.entities, (rel,)), BASE, when=WHEN)
+    derived = [q.object.value for q in quads if q.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom"]
+    assert derived == expected
+    anchors = [
+        q.object.value for q in quads if q.predicate.value.endswith("#anchorOf") and "/evidence/" in q.subject.value
+    ]
+    assert anchors == ["Russia"]

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from kg.extract.entities import entities_from_doc
 from kg.extract.events import events_and_relations
+from kg.extract.gazetteer import load_gazetteer
 from kg.extract.pipeline import load_pipeline, model_version
-from kg.link import containment
+from kg.link import containment, stated_containment_holds
 from kg.records import Article, Extraction, Sentence
 
 if TYPE_CHECKING:
@@ -26,12 +27,21 @@ __all__ = ["PIECE_CHARS", "extract", "extract_doc", "extract_many", "pieces"]
 def extract_doc(article: Article, doc: Doc) -> Extraction:
     """Build the extraction of ``article`` from its parsed ``doc``."""
     sentences = tuple(Sentence(s.start_char, s.end_char) for s in doc.sents)
-    mentions, entities = entities_from_doc(doc)
+    mentions, entities = entities_from_doc(doc, source=article.source)
     relations, events = events_and_relations(article, doc, mentions, entities)
-    # GeoNames containment adds locatedIn where the text itself does not say it;
-    # the same relation with the same evidence span is kept once.
+    # Containment comes from GeoNames, smaller place to larger; what the text states
+    # stays only where it agrees (both ends places, the smaller one the subject).
+    # The same relation with the same evidence span is kept once.
+    gazetteer = load_gazetteer()
+    by_key = {e.key: e for e in entities}
     unique = {(r.subject, r.predicate, r.object, r.evidence.start): r for r in containment(mentions, entities)}
-    unique.update({(r.subject, r.predicate, r.object, r.evidence.start): r for r in relations})
+    unique.update(
+        {
+            (r.subject, r.predicate, r.object, r.evidence.start): r
+            for r in relations
+            if stated_containment_holds(r, by_key, gazetteer)
+        }
+    )
     relations = tuple(unique.values())
     return Extraction(
         article=article,

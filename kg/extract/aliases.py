@@ -19,7 +19,7 @@ import ahocorasick
 
 from kg.extract.gazetteer import Gazetteer, Place, PlaceKind, fold, slug
 from kg.extract.names import Candidate
-from kg.link import LinkContext, choose_place, country_key, link_fields, place_key
+from kg.link import LinkContext, choose_place, country_key, home_countries, link_fields, place_key, qualifier_codes
 from kg.records import Entity, EntityType, Mention
 
 if TYPE_CHECKING:
@@ -58,8 +58,14 @@ def resolve_article(
     types: dict[str, tuple[EntityType, float]],
     gazetteer: Gazetteer,
     sentence_of: SentenceOf,
+    source: str | None = None,
 ) -> tuple[list[Mention], list[Entity]]:
     """Group typed names into entities, find their other mentions, link places.
+
+    Each place mention is linked in its article's context (:class:`kg.link.LinkContext`):
+    the countries, regions and cities it names, the source's home country, and a region
+    or country written beside that very name ("Paris, Texas"), which then holds for
+    the name's other mentions in the article.
 
     Args:
         doc: The parsed article.
@@ -67,6 +73,7 @@ def resolve_article(
         types: The per-name vote from :func:`kg.extract.entities.vote`.
         gazetteer: For linking places.
         sentence_of: Maps a character offset to its sentence's ``(start, end)``.
+        source: The article's source (outlet), whose home country weighs in linking.
 
     Returns:
         Mentions in text order and the article's entities.
@@ -83,7 +90,19 @@ def resolve_article(
         return g
 
     place_names = [c.key for c in candidates if types.get(c.key, (None,))[0] is EntityType.PLACE]
-    context = LinkContext.from_names(place_names, gazetteer, [c.country for c in candidates if c.country])
+    qualifiers: dict[str, frozenset[str]] = {}
+    for c in candidates:
+        if types.get(c.key, (None,))[0] is EntityType.PLACE:
+            codes = qualifier_codes(text, c.end, gazetteer)
+            if codes:
+                qualifiers[c.key] = qualifiers.get(c.key, frozenset()) | codes
+    context = LinkContext.from_names(
+        place_names,
+        gazetteer,
+        [c.country for c in candidates if c.country],
+        home=home_countries(source, gazetteer),
+        qualifiers=qualifiers,
+    )
 
     # full names first, so surnames and acronyms find what they abbreviate
     ordered = sorted(candidates, key=lambda c: (-len(c.key.split()), c.start))

@@ -66,6 +66,7 @@ from kg.extract.names import (
     headed_names,
     words,
 )
+from kg.extract.place_evidence import require_place_evidence
 from kg.records import Entity, EntityType, Mention
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ _SPORT = frozenset(
 )
 
 
-_PLACE_PRIOR = {PlaceKind.COUNTRY: 1.6, PlaceKind.REGION: 1.2}
+_PLACE_PRIOR = {PlaceKind.CONTINENT: 1.6, PlaceKind.COUNTRY: 1.6, PlaceKind.REGION: 1.2}
 
 #: How much the model's own label counts in a mention's vote.
 NER_WEIGHT = 1.0
@@ -539,12 +540,15 @@ def vote(
     return decided
 
 
-def entities_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> tuple[list[Mention], list[Entity]]:
+def entities_from_doc(
+    doc: Doc, gazetteer: Gazetteer | None = None, source: str | None = None
+) -> tuple[list[Mention], list[Entity]]:
     """Run the whole entity stage on one parsed article.
 
     Args:
         doc: The parsed article; its text is ``Article.text``.
         gazetteer: Defaults to the shared one from :func:`load_gazetteer`.
+        source: The article's source, whose home country weighs in place linking.
 
     Returns:
         Mentions in text order and the article's entities (keys stable across articles).
@@ -554,6 +558,7 @@ def entities_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> tuple[lis
     gaz = gazetteer if gazetteer is not None else load_gazetteer()
     candidates = find_candidates(doc, gaz)
     types = vote(candidates, gaz, article_countries(candidates, gaz))
+    candidates, types = require_place_evidence(doc, candidates, types, gaz, sports=is_sports_report(doc))
     sent_starts = [s.start_char for s in doc.sents]
     sent_ends = [s.end_char for s in doc.sents]
 
@@ -561,4 +566,4 @@ def entities_from_doc(doc: Doc, gazetteer: Gazetteer | None = None) -> tuple[lis
         i = max(0, bisect.bisect_right(sent_starts, offset) - 1)
         return (sent_starts[i], sent_ends[i]) if sent_starts else (0, len(doc.text))
 
-    return resolve_article(doc, candidates, types, gaz, sentence_of)
+    return resolve_article(doc, candidates, types, gaz, sentence_of, source)

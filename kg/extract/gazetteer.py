@@ -82,6 +82,7 @@ def geonames_iri(geonameid: int) -> str:
 class PlaceKind(enum.Enum):
     """What a gazetteer entry is; decides how strong its prior is."""
 
+    CONTINENT = "continent"
     COUNTRY = "country"
     REGION = "region"
     CITY = "city"
@@ -93,13 +94,15 @@ class Place:
 
     Attributes:
         name: The preferred English name (``"Bakhmut"``).
-        kind: Country, region (ISO 3166-2 subdivision) or city.
-        country: ISO 3166-1 alpha-2 code of the country it lies in (or is).
+        kind: Continent, country, region (ISO 3166-2 subdivision) or city.
+        country: ISO 3166-1 alpha-2 code of the country it lies in (or is); empty for
+            a continent.
         geonameid: GeoNames id, when the source has one (regions from pycountry do not).
         population: People living there, 0 when unknown.
         latitude: WGS84 latitude, when known.
         longitude: WGS84 longitude, when known.
-        admin1: GeoNames admin-1 code for cities, ISO 3166-2 code for regions.
+        admin1: GeoNames admin-1 code for cities, ISO 3166-2 code for regions,
+            GeoNames continent code ("EU") for continents.
     """
 
     name: str
@@ -242,6 +245,9 @@ class Gazetteer:
             "Google").
         demonyms: Demonym surface form -> ISO country code.
         curated: Aliases as strong as preferred names (country short forms, regions).
+        common: Folded one-word names that are everyday lower-case English words
+            ("march", "orange"); :func:`load_gazetteer` works them out with
+            :func:`kg.extract.commonness.is_common_word`.
     """
 
     def __init__(
@@ -250,6 +256,7 @@ class Gazetteer:
         aliases: list[tuple[str, Place]] | None = None,
         demonyms: dict[str, str] | None = None,
         curated: list[tuple[str, Place]] | None = None,
+        common: frozenset[str] | None = None,
     ) -> None:
         aliases = aliases or []
         curated = curated or []
@@ -257,12 +264,17 @@ class Gazetteer:
         #: Keys that are a preferred name or a curated alias, not only a GeoNames alternate.
         self._primary: set[str] = set()
         self.countries: dict[str, Place] = {}
+        #: Continent code ("EU") -> continent; country code -> its continent's code.
+        self.continents: dict[str, Place] = {}
+        self.continent_of: dict[str, str] = {}
         self._automaton = ahocorasick.Automaton()
         for place in places:
             self._add(place.name, place)
             self._primary.add(fold(place.name))
             if place.kind is PlaceKind.COUNTRY:
                 self.countries.setdefault(place.country, place)
+            elif place.kind is PlaceKind.CONTINENT and place.admin1:
+                self.continents.setdefault(place.admin1, place)
         for surface, place in aliases:
             self._add(surface, place)
         for surface, place in curated:
@@ -271,6 +283,7 @@ class Gazetteer:
         self.demonyms: dict[str, str] = dict(demonyms or {})
         if len(self._automaton) > 0:
             self._automaton.make_automaton()
+        self._common = common or frozenset()
 
     def _add(self, surface: str, place: Place) -> None:
         key = fold(surface)
@@ -297,6 +310,10 @@ class Gazetteer:
     def is_primary(self, name: str) -> bool:
         """Whether ``name`` is a preferred name or curated alias (not only a GeoNames alternate)."""
         return fold(name) in self._primary
+
+    def is_common(self, name: str) -> bool:
+        """Whether ``name`` is a one-word place name that is also an everyday English word ("March")."""
+        return fold(name) in self._common
 
     def country_of(self, name: str) -> Place | None:
         """Return the country a demonym ("Russian") or a country name stands for."""
@@ -379,7 +396,23 @@ def _build_gazetteer(min_city_population: int) -> Gazetteer:
     curated: list[tuple[str, Place]] = []
     demonyms: dict[str, str] = {}
     country_by_code: dict[str, Place] = {}
+    continent_of: dict[str, str] = {}
+    for code, c in gc.get_continents().items():
+        places.append(
+            Place(
+                name=c["name"],
+                kind=PlaceKind.CONTINENT,
+                country="",
+                admin1=code,
+                geonameid=int(c["geonameId"]),
+                population=int(c.get("population") or 0),
+                latitude=float(c["lat"]) if c.get("lat") else None,
+                longitude=float(c["lng"]) if c.get("lng") else None,
+            )
+        )
     for code, c in gc.get_countries().items():
+        if c.get("continentcode"):
+            continent_of[code] = c["continentcode"]
         place = Place(
             name=c["name"],
             kind=PlaceKind.COUNTRY,
@@ -447,7 +480,14 @@ def _build_gazetteer(min_city_population: int) -> Gazetteer:
                     for word in ("region", "province", "oblast"):
                         curated.append((f"{stem} {word}", place))
                     break
-    return Gazetteer(places, aliases, demonyms, curated)
+    from kg.extract.commonness import is_common_word, release
+
+    names = {fold(p.name) for p in places} | {fold(a) for a, _ in aliases} | {fold(a) for a, _ in curated}
+    common = frozenset(n for n in names if n and " " not in n and is_common_word(n))
+    release()  # the lexeme table is needed only to build the set of common names
+    gazetteer = Gazetteer(places, aliases, demonyms, curated, common)
+    gazetteer.continent_of.update(continent_of)
+    return gazetteer
 
 
 class GazetteerComponent:
