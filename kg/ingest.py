@@ -181,7 +181,7 @@ class Identity:
         """Return ``done`` with entities and events identified across articles."""
         if self._resolver is None:  # built on first use: it reads the store's entities once
             self._resolver = Resolver.for_store(self._store, self._base, self._log)
-        resolved = [self._resolver(x.extraction) for x in done]
+        resolved = self._resolver.batch([x.extraction for x in done])
         merged = merge_batch(resolved, self._store, self._base)
         return [
             x if y is x.extraction else Extracted.of(y, self._base, self._when)
