@@ -21,9 +21,9 @@ shares (itself, or the article it copies).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -52,11 +52,7 @@ def signature(text: str) -> tuple[int, ...]:
     """The MinHash signature of ``text``'s word shingles (the whole text when it is shorter)."""
     words = _WORD.findall(text.lower())
     grams = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
-    hashes = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(g.encode(), digest_size=4).digest(), "little") for g in grams),
-        dtype=np.uint64,
-        count=len(grams),
-    )
+    hashes = np.fromiter((zlib.crc32(g.encode()) for g in grams), dtype=np.uint64, count=len(grams))
     mixed = (_A[:, None] * hashes[None, :] + _B[:, None]) % _PRIME
     return tuple(int(v) for v in mixed.min(axis=1))
 
@@ -90,6 +86,7 @@ class ShingleIndex:
         self._sigs: dict[str, tuple[int, ...]] = {}
         self._scope: dict[str, str] = {}
         self._buckets: dict[tuple[int, tuple[int, ...]], list[str]] = {}
+        self._unwritten: list[str] = []
         if self.path is not None and self.path.exists():
             for n, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
                 if not line.strip():
@@ -108,9 +105,9 @@ class ShingleIndex:
             if article not in bucket:
                 bucket.append(article)
 
-    def find(self, article: str, text: str) -> str | None:
-        """The earliest indexed article (other than ``article``) that ``text`` copies, if any."""
-        sig = signature(text)
+    def find(self, article: str, text: str | tuple[int, ...]) -> str | None:
+        """The earliest indexed article (other than ``article``) that ``text`` (or its signature) copies, if any."""
+        sig = signature(text) if isinstance(text, str) else text
         best: tuple[float, str] | None = None
         seen: set[str] = set()
         for band in _bands(sig):
@@ -130,13 +127,19 @@ class ShingleIndex:
         """The article whose entity scope ``article`` shares (itself unless it is a copy)."""
         return self._scope.get(article, article)
 
-    def add(self, article: str, text: str, scope: str | None = None) -> None:
-        """Index an article (a copy passes the ``scope`` of the article it copies)."""
-        sig = signature(text)
+    def add(self, article: str, text: str | tuple[int, ...], scope: str | None = None) -> None:
+        """Index an article (a copy passes the ``scope`` of the article it copies); :meth:`flush` writes it."""
+        sig = signature(text) if isinstance(text, str) else text
         scope = scope or article
         if self._sigs.get(article) == sig and self._scope.get(article) == scope:
             return
         self._put(article, sig, scope)
         if self.path is not None:
+            self._unwritten.append(json.dumps({"id": article, "sig": list(sig), "scope": scope}))
+
+    def flush(self) -> None:
+        """Append the articles indexed since the last flush to the file."""
+        if self.path is not None and self._unwritten:
             with self.path.open("a", encoding="utf-8") as f:
-                f.write(json.dumps({"id": article, "sig": list(sig), "scope": scope}) + "\n")
+                f.write("".join(line + "\n" for line in self._unwritten))
+        self._unwritten.clear()

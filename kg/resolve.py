@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from rapidfuzz import fuzz, process
 
-from kg.duplicates import ShingleIndex
+from kg.duplicates import ShingleIndex, signature
 from kg.errors import NotFoundError, StoreError
 from kg.extract.gazetteer import fold, slug
 from kg.identity import canonical_person_label, given_names_agree, is_acronym, split_person
@@ -60,6 +60,9 @@ if TYPE_CHECKING:
 __all__ = [
     "CONTEXT_MIN",
     "FUZZY_THRESHOLD",
+    "LONE_SURNAME_FACTOR",
+    "TYPE_VOTE_MIN",
+    "TYPE_VOTE_RATIO",
     "EntityIndex",
     "KnownEntity",
     "MemoryEntityIndex",
@@ -67,6 +70,9 @@ __all__ = [
     "MergeLog",
     "Resolver",
     "StoreEntityIndex",
+    "conform",
+    "identifying_names",
+    "local_identity",
     "merge_log_path",
     "resolve_across",
     "translit_key",
@@ -688,9 +694,11 @@ def resolve_across(
                     renames[e.key] = known.key
                     merged[e.key] = _onto(e, known)
                     continue
-            key = _scoped(e.key, scope)
-            renames[e.key] = key
-            merged[e.key] = replace(e, key=key, confidence=round(e.confidence * LONE_SURNAME_FACTOR, 3))
+            key = _scoped(f"{e.type.slug}/{slug(e.label)}", scope)
+            if key != e.key:  # an extraction that went through local_identity in a worker is scoped already
+                renames[e.key] = key
+                factor = 1.0 if e.key == _scoped(f"{e.type.slug}/{slug(e.label)}", x.article.id) else LONE_SURNAME_FACTOR
+                merged[e.key] = replace(e, key=key, confidence=round(e.confidence * factor, 3))
             continue
         if index.get(e.key) is not None or e.same_as:
             continue
@@ -710,6 +718,15 @@ def resolve_across(
         if vote:
             index.vote(e.type, e.label, counts[e.key])
     return out
+
+
+def local_identity(x: Extraction) -> Extraction:
+    """The part of :func:`resolve_across` one article decides alone: labels, bare names' keys, conformance.
+
+    Workers run it after extraction, so the single process that resolves across
+    articles re-serialises an article only when the corpus changes something.
+    """
+    return resolve_across(x, MemoryEntityIndex(), None)
 
 
 def _is_bare(e: Entity) -> bool:
@@ -833,10 +850,11 @@ class Resolver:
 
     def __call__(self, x: Extraction, *, vote: bool = True) -> Extraction:
         """Resolve one extraction against everything resolved before it."""
-        original = self.shingles.find(x.article.id, x.article.text)
+        sig = signature(x.article.text)
+        original = self.shingles.find(x.article.id, sig)
         scope = original or x.article.id
         out = resolve_across(x, self.index, self.log, scope=scope, vote=vote)
-        self.shingles.add(x.article.id, x.article.text, scope)
+        self.shingles.add(x.article.id, sig, scope)
         if original is None:
             self._events[x.article.id] = {(ev.type, ev.evidence.text): ev for ev in out.events}
             return out
@@ -848,7 +866,9 @@ class Resolver:
             counts = Counter(m.entity for m in x.mentions)
             for e in x.entities:
                 self.index.vote(e.type, e.label, counts[e.key])
-        return [self(x, vote=False) for x in xs]
+        out = [self(x, vote=False) for x in xs]
+        self.shingles.flush()
+        return out
 
     def _as_copy(self, x: Extraction, original: str) -> Extraction:
         """A copy's events take the original's keys and facts (keeping their own evidence)."""

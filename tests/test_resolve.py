@@ -406,3 +406,67 @@ def test_merge_log_keeps_reasons_and_cli_shows_them(tmp_path: Path) -> None:
     assert listed.exit_code == 0, listed.output
     assert "context 0.70" in listed.output
     assert "organisation/treasury" in listed.output
+
+
+_CORPUS = [
+    (
+        "n1",
+        "2031-03-02",
+        "Prime Minister Halvard Rosk met Marta Velling, the chief executive of Orvan Motors, in Dresvik on Monday."
+        " Rosk said Orvan Motors would build a plant near Dresvik. Velling said the plant would employ 900 people.",
+    ),
+    (
+        "n2",
+        "2031-03-03",
+        "Marta Velling of Orvan Motors told reporters in Oslo that the Dresvik plant was on schedule."
+        " Halvard Rosk, the prime minister, visited the site with officials from the Nordic Trade Council.",
+    ),
+    (
+        "n3",
+        "2031-03-04",
+        "Ivar Velling, a striker for Dresvik United, scored twice as Dresvik United beat Oslo Rovers 3-1 on Sunday."
+        " Velling has scored nine goals this season, the club said.",
+    ),
+    (
+        "n4",
+        "2031-03-05",
+        "Police arrested two men in Oslo after a fire damaged the Orvan Motors showroom on Friday."
+        " The Nordic Trade Council condemned the attack, and Halvard Rosk said the men would face trial.",
+    ),
+]
+
+
+def test_ingest_of_a_corpus_with_repeated_entities_and_a_copy_validates(tmp_path: Path) -> None:
+    import json
+
+    from kg.ingest import ingest_paths
+    from kg.settings import Settings
+    from kg.store import EmbeddedStore
+    from kg.validate import validate
+
+    rows = [{"id": i, "published": d, "text": t} for i, d, t in _CORPUS]
+    rows.append({"id": "n1-syndicated", "published": "2031-03-02", "text": _CORPUS[0][2]})
+    docs = tmp_path / "news.jsonl"
+    docs.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    store = EmbeddedStore(tmp_path / "kg-data")
+    report = ingest_paths([docs], store, Settings.load(env={}), workers=1)
+    assert len(report.ingested) == 5
+    checked = validate(list(store.quads()))
+    assert checked.conforms, checked.text
+    kg = "https://w3id.org/newskg/ontology#"
+    copies = store.query(f"SELECT ?a ?b WHERE {{ GRAPH ?g {{ ?a <{kg}duplicateOf> ?b }} }}")
+    assert [(r["a"].rsplit("/", 1)[1], r["b"].rsplit("/", 1)[1]) for r in copies] == [("n1-syndicated", "n1")]
+    people = store.query(
+        f"SELECT ?e (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?e a <{kg}Person> }} }} GROUP BY ?e"
+    )
+    by_key = {r["e"].split("/id/", 1)[1]: int(r["n"]) for r in people}
+    # Marta Velling and Ivar Velling are two people; the original and its copy share every entity
+    assert not any(k.startswith("person/velling") and n > 2 for k, n in by_key.items())
+    assert by_key.get("person/marta-velling", 0) >= 2
+    shared_events = store.query(
+        f"SELECT ?e WHERE {{ GRAPH ?g {{ ?e a <{kg}Event> }} }} GROUP BY ?e HAVING (COUNT(DISTINCT ?g) = 2)"
+    )
+    events_n1 = store.query(
+        f"SELECT DISTINCT ?e WHERE {{ GRAPH <https://w3id.org/newskg/id/article/n1> {{ ?e a <{kg}Event> }} }}"
+    )
+    assert len(shared_events) >= len(events_n1) > 0

@@ -223,3 +223,26 @@ def test_validate_ingested_seed_graph_conforms(seed_store_dir: Path) -> None:
     report = validate(store.quads())
     assert report.conforms, report.text
     assert report.triples > 500
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (
+            _add(PUTIN, RDF.type, KG.Place),
+            ("kg#Person", "kg#Place> (from <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>)"),
+        ),
+        (_add(PUTIN, KG.affiliatedWith, BAKHMUT), ("kg#Organisation> (from <kg#affiliatedWith>)", "kg#Place")),
+    ],
+    ids=["type-triple", "range-of-a-relation"],
+)
+def test_validate_two_classes_message_names_the_classes_found_and_why(
+    graph: Graph, change: Callable[[Graph], None], named: tuple[str, ...]
+) -> None:
+    change(graph)
+    report = validate(graph)
+    messages = [v.message for v in report.violations if "exactly one of the classes" in v.message]
+    assert messages
+    text = " ".join(messages).replace("https://w3id.org/newskg/ontology#", "kg#")
+    for name in named:
+        assert name in text
