@@ -151,7 +151,8 @@ def metrics(stats: dict[str, EntityStats], demonyms: frozenset[str]) -> tuple[di
         {
             f"{_label_of(stats[k].labels)}: {sorted(t.value for t in types_of[fold(_label_of(stats[k].labels))])}"
             for k in two
-        }
+        },
+        key=lambda t: ("Person" not in t, t),  # names that are also a person first
     )
     person_labels = {_label_of(s.labels) for s in persons.values()}
     titled = [k for k, s in persons.items() if any(_titled(n, demonyms, person_labels) for n in s.names)]

@@ -7,7 +7,7 @@
    it ("PM Tony Blair" -> "Tony Blair", :func:`kg.identity.canonical_person_label`).
 2. Type: a name the article typed as a person on weak evidence (one word, or no
    known given name first) that the corpus so far calls an organisation or a place,
-   by a clear majority of mentions, is that organisation or place (a ``type`` merge).
+   by a clear majority of articles, is that organisation or place (a ``type`` merge).
 3. Identity, within one type: equal names and transliteration variants (Zelensky /
    Zelenskyy); for people only when the given names agree (:mod:`kg.identity`: never
    Gordon Brown and Craig Brown); a fuzzy match (rapidfuzz) above
@@ -88,7 +88,7 @@ CONTEXT_MIN = 2
 #: Confidence factor of a bare surname that joined no one across articles.
 LONE_SURNAME_FACTOR = 0.6
 
-#: Mentions of the other type, and how many times those of the article's type, that retype a weak person.
+#: Articles giving a name another type, and how many times those giving it the article's type, that retype a weak person.
 TYPE_VOTE_MIN = 3
 TYPE_VOTE_RATIO = 2.0
 
@@ -153,11 +153,11 @@ class EntityIndex(Protocol):
         ...
 
     def votes(self, name: str) -> Counter[EntityType]:
-        """Return the mentions of ``name`` so far, by the type they were given."""
+        """Return how many articles so far gave ``name`` each type."""
         ...
 
-    def vote(self, etype: EntityType, name: str, mentions: int) -> None:
-        """Count ``mentions`` of ``name`` as ``etype``."""
+    def vote(self, etype: EntityType, name: str) -> None:
+        """Count one article that typed ``name`` as ``etype`` (from the vote over its mentions)."""
         ...
 
     def add(self, entity: Entity, context: Iterable[str] = ()) -> None:
@@ -241,12 +241,12 @@ class MemoryEntityIndex:
         return self._context.get(key, Counter())
 
     def votes(self, name: str) -> Counter[EntityType]:
-        """Return the mentions of ``name`` so far, by the type they were given."""
+        """Return how many articles so far gave ``name`` each type."""
         return self._votes.get(fold(name), Counter())
 
-    def vote(self, etype: EntityType, name: str, mentions: int) -> None:
-        """Count ``mentions`` of ``name`` as ``etype``."""
-        self._votes.setdefault(fold(name), Counter())[etype] += mentions
+    def vote(self, etype: EntityType, name: str) -> None:
+        """Count one article that typed ``name`` as ``etype`` (from the vote over its mentions)."""
+        self._votes.setdefault(fold(name), Counter())[etype] += 1
 
     def add(self, entity: Entity, context: Iterable[str] = ()) -> None:
         """Make an entity just resolved visible to the articles after it, with its article's other entities."""
@@ -551,7 +551,7 @@ def _clean_labels(x: Extraction, index: EntityIndex) -> tuple[dict[str, str], di
     return renames, merged
 
 
-def _retype(e: Entity, mentions: int, index: EntityIndex) -> tuple[KnownEntity, float, tuple[str, ...]] | None:
+def _retype(e: Entity, counted: bool, index: EntityIndex) -> tuple[KnownEntity, float, tuple[str, ...]] | None:
     """The entity of another type a weakly typed name is, by the corpus's vote so far."""
     if e.same_as:
         return None
@@ -564,7 +564,7 @@ def _retype(e: Entity, mentions: int, index: EntityIndex) -> tuple[KnownEntity, 
     else:
         return None
     votes = index.votes(e.label)
-    mine = votes[e.type] + mentions
+    mine = votes[e.type] + (0 if counted else 1)
     for other, n in votes.most_common():
         if other is e.type or (e.type is not EntityType.PERSON and other is not EntityType.PERSON):
             continue
@@ -572,8 +572,10 @@ def _retype(e: Entity, mentions: int, index: EntityIndex) -> tuple[KnownEntity, 
             found = index.by_name(other, e.label)
             if len(found) == 1:
                 share = round(n / (n + mine), 3)
-                reasons = tuple(f"{t.value} {c}" for t, c in sorted(votes.items(), key=lambda tc: -tc[1]))
-                return found[0], share, (*reasons, f"{e.type.value} here {mentions}")
+                reasons = tuple(
+                    f"{c} article(s) say {t.value}" for t, c in sorted(votes.items(), key=lambda tc: -tc[1])
+                )
+                return found[0], share, reasons
         break
     return None
 
@@ -663,8 +665,8 @@ def resolve_across(
         log: Where merges are recorded; undone merges are not made again.
         scope: The article whose bare names this one's are (its own id, or the
             article it copies).
-        vote: Count this article's mentions in the type vote (a caller that
-            counted them already, for a whole batch, passes ``False``).
+        vote: Count this article in the type vote (a caller that counted it
+            already, with its whole batch, passes ``False``).
 
     Returns:
         The extraction with merged keys replaced everywhere they occur, and only
@@ -674,12 +676,11 @@ def resolve_across(
     renames, merged = _clean_labels(x, index)
     if renames:
         x = _rekey(x, renames, merged)
-    counts = Counter(m.entity for m in x.mentions)
     context = frozenset(e.key for e in x.entities if not _is_bare(e))
     renames = {}
     merged = {}
     for e in x.entities:
-        retyped = _retype(e, counts[e.key], index)
+        retyped = _retype(e, not vote, index)
         if retyped is not None:
             known, score, reasons = retyped
             if _record(log, x, e, known, "type", score, reasons):
@@ -697,7 +698,9 @@ def resolve_across(
             key = _scoped(f"{e.type.slug}/{slug(e.label)}", scope)
             if key != e.key:  # an extraction that went through local_identity in a worker is scoped already
                 renames[e.key] = key
-                factor = 1.0 if e.key == _scoped(f"{e.type.slug}/{slug(e.label)}", x.article.id) else LONE_SURNAME_FACTOR
+                factor = (
+                    1.0 if e.key == _scoped(f"{e.type.slug}/{slug(e.label)}", x.article.id) else LONE_SURNAME_FACTOR
+                )
                 merged[e.key] = replace(e, key=key, confidence=round(e.confidence * factor, 3))
             continue
         if index.get(e.key) is not None or e.same_as:
@@ -712,11 +715,10 @@ def resolve_across(
     out = _rekey(x, renames, merged) if renames else x
     out = conform(out)
     keys = [e.key for e in out.entities]
-    counts = Counter(m.entity for m in out.mentions)
     for e in out.entities:
         index.add(e, keys)
         if vote:
-            index.vote(e.type, e.label, counts[e.key])
+            index.vote(e.type, e.label)
     return out
 
 
@@ -861,11 +863,10 @@ class Resolver:
         return self._as_copy(out, original)
 
     def batch(self, xs: Sequence[Extraction]) -> list[Extraction]:
-        """Resolve a batch in order, its mentions counted in the type vote before any is resolved."""
+        """Resolve a batch in order, each of its articles counted in the type vote before any is resolved."""
         for x in xs:
-            counts = Counter(m.entity for m in x.mentions)
             for e in x.entities:
-                self.index.vote(e.type, e.label, counts[e.key])
+                self.index.vote(e.type, e.label)
         out = [self(x, vote=False) for x in xs]
         self.shingles.flush()
         return out
