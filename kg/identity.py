@@ -20,6 +20,7 @@ from functools import cache
 
 from kg.extract.gazetteer import fold
 from kg.extract.names import TITLES
+from kg.extract.names import words as word_list
 
 __all__ = [
     "canonical_person_label",
@@ -138,18 +139,50 @@ def given_names_agree(a: str, b: str) -> bool:
     return _given_agree(ga, gb)
 
 
+#: Words for a role or a nationality that news puts before a name ("Trainer Berti Vogts",
+#: "Pole Wojtek Lazarek"), beyond the titles of :data:`kg.extract.names.TITLES`.
+ROLE_WORDS = frozenset(
+    word_list(
+        """trainer manager striker midfielder defender goalkeeper keeper forward winger skipper
+    batsman bowler pitcher rider driver champion veteran rookie pole finn dane swede scot brit briton
+    turk serb croat czech slovak welshman englishman frenchman dutchman irishman scotsman"""
+    )
+)
+
+#: Name particles that start a name without being a given name ("Abu", "van", "de").
+_PARTICLES = frozenset(word_list("abu al el bin ibn van von de da di le la du del mac mc st san santa"))
+
+
 def _glued_acronym(word: str, rest: list[str]) -> bool:
     """An all-capital word of 2-4 letters before a name not written in capitals ("PM Tony Blair", not "A. Stewart")."""
     return word.isalpha() and word.isupper() and 2 <= len(word) <= 4 and not all(w.isupper() for w in rest)
 
 
+def _glued_word(words: list[str], given: frozenset[str]) -> bool:
+    """A first word that is no given name before one that is ("Almunia Arsene Wenger")."""
+    first, second = fold(words[0]), fold(words[1])
+    return (
+        bool(given)
+        and words[0][:1].isupper()
+        and "-" not in words[0]
+        and first not in _PARTICLES
+        and first not in given
+        and second in given
+    )
+
+
 def canonical_person_label(
-    label: str, known: Callable[[str], bool] = lambda _: False, demonyms: frozenset[str] = frozenset()
+    label: str,
+    known: Callable[[str], bool] = lambda _: False,
+    demonyms: frozenset[str] = frozenset(),
+    given: frozenset[str] = frozenset(),
 ) -> str:
     """A person's label without the title, nationality or neighbour's word glued in front of it.
 
     Leading titles ("PM", "President"), demonyms ("British") and short acronyms go
-    while a word remains; a label of three or more words that ends with a person
+    while a word remains; in a label of three or more words, so does a first word for a
+    role or nationality ("Trainer", "Pole"), or one that is not a given name when the
+    second is (``given``: lower-case given names); a label of three or more words that ends with a person
     name ``known`` accepts (other people of the article, or of the corpus) becomes that name
     ("Howard Tony Blair" -> "Tony Blair").
 
@@ -162,6 +195,8 @@ def canonical_person_label(
     while len(words) > 1 and (
         words[0].rstrip(".").lower() in TITLES or words[0] in demonyms or _glued_acronym(words[0], words[1:])
     ):
+        words = words[1:]
+    if len(words) > 2 and (words[0].lower() in ROLE_WORDS or _glued_word(words, given)):
         words = words[1:]
     for i in range(1, len(words) - 1):
         tail = " ".join(words[i:])

@@ -51,6 +51,7 @@ from rapidfuzz import fuzz, process
 from kg.duplicates import ShingleIndex, signature
 from kg.errors import NotFoundError, StoreError
 from kg.extract.gazetteer import fold, slug
+from kg.extract.names import given_names
 from kg.identity import canonical_person_label, given_names_agree, is_acronym, split_person
 from kg.records import Entity, EntityType, Event, Extraction
 
@@ -519,8 +520,6 @@ def _demonyms() -> frozenset[str]:
 
 def _is_weak_person(e: Entity) -> bool:
     """Whether calling ``e`` a person rests on little: one word, or a first word no list knows as a given name."""
-    from kg.extract.names import given_names
-
     given, _ = split_person(e.label)
     known = given_names()
     return not given or (bool(known) and given not in known)
@@ -540,7 +539,7 @@ def _clean_labels(x: Extraction, index: EntityIndex) -> tuple[dict[str, str], di
         names = [e.label, *e.aliases]
         if all(len(n.split()) < 2 for n in names):
             continue
-        clean = {n: canonical_person_label(n, known, _demonyms()) for n in names}
+        clean = {n: canonical_person_label(n, known, _demonyms(), given_names()) for n in names}
         if all(c == n for n, c in clean.items()):
             continue
         label = clean[e.label]

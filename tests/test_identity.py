@@ -64,13 +64,32 @@ def test_split_person_gives_given_name_and_surname(name: str, parts: tuple[str, 
         ("Tories Ken Clarke", {"Ken Clarke"}, "Ken Clarke"),
         ("Howard Tony Blair", set(), "Howard Tony Blair"),
         ("Mary Ann Evans", set(), "Mary Ann Evans"),
+        ("Trainer Berti Vogel", set(), "Berti Vogel"),
+        ("Pole Wojtek Lazar", set(), "Wojtek Lazar"),
+        ("Almunia Arsene Wenger", set(), "Arsene Wenger"),
+        ("Abu Bakr Hamid", set(), "Abu Bakr Hamid"),
+        ("Finn Russell", set(), "Finn Russell"),
     ],
-    ids=["acronym-title", "title", "demonym", "neighbour", "party-word", "unknown-tail-kept", "middle-name"],
+    ids=[
+        "acronym-title",
+        "title",
+        "demonym",
+        "neighbour",
+        "party-word",
+        "unknown-tail-kept",
+        "middle-name",
+        "role",
+        "nationality-noun",
+        "not-a-given-name-first",
+        "particle",
+        "two-words-kept",
+    ],
 )
 def test_canonical_person_label_drops_titles_nationalities_and_neighbours(
     label: str, known: set[str], clean: str
 ) -> None:
-    assert canonical_person_label(label, known.__contains__, frozenset({"British"})) == clean
+    given = frozenset({"tony", "ken", "mary", "ann", "berti", "wojtek", "arsene", "bakr", "finn", "howard"})
+    assert canonical_person_label(label, known.__contains__, frozenset({"British"}), given) == clean
 
 
 @pytest.mark.parametrize(("name", "acronym"), [("BBC", True), ("U.N.", True), ("Labour", False), ("B", False)])
