@@ -453,6 +453,9 @@ def test_ingest_of_a_corpus_with_repeated_entities_and_a_copy_validates(tmp_path
     assert len(report.ingested) == 5
     checked = validate(list(store.quads()))
     assert checked.conforms, checked.text
+    copy_graph = [q for q in store.quads() if q.graph_name.value.endswith("/article/n1-syndicated")]  # type: ignore[union-attr]
+    alone = validate(copy_graph)
+    assert alone.conforms, alone.text
     kg = "https://w3id.org/newskg/ontology#"
     copies = store.query(f"SELECT ?a ?b WHERE {{ GRAPH ?g {{ ?a <{kg}duplicateOf> ?b }} }}")
     assert [(r["a"].rsplit("/", 1)[1], r["b"].rsplit("/", 1)[1]) for r in copies] == [("n1-syndicated", "n1")]
