@@ -40,7 +40,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -837,22 +837,42 @@ class Resolver:
         shingles: The index of article texts that finds copies (in memory when omitted).
     """
 
-    def __init__(self, index: EntityIndex, log: MergeLog, shingles: ShingleIndex | None = None) -> None:
+    def __init__(
+        self,
+        index: EntityIndex,
+        log: MergeLog,
+        shingles: ShingleIndex | None = None,
+        stored: Callable[[str], bool] | None = None,
+    ) -> None:
         self.index = index
         self.log = log
         self.shingles = shingles if shingles is not None else ShingleIndex()
+        self._stored = stored
         self._events: dict[str, dict[tuple[str, str], Event]] = {}
 
     @classmethod
     def for_store(cls, store: Store, base: str, log_path: str | Path | None = None) -> Resolver:
         """Read the store's entities once, open the merge log at ``log_path`` and the shingle index beside it."""
+        from kg.rdf import article_iri
+
+        def stored(article: str) -> bool:
+            iri = article_iri(base, article)
+            return iri in store.article_digests([iri])
+
         shingles = ShingleIndex(_beside(Path(log_path)) if log_path is not None else None)
-        return cls(StoreEntityIndex(store, base), MergeLog(log_path), shingles)
+        return cls(StoreEntityIndex(store, base), MergeLog(log_path), shingles, stored)
 
     def __call__(self, x: Extraction, *, vote: bool = True) -> Extraction:
-        """Resolve one extraction against everything resolved before it."""
+        """Resolve one extraction against everything resolved before it.
+
+        An article the shingle index calls a copy of one the store no longer holds (or
+        never held: the index of a remote store is a file in the working directory) is
+        no copy.
+        """
         sig = signature(x.article.text)
         original = self.shingles.find(x.article.id, sig)
+        if original is not None and original not in self._events and self._stored and not self._stored(original):
+            original = None
         scope = original or x.article.id
         out = resolve_across(x, self.index, self.log, scope=scope, vote=vote)
         self.shingles.add(x.article.id, sig, scope)

@@ -473,3 +473,22 @@ def test_ingest_of_a_corpus_with_repeated_entities_and_a_copy_validates(tmp_path
         f"SELECT DISTINCT ?e WHERE {{ GRAPH <https://w3id.org/newskg/id/article/n1> {{ ?e a <{kg}Event> }} }}"
     )
     assert len(shared_events) >= len(events_n1) > 0
+
+
+def test_resolver_ignores_a_copy_of_an_article_the_store_does_not_hold() -> None:
+    from kg.duplicates import ShingleIndex
+    from kg.resolve import Resolver
+
+    text = "Osgood said the bridge over the Tamora river would reopen in May after repairs, officials said."
+    shingles = ShingleIndex()
+    shingles.add("ghost", text)  # indexed once, since deleted (or from another store)
+    held: set[str] = set()
+    resolver = Resolver(MemoryEntityIndex(), MergeLog(), shingles, held.__contains__)
+    x = _x("n1", "person/osgood", "Osgood")
+    (out,) = resolver.batch([Extraction(article=Article(id="n1", text=text), mentions=x.mentions, entities=x.entities)])
+    assert out.duplicate_of is None
+    held.add("ghost")
+    again = Resolver(MemoryEntityIndex(), MergeLog(), shingles, held.__contains__).batch(
+        [Extraction(article=Article(id="n2", text=text), mentions=x.mentions, entities=x.entities)]
+    )
+    assert again[0].duplicate_of == "ghost"
