@@ -395,7 +395,7 @@ def version() -> None:
 @app.command()
 @_friendly
 def merges(store: StoreOpt = None, update_endpoint: UpdateOpt = None, as_json: JsonOpt = False) -> None:
-    """List the cross-article merges in force, with method, score and evidence (undo with `kg unmerge ID`)."""
+    """List the cross-article merges in force: method, confidence, evidence and what else supports them (undo with `kg unmerge ID`)."""
     from kg.resolve import MergeLog, merge_log_path
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint)
@@ -423,9 +423,10 @@ def merges(store: StoreOpt = None, update_endpoint: UpdateOpt = None, as_json: J
         return
     err.print(f"{len(active)} merge(s) in {path}", highlight=False)
     for m in active:
+        because = f"  because {'; '.join(m.reasons)}" if m.reasons else ""
         out.print(
             f"{m.id}  {m.type.value}  {m.from_label!r} -> {m.into_key}  {m.method} {m.score:.2f}  "
-            f"article {m.article}  evidence {m.evidence[2]!r} @{m.evidence[0]}-{m.evidence[1]}",
+            f"article {m.article}  evidence {m.evidence[2]!r} @{m.evidence[0]}-{m.evidence[1]}{because}",
             highlight=False,
             markup=False,
         )

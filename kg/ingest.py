@@ -201,21 +201,23 @@ class Identity:
         base: The data base IRI.
         when: The extraction time recorded in provenance of re-serialised articles.
         merge_log: Where merges are logged (default: beside the store, see
-            :func:`kg.resolve.merge_log_path`).
+            :func:`kg.resolve.merge_log_path`; in memory for an in-memory store).
     """
 
     def __init__(self, store: Store, base: str, when: datetime, merge_log: Path | None = None) -> None:
         self._store = store
         self._base = base
         self._when = when
-        self._log = merge_log if merge_log is not None else merge_log_path(store.location)
+        # an in-memory store keeps its merge log and copy index in memory, not in files named ":memory:..."
+        memory = store.location == ":memory:"
+        self._log = merge_log if merge_log is not None else None if memory else merge_log_path(store.location)
         self._resolver: Resolver | None = None
 
     def __call__(self, done: _Done) -> _Done:
         """Return ``done`` with entities and events identified across articles."""
         if self._resolver is None:  # built on first use: it reads the store's entities once
             self._resolver = Resolver.for_store(self._store, self._base, self._log)
-        resolved = [self._resolver(x.extraction) for x in done]
+        resolved = self._resolver.batch([x.extraction for x in done])
         merged = merge_batch(resolved, self._store, self._base)
         return [
             x if y is x.extraction else Extracted.of(y, self._base, self._when)

@@ -98,6 +98,7 @@ class KG(DefinedNamespace):
     confidence: object
     contentHash: object
     source: object
+    duplicateOf: object
     start: object
     end: object
     startPrecision: object

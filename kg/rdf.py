@@ -167,6 +167,8 @@ def _quads(x: Extraction, base: str, when: datetime) -> Iterator[Quad]:
         yield q(art, SCHEMA.url, Literal(a.url, datatype=_ANYURI))
     if a.source:
         yield q(art, KG.source, Literal(a.source))
+    if x.duplicate_of:
+        yield q(art, KG.duplicateOf, _n(article_iri(base, x.duplicate_of)))
 
     # provenance of the run
     run = _n(f"{art.value}/run")

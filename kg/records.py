@@ -210,7 +210,11 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """Everything extracted from one article: the unit written to the store."""
+    """Everything extracted from one article: the unit written to the store.
+
+    ``duplicate_of`` is the id of an earlier article this one copies (the same or nearly
+    the same text under another id), set by :mod:`kg.resolve`.
+    """
 
     article: Article
     sentences: tuple[Sentence, ...] = ()
@@ -219,3 +223,4 @@ class Extraction:
     relations: tuple[Relation, ...] = ()
     events: tuple[Event, ...] = ()
     model: str = ""
+    duplicate_of: str | None = None

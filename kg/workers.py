@@ -29,6 +29,7 @@ from kg.extract.gazetteer import load_gazetteer
 from kg.extract.pipeline import load_pipeline
 from kg.rdf import article_iri, extraction_quads, nquads_text
 from kg.records import Article, Extraction
+from kg.resolve import local_identity
 from kg.summary import Contributions, contributions_of
 
 __all__ = ["Extracted", "ExtractorPool", "article_nquads", "extract_chunk"]
@@ -69,6 +70,9 @@ class Extracted:
 def extract_chunk(articles: Sequence[Article], base: str, when: datetime) -> list[Extracted]:
     """Extract several articles with one ``nlp.pipe`` call, in order.
 
+    Each extraction goes through :func:`kg.resolve.local_identity` (what identity
+    decides from the article alone) before it is serialised.
+
     Args:
         articles: The articles.
         base: The data base IRI.
@@ -77,7 +81,7 @@ def extract_chunk(articles: Sequence[Article], base: str, when: datetime) -> lis
     Returns:
         One :class:`Extracted` per article, in the order given.
     """
-    return [Extracted.of(x, base, when) for x in extract_many(articles)]
+    return [Extracted.of(local_identity(x), base, when) for x in extract_many(articles)]
 
 
 def article_nquads(article: Article, base: str, when: datetime) -> str:
