@@ -30,7 +30,7 @@ import numpy as np
 
 from kg.errors import StoreError
 
-__all__ = ["BANDS", "PERMUTATIONS", "THRESHOLD", "ShingleIndex", "shingle_index_path", "signature"]
+__all__ = ["BANDS", "PERMUTATIONS", "THRESHOLD", "ShingleIndex", "shingle_index_path", "sidecar_path", "signature"]
 
 #: Hash functions in a signature.
 PERMUTATIONS = 64
@@ -68,10 +68,19 @@ def shingle_index_path(store: str) -> Path:
     >>> shingle_index_path("./kg-data").name
     'kg-data.shingles.jsonl'
     """
+    return sidecar_path(store, "shingles")
+
+
+def sidecar_path(store: str, kind: str) -> Path:
+    """A file kg keeps beside a store: ``<store>.<kind>.jsonl``, or ``./kg-<kind>.jsonl`` for a URL.
+
+    >>> sidecar_path("https://db.example/sparql", "merges").name
+    'kg-merges.jsonl'
+    """
     if store.startswith(("http://", "https://")):
-        return Path("kg-shingles.jsonl")
+        return Path(f"kg-{kind}.jsonl")
     path = Path(store)
-    return path.with_name(path.name + ".shingles.jsonl")
+    return path.with_name(f"{path.name}.{kind}.jsonl")
 
 
 class ShingleIndex:

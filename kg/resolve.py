@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from rapidfuzz import fuzz, process
 
-from kg.duplicates import ShingleIndex, signature
+from kg.duplicates import ShingleIndex, sidecar_path, signature
 from kg.errors import NotFoundError, StoreError
 from kg.extract.gazetteer import fold, slug
 from kg.extract.names import given_names
@@ -815,10 +815,7 @@ def merge_log_path(store: str) -> Path:
     >>> merge_log_path("./kg-data").name
     'kg-data.merges.jsonl'
     """
-    if store.startswith(("http://", "https://")):
-        return Path("kg-merges.jsonl")
-    path = Path(store)
-    return path.with_name(path.name + ".merges.jsonl")
+    return sidecar_path(store, "merges")
 
 
 def _beside(log_path: Path) -> Path:
