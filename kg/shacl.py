@@ -43,7 +43,7 @@ from rdflib.term import Node
 from kg.errors import OntologyError
 from kg.namespace import PREFIXES, curie
 
-__all__ = ["Checker", "Severity", "Term", "Triple", "Violation", "compact", "show"]
+__all__ = ["Checker", "Severity", "Term", "Triple", "Violation", "compact", "ox_term", "show"]
 
 Severity = TypingLiteral["Violation", "Warning", "Info"]
 #: An RDF term as pyoxigraph gives it.
@@ -248,7 +248,8 @@ _DESCRIPTIVE = {
 }
 
 
-def _ox(node: Node) -> Term:
+def ox_term(node: Node, where: str) -> Term:
+    """The pyoxigraph term for an rdflib node; ``where`` names the input in the error."""
     if isinstance(node, URIRef):
         return ox.NamedNode(str(node))
     if isinstance(node, BNode):
@@ -258,7 +259,11 @@ def _ox(node: Node) -> Term:
             return ox.Literal(str(node), language=node.language)
         datatype = ox.NamedNode(str(node.datatype)) if node.datatype is not None else None
         return ox.Literal(str(node), datatype=datatype)
-    raise OntologyError(f"shapes.ttl: cannot use the term {node!r}")
+    raise OntologyError(f"{where}: cannot use a term of type {type(node).__name__}: {node!r}")
+
+
+def _ox(node: Node) -> Term:
+    return ox_term(node, "shapes.ttl")
 
 
 def _text(term: Term) -> str | None:

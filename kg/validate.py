@@ -35,7 +35,7 @@ from rdflib.term import Node
 from kg.errors import OntologyError, ValidationError
 from kg.namespace import KG
 from kg.ontology import ontology_graph, shapes_graph
-from kg.shacl import Checker, Severity, Term, Triple, Violation, compact, show
+from kg.shacl import Checker, Severity, Term, Triple, Violation, compact, ox_term, show
 
 __all__ = [
     "ENTITY_CLASSES",
@@ -109,16 +109,7 @@ def to_graph(data: Data) -> Graph:
 
 
 def _ox_term(node: Node) -> Term:
-    if isinstance(node, URIRef):
-        return pyoxigraph.NamedNode(str(node))
-    if isinstance(node, BNode):
-        return pyoxigraph.BlankNode(str(node))
-    if isinstance(node, Literal):
-        if node.language:
-            return pyoxigraph.Literal(str(node), language=node.language)
-        datatype = pyoxigraph.NamedNode(str(node.datatype)) if node.datatype is not None else None
-        return pyoxigraph.Literal(str(node), datatype=datatype)
-    raise OntologyError(f"cannot validate a term of type {type(node).__name__}: {node!r}")
+    return ox_term(node, "the data to validate")
 
 
 def _triples(data: Data) -> Iterator[Triple]:
