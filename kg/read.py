@@ -44,7 +44,6 @@ SUFFIXES = (".txt", ".md", ".jsonl", ".html", ".htm")
 
 _HEADER = re.compile(r"[ \t]*(date|title|url|source)[ \t]*:?[ \t]+", re.IGNORECASE)
 _ONE_TOKEN = {"date", "url"}
-_MONTH_YEAR = re.compile(r"^\d{4}(-\d{2}){0,2}$")
 
 
 def normalise_date(value: str, source: str) -> str:

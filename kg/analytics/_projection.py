@@ -352,8 +352,3 @@ def _links(u: str, v: str, facts: list[Fact]) -> tuple[Link, ...]:
         for (source, predicate), (conf, arts) in merged.items()
     ]
     return tuple(sorted(out, key=lambda link: (link.source, link.predicate, link.target)))
-
-
-def links_of(projection: Projection, u: str, v: str) -> tuple[Link, ...]:
-    """Return the merged links on an existing edge without checking the keys."""
-    return _links(u, v, projection.graph._adj[u][v]["facts"])

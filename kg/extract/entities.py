@@ -102,27 +102,7 @@ OTHER_LABELS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LAN
 _CONTAINERS = frozenset({"ORG", "FAC", "GPE", "LOC", "WORK_OF_ART"})
 
 
-#: Words before a name that say it is a place.
-_LOCATIVE = frozenset(
-    {
-        "in",
-        "near",
-        "around",
-        "outside",
-        "into",
-        "toward",
-        "towards",
-        "across",
-        "throughout",
-        "inside",
-        "within",
-        "of",
-        "from",
-        "to",
-        "at",
-    }
-)
-#: The subset strong enough to make a gazetteer-only match a mention.
+#: Words before a name strong enough to make a gazetteer-only match a mention.
 _STRONG_LOCATIVE = frozenset({"in", "near", "around", "outside", "into", "toward", "towards", "across", "throughout"})
 #: Verbs whose subject is usually a person or an organisation, never a place.
 _SPEECH = frozenset({"say", "tell", "state", "add", "ask", "write", "explain", "claim", "argue", "insist"})
