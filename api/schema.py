@@ -53,7 +53,6 @@ from api.types import (
     EventConnection,
     KGInfo,
     Stats,
-    connection,
     load_entities,
     load_events,
 )
@@ -170,7 +169,7 @@ class Query:
             mentioned_in=article_id(str(f.mentioned_in), ctx.base) if f.mentioned_in else None,
             order=order_by,
         )
-        return connection(EntityConnection, await load_entities(info, keys), page, total)  # type: ignore[no-any-return]
+        return EntityConnection.from_page(await load_entities(info, keys), page, total)
 
     @strawberry.field(
         description="Events, newest first by default; `from`/`to` keep events whose dates overlap the range."
@@ -210,14 +209,14 @@ class Query:
             search=f.search,
         )
         total, keys = await ctx.run(queries_facts.list_events, ctx.store, ctx.base, page, spec, order_by)
-        return connection(EventConnection, await load_events(info, keys), page, total)  # type: ignore[no-any-return]
+        return EventConnection.from_page(await load_events(info, keys), page, total)
 
     @strawberry.field(description="Articles, newest first.")
     async def articles(self, info: KGInfo, first: int | None = None, after: str | None = None) -> ArticleConnection:
         page = page_from(info.context, first, after)
         ctx = info.context
         total, views = await ctx.run(queries.list_articles, ctx.store, ctx.base, page)
-        return connection(ArticleConnection, (Article.from_view(v) for v in views), page, total)  # type: ignore[no-any-return]
+        return ArticleConnection.from_page((Article.from_view(v) for v in views), page, total)
 
     @strawberry.field(
         name="shortestPath",
