@@ -283,7 +283,7 @@ class Query:
 
     @strawberry.field(description="Counts over the whole graph.")
     async def stats(self, info: KGInfo) -> Stats:
-        return Stats.from_view(await info.context.run(queries.graph_stats, info.context.store))
+        return await info.context.run(queries.graph_stats, info.context.store)
 
 
 def should_mask(error: GraphQLError) -> bool:

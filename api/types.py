@@ -9,8 +9,9 @@ of objects with their nested fields costs a bounded number of store queries.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, get_type_hints
 
 import strawberry
 from strawberry import relay
@@ -22,6 +23,9 @@ from api.inputs import Direction, EntityType, check_confidence, page_from
 from kg import queries, queries_facts
 from kg.errors import NotFoundError
 from kg.records import EntityType as _EntityType
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 __all__ = [
     "Article",
@@ -419,19 +423,19 @@ class EntityNotFound:
 EntityResult = Annotated[Entity | EntityNotFound, strawberry.union("EntityResult")]
 
 
-@strawberry.type(description="Counts over the whole graph.")
-class Stats:
-    articles: int
-    entities: int
-    people: int
-    organisations: int
-    places: int
-    events: int
-    relations: int
-    mentions: int
-    quads: int
+def _mirror(record: type[DataclassInstance], *, name: str, description: str) -> type[object]:
+    """A GraphQL object type with the fields of a dataclass ``record``, same names, types and order.
 
-    @classmethod
-    def from_view(cls, s: queries.Stats) -> Stats:
-        """Build the GraphQL object from the read model's counts."""
-        return cls(**s.as_dict())
+    The read model's record itself is then the value a resolver returns: the
+    fields are read from it by name, so nothing is copied.
+    """
+    hints = get_type_hints(record)
+    annotations = {f.name: hints[f.name] for f in dataclasses.fields(record)}
+    body = {"__annotations__": annotations, "__module__": __name__, "__doc__": record.__doc__}
+    return strawberry.type(type(name, (), body), name=name, description=description)
+
+
+if TYPE_CHECKING:  # to a type checker the GraphQL type is the record it is derived from
+    Stats = queries.Stats
+else:
+    Stats = _mirror(queries.Stats, name="Stats", description="Counts over the whole graph.")
