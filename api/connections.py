@@ -16,7 +16,7 @@ whole, the store pages the list itself: only the window's items are ever built.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Self, TypeVar, cast
+from typing import Self, TypeVar, cast
 
 import strawberry
 from strawberry import relay
@@ -55,7 +55,7 @@ class CountedConnection(relay.Connection[NodeT]):
     total_count: int = strawberry.field(description="How many items the whole list has.")
 
     @classmethod
-    def from_page(cls, items: Iterable[NodeT], page: Page, total: int, **edge_fields: Any) -> Self:
+    def from_page(cls, items: Iterable[NodeT], page: Page, total: int, **edge_fields: object) -> Self:
         """Build the connection from one window of items, in order, and the whole list's size.
 
         Args:
@@ -79,10 +79,10 @@ class CountedConnection(relay.Connection[NodeT]):
         )
 
 
-_EDGE_CLASSES: dict[type[Any], type[relay.Edge[Any]]] = {}
+_EDGE_CLASSES: dict[type[object], type[object]] = {}
 
 
-def _edge_class(connection: type[Any]) -> type[relay.Edge[Any]]:
+def _edge_class(connection: type[CountedConnection[NodeT]]) -> type[relay.Edge[NodeT]]:
     """The edge type a connection's ``edges`` field holds, as Strawberry resolved it (cached).
 
     The same lookup :meth:`strawberry.relay.ListConnection.resolve_connection` does,
@@ -94,8 +94,10 @@ def _edge_class(connection: type[Any]) -> type[relay.Edge[Any]]:
         edges = definition.get_field("edges")
         if edges is None:
             raise TypeError(f"{connection.__name__} has no edges field")
-        of_type: Any = edges.resolve_type(type_definition=definition)
+        of_type: object = edges.resolve_type(type_definition=definition)
         while isinstance(of_type, StrawberryContainer):
             of_type = of_type.of_type
-        found = _EDGE_CLASSES[connection] = cast("type[relay.Edge[Any]]", of_type)
-    return found
+        if not isinstance(of_type, type):
+            raise TypeError(f"{connection.__name__}.edges holds {of_type!r}, not a class")
+        found = _EDGE_CLASSES[connection] = of_type
+    return cast("type[relay.Edge[NodeT]]", found)
