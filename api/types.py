@@ -3,8 +3,9 @@
 Types are built from the read model's views (:mod:`kg.queries`,
 :mod:`kg.queries_facts`); no rdflib or pyoxigraph term reaches them. Every
 connection is an :class:`api.connections.CountedConnection` (offset cursors in
-Relay's ``arrayconnection:N`` form, always with ``totalCount``). Every nested list goes through a per-request DataLoader, so a page
-of objects with their nested fields costs a bounded number of store queries.
+Relay's ``arrayconnection:N`` form, always with ``totalCount``). Every nested
+list goes through a per-request DataLoader, so a page of objects with their
+nested fields costs a bounded number of store queries.
 """
 
 from __future__ import annotations
