@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar, runtime_checkable
 
 from strawberry.dataloader import DataLoader
 
@@ -31,6 +31,14 @@ R = TypeVar("R")
 
 #: A relationship lookup: the entity key and the predicate filter ("" for any).
 RelationshipKey = tuple[str, str]
+
+
+@runtime_checkable
+class _Versioned(Protocol):
+    """A store that publishes snapshots (the serving store): ``version`` names the current one."""
+
+    @property
+    def version(self) -> str: ...
 
 
 @dataclass(slots=True)
@@ -125,8 +133,7 @@ class ProjectionKeeper:
         _settle()
 
     def _store_version(self) -> str:
-        version = getattr(self._store, "version", "")
-        return version if isinstance(version, str) else ""
+        return self._store.version if isinstance(self._store, _Versioned) else ""
 
     @property
     def projection(self) -> Projection:

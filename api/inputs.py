@@ -2,8 +2,9 @@
 
 Everything that turns a client's argument into a library value lives here, so
 every field rejects bad arguments with the same wording. Bad arguments raise
-:class:`kg.errors.ConfigError`, which the app never masks: the client sees the
-message naming the value and what would have been valid.
+:class:`kg.errors.InvalidArgumentError` (``extensions.code`` ``BAD_USER_INPUT``),
+which the app never masks: the client sees the message naming the value and
+what would have been valid.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import strawberry
 from strawberry import relay
 
 from kg import queries, queries_facts
-from kg.errors import ConfigError
+from kg.errors import InvalidArgumentError
 from kg.namespace import EVT
 from kg.records import EntityType as _EntityType
 
@@ -128,13 +129,13 @@ def page_from(ctx: Context, first: int | None, after: str | None, default: int =
     """Turn Relay paging arguments into an offset window, enforcing the page-size cap.
 
     Raises:
-        ConfigError: ``first`` is negative or above the cap, or ``after`` is not a
+        InvalidArgumentError: ``first`` is negative or above the cap, or ``after`` is not a
             cursor this server issued.
     """
     cap = ctx.settings.page_size_max
     limit = default if first is None else first
     if limit < 0 or limit > cap:
-        raise ConfigError(f"first must be between 0 and {cap}, got {limit}")
+        raise InvalidArgumentError("first", f"first must be between 0 and {cap}, got {limit}")
     offset = 0
     if after is not None:
         try:
@@ -143,7 +144,7 @@ def page_from(ctx: Context, first: int | None, after: str | None, default: int =
                 raise ValueError(kind)
             offset = int(value) + 1
         except (ValueError, TypeError):
-            raise ConfigError(f"after={after!r} is not a cursor from this API") from None
+            raise InvalidArgumentError("after", f"after={after!r} is not a cursor from this API") from None
     return queries.Page(offset=offset, limit=min(limit, cap))
 
 
@@ -152,26 +153,26 @@ EVENT_TYPES = frozenset(k for k in EVT.__annotations__ if not k.startswith("_"))
 
 
 def check_event_types(types: Sequence[str]) -> tuple[str, ...]:
-    """Return ``types`` if each is an event type's local name, else raise :class:`ConfigError` listing them."""
+    """Return ``types`` if each is an event type's local name, else raise :class:`InvalidArgumentError` listing them."""
     bad = [t for t in types if t not in EVENT_TYPES]
     if bad:
-        raise ConfigError(f"unknown event type {bad[0]!r}; valid: {', '.join(sorted(EVENT_TYPES))}")
+        raise InvalidArgumentError("types", f"unknown event type {bad[0]!r}; valid: {', '.join(sorted(EVENT_TYPES))}")
     return tuple(types)
 
 
 def check_limit(name: str, value: int, cap: int, *, low: int = 0) -> int:
-    """Return ``value`` if it lies in ``[low, cap]``, else raise :class:`ConfigError` naming it."""
+    """Return ``value`` if it lies in ``[low, cap]``, else raise :class:`InvalidArgumentError` naming it."""
     if value < low or value > cap:
-        raise ConfigError(f"{name} must be between {low} and {cap}, got {value}")
+        raise InvalidArgumentError(name, f"{name} must be between {low} and {cap}, got {value}")
     return value
 
 
 def check_confidence(value: float | None) -> float:
-    """Return a confidence floor (``None`` means 0), or raise :class:`ConfigError` outside [0, 1]."""
+    """Return a confidence floor (``None`` means 0), or raise :class:`InvalidArgumentError` outside [0, 1]."""
     if value is None:
         return 0.0
     if not 0.0 <= value <= 1.0:
-        raise ConfigError(f"minConfidence must be between 0 and 1, got {value}")
+        raise InvalidArgumentError("minConfidence", f"minConfidence must be between 0 and 1, got {value}")
     return value
 
 

@@ -29,7 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
-from kg.errors import KGError
+from kg.errors import ErrorCode, KGError
 
 __all__ = [
     "ArgumentLengthLimiter",
@@ -48,6 +48,8 @@ deadline: ContextVar[float | None] = ContextVar("kg_request_deadline", default=N
 
 class RequestTimeoutError(KGError):
     """The request is past its deadline; its remaining work is not started."""
+
+    code = ErrorCode.TIMEOUT
 
     def __init__(self) -> None:
         super().__init__("the request took longer than KG_REQUEST_TIMEOUT and was stopped")
@@ -173,7 +175,7 @@ class ArgumentLengthLimiter(SchemaExtension):
                 f"an argument is longer than {self._max:,} characters (KG_MAX_ARGUMENT_CHARS); send a shorter value"
             )
             ctx.result = GraphQLExecutionResult(
-                data=None, errors=[GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})]
+                data=None, errors=[GraphQLError(message, extensions={"code": ErrorCode.BAD_USER_INPUT.value})]
             )
         yield
 

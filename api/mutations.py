@@ -16,7 +16,7 @@ import strawberry
 
 from api.inputs import ArticleInput, article_id
 from api.types import Article, KGInfo
-from kg.errors import InputError, StoreLockedError
+from kg.errors import InputError, InputProblem, StoreLockedError
 from kg.ingest import ingest_articles
 from kg.rdf import article_iri
 from kg.read import article_from_fields
@@ -47,7 +47,7 @@ class IngestSuccess:
 @strawberry.type(description="The article was rejected; `field` names the input at fault.")
 class InvalidArticle:
     field: str | None
-    reason: str = strawberry.field(description="What kind of problem: EMPTY, TOO_LARGE, BAD_DATE, FORMAT.")
+    reason: str = strawberry.field(description=f"What kind of problem: {', '.join(InputProblem)}.")
     message: str
 
 
@@ -92,13 +92,12 @@ def _busy() -> StoreBusy:
     )
 
 
-#: Input errors by class name -> (the field at fault, a stable reason code).
-_REASONS = {
-    "EmptyInputError": ("text", "EMPTY"),
-    "TooLargeError": ("text", "TOO_LARGE"),
-    "DateError": ("published", "BAD_DATE"),
-    "EncodingError": ("text", "ENCODING"),
-}
+def _invalid(exc: InputError) -> InvalidArticle:
+    """The rejection a client sees: the field at fault and the problem's stable code (the error's class's)."""
+    field = exc.field
+    if field is None and exc.reason.startswith("id "):  # the reader's one id check names no field
+        field = "id"
+    return InvalidArticle(field=field, reason=exc.problem.value, message=exc.reason)
 
 
 def _refusal(info: KGInfo) -> NotAuthorised | None:
@@ -129,9 +128,7 @@ class Mutation:
         try:
             article = article_from_fields(fields, "ingestArticle", max_chars=ctx.settings.max_article_chars)
         except InputError as exc:
-            field, reason = _REASONS.get(type(exc).__name__, ("id" if "id " in exc.reason else None, "FORMAT"))
-            field = exc.field or field
-            return InvalidArticle(field=field, reason=reason, message=exc.reason)
+            return _invalid(exc)
         existed = bool(await ctx.run(ctx.store.article_digests, [article_iri(ctx.base, article.id)]))
         projection = ctx.graph()
         try:

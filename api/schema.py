@@ -40,7 +40,7 @@ from api.inputs import (
     node_key,
     page_from,
 )
-from api.limits import ArgumentLengthLimiter, RequestTimeoutError
+from api.limits import ArgumentLengthLimiter
 from api.mutations import Mutation
 from api.types import (
     Article,
@@ -53,13 +53,12 @@ from api.types import (
     EventConnection,
     KGInfo,
     Stats,
-    connection,
     load_entities,
     load_events,
 )
 from kg import queries, queries_facts
 from kg.analytics import window_range
-from kg.errors import ConfigError, KGError, NotFoundError, StoreError
+from kg.errors import ErrorCode, InvalidArgumentError, KGError
 from kg.settings import Settings
 
 __all__ = ["Query", "build_schema", "entity_key_from_id", "error_code", "should_mask"]
@@ -79,7 +78,7 @@ def _entity_arg(name: str, id: str | None, base: str) -> str | None:  # noqa: A0
         return None
     key = entity_key_from_id(str(id), base)
     if key is None:
-        raise ConfigError(f"{name} {id!r} is not the id of an entity")
+        raise InvalidArgumentError(name, f"{name} {id!r} is not the id of an entity")
     return key
 
 
@@ -93,14 +92,15 @@ def _both(name: str, top: T | None, inner: T | None) -> T | None:
     mean a mistake.
 
     Raises:
-        ConfigError: The two values differ.
+        InvalidArgumentError: The two values differ.
     """
     if top is None:
         return inner
     if inner is not None and inner != top:
-        raise ConfigError(
+        raise InvalidArgumentError(
+            name,
             f"{name} {_shown(top)} and filter.{name} {_shown(inner)} disagree; every filter must hold, "
-            "so give the value once"
+            "so give the value once",
         )
     return top
 
@@ -125,10 +125,12 @@ class Query:
         try:
             gid = relay.GlobalID.from_id(str(id))
         except (relay.GlobalIDValueError, ValueError):
-            raise ConfigError(f"{id!r} is not a global id (base64 of 'Type:id')") from None
+            raise InvalidArgumentError("id", f"{id!r} is not a global id (base64 of 'Type:id')") from None
         kind = _NODE_TYPES.get(gid.type_name)
         if kind is None:
-            raise ConfigError(f"unknown node type {gid.type_name!r}; valid: {', '.join(sorted(_NODE_TYPES))}")
+            raise InvalidArgumentError(
+                "id", f"unknown node type {gid.type_name!r}; valid: {', '.join(sorted(_NODE_TYPES))}"
+            )
         (found,) = await kind.resolve_nodes(info=info, node_ids=[gid.node_id])
         return found
 
@@ -170,7 +172,7 @@ class Query:
             mentioned_in=article_id(str(f.mentioned_in), ctx.base) if f.mentioned_in else None,
             order=order_by,
         )
-        return connection(EntityConnection, await load_entities(info, keys), page, total)  # type: ignore[no-any-return]
+        return EntityConnection.from_page(await load_entities(info, keys), page, total)
 
     @strawberry.field(
         description="Events, newest first by default; `from`/`to` keep events whose dates overlap the range."
@@ -194,9 +196,10 @@ class Query:
         types = check_event_types(tuple(f.types or ()) + ((type,) if type else ()))
         if type and f.types:  # both must hold: the event is of `type`, which must be one of filter.types
             if type not in f.types:
-                raise ConfigError(
+                raise InvalidArgumentError(
+                    "type",
                     f"type {type!r} is not among filter.types {list(f.types)!r}; every filter must hold, "
-                    "so no event could match: give the type once"
+                    "so no event could match: give the type once",
                 )
             types = check_event_types((type,))
         lo = _both("from", from_, f.from_)
@@ -210,14 +213,14 @@ class Query:
             search=f.search,
         )
         total, keys = await ctx.run(queries_facts.list_events, ctx.store, ctx.base, page, spec, order_by)
-        return connection(EventConnection, await load_events(info, keys), page, total)  # type: ignore[no-any-return]
+        return EventConnection.from_page(await load_events(info, keys), page, total)
 
     @strawberry.field(description="Articles, newest first.")
     async def articles(self, info: KGInfo, first: int | None = None, after: str | None = None) -> ArticleConnection:
         page = page_from(info.context, first, after)
         ctx = info.context
         total, views = await ctx.run(queries.list_articles, ctx.store, ctx.base, page)
-        return connection(ArticleConnection, (Article.from_view(v) for v in views), page, total)  # type: ignore[no-any-return]
+        return ArticleConnection.from_page((Article.from_view(v) for v in views), page, total)
 
     @strawberry.field(
         name="shortestPath",
@@ -284,7 +287,7 @@ class Query:
 
     @strawberry.field(description="Counts over the whole graph.")
     async def stats(self, info: KGInfo) -> Stats:
-        return Stats.from_view(await info.context.run(queries.graph_stats, info.context.store))
+        return await info.context.run(queries.graph_stats, info.context.store)
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -300,34 +303,34 @@ def should_mask(error: GraphQLError) -> bool:
     return not isinstance(original, KGError | GraphQLError)
 
 
-def error_code(error: GraphQLError) -> str:
+def error_code(error: GraphQLError) -> ErrorCode:
     """The ``extensions.code`` a client can act on, for an error as raised.
 
-    ``GRAPHQL_VALIDATION_FAILED`` (syntax, validation and query limits),
-    ``BAD_USER_INPUT`` (an argument kg refuses), ``NOT_FOUND``, ``TIMEOUT``,
-    ``UNAUTHENTICATED`` and ``INTERNAL`` (anything unexpected, masked).
+    kg's own errors carry their code (:class:`kg.errors.ErrorCode`: an argument
+    kg refuses is ``BAD_USER_INPUT``, an unknown id ``NOT_FOUND``, a failing store
+    ``INTERNAL``, a request past its deadline ``TIMEOUT``). Of the rest, syntax,
+    validation and query-limit errors are ``GRAPHQL_VALIDATION_FAILED``, a
+    refused token ``UNAUTHENTICATED``, and anything unexpected (masked) ``INTERNAL``.
     """
     original = error.original_error
     if original is None:
-        return "GRAPHQL_VALIDATION_FAILED"
-    if isinstance(original, RequestTimeoutError | TimeoutError):
-        return "TIMEOUT"
-    if isinstance(original, NotFoundError):
-        return "NOT_FOUND"
+        return ErrorCode.GRAPHQL_VALIDATION_FAILED
+    if isinstance(original, KGError):
+        return original.code
+    if isinstance(original, TimeoutError):
+        return ErrorCode.TIMEOUT
     if isinstance(original, PermissionError):
-        return "UNAUTHENTICATED"
-    if isinstance(original, StoreError):
-        return "INTERNAL"
-    if isinstance(original, KGError | GraphQLError):
-        return "BAD_USER_INPUT"
-    return "INTERNAL"
+        return ErrorCode.UNAUTHENTICATED
+    if isinstance(original, GraphQLError):
+        return ErrorCode.BAD_USER_INPUT
+    return ErrorCode.INTERNAL
 
 
 class _CodedErrors(MaskErrors):
     """Mask unexpected errors (:func:`should_mask`) and give every error an ``extensions.code``."""
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        codes = [(error.extensions or {}).get("code") or error_code(error) for error in errors]
+        codes = [(error.extensions or {}).get("code") or error_code(error).value for error in errors]
         processed = super()._process_errors(errors)
         for error, code in zip(processed, codes, strict=True):
             error.extensions = {**(error.extensions or {}), "code": code}

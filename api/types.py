@@ -1,26 +1,32 @@
 """Strawberry types of the public schema (names fixed by PRODUCT.md).
 
 Types are built from the read model's views (:mod:`kg.queries`,
-:mod:`kg.queries_facts`); no rdflib or pyoxigraph term reaches them. Connections
-use offset cursors in Relay's ``arrayconnection:N`` form and always carry
-``totalCount``. Every nested list goes through a per-request DataLoader, so a page
-of objects with their nested fields costs a bounded number of store queries.
+:mod:`kg.queries_facts`); no rdflib or pyoxigraph term reaches them. Every
+connection is an :class:`api.connections.CountedConnection` (offset cursors in
+Relay's ``arrayconnection:N`` form, always with ``totalCount``). Every nested
+list goes through a per-request DataLoader, so a page of objects with their
+nested fields costs a bounded number of store queries.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, get_type_hints
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.connections import CountedConnection, window
 from api.context import Context
 from api.inputs import Direction, EntityType, check_confidence, page_from
 from kg import queries, queries_facts
 from kg.errors import NotFoundError
 from kg.records import EntityType as _EntityType
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 __all__ = [
     "Article",
@@ -35,13 +41,11 @@ __all__ = [
     "KGInfo",
     "Mention",
     "MentionConnection",
-    "MentionEdge",
     "Participant",
     "Relationship",
     "RelationshipConnection",
     "RelationshipEdge",
     "Stats",
-    "connection",
     "load_entities",
     "load_events",
     "load_nodes",
@@ -52,25 +56,9 @@ KGInfo = Info[Context, None]
 _BY_SLUG = {t.slug: t for t in _EntityType}
 
 
-def _page_info(offset: int, count: int, total: int, cursors: Sequence[str]) -> relay.PageInfo:
-    return relay.PageInfo(
-        has_next_page=offset + count < total,
-        has_previous_page=offset > 0,
-        start_cursor=cursors[0] if cursors else None,
-        end_cursor=cursors[-1] if cursors else None,
-    )
-
-
-def _cursor(n: int) -> str:
-    return relay.to_base64("arrayconnection", n)
-
-
-def connection(cls: type[Any], items: Iterable[Any], page: queries.Page, total: int) -> Any:
-    """Build a Relay connection of Node items (``cls``) from one page of items and the total count."""
-    nodes = list(items)
-    edges = [relay.Edge(cursor=_cursor(page.offset + i), node=n) for i, n in enumerate(nodes)]
-    info = _page_info(page.offset, len(nodes), total, [e.cursor for e in edges])
-    return cls(edges=edges, page_info=info, total_count=total)
+def _direction(subject: str, *, seen_from: str) -> Direction:
+    """Which end of a relationship with this subject the entity ``seen_from`` is."""
+    return Direction.OUTGOING if subject == seen_from else Direction.INCOMING
 
 
 async def load_entities(info: KGInfo, keys: Sequence[str]) -> list[Entity]:
@@ -167,7 +155,7 @@ class Entity(relay.Node):
         ctx = info.context
         total, ids = await ctx.run(queries.articles_of_entity, ctx.store, ctx.base, self.key, page)
         views = await ctx.loaders.articles.load_many(ids)
-        return connection(ArticleConnection, (Article.from_view(v) for v in views if v), page, total)  # type: ignore[no-any-return]
+        return ArticleConnection.from_page((Article.from_view(v) for v in views if v), page, total)
 
     @strawberry.field(
         description="Relationships with other entities in both directions, by predicate; "
@@ -186,34 +174,17 @@ class Entity(relay.Node):
         floor = check_confidence(min_confidence)
         rels = await info.context.loaders.relationships.load((self.key, predicate or ""))
         kept = [
-            (r, Direction.OUTGOING if r.subject == self.key else Direction.INCOMING)
-            for r in rels
-            if r.confidence >= floor
+            r for r in rels if r.confidence >= floor and direction in (None, _direction(r.subject, seen_from=self.key))
         ]
-        if direction is not None:
-            kept = [(r, d) for r, d in kept if d is direction]
-        window = kept[page.offset : page.offset + page.limit]
-        edges = [
-            RelationshipEdge(
-                cursor=_cursor(page.offset + i),
-                node=Relationship.from_view(r),
-                direction=d,
-                confidence=r.confidence,
-            )
-            for i, (r, d) in enumerate(window)
-        ]
-        return RelationshipConnection(
-            edges=edges,
-            page_info=_page_info(page.offset, len(edges), len(kept), [e.cursor for e in edges]),
-            total_count=len(kept),
-        )
+        on_page = (Relationship.from_view(r) for r in window(kept, page))
+        return RelationshipConnection.from_page(on_page, page, len(kept), seen_from=self.key)
 
     @strawberry.field(description="Events it takes part in, or that happened there, newest first.")
     async def events(self, info: KGInfo, first: int | None = None, after: str | None = None) -> EventConnection:
         page = page_from(info.context, first, after)
         keys = await info.context.loaders.entity_events.load(self.key)
-        events = await load_events(info, keys[page.offset : page.offset + page.limit])
-        return connection(EventConnection, events, page, len(keys))  # type: ignore[no-any-return]
+        events = await load_events(info, window(keys, page))
+        return EventConnection.from_page(events, page, len(keys))
 
 
 @strawberry.type(description="A span of an article that supports a fact.")
@@ -268,18 +239,26 @@ class Relationship:
         return entity
 
 
+# relay.Edge types its node as a Node; a relationship has no global id but pages alike.
 @strawberry.type(description="An edge to a relationship, seen from the entity that was asked about.")
-class RelationshipEdge:
-    cursor: str = strawberry.field(description="A cursor for use in pagination")
-    node: Relationship = strawberry.field(description="The item at the end of the edge")
-    direction: Direction = strawberry.field(description="OUTGOING when the entity is the subject.")
-    confidence: float
+class RelationshipEdge(relay.Edge[Relationship]):  # type: ignore[type-var]
+    seen_from: strawberry.Private[str]
+
+    @strawberry.field(description="OUTGOING when the entity is the subject.")
+    def direction(self) -> Direction:
+        return _direction(self.node.subject_key, seen_from=self.seen_from)
+
+    @strawberry.field
+    def confidence(self) -> float:
+        return self.node.confidence
 
 
 @strawberry.type(description="A page of relationships.")
-class RelationshipConnection:
-    page_info: relay.PageInfo = strawberry.field(description="Pagination data for this connection")
-    edges: list[RelationshipEdge] = strawberry.field(description="Contains the nodes in this connection")
+class RelationshipConnection(CountedConnection[Relationship]):  # type: ignore[type-var]
+    # The edges know which end the entity asked about is.
+    edges: list[RelationshipEdge] = strawberry.field(  # type: ignore[assignment]
+        description="Contains the nodes in this connection"
+    )
     total_count: int = strawberry.field(description="How many relationships the whole list has.")
 
 
@@ -347,7 +326,7 @@ class Event(relay.Node):
 
 
 @strawberry.type(name="EventConnection", description="A page of events.")
-class EventConnection(relay.Connection[Event]):
+class EventConnection(CountedConnection[Event]):
     total_count: int = strawberry.field(description="How many events the whole list has.")
 
 
@@ -400,51 +379,39 @@ class Article(relay.Node):
         page = page_from(info.context, first, after)
         ctx = info.context
         total, views = await ctx.run(queries.mentions_of_article, ctx.store, ctx.base, self.article_id, page)
-        edges = [
-            MentionEdge(
-                cursor=_cursor(page.offset + i),
-                node=Mention(start=m.start, end=m.end, text=m.text, confidence=m.confidence, entity_key=m.entity_key),
-            )
-            for i, m in enumerate(views)
-        ]
-        info_ = _page_info(page.offset, len(edges), total, [e.cursor for e in edges])
-        return MentionConnection(edges=edges, page_info=info_, total_count=total)
+        mentions = (
+            Mention(start=m.start, end=m.end, text=m.text, confidence=m.confidence, entity_key=m.entity_key)
+            for m in views
+        )
+        return MentionConnection.from_page(mentions, page, total)
 
     @strawberry.field(description="Entities mentioned in this article, by label.")
     async def entities(self, info: KGInfo, first: int | None = None, after: str | None = None) -> EntityConnection:
         page = page_from(info.context, first, after)
         ctx = info.context
         total, keys = await ctx.run(queries.entities_of_article, ctx.store, ctx.base, self.article_id, page)
-        return connection(EntityConnection, await load_entities(info, keys), page, total)  # type: ignore[no-any-return]
+        return EntityConnection.from_page(await load_entities(info, keys), page, total)
 
     @strawberry.field(description="Events this article reports, in text order.")
     async def events(self, info: KGInfo, first: int | None = None, after: str | None = None) -> EventConnection:
         page = page_from(info.context, first, after)
         keys = await info.context.loaders.article_events.load(self.article_id)
-        events = await load_events(info, keys[page.offset : page.offset + page.limit])
-        return connection(EventConnection, events, page, len(keys))  # type: ignore[no-any-return]
+        events = await load_events(info, window(keys, page))
+        return EventConnection.from_page(events, page, len(keys))
 
 
 @strawberry.type(name="EntityConnection", description="A page of entities.")
-class EntityConnection(relay.Connection[Entity]):
+class EntityConnection(CountedConnection[Entity]):
     total_count: int = strawberry.field(description="How many entities the whole list has.")
 
 
 @strawberry.type(name="ArticleConnection", description="A page of articles.")
-class ArticleConnection(relay.Connection[Article]):
+class ArticleConnection(CountedConnection[Article]):
     total_count: int = strawberry.field(description="How many articles the whole list has.")
 
 
-@strawberry.type(description="An edge in a connection.")
-class MentionEdge:
-    cursor: str = strawberry.field(description="A cursor for use in pagination")
-    node: Mention = strawberry.field(description="The item at the end of the edge")
-
-
 @strawberry.type(description="A page of mentions (mentions are not nodes: they have no global id).")
-class MentionConnection:
-    page_info: relay.PageInfo = strawberry.field(description="Pagination data for this connection")
-    edges: list[MentionEdge] = strawberry.field(description="Contains the nodes in this connection")
+class MentionConnection(CountedConnection[Mention]):  # type: ignore[type-var]
     total_count: int = strawberry.field(description="How many mentions the whole list has.")
 
 
@@ -457,19 +424,19 @@ class EntityNotFound:
 EntityResult = Annotated[Entity | EntityNotFound, strawberry.union("EntityResult")]
 
 
-@strawberry.type(description="Counts over the whole graph.")
-class Stats:
-    articles: int
-    entities: int
-    people: int
-    organisations: int
-    places: int
-    events: int
-    relations: int
-    mentions: int
-    quads: int
+def _mirror(record: type[DataclassInstance], *, name: str, description: str) -> type[object]:
+    """A GraphQL object type with the fields of a dataclass ``record``, same names, types and order.
 
-    @classmethod
-    def from_view(cls, s: queries.Stats) -> Stats:
-        """Build the GraphQL object from the read model's counts."""
-        return cls(**s.as_dict())
+    The read model's record itself is then the value a resolver returns: the
+    fields are read from it by name, so nothing is copied.
+    """
+    hints = get_type_hints(record)
+    annotations = {f.name: hints[f.name] for f in dataclasses.fields(record)}
+    body = {"__annotations__": annotations, "__module__": __name__, "__doc__": record.__doc__}
+    return strawberry.type(type(name, (), body), name=name, description=description)
+
+
+if TYPE_CHECKING:  # to a type checker the GraphQL type is the record it is derived from
+    Stats = queries.Stats
+else:
+    Stats = _mirror(queries.Stats, name="Stats", description="Counts over the whole graph.")
