@@ -1,7 +1,8 @@
 """Strawberry types of the public schema (names fixed by PRODUCT.md).
 
-Types are built from the read model's views (:mod:`kg.queries`); no rdflib or pyoxigraph term reaches them. Connections
-use offset cursors in Relay's ``arrayconnection:N`` form and always carry
+Types are built from the read model's views (:mod:`kg.queries`); no rdflib or
+pyoxigraph term reaches them. Connections use offset cursors in Relay's
+``arrayconnection:N`` form and always carry
 ``totalCount``. Every nested list goes through a per-request DataLoader, so a page
 of objects with their nested fields costs a bounded number of store queries.
 """
