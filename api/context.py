@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar, runtime_checkabl
 from strawberry.dataloader import DataLoader
 
 from api.limits import off_loop
-from kg import queries, queries_facts
+from kg import queries
 from kg.analytics import Projection
 from kg.settings import Settings
 from kg.store import Store
@@ -51,8 +51,8 @@ class Loaders:
 
     entities: DataLoader[str, queries.EntityView | None]
     articles: DataLoader[str, queries.ArticleView | None]
-    events: DataLoader[str, queries_facts.EventView | None]
-    relationships: DataLoader[RelationshipKey, list[queries_facts.RelationshipView]]
+    events: DataLoader[str, queries.EventView | None]
+    relationships: DataLoader[RelationshipKey, list[queries.RelationshipView]]
     entity_events: DataLoader[str, list[str]]
     article_events: DataLoader[str, list[str]]
 
@@ -66,27 +66,27 @@ def _loaders(store: Store, base: str) -> Loaders:
         found = await off_loop(queries.articles_by_ids, store, base, ids)
         return [found.get(i) for i in ids]
 
-    async def load_events(keys: Sequence[str]) -> list[queries_facts.EventView | None]:
-        found = await off_loop(queries_facts.events_by_keys, store, base, keys)
+    async def load_events(keys: Sequence[str]) -> list[queries.EventView | None]:
+        found = await off_loop(queries.events_by_keys, store, base, keys)
         return [found.get(k) for k in keys]
 
-    async def load_relationships(keys: Sequence[RelationshipKey]) -> list[list[queries_facts.RelationshipView]]:
+    async def load_relationships(keys: Sequence[RelationshipKey]) -> list[list[queries.RelationshipView]]:
         # One query per distinct predicate filter in the batch (almost always one).
         by_predicate: dict[str, list[str]] = {}
         for key, predicate in keys:
             by_predicate.setdefault(predicate, []).append(key)
-        found: dict[RelationshipKey, list[queries_facts.RelationshipView]] = {}
+        found: dict[RelationshipKey, list[queries.RelationshipView]] = {}
         for predicate, entity_keys in by_predicate.items():
-            rels = await off_loop(queries_facts.relationships_of, store, base, entity_keys, predicate=predicate or None)
+            rels = await off_loop(queries.relationships_of, store, base, entity_keys, predicate=predicate or None)
             found.update({(k, predicate): v for k, v in rels.items()})
         return [found.get(k, []) for k in keys]
 
     async def load_entity_events(keys: Sequence[str]) -> list[list[str]]:
-        found = await off_loop(queries_facts.events_of_entities, store, base, keys)
+        found = await off_loop(queries.events_of_entities, store, base, keys)
         return [found.get(k, []) for k in keys]
 
     async def load_article_events(ids: Sequence[str]) -> list[list[str]]:
-        found = await off_loop(queries_facts.events_of_articles, store, base, ids)
+        found = await off_loop(queries.events_of_articles, store, base, ids)
         return [found.get(i, []) for i in ids]
 
     return Loaders(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import strawberry
 from strawberry import relay
 
-from kg import queries, queries_facts
+from kg import queries
 from kg.errors import InvalidArgumentError
 from kg.namespace import EVT
 from kg.records import EntityType as _EntityType
@@ -76,7 +76,7 @@ class Direction(enum.Enum):
 
 
 EntityOrder = strawberry.enum(queries.EntityOrder, description="How entities are sorted.")
-EventOrder = strawberry.enum(queries_facts.EventOrder, description="How events are sorted.")
+EventOrder = strawberry.enum(queries.EventOrder, description="How events are sorted.")
 
 
 @strawberry.input(description="Narrows a list of entities; every field given must match.")

@@ -56,7 +56,7 @@ from api.types import (
     load_entities,
     load_events,
 )
-from kg import queries, queries_facts
+from kg import queries
 from kg.analytics import window_range
 from kg.errors import ErrorCode, InvalidArgumentError, KGError
 from kg.settings import Settings
@@ -188,7 +188,7 @@ class Query:
         first: int | None = None,
         after: str | None = None,
         filter: EventFilter | None = None,  # noqa: A002
-        order_by: EventOrder = queries_facts.EventOrder.START_DESC,  # type: ignore[valid-type]
+        order_by: EventOrder = queries.EventOrder.START_DESC,  # type: ignore[valid-type]
     ) -> EventConnection:
         page = page_from(info.context, first, after)
         ctx = info.context
@@ -204,7 +204,7 @@ class Query:
             types = check_event_types((type,))
         lo = _both("from", from_, f.from_)
         hi = _both("to", to, f.to)
-        spec = queries_facts.EventFilter(
+        spec = queries.EventFilter(
             types=types,
             participant=_entity_arg("participant", _both("participant", participant, f.participant), ctx.base),
             place=_entity_arg("place", _both("place", place, f.place), ctx.base),
@@ -212,7 +212,7 @@ class Query:
             min_confidence=check_confidence(f.min_confidence),
             search=f.search,
         )
-        total, keys = await ctx.run(queries_facts.list_events, ctx.store, ctx.base, page, spec, order_by)
+        total, keys = await ctx.run(queries.list_events, ctx.store, ctx.base, page, spec, order_by)
         return EventConnection.from_page(await load_events(info, keys), page, total)
 
     @strawberry.field(description="Articles, newest first.")

@@ -1,7 +1,6 @@
 """Strawberry types of the public schema (names fixed by PRODUCT.md).
 
-Types are built from the read model's views (:mod:`kg.queries`,
-:mod:`kg.queries_facts`); no rdflib or pyoxigraph term reaches them. Every
+Types are built from the read model's views (:mod:`kg.queries`); no rdflib or pyoxigraph term reaches them. Every
 connection is an :class:`api.connections.CountedConnection` (offset cursors in
 Relay's ``arrayconnection:N`` form, always with ``totalCount``). Every nested
 list goes through a per-request DataLoader, so a page of objects with their
@@ -21,7 +20,7 @@ from strawberry.types import Info
 from api.connections import CountedConnection, window
 from api.context import Context
 from api.inputs import Direction, EntityType, check_confidence, page_from
-from kg import queries, queries_facts
+from kg import queries
 from kg.errors import NotFoundError
 from kg.records import EntityType as _EntityType
 
@@ -195,7 +194,7 @@ class Evidence:
     article_id: strawberry.Private[str]
 
     @classmethod
-    def from_view(cls, v: queries_facts.EvidenceView) -> Evidence:
+    def from_view(cls, v: queries.EvidenceView) -> Evidence:
         """Build the GraphQL object from the read model's view."""
         return cls(text=v.text, start=v.start, end=v.end, article_id=v.article_id)
 
@@ -217,7 +216,7 @@ class Relationship:
     object_key: strawberry.Private[str]
 
     @classmethod
-    def from_view(cls, v: queries_facts.RelationshipView) -> Relationship:
+    def from_view(cls, v: queries.RelationshipView) -> Relationship:
         """Build the GraphQL object from the read model's view."""
         return cls(
             predicate=v.predicate,
@@ -293,7 +292,7 @@ class Event(relay.Node):
     place_key: strawberry.Private[str | None]
 
     @classmethod
-    def from_view(cls, v: queries_facts.EventView) -> Event:
+    def from_view(cls, v: queries.EventView) -> Event:
         """Build the GraphQL object from the read model's view."""
         return cls(
             key=v.key,

@@ -23,6 +23,7 @@ BENCHES = [
     "validate",
     "analytics",
     "api",
+    "read_model",
     "load",
     "explore",
     "memory",

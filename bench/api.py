@@ -49,7 +49,7 @@ from pathlib import Path
 
 import httpx
 
-from kg import analytics, queries, queries_facts, summary
+from kg import analytics, queries, summary
 from kg.extract import extract_many
 from kg.ingest import ingest_articles
 from kg.namespace import KG_NS
@@ -433,7 +433,7 @@ def main() -> None:
             def call() -> object:
                 key = iri[len(DEFAULT_BASE) :]
                 queries.entities_by_keys(store, DEFAULT_BASE, [key])
-                rels = queries_facts.relationships_of(store, DEFAULT_BASE, [key])[key][:50]
+                rels = queries.relationships_of(store, DEFAULT_BASE, [key])[key][:50]
                 ends = {r.subject for r in rels} | {r.object for r in rels}
                 return queries.entities_by_keys(store, DEFAULT_BASE, sorted(ends))
 
@@ -441,9 +441,9 @@ def main() -> None:
 
         def model_events(lo: str, hi: str) -> Callable[[], object]:
             def call() -> object:
-                spec = queries_facts.EventFilter(window=analytics.window_range(lo, hi))
-                _, keys = queries_facts.list_events(store, DEFAULT_BASE, queries.Page(0, 20), spec)
-                events = queries_facts.events_by_keys(store, DEFAULT_BASE, keys)
+                spec = queries.EventFilter(window=analytics.window_range(lo, hi))
+                _, keys = queries.list_events(store, DEFAULT_BASE, queries.Page(0, 20), spec)
+                events = queries.events_by_keys(store, DEFAULT_BASE, keys)
                 who = {p.entity for e in events.values() for p in e.participants}
                 who |= {e.place for e in events.values() if e.place}
                 return queries.entities_by_keys(store, DEFAULT_BASE, sorted(who))

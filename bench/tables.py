@@ -30,8 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.api import build_store
-from kg.queries import Page, entities_by_keys, list_entities
-from kg.queries_facts import relationships_of
+from kg.queries import Page, entities_by_keys, list_entities, relationships_of
 from kg.settings import Settings
 from kg.store import EmbeddedStore, ExportFormat, Row, write_export
 from kg.tables import TableFormat, read_tables, write_tables

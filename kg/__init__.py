@@ -43,8 +43,15 @@ if _typing.TYPE_CHECKING:
     from kg._graph import Graph, PathView
     from kg.errors import KGError, NotFoundError
     from kg.ingest import IngestReport
-    from kg.queries import ArticleView, EntityView, Stats
-    from kg.queries_facts import EventView, EvidenceView, ParticipantView, RelationshipView
+    from kg.queries import (
+        ArticleView,
+        EntityView,
+        EventView,
+        EvidenceView,
+        ParticipantView,
+        RelationshipView,
+        Stats,
+    )
     from kg.records import Article, EntityType
 
 #: Where each public name is defined.
@@ -53,15 +60,15 @@ _HOMES = {
     "ArticleView": "kg.queries",
     "EntityType": "kg.records",
     "EntityView": "kg.queries",
-    "EventView": "kg.queries_facts",
-    "EvidenceView": "kg.queries_facts",
+    "EventView": "kg.queries",
+    "EvidenceView": "kg.queries",
     "Graph": "kg._graph",
     "IngestReport": "kg.ingest",
     "KGError": "kg.errors",
     "NotFoundError": "kg.errors",
-    "ParticipantView": "kg.queries_facts",
+    "ParticipantView": "kg.queries",
     "PathView": "kg._graph",
-    "RelationshipView": "kg.queries_facts",
+    "RelationshipView": "kg.queries",
     "Stats": "kg.queries",
 }
 

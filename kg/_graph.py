@@ -2,7 +2,7 @@
 
 Like :mod:`kg.cli`, this is an entry point on top of everything else: it opens the
 store the way ``--store`` does, ingests with :mod:`kg.ingest`, reads with the read
-model (:mod:`kg.queries`, :mod:`kg.queries_facts`), follows paths with
+model (:mod:`kg.queries`), follows paths with
 :mod:`kg.analytics`, and answers GraphQL with the API's own schema
 (:func:`api.schema.build_schema`). It adds no query of its own, and nothing in kg's
 library imports it (``kg/__init__.py`` loads it on first use of ``kg.Graph``).
@@ -27,18 +27,16 @@ from kg.ingest import IngestReport, ingest_articles
 from kg.queries import (
     EntityOrder,
     EntityView,
-    Page,
-    Stats,
-    entities_by_keys,
-    graph_stats,
-    list_entities,
-)
-from kg.queries_facts import (
     EventFilter,
     EventOrder,
     EventView,
+    Page,
     RelationshipView,
+    Stats,
+    entities_by_keys,
     events_by_keys,
+    graph_stats,
+    list_entities,
     list_events,
     relationships_of,
 )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg import sparql_terms as terms
+from kg import sparql
 from kg.errors import NotFoundError
 from kg.media import choose
 from kg.namespace import PREFIXES, curie
@@ -89,8 +89,8 @@ def describe(store: Store, iri: str, *, limit: int = 1000) -> Description:
     """
     if not iri or _BAD_IRI.search(iri):
         raise NotFoundError("resource", iri)
-    term = terms.iri(iri)  # InvalidIRIError (a NotFoundError) for anything that is not an IRI
-    summary_graph = terms.iri(SUMMARY_GRAPH)
+    term = sparql.iri(iri)  # InvalidIRIError (a NotFoundError) for anything that is not an IRI
+    summary_graph = sparql.iri(SUMMARY_GRAPH)
     rows = store.query(
         "SELECT DISTINCT ?p ?o ?kind ?dt ?lang WHERE {"
         f" GRAPH ?g {{ {term} ?p ?o }} FILTER(?g != {summary_graph})"

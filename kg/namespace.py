@@ -30,13 +30,17 @@ __all__ = [
     "SCHEMA",
     "SEM",
     "SKOS",
+    "SUMMARY_NS",
     "WGS84",
     "XSD",
     "curie",
+    "local_name",
 ]
 
 KG_NS = "https://w3id.org/newskg/ontology#"
 EVT_NS = "https://w3id.org/newskg/event-type/"
+#: The entity summary's own vocabulary (:mod:`kg.summary`); internal, not part of the ontology.
+SUMMARY_NS = "https://w3id.org/newskg/summary#"
 
 
 class KG(DefinedNamespace):
@@ -191,3 +195,14 @@ def curie(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str | None:
         if iri.startswith(ns) and len(iri) > len(ns):
             return f"{prefix}:{iri[len(ns) :]}"
     return None
+
+
+def local_name(iri: str, ns: str) -> str:
+    """Return ``iri`` without the namespace ``ns``, else its last ``/`` or ``#`` segment.
+
+    >>> local_name("https://w3id.org/newskg/ontology#leaderOf", KG_NS)
+    'leaderOf'
+    >>> local_name("https://example.org/vocab#knows", KG_NS)
+    'knows'
+    """
+    return iri[len(ns) :] if iri.startswith(ns) else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]

@@ -272,11 +272,11 @@ class StoreEntityIndex(MemoryEntityIndex):
     """
 
     def __init__(self, store: Store, base: str) -> None:
-        from kg import summary
+        from kg import sparql, summary
         from kg.namespace import KG_NS, RDFS, SKOS
 
         types = {f"{KG_NS}{t.value}": t for t in EntityType}
-        values = " ".join(f"<{t}>" for t in types)
+        values = sparql.iris(types)
         if summary.dirty_articles(store):
             rows = store.query(
                 f"""SELECT ?e ?t ?l ?a WHERE {{ GRAPH ?g {{

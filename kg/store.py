@@ -26,6 +26,7 @@ from typing import IO, Protocol, TypeVar
 
 import pyoxigraph as ox
 
+from kg import sparql
 from kg import summary as _summary
 from kg.errors import ConfigError, StoreError, StoreLockedError
 from kg.namespace import KG_NS, PREFIXES
@@ -728,9 +729,8 @@ class RemoteStore:
         """Return the stored content hash of each of ``graphs`` that exists."""
         if not graphs:
             return {}
-        values = " ".join(f"<{g}>" for g in graphs)
         rows = self.query(
-            f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?g <{KG_NS}contentHash> ?h }} }}"
+            f"SELECT ?g ?h WHERE {{ VALUES ?g {{ {sparql.iris(graphs)} }} GRAPH ?g {{ ?g <{KG_NS}contentHash> ?h }} }}"
         )
         return {row["g"]: row["h"] for row in rows}
 

@@ -21,7 +21,7 @@ table                   columns
 the Louvain communities of two or more members, as ``communities`` in GraphQL, one
 row per member (an entity's or an event's ``id``).
 
-The rows come from the read model (:mod:`kg.queries`, :mod:`kg.queries_facts`),
+The rows come from the read model (:mod:`kg.queries`),
 asked for whole lists of keys at once, and from :mod:`kg.analytics`, so a table
 is what the API answers, read with a few store queries whatever the graph's size.
 """
@@ -38,11 +38,23 @@ import pyarrow as pa
 
 from kg import analytics
 from kg.errors import ConfigError, StoreError
-from kg.namespace import KG_NS, NIF
-from kg.queries import EntityView, MentionView, Page, entities_by_keys, list_articles, list_entities
-from kg.queries_facts import EventFilter, EventOrder, EventView, RelationshipView, events_by_keys, list_events
-from kg.queries_facts import relationships_of as _relationships_of
+from kg.queries import (
+    EntityView,
+    EventFilter,
+    EventOrder,
+    EventView,
+    MentionView,
+    Page,
+    RelationshipView,
+    entities_by_keys,
+    events_by_keys,
+    list_articles,
+    list_entities,
+    list_events,
+)
+from kg.queries import relationships_of as _relationships_of
 from kg.rdf import article_iri, iri_key
+from kg.sparql import PROLOGUE
 from kg.store import Store
 
 if TYPE_CHECKING:
@@ -211,11 +223,12 @@ def _event_rows(views: Sequence[EventView]) -> tuple[list[Row], list[Row]]:
     return events, participants
 
 
-_MENTIONS = f"""PREFIX kg: <{KG_NS}>
-PREFIX nif: <{NIF}>
-SELECT ?g ?m ?s ?e ?t ?x ?c WHERE {{
-  GRAPH ?g {{ ?m a kg:Mention ; nif:beginIndex ?s ; nif:endIndex ?e ; nif:anchorOf ?t ; kg:denotes ?x ; kg:confidence ?c }}
-}}"""
+_MENTIONS = (
+    PROLOGUE
+    + """SELECT ?g ?m ?s ?e ?t ?x ?c WHERE {
+  GRAPH ?g { ?m a kg:Mention ; nif:beginIndex ?s ; nif:endIndex ?e ; nif:anchorOf ?t ; kg:denotes ?x ; kg:confidence ?c }
+}"""
+)
 
 
 def _mentions(store: Store, base: str) -> list[tuple[str, MentionView]]:

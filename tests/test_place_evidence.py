@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg import queries_facts
+from kg import queries
 from kg.extract import extract
 from kg.extract.commonness import is_common_word
 from kg.ingest import ingest_articles
@@ -122,7 +122,7 @@ def test_place_gazetteer_fact_evidence_lists_the_mentions(settings: Settings) ->
     text = "Leaders met in Lyon on Monday. Lyon welcomed them, and France paid for the summit."
     report = ingest_articles([Article(id="lyon", text=text)], store, settings, workers=1)
     assert report.ingested == ("lyon",)
-    rels = queries_facts.relationships_of(store, settings.base_iri, ["place/lyon"])["place/lyon"]
+    rels = queries.relationships_of(store, settings.base_iri, ["place/lyon"])["place/lyon"]
     (fact,) = [r for r in rels if r.predicate == "locatedIn" and r.object == "place/france"]
     assert [(e.text, e.start) for e in fact.evidence] == [("Lyon", 15), ("Lyon", 31)]
     derived = store.query("SELECT ?d WHERE { GRAPH ?g { ?st <http://www.w3.org/ns/prov#wasDerivedFrom> ?d } }")

@@ -10,7 +10,7 @@ from strawberry import relay
 
 from api import build_schema
 from api.context import Context
-from kg import sparql_terms as terms
+from kg import sparql as terms
 from kg.settings import Settings
 from kg.store import EmbeddedStore
 

@@ -21,7 +21,7 @@ from api_sample import (
     span,
 )
 
-from kg import queries, queries_facts, summary
+from kg import queries, summary
 from kg.exchange import import_file
 from kg.namespace import KG_NS, NIF, RDF, RDFS, SKOS
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads, iri_key
@@ -86,7 +86,7 @@ def _read(
 ) -> tuple[dict[str, tuple[object, ...]], set[tuple[str, str, str, float, frozenset[tuple[str, int, int]]]]]:
     found = queries.entities_by_keys(store, B, keys)
     views = {k: (v.label, v.aliases, v.same_as, v.confidence, v.mention_count) for k, v in found.items()}
-    rels = queries_facts.relationships_of(store, B, keys)
+    rels = queries.relationships_of(store, B, keys)
     return views, {
         (
             r.subject,
@@ -154,7 +154,7 @@ def test_summary_follows_a_replaced_article() -> None:
     assert z.confidence == 0.5
     assert z.aliases == ("Zelenskiy",)
     assert "place/bakhmut" not in queries.entities_by_keys(store, B, ["place/bakhmut"])
-    assert all(r.subject != "place/bakhmut" for r in queries_facts.relationships_of(store, B, [UKRAINE])[UKRAINE])
+    assert all(r.subject != "place/bakhmut" for r in queries.relationships_of(store, B, [UKRAINE])[UKRAINE])
 
 
 def test_summary_follows_a_deleted_article() -> None:
@@ -163,7 +163,7 @@ def test_summary_follows_a_deleted_article() -> None:
     assert store.delete_article(article_iri(B, "article-b"))
     _check(store)
     assert queries.entities_by_keys(store, B, [PUTIN, RUSSIA, MOSCOW]) == {}
-    assert queries_facts.relationships_of(store, B, [RUSSIA])[RUSSIA] == []
+    assert queries.relationships_of(store, B, [RUSSIA])[RUSSIA] == []
     forces = queries.entities_by_keys(store, B, [FORCES])[FORCES]
     assert (forces.mention_count, forces.confidence, forces.aliases) == (1, 0.7, ())
 
@@ -292,7 +292,7 @@ def test_summary_merges_mentions_and_shared_relationships_across_articles() -> N
     )
     _put(store, again)
     _check(store)
-    (rel,) = [r for r in queries_facts.relationships_of(store, B, [PUTIN])[PUTIN] if r.predicate == "leaderOf"]
+    (rel,) = [r for r in queries.relationships_of(store, B, [PUTIN])[PUTIN] if r.predicate == "leaderOf"]
     assert (rel.confidence, sorted(e.article_id for e in rel.evidence)) == (0.9, ["article-b", "article-d"])
     assert queries.entities_by_keys(store, B, [PUTIN])[PUTIN].aliases == ("Putin",)
     _, keys = queries.list_entities(store, B, queries.Page(0, 1), order=queries.EntityOrder.MENTIONS_DESC)

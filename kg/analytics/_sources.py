@@ -14,8 +14,10 @@ from typing import Protocol
 
 from kg.analytics._model import date_range
 from kg.namespace import EVT_NS, KG_NS
+from kg.namespace import local_name as _local
 from kg.rdf import iri_key
 from kg.records import Extraction
+from kg.sparql import PROLOGUE
 
 __all__ = ["ArticleFacts", "Decl", "SparqlSource", "extraction_facts", "read_store"]
 
@@ -94,22 +96,15 @@ def extraction_facts(x: Extraction) -> ArticleFacts:
 
 # --------------------------------------------------------------- from store
 
-_PREFIXES = f"""\
-PREFIX kg: <{KG_NS}>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX schema: <https://schema.org/>
-"""
-
 _Q_ARTICLES = (
-    _PREFIXES
+    PROLOGUE
     + """SELECT ?g ?published WHERE { GRAPH ?g {
   ?g a kg:Article . OPTIONAL { ?g schema:datePublished ?published }
 } }"""
 )
 
 _Q_ENTITIES = (
-    _PREFIXES
+    PROLOGUE
     + """SELECT ?g ?s ?type ?label ?conf ?country WHERE { GRAPH ?g {
   VALUES ?type { kg:Person kg:Organisation kg:Place }
   ?s a ?type ; rdfs:label ?label ; kg:confidence ?conf .
@@ -118,14 +113,14 @@ _Q_ENTITIES = (
 )
 
 _Q_STATEMENTS = (
-    _PREFIXES
+    PROLOGUE
     + """SELECT ?g ?s ?p ?o (MAX(?c) AS ?conf) WHERE { GRAPH ?g {
   ?st a kg:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:confidence ?c .
 } } GROUP BY ?g ?s ?p ?o"""
 )
 
 _Q_EVENTS = (
-    _PREFIXES
+    PROLOGUE
     + """SELECT ?g ?s ?etype ?label ?conf ?start ?startp ?end ?endp WHERE { GRAPH ?g {
   ?s a kg:Event ; kg:eventType ?etype ; rdfs:label ?label ; kg:confidence ?conf .
   OPTIONAL { ?s kg:start ?start ; kg:startPrecision ?startp }
@@ -134,16 +129,12 @@ _Q_EVENTS = (
 )
 
 _Q_ROLES = (
-    _PREFIXES
+    PROLOGUE
     + """SELECT ?g ?s ?role ?x WHERE { GRAPH ?g {
   VALUES ?role { kg:agent kg:target kg:speaker kg:about kg:affected kg:participant kg:place }
   ?s a kg:Event ; ?role ?x .
 } }"""
 )
-
-
-def _local(iri: str, ns: str) -> str:
-    return iri[len(ns) :] if iri.startswith(ns) else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
 def _partial(row: dict[str, str], value: str, precision: str) -> str | None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
-from kg import sparql_terms as terms
+from kg import sparql as terms
 from kg.namespace import EVT, KG, RDF, RDFS
 from kg.rdf import article_iri, entity_iri, iri_key, partial_date
 from kg.records import Event, Extraction, Modality

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kg import sparql_terms as terms
-from kg.namespace import KG_NS, NIF, RDF, RDFS, SKOS, WGS84, XSD
+from kg.namespace import KG_NS, SUMMARY_NS, XSD
+from kg.sparql import PROLOGUE as _PREFIXES
+from kg.sparql import iris as _iris
 
 if TYPE_CHECKING:
     from kg.store import Store
@@ -25,8 +26,6 @@ __all__ = [
 
 #: The named graph holding the summary (never an article's graph).
 SUMMARY_GRAPH = "https://w3id.org/newskg/summary"
-#: The summary's own vocabulary; internal, not part of the ontology.
-SUMMARY_NS = "https://w3id.org/newskg/summary#"
 #: Format of the summary; a store with another version is rebuilt.
 VERSION = "3"
 #: Fresh articles merged per update when nothing else changed (bounds one update's size).
@@ -36,15 +35,6 @@ _ENTITY_TYPES = tuple(f"{KG_NS}{t}" for t in ("Person", "Organisation", "Place")
 _LOCATED_IN = f"{KG_NS}locatedIn"
 _DECIMAL = str(XSD.decimal)
 _INTEGER = str(XSD.integer)
-
-_PREFIXES = f"""PREFIX kg: <{KG_NS}>
-PREFIX s: <{SUMMARY_NS}>
-PREFIX rdf: <{RDF}>
-PREFIX rdfs: <{RDFS}>
-PREFIX skos: <{SKOS}>
-PREFIX nif: <{NIF}>
-PREFIX wgs84: <{WGS84}>
-"""
 
 
 @dataclass(slots=True)
@@ -100,14 +90,6 @@ def rel_iri(subject: str, predicate: str, obj: str) -> str:
     """The IRI of the summary node of one relationship."""
     digest = hashlib.sha1(f"{subject}|{predicate}|{obj}".encode()).hexdigest()[:20]
     return f"{SUMMARY_GRAPH}/rel/{digest}"
-
-
-def _iris(values: Iterable[str]) -> str:
-    return terms.iris(values)
-
-
-def _lit(value: str) -> str:
-    return terms.literal(value)
 
 
 def _dec(value: float) -> str:

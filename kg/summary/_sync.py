@@ -6,11 +6,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kg.sparql import PROLOGUE as _PREFIXES
+from kg.sparql import iris as _iris
+from kg.sparql import literal as _lit
 from kg.summary._contributions import Contributions
 from kg.summary._model import (
     _DECIMAL,
     _ENTITY_TYPES,
-    _PREFIXES,
     CHUNK,
     SUMMARY_GRAPH,
     SUMMARY_NS,
@@ -19,8 +21,6 @@ from kg.summary._model import (
     RelationshipSummary,
     _dec,
     _int,
-    _iris,
-    _lit,
     _read_relationships_by_iri,
     _read_summaries,
 )

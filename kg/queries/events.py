@@ -1,21 +1,10 @@
-"""The read model of facts: relationships between entities, events and their evidence.
-
-Like :mod:`kg.queries`, every function takes the store and the base IRI and returns
-frozen views. Functions that take a list of keys answer for all of them in one
-query, so a DataLoader costs one store query per field and page.
-
-A relationship is an entity-to-entity relation under the kg ontology (``leaderOf``,
-``locatedIn``, ...). Each article's graph states it on its own, as a reified
-``kg:Statement`` carrying a confidence and an evidence span; the views merge the
-articles: the highest confidence wins and every evidence span is kept. The plain
-``locatedIn`` triple linking writes for a place's country takes the confidence of
-its subject's description in that article; the same fact is also stated, with
-``prov:wasDerivedFrom`` the GeoNames feature, once per mention of the place, so its
-evidence lists the place's mentions (:func:`kg.link.containment`).
+"""Events: look-ups by key, the filtered list, and the events of entities and articles.
 
 Events are dated by ``kg:start``/``kg:end`` (an ``xsd:date``) and their precision
 (``year``, ``month``, ``day``); the views give them back as ISO partial dates
-(``"2022"``, ``"2022-07"``, ``"2022-10-26"``).
+(``"2022"``, ``"2022-07"``, ``"2022-10-26"``). Functions that take a list of keys
+answer for all of them in one query, so a DataLoader costs one store query per
+field and page.
 """
 
 from __future__ import annotations
@@ -24,52 +13,27 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg import sparql_terms as terms
-from kg import summary
-from kg.namespace import EVT_NS, KG_NS
-from kg.queries import _PREFIXES, Page, sparql_string
+from kg import sparql
+from kg.namespace import EVT_NS, KG_NS, local_name
+from kg.queries.evidence import EvidenceView, evidence_of_row
 from kg.rdf import article_iri, iri_key
+from kg.sparql import PROLOGUE, Page, count_and_page
 from kg.store import Store
 
 __all__ = [
     "EventFilter",
     "EventOrder",
     "EventView",
-    "EvidenceView",
     "ParticipantView",
-    "RelationshipView",
     "events_by_keys",
     "events_of_articles",
     "events_of_entities",
     "list_events",
     "partial_upper",
-    "relationships_of",
 ]
 
 #: Length of an ISO partial date by its precision name.
 _LENGTHS = {"year": 4, "month": 7, "day": 10}
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceView:
-    """A span of an article that supports a fact."""
-
-    article_id: str
-    text: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True, slots=True)
-class RelationshipView:
-    """One relationship between two entities, merged over the articles stating it."""
-
-    subject: str
-    predicate: str
-    predicate_iri: str
-    object: str
-    confidence: float
-    evidence: tuple[EvidenceView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,10 +93,6 @@ class EventFilter:
     search: str | None = None
 
 
-def _iris(values: Sequence[str]) -> str:
-    return terms.iris(values)
-
-
 def partial_upper(full: str, precision: str) -> str:
     """Return the last day an ``xsd:date`` of a given precision can stand for, lexically.
 
@@ -155,76 +115,6 @@ def _partial(full: str | None, precision: str | None) -> str | None:
     return full[: _LENGTHS.get(precision or "day", 10)]
 
 
-def _local(iri: str, ns: str) -> str:
-    return iri[len(ns) :] if iri.startswith(ns) else iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-
-
-def _evidence(base: str, r: dict[str, str]) -> EvidenceView | None:
-    if "es" not in r:
-        return None
-    prefix = article_iri(base, "")
-    return EvidenceView(article_id=r["g"][len(prefix) :], text=r["et"], start=int(r["es"]), end=int(r["ee"]))
-
-
-def relationships_of(
-    store: Store, base: str, keys: Sequence[str], *, predicate: str | None = None
-) -> dict[str, list[RelationshipView]]:
-    """Return every relationship of each entity, in both directions, in one query.
-
-    Args:
-        store: The store.
-        base: The data base IRI.
-        keys: Entity keys.
-        predicate: Keep only this predicate: its local name (``"leaderOf"``) or IRI.
-
-    Returns:
-        For each key, its relationships sorted by predicate, subject and object;
-        keys with none map to an empty list.
-    """
-    if not keys:
-        return {}
-    unique = list(dict.fromkeys(keys))
-    iris = [base + k for k in unique]
-    wanted = None
-    if predicate:
-        wanted = predicate if "://" in predicate else KG_NS + predicate
-    # The relationships, merged, come from the entity summary (one small node each,
-    # whatever the number of articles stating them); only the evidence spans are read
-    # from the articles' statements, and only when some relationship has any.
-    found = [r for r in summary.read_relationships(store, iris) if wanted is None or r.predicate == wanted]
-    spans: dict[tuple[str, str, str], dict[tuple[str, int, int], EvidenceView]] = {}
-    triples = {st: (r.subject, r.predicate, r.object) for r in found for st in r.statements}
-    if triples:
-        # The summary names each relationship's statements, so their evidence is a
-        # look-up by subject, not a scan of every statement about the entities.
-        rows = store.query(
-            _PREFIXES
-            + f"""SELECT ?st ?g ?es ?ee ?et WHERE {{ VALUES ?st {{ {_iris(sorted(triples))} }}
-  GRAPH ?g {{ ?st kg:evidence ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et . }} }}"""
-        )
-        for r in rows:
-            ev = _evidence(base, r)
-            if ev is not None:
-                spans.setdefault(triples[r["st"]], {})[(ev.article_id, ev.start, ev.end)] = ev
-    out: dict[str, list[RelationshipView]] = {k: [] for k in unique}
-    for rel in found:
-        found_spans = spans.get((rel.subject, rel.predicate, rel.object), {})
-        view = RelationshipView(
-            subject=iri_key(base, rel.subject),
-            predicate=_local(rel.predicate, KG_NS),
-            predicate_iri=rel.predicate,
-            object=iri_key(base, rel.object),
-            confidence=rel.confidence,
-            evidence=tuple(found_spans[k] for k in sorted(found_spans)),
-        )
-        for end in {view.subject, view.object}:
-            if end in out:
-                out[end].append(view)
-    for views in out.values():
-        views.sort(key=lambda v: (v.predicate, v.subject, v.object))
-    return out
-
-
 def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, EventView]:
     """Describe the events with the given keys (missing keys are absent), in one query.
 
@@ -234,10 +124,10 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
     """
     if not keys:
         return {}
-    values = _iris([base + k for k in dict.fromkeys(keys)])
+    values = sparql.iris(base + k for k in dict.fromkeys(keys))
     roles = ", ".join(f"kg:{r}" for r in ("participant", "agent", "target", "speaker", "about", "affected"))
     rows = store.query(
-        _PREFIXES
+        PROLOGUE
         + f"""SELECT ?e ?g ?part ?label ?type ?conf ?start ?sp ?end ?ep ?place ?cas ?role ?who ?es ?ee ?et WHERE {{
   GRAPH ?g {{
     {{ VALUES ?e {{ {values} }} ?e a kg:Event . BIND("main" AS ?part) ?e rdfs:label ?label ; kg:eventType ?type ; kg:confidence ?conf . }}
@@ -271,11 +161,11 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
             if old is None or float(r["conf"]) > float(old["conf"]):
                 main[e] = r
         elif part == "role":
-            role = _local(r["role"], KG_NS)
+            role = local_name(r["role"], KG_NS)
             who = iri_key(base, r["who"])
             parts.setdefault(e, {})[(role, who)] = ParticipantView(role=role, entity=who)
         elif part in ("evidence", "trigger"):
-            ev = _evidence(base, r)
+            ev = evidence_of_row(base, r)
             if ev is not None:
                 into = spans if part == "evidence" else triggers
                 into.setdefault(e, {})[(ev.article_id, ev.start, ev.end)] = ev
@@ -295,7 +185,7 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
             key=key,
             iri=e,
             label=r["label"],
-            type=_local(r["type"], EVT_NS),
+            type=local_name(r["type"], EVT_NS),
             start=_partial(r.get("start"), r.get("sp")),
             end=_partial(r.get("end"), r.get("ep")),
             place=iri_key(base, r["place"]) if "place" in r else None,
@@ -332,18 +222,18 @@ def _event_where(base: str, f: EventFilter, order: EventOrder) -> str:
         parts.append("?e rdfs:label ?label .")
     where = "GRAPH ?g { " + "\n    ".join(parts) + " }"
     if f.types:
-        where = f"VALUES ?type {{ {_iris([EVT_NS + t for t in f.types])} }}\n  " + where
+        where = f"VALUES ?type {{ {sparql.iris(EVT_NS + t for t in f.types)} }}\n  " + where
     if f.participant:
-        who = terms.iri(base + f.participant)
+        who = sparql.iri(base + f.participant)
         where += f"""
   FILTER EXISTS {{ GRAPH ?h {{ ?e ?role {who} .
     FILTER(?role IN (kg:participant, kg:agent, kg:target, kg:speaker, kg:about, kg:affected)) }} }}"""
     if f.place:
-        where += f"\n  FILTER EXISTS {{ GRAPH ?h2 {{ ?e kg:place {terms.iri(base + f.place)} }} }}"
+        where += f"\n  FILTER EXISTS {{ GRAPH ?h2 {{ ?e kg:place {sparql.iri(base + f.place)} }} }}"
     if f.min_confidence > 0:
         where += f"\n  FILTER(?c >= {f.min_confidence:.6f})"
     if f.search:
-        where += f"\n  FILTER(CONTAINS(LCASE(STR(?label)), {sparql_string(f.search.lower())}))"
+        where += f"\n  FILTER(CONTAINS(LCASE(STR(?label)), {sparql.literal(f.search.lower())}))"
     if f.window:
         lo, hi = f.window
         # The event's last possible day: its end, else its start, widened to its precision.
@@ -353,7 +243,7 @@ def _event_where(base: str, f: EventFilter, order: EventOrder) -> str:
       IF(?sp = "year", CONCAT(SUBSTR(STR(?start), 1, 4), "-12-31"),
         IF(?sp = "month", CONCAT(SUBSTR(STR(?start), 1, 7), "-31"), STR(?start))))"""
         where += f"""
-  FILTER(STR(?start) <= {terms.literal(hi)} && {upper} >= {terms.literal(lo)})"""
+  FILTER(STR(?start) <= {sparql.literal(hi)} && {upper} >= {sparql.literal(lo)})"""
     return where
 
 
@@ -374,15 +264,18 @@ def list_events(
     """
     try:
         where = _event_where(base, f, order)
-    except terms.InvalidIRIError:
+    except sparql.InvalidIRIError:
         return 0, []  # a participant or place that is not an IRI names nothing
-    total = store.query(_PREFIXES + f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ {where} }}")
-    rows = store.query(
-        _PREFIXES
-        + f"""SELECT ?e {_SORT_KEYS[order]} WHERE {{ {where} }}
-GROUP BY ?e ORDER BY {_ORDER[order]} OFFSET {page.offset} LIMIT {page.limit}"""
+    total, rows = count_and_page(
+        store,
+        where,
+        count="DISTINCT ?e",
+        select=f"?e {_SORT_KEYS[order]}",
+        group_by="?e",
+        order_by=_ORDER[order],
+        page=page,
     )
-    return int(total[0]["n"]) if total else 0, [iri_key(base, r["e"]) for r in rows]
+    return total, [iri_key(base, r["e"]) for r in rows]
 
 
 def events_of_entities(store: Store, base: str, keys: Sequence[str]) -> dict[str, list[str]]:
@@ -393,9 +286,9 @@ def events_of_entities(store: Store, base: str, keys: Sequence[str]) -> dict[str
     if not keys:
         return {}
     unique = list(dict.fromkeys(keys))
-    values = _iris([base + k for k in unique])
+    values = sparql.iris(base + k for k in unique)
     rows = store.query(
-        _PREFIXES
+        PROLOGUE
         + f"""SELECT ?x ?e (MIN(COALESCE(STR(?start), "0000")) AS ?sort) WHERE {{
   VALUES ?x {{ {values} }}
   GRAPH ?g {{ ?e a kg:Event ; ?role ?x .
@@ -414,9 +307,9 @@ def events_of_articles(store: Store, base: str, ids: Sequence[str]) -> dict[str,
     if not ids:
         return {}
     unique = list(dict.fromkeys(ids))
-    values = _iris([article_iri(base, i) for i in unique])
+    values = sparql.iris(article_iri(base, i) for i in unique)
     rows = store.query(
-        _PREFIXES
+        PROLOGUE
         + f"""SELECT ?g ?e (MIN(?s) AS ?first) WHERE {{
   VALUES ?g {{ {values} }}
   GRAPH ?g {{ ?e a kg:Event . OPTIONAL {{ ?e kg:evidence ?ev . ?ev nif:beginIndex ?s }} }}

@@ -1,0 +1,96 @@
+"""Relationships between entities, merged over the articles stating them, with their evidence.
+
+A relationship is an entity-to-entity relation under the kg ontology (``leaderOf``,
+``locatedIn``, ...). Each article's graph states it on its own, as a reified
+``kg:Statement`` carrying a confidence and an evidence span; the views merge the
+articles: the highest confidence wins and every evidence span is kept. The plain
+``locatedIn`` triple linking writes for a place's country takes the confidence of
+its subject's description in that article; the same fact is also stated, with
+``prov:wasDerivedFrom`` the GeoNames feature, once per mention of the place, so its
+evidence lists the place's mentions (:func:`kg.link.containment`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from kg import sparql, summary
+from kg.namespace import KG_NS, local_name
+from kg.queries.evidence import EvidenceView, evidence_of_row
+from kg.rdf import iri_key
+from kg.sparql import PROLOGUE
+from kg.store import Store
+
+__all__ = ["RelationshipView", "relationships_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipView:
+    """One relationship between two entities, merged over the articles stating it."""
+
+    subject: str
+    predicate: str
+    predicate_iri: str
+    object: str
+    confidence: float
+    evidence: tuple[EvidenceView, ...]
+
+
+def relationships_of(
+    store: Store, base: str, keys: Sequence[str], *, predicate: str | None = None
+) -> dict[str, list[RelationshipView]]:
+    """Return every relationship of each entity, in both directions, in one query.
+
+    Args:
+        store: The store.
+        base: The data base IRI.
+        keys: Entity keys.
+        predicate: Keep only this predicate: its local name (``"leaderOf"``) or IRI.
+
+    Returns:
+        For each key, its relationships sorted by predicate, subject and object;
+        keys with none map to an empty list.
+    """
+    if not keys:
+        return {}
+    unique = list(dict.fromkeys(keys))
+    iris = [base + k for k in unique]
+    wanted = None
+    if predicate:
+        wanted = predicate if "://" in predicate else KG_NS + predicate
+    # The relationships, merged, come from the entity summary (one small node each,
+    # whatever the number of articles stating them); only the evidence spans are read
+    # from the articles' statements, and only when some relationship has any.
+    found = [r for r in summary.read_relationships(store, iris) if wanted is None or r.predicate == wanted]
+    spans: dict[tuple[str, str, str], dict[tuple[str, int, int], EvidenceView]] = {}
+    triples = {st: (r.subject, r.predicate, r.object) for r in found for st in r.statements}
+    if triples:
+        # The summary names each relationship's statements, so their evidence is a
+        # look-up by subject, not a scan of every statement about the entities.
+        rows = store.query(
+            PROLOGUE
+            + f"""SELECT ?st ?g ?es ?ee ?et WHERE {{ VALUES ?st {{ {sparql.iris(sorted(triples))} }}
+  GRAPH ?g {{ ?st kg:evidence ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et . }} }}"""
+        )
+        for r in rows:
+            ev = evidence_of_row(base, r)
+            if ev is not None:
+                spans.setdefault(triples[r["st"]], {})[(ev.article_id, ev.start, ev.end)] = ev
+    out: dict[str, list[RelationshipView]] = {k: [] for k in unique}
+    for rel in found:
+        found_spans = spans.get((rel.subject, rel.predicate, rel.object), {})
+        view = RelationshipView(
+            subject=iri_key(base, rel.subject),
+            predicate=local_name(rel.predicate, KG_NS),
+            predicate_iri=rel.predicate,
+            object=iri_key(base, rel.object),
+            confidence=rel.confidence,
+            evidence=tuple(found_spans[k] for k in sorted(found_spans)),
+        )
+        for end in {view.subject, view.object}:
+            if end in out:
+                out[end].append(view)
+    for views in out.values():
+        views.sort(key=lambda v: (v.predicate, v.subject, v.object))
+    return out
