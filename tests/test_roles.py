@@ -76,6 +76,26 @@ CASES = {
         {("person/lena-marsh", "visited", "place/portmere")},
         set(),
     ),
+    "journey-noun-by-person": (
+        "A visit to Portmere by Lena Marsh angered her rivals.",
+        {("person/lena-marsh", "visited", "place/portmere")},
+        set(),
+    ),
+    "journey-noun-of-possessor": (
+        "Officials approved Tom Okafor's flight to Portmere.",
+        {("person/tom-okafor", "visited", "place/portmere")},
+        set(),
+    ),
+    "understood-subject-of-meeting": (
+        "Lena Marsh had been scheduled to meet Tom Okafor in Portmere on Monday.",
+        {("person/lena-marsh", "presentIn", "place/portmere"), ("person/tom-okafor", "presentIn", "place/portmere")},
+        set(),
+    ),
+    "flight-decided-against-is-no-visit": (
+        "Lena Marsh decided against flying to Portmere on Friday.",
+        set(),
+        {("person/lena-marsh", "visited", "place/portmere")},
+    ),
     "area-in-area": (
         "Rain fell on the Portmere district in Spain.",
         {("place/portmere", "locatedIn", "place/spain")},

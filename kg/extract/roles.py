@@ -229,26 +229,68 @@ _AREA_NOUNS = frozenset(
 )
 
 
+#: Nouns of a journey or a stay: "Lien's visit to Kyiv", "a flight to Lyon by Jan Novak".
+_JOURNEYS = frozenset({"visit", "trip", "flight", "tour", "journey", "arrival", "stay", "return"})
+
+
+def _present_people(ctx: DocContext, tok: Token) -> list[Mention]:
+    """The people who did what ``tok`` says: its subject, else the subject it is understood to have.
+
+    A verb's own subject ("Jan Novak won"; for "meet"/"visit" the object too); a verb
+    with none takes its governor's ("Jan Novak was due to meet ... and flew to ...");
+    a journey noun takes its possessor or its "by" phrase.
+    """
+    kids = list(tok.children)
+    if tok.pos_ == "NOUN":
+        heads = [c for c in kids if c.dep_ == "poss"]
+        heads += [g for c in kids if c.dep_ == "prep" and c.lower_ == "by" for g in c.children if g.dep_ == "pobj"]
+    else:
+        deps = ("nsubj", "dobj") if tok.lemma_.lower() in ("meet", "visit") else ("nsubj",)
+        heads = [c for c in kids if c.dep_ in deps]
+        if not any(c.dep_ in ("nsubj", "nsubjpass") for c in kids) and tok.dep_ in ("xcomp", "conj"):
+            gov = tok.head
+            if tok.dep_ != "xcomp" or not any(c.dep_ == "dobj" for c in gov.children):
+                heads += [c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return [m for c in heads if (m := ctx.mention_of(c)) is not None and m.type is P]
+
+
+def _places_of(ctx: DocContext, prep: Token) -> list[Mention]:
+    """The places a preposition names: its object, or the town an area noun names ("the town of Bron")."""
+    out = []
+    for o in prep.children:
+        if o.dep_ != "pobj":
+            continue
+        m = ctx.mention_of(o)
+        if m is not None and m.type is L:
+            out.append(m)
+        elif m is None and o.lower_ in _AREA_NOUNS:
+            out += [
+                n
+                for c in o.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children
+                if g.dep_ == "pobj" and (n := ctx.mention_of(g)) is not None and n.type is L
+            ]
+    return out
+
+
 def presence_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
     """A person who did something in a place the same clause names: "Jan Novak won in Lyon"."""
     for tok in sent:
-        if tok.pos_ != "VERB":
+        journey = tok.pos_ == "NOUN" and tok.lemma_.lower() in _JOURNEYS
+        if tok.pos_ != "VERB" and not journey:
             continue
-        kids = list(tok.children)
-        deps = ("nsubj", "dobj") if tok.lemma_.lower() in ("meet", "visit") else ("nsubj",)
-        holders = [m for c in kids if c.dep_ in deps and (m := ctx.mention_of(c)) is not None and m.type is P]
+        holders = _present_people(ctx, tok)
         if not holders:
             continue
-        motion = tok.lemma_.lower() in _MOTION
-        for c in kids:
+        motion = journey or tok.lemma_.lower() in _MOTION
+        for c in tok.children:
             if c.dep_ != "prep" or not (c.lower_ in _PRESENCE_PREPS or (motion and c.lower_ == "to")):
                 continue
             pred = "visited" if c.lower_ == "to" else "presentIn"
-            for o in c.children:
-                m = ctx.mention_of(o) if o.dep_ == "pobj" else None
-                if m is not None and m.type is L:
-                    for h in holders:
-                        yield from _rels(ctx, sent, h, pred, m, 0.55, None)
+            for m in _places_of(ctx, c):
+                for h in holders:
+                    yield from _rels(ctx, sent, h, pred, m, 0.55, None)
 
 
 def area_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
