@@ -96,6 +96,19 @@ CASES = {
         set(),
         {("person/lena-marsh", "visited", "place/portmere")},
     ),
+    "lineup-after-team-score": (
+        "Portmere : Northfield United 429-7 ( Tom Okafor 80 not out , Lena Marsh 70 ; Jan Novak 4-37 ) .",
+        {
+            ("person/tom-okafor", "playsFor", "organisation/northfield-united"),
+            ("person/lena-marsh", "playsFor", "organisation/northfield-united"),
+        },
+        {("person/jan-novak", "playsFor", "organisation/northfield-united")},
+    ),
+    "bracket-without-score-is-no-lineup": (
+        "Northfield United ( Tom Okafor , Lena Marsh ) won .",
+        set(),
+        {("person/tom-okafor", "playsFor", "organisation/northfield-united")},
+    ),
     "area-in-area": (
         "Rain fell on the Portmere district in Spain.",
         {("place/portmere", "locatedIn", "place/spain")},
@@ -159,4 +172,4 @@ def test_predicate_of_role(words: list[str], other: EntityType, expected: str | 
 
 
 def test_roles_rules_are_named() -> None:
-    assert set(RULES) == {"title", "paren", "presence", "area", "near"}
+    assert set(RULES) == {"title", "paren", "presence", "lineup", "area", "near"}

@@ -222,6 +222,35 @@ def paren_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
             yield from _rels(ctx, sent, a, pred, b, 0.6, None)
 
 
+#: A result line's team and score before its bracketed line-up: "Surrey 429-7 (".
+_SCORE_OPEN = re.compile(r"\s*\d+(?:[-/]\d+)?(?:\s*(?:and|&)\s*\d+(?:[-/]\d+)?)?\s*(?:\(|\[)")
+#: A player's own figure after the name in a line-up: "M. Butcher 70", "I. Austin 4-37".
+_PLAYER_SCORE = re.compile(r"\s*\d")
+
+
+def lineup_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """Players listed with their figures in brackets after their team's score.
+
+    "Surrey 429-7 ( C. Lewis 80 not out , M. Butcher 70 ; ...)": each person named with a
+    figure of their own plays for the team before the bracket. The list stops at ";" (in
+    cricket results the other side's bowlers follow it) or at the closing bracket.
+    """
+    text = ctx.article.text
+    ms = ctx.mentions_in(sent.start_char, sent.end_char)
+    for k, team in enumerate(ms):
+        if team.type is not O:
+            continue
+        opened = _SCORE_OPEN.match(text, team.end)
+        if opened is None:
+            continue
+        close = min((i for i in (text.find(c, opened.end()) for c in ");]") if i >= 0), default=sent.end_char)
+        for m in ms[k + 1 :]:
+            if m.start >= close:
+                break
+            if m.type is P and _PLAYER_SCORE.match(text, m.end):
+                yield from _rels(ctx, sent, m, "playsFor", team, 0.55, None)
+
+
 _PRESENCE_PREPS = frozenset({"in", "at"})
 _MOTION = frozenset({"fly", "travel", "visit", "go", "come", "return", "arrive", "head", "move", "flee"})
 _AREA_NOUNS = frozenset(
@@ -363,6 +392,7 @@ RULES: dict[str, Callable[[DocContext, Span], Iterator[Relation]]] = {
     "title": title_rule,
     "paren": paren_rule,
     "presence": presence_rule,
+    "lineup": lineup_rule,
     "area": area_rule,
     "near": near_rule,
 }
