@@ -392,6 +392,8 @@ SENSES = {
     "alleged-with-subject-is-accusation": ("Prosecutors alleged that Jan Novak lied.", "alleged", "Accusation"),
     "hearing-as-verb-is-no-trial": ("Residents reported hearing gunshots in Kyiv.", "hearing", None),
     "hearing-as-noun-is-trial": ("The hearing in Kyiv lasted a day.", "hearing", "Trial"),
+    "election-naming-a-body-is-no-election": ("The Election Commission in Kyiv met.", "Election", None),
+    "election-in-kyiv-is-election": ("The election in Kyiv was held on Sunday.", "election", "Election"),
 }
 
 

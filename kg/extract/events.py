@@ -108,6 +108,10 @@ _VERB_ONLY = frozenset(
 _NOUN_ONLY = frozenset({"offensive", "deal", "drive", "talks"})
 # Triggers too common to stand alone: the event needs a participant entity.
 _WEAK = frozenset({"help", "aid", "sign", "host", "visit", "take", "drive", "deal", "fight", "strike"})
+# Head nouns that an event noun only names as a modifier: a body or a document.
+_BODIES_AND_PAPERS = frozenset(
+    {"council", "commission", "committee", "board", "office", "agency", "ministry", "warrant", "paper", "law", "bill"}
+)
 # Head nouns that make a killing an attempt ("assassination attempt", "murder plot").
 _ATTEMPTS = frozenset({"attempt", "plot", "bid"})
 # Roles for types with no direction: everyone is a participant.
@@ -150,6 +154,8 @@ def trigger_type(token: Token, lexicon: Lexicon, ctx: DocContext | None = None) 
         return None
     if not _context_ok(token, lemma, ctx):
         return None
+    if token.dep_ == "compound" and token.head.lemma_.lower() in _BODIES_AND_PAPERS:
+        return None  # "the Elections Council", "arrest warrants" name a body or a paper, not an event
     if etype == "Killing" and _attempted(token) and "Attack" in lexicon.labels:
         return "Attack"  # an attempt on someone's life is an attack, not a killing
     return etype
