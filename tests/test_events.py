@@ -163,6 +163,10 @@ CASES = {
     "future-plan": Case("Eva Berg plans to meet Jan Novak in Lyon next month.", "meet", "Meeting",
                         place="place/lyon", start="2022-11", end="2022-11", modality=Modality.FUTURE,
                         others=("person/eva-berg", "person/jan-novak")),
+    "compound-name-before-possessor": Case(
+        "Russia's Wagner Group fighters attacked Bakhmut.", "attacked", "Attack",
+        agents=("organisation/wagner-group",), targets=("place/bakhmut",),
+    ),
     "passive-list-all-conjuncts": Case(
         "Jan Novak, Eva Berg, Maria Lopez and Tom Okafor were indicted in Lyon.", "indicted", "Indictment",
         targets=("person/jan-novak", "person/eva-berg", "person/maria-lopez", "person/tom-okafor"),
