@@ -91,6 +91,11 @@ CASES = {
         {("person/lena-marsh", "presentIn", "place/portmere"), ("person/tom-okafor", "presentIn", "place/portmere")},
         set(),
     ),
+    "role-noun-subject-in-apposition": (
+        "The party's chairman, Tom Okafor, arrived in Portmere on Monday.",
+        {("person/tom-okafor", "presentIn", "place/portmere")},
+        set(),
+    ),
     "flight-decided-against-is-no-visit": (
         "Lena Marsh decided against flying to Portmere on Friday.",
         set(),

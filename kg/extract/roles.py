@@ -280,7 +280,15 @@ def _present_people(ctx: DocContext, tok: Token) -> list[Mention]:
             gov = tok.head
             if tok.dep_ != "xcomp" or not any(c.dep_ == "dobj" for c in gov.children):
                 heads += [c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")]
-    return [m for c in heads if (m := ctx.mention_of(c)) is not None and m.type is P]
+    out = []
+    for c in heads:
+        # "its leader Massoud Rajavi met ...": a role noun stands for the person in apposition.
+        for t in (c, *(a for a in c.children if a.dep_ == "appos")):
+            m = ctx.mention_of(t)
+            if m is not None and m.type is P:
+                out.append(m)
+                break
+    return out
 
 
 def _places_of(ctx: DocContext, prep: Token) -> list[Mention]:
