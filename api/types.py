@@ -158,7 +158,9 @@ class Entity(relay.Node):
 
     @strawberry.field(
         description="Relationships with other entities in both directions, by predicate; "
-        "`predicate` is a local name (leaderOf) or an IRI."
+        "`predicate` is a local name (leaderOf) or an IRI. Only what some article's text states, "
+        "unless `derived` is true: then also facts no text states, taken from another record "
+        "(a place's containment from GeoNames), each with its `derivedFrom`."
     )
     async def relationships(
         self,
@@ -168,12 +170,17 @@ class Entity(relay.Node):
         after: str | None = None,
         min_confidence: float | None = None,
         direction: Direction | None = None,
+        derived: bool = False,
     ) -> RelationshipConnection:
         page = page_from(info.context, first, after)
         floor = check_confidence(min_confidence)
         rels = await info.context.loaders.relationships.load((self.key, predicate or ""))
         kept = [
-            r for r in rels if r.confidence >= floor and direction in (None, _direction(r.subject, seen_from=self.key))
+            r
+            for r in rels
+            if r.confidence >= floor
+            and (derived or r.stated)
+            and direction in (None, _direction(r.subject, seen_from=self.key))
         ]
         on_page = (Relationship.from_view(r) for r in window(kept, page))
         return RelationshipConnection.from_page(on_page, page, len(kept), seen_from=self.key)
@@ -211,7 +218,13 @@ class Relationship:
     predicate: str = strawberry.field(description='The ontology term\'s local name, e.g. "leaderOf".')
     predicate_iri: str
     confidence: float = strawberry.field(description="The highest confidence any article gives it, in [0, 1].")
-    evidence: list[Evidence] = strawberry.field(description="Every span that states it, in article order.")
+    evidence: list[Evidence] = strawberry.field(
+        description="Every span that states it, in article order; for a derived fact, the mentions it is about."
+    )
+    stated: bool = strawberry.field(description="Whether some article's text states it.")
+    derived_from: list[str] = strawberry.field(
+        description="IRIs of the records a fact no text states was taken from (a GeoNames feature)."
+    )
     subject_key: strawberry.Private[str]
     object_key: strawberry.Private[str]
 
@@ -223,6 +236,8 @@ class Relationship:
             predicate_iri=v.predicate_iri,
             confidence=v.confidence,
             evidence=[Evidence.from_view(e) for e in v.evidence],
+            stated=v.stated,
+            derived_from=list(v.derived_from),
             subject_key=v.subject,
             object_key=v.object,
         )

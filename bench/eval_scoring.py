@@ -2,7 +2,9 @@
 
 Only what a client sees over GraphQL is used: an entity's label and aliases, a
 relationship's predicate and evidence, an event's type, label, evidence spans,
-participants and place. Each function adds one record's counts to a :class:`Tally`.
+participants and place. Relationships are those ``Entity.relationships`` lists by
+default: the ones the text states (:attr:`kg.records.Relation.stated`), not facts
+derived from GeoNames, which a client asks for with ``derived: true``. Each function adds one record's counts to a :class:`Tally`.
 """
 
 from __future__ import annotations
@@ -122,7 +124,8 @@ def score_crossre(record: dict[str, Any], x: Extraction, tally: Tally) -> None:
     names = names_of(x)
     ents = record["entities"]
     sent_start, sent_end = 0, len(x.article.text)
-    rels = [r for r in x.relations if sent_start <= r.evidence.start and r.evidence.end <= sent_end]
+    stated = [r for r in x.relations if r.stated]
+    rels = [r for r in stated if sent_start <= r.evidence.start and r.evidence.end <= sent_end]
     counted = [g for g in record["relations"] if g["type"] in RELATION_PATTERNS]
     tally.gold += len(counted)
     for g in counted:
@@ -137,7 +140,7 @@ def score_crossre(record: dict[str, Any], x: Extraction, tally: Tally) -> None:
             for r in rels
         )
     pairs = [(ents[g["head"]]["text"], ents[g["tail"]]["text"]) for g in record["relations"]]
-    unique = {(r.predicate, r.subject, r.object) for r in x.relations}
+    unique = {(r.predicate, r.subject, r.object) for r in stated}
     tally.predicted += len(unique)
     for _, s, o in unique:
         tally.correct += any(

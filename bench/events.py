@@ -297,6 +297,7 @@ def _seed(show: bool) -> tuple[list[str], Tally]:
             and same_name(r.subject, g["subject"], names)
             and same_name(r.object, g["object"], names)
             for r in x.relations
+            if r.stated
         )
         for g in gold["relations"]
     )
@@ -317,7 +318,7 @@ def _seed(show: bool) -> tuple[list[str], Tally]:
     lines.insert(
         0,
         f"| seed relations | {rel_found}/{len(gold['relations'])} | seed events | {ev_found}/{len(gold['events'])} "
-        f"| events predicted | {len(x.events)} | relations predicted | {len({(r.subject, r.predicate, r.object) for r in x.relations})} "
+        f"| events predicted | {len(x.events)} | relations predicted | {len({(r.subject, r.predicate, r.object) for r in x.relations if r.stated})} "
         f"| 'Attack: shelling' events | {shelling} |",
     )
     t.found = rel_found + ev_found

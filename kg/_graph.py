@@ -339,6 +339,7 @@ class Graph:
         predicate: str | None = None,
         *,
         min_confidence: float | None = None,
+        derived: bool = False,
     ) -> list[RelationshipView]:
         """Return an entity's relationships in both directions, by predicate (as ``Entity.relationships``).
 
@@ -346,6 +347,7 @@ class Graph:
             id: The entity's key, IRI or GraphQL global id.
             predicate: Only this predicate: a local name (``leaderOf``) or an IRI.
             min_confidence: Only relationships believed at least this much.
+            derived: Also facts no text states (a place's GeoNames containment).
 
         Raises:
             NotFoundError: No entity has that id.
@@ -353,7 +355,7 @@ class Graph:
         key = self.entity(id).key
         floor = check_confidence(min_confidence)
         found = relationships_of(self.store, self.base, [key], predicate=predicate)[key]
-        return [r for r in found if r.confidence >= floor]
+        return [r for r in found if r.confidence >= floor and (derived or r.stated)]
 
     def events(
         self,

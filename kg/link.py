@@ -23,6 +23,7 @@ from kg.extract.gazetteer import Gazetteer, Place, PlaceKind, fold, geonames_iri
 from kg.records import Entity, EntityType, Evidence, Mention, Relation
 
 __all__ = [
+    "GEONAMES_DATASET",
     "RANK",
     "LinkContext",
     "choose_place",
@@ -302,6 +303,9 @@ def link_fields(place: Place, gazetteer: Gazetteer) -> dict[str, object]:
 _ADMIN_CODES_AGREE = frozenset({"US", "GB"})
 
 #: How big each kind of place is: containment only ever goes from a smaller to a larger.
+#: Where a containment fact comes from when its smaller place has no GeoNames record of its own.
+GEONAMES_DATASET = "https://www.geonames.org/"
+
 RANK = {PlaceKind.CITY: 0, PlaceKind.REGION: 1, PlaceKind.COUNTRY: 2, PlaceKind.CONTINENT: 3}
 
 
@@ -345,7 +349,8 @@ def containment(
     (GeoNames' country code), a city is in a region the article names when their
     admin codes agree (:func:`region_contains`), and a country is in its continent when
     the article names the continent. Each fact says where it comes from
-    (``derived_from``: the GeoNames record of the smaller place, when it has one) and is
+    (``derived_from``: the GeoNames record of the smaller place, else the GeoNames
+    dataset itself, so no derived fact ever reads as stated by the text) and is
     given once per mention of the smaller place, that mention being its evidence;
     its confidence is the smaller place's.
 
@@ -362,7 +367,7 @@ def containment(
     out: list[Relation] = []
 
     def add(e: Entity, place: Place, container: str) -> None:
-        derived = geonames_iri(place.geonameid) if place.geonameid else None
+        derived = geonames_iri(place.geonameid) if place.geonameid else GEONAMES_DATASET
         for m in said.get(e.key, ()):
             evidence = Evidence(m.start, m.end, m.text, m.sentence_start, m.sentence_end)
             out.append(Relation(e.key, "locatedIn", container, min(0.95, e.confidence), evidence, None, derived))

@@ -171,6 +171,11 @@ class Relation:
     role: str | None = None
     derived_from: str | None = None
 
+    @property
+    def stated(self) -> bool:
+        """Whether the text states it (it was derived from no other record)."""
+        return self.derived_from is None
+
 
 @dataclass(frozen=True, slots=True)
 class Participant:

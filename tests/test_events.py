@@ -163,6 +163,19 @@ CASES = {
     "future-plan": Case("Eva Berg plans to meet Jan Novak in Lyon next month.", "meet", "Meeting",
                         place="place/lyon", start="2022-11", end="2022-11", modality=Modality.FUTURE,
                         others=("person/eva-berg", "person/jan-novak")),
+    "compound-name-before-possessor": Case(
+        "Russia's Wagner Group fighters attacked Bakhmut.", "attacked", "Attack",
+        agents=("organisation/wagner-group",), targets=("place/bakhmut",),
+    ),
+    "passive-list-all-conjuncts": Case(
+        "Jan Novak, Eva Berg, Maria Lopez and Tom Okafor were indicted in Lyon.", "indicted", "Indictment",
+        targets=("person/jan-novak", "person/eva-berg", "person/maria-lopez", "person/tom-okafor"),
+        place="place/lyon",
+    ),
+    "passive-including-members": Case(
+        "Several activists were arrested in Lyon, including Eva Berg and Maria Lopez.", "arrested", "Arrest",
+        targets=("person/eva-berg", "person/maria-lopez"), place="place/lyon",
+    ),
     "noun-demonym-agent-since": Case(
         "The Russian shelling of Kyiv has gone on since 2014.", "shelling", "Attack",
         agents=("place/russia",), targets=("place/kyiv",), start="2014",
@@ -376,6 +389,15 @@ SENSES = {
     "claimed-responsibility-is-no-accusation": ("Eva Berg claimed responsibility for the blast.", "claimed", None),
     "died-is-death": ("Jan Novak died in Kyiv.", "died", "Death"),
     "explosion": ("An explosion hit Kyiv on Monday.", "explosion", "Explosion"),
+    "assassination-attempt-is-attack": ("The assassination attempt on Jan Novak failed.", "assassination", "Attack"),
+    "tried-to-kill-is-attack": ("Gunmen tried to kill Jan Novak in Kyiv.", "kill", "Attack"),
+    "assassination-is-killing": ("The assassination of Jan Novak shocked Kyiv.", "assassination", "Killing"),
+    "alleged-as-modifier-is-no-accusation": ("An alleged plot in Kyiv was foiled.", "alleged", None),
+    "alleged-with-subject-is-accusation": ("Prosecutors alleged that Jan Novak lied.", "alleged", "Accusation"),
+    "hearing-as-verb-is-no-trial": ("Residents reported hearing gunshots in Kyiv.", "hearing", None),
+    "hearing-as-noun-is-trial": ("The hearing in Kyiv lasted a day.", "hearing", "Trial"),
+    "election-naming-a-body-is-no-election": ("The Election Commission in Kyiv met.", "Election", None),
+    "election-in-kyiv-is-election": ("The election in Kyiv was held on Sunday.", "election", "Election"),
 }
 
 

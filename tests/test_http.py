@@ -50,7 +50,7 @@ def test_http_health(server: str) -> None:
 
 
 def test_http_graphql_answers_relationships_and_events(server: str) -> None:
-    q = """{ entities(search: "russia") { edges { node { label relationships { totalCount } } } }
+    q = """{ entities(search: "russia") { edges { node { label relationships(derived: true) { totalCount } } } }
       events(from: "2022-10") { totalCount edges { node { type start } } }
       shortestPath(from: "place/bakhmut", to: "person/vladimir-putin") { length } }"""
     body = gql(server, q)

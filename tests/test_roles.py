@@ -76,6 +76,44 @@ CASES = {
         {("person/lena-marsh", "visited", "place/portmere")},
         set(),
     ),
+    "journey-noun-by-person": (
+        "A visit to Portmere by Lena Marsh angered her rivals.",
+        {("person/lena-marsh", "visited", "place/portmere")},
+        set(),
+    ),
+    "journey-noun-of-possessor": (
+        "Officials approved Tom Okafor's flight to Portmere.",
+        {("person/tom-okafor", "visited", "place/portmere")},
+        set(),
+    ),
+    "understood-subject-of-meeting": (
+        "Lena Marsh had been scheduled to meet Tom Okafor in Portmere on Monday.",
+        {("person/lena-marsh", "presentIn", "place/portmere"), ("person/tom-okafor", "presentIn", "place/portmere")},
+        set(),
+    ),
+    "role-noun-subject-in-apposition": (
+        "The party's chairman, Tom Okafor, arrived in Portmere on Monday.",
+        {("person/tom-okafor", "presentIn", "place/portmere")},
+        set(),
+    ),
+    "flight-decided-against-is-no-visit": (
+        "Lena Marsh decided against flying to Portmere on Friday.",
+        set(),
+        {("person/lena-marsh", "visited", "place/portmere")},
+    ),
+    "lineup-after-team-score": (
+        "Portmere : Northfield United 429-7 ( Tom Okafor 80 not out , Lena Marsh 70 ; Jan Novak 4-37 ) .",
+        {
+            ("person/tom-okafor", "playsFor", "organisation/northfield-united"),
+            ("person/lena-marsh", "playsFor", "organisation/northfield-united"),
+        },
+        {("person/jan-novak", "playsFor", "organisation/northfield-united")},
+    ),
+    "bracket-without-score-is-no-lineup": (
+        "Northfield United ( Tom Okafor , Lena Marsh ) won .",
+        set(),
+        {("person/tom-okafor", "playsFor", "organisation/northfield-united")},
+    ),
     "area-in-area": (
         "Rain fell on the Portmere district in Spain.",
         {("place/portmere", "locatedIn", "place/spain")},
@@ -139,4 +177,4 @@ def test_predicate_of_role(words: list[str], other: EntityType, expected: str | 
 
 
 def test_roles_rules_are_named() -> None:
-    assert set(RULES) == {"title", "paren", "presence", "area", "near"}
+    assert set(RULES) == {"title", "paren", "presence", "lineup", "area", "near"}

@@ -189,11 +189,13 @@ class DocContext:
             return m
         if token.lower_ in _PRONOUNS and (not types or EntityType.PERSON in types):
             return self.previous_person(token.idx)
-        for child in token.children:
-            if child.dep_ in ("compound", "amod", "poss", "nmod"):
-                m = self.mention_of(child)
-                if m is not None and (not types or m.type in types):
-                    return m
+        # A name compounded with the head names the thing itself ("Russia's Tass news
+        # agency" is Tass); an adjective or a possessor only qualifies or owns it.
+        rank = {"compound": 0, "nmod": 0, "amod": 1, "poss": 2}
+        for child in sorted((c for c in token.children if c.dep_ in rank), key=lambda c: rank[c.dep_]):
+            m = self.mention_of(child)
+            if m is not None and (not types or m.type in types):
+                return m
         if token.lower_ in GROUP_NOUNS:
             for child in token.children:
                 if child.dep_ == "prep" and child.lower_ in ("from", "of", "with"):

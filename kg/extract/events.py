@@ -108,6 +108,12 @@ _VERB_ONLY = frozenset(
 _NOUN_ONLY = frozenset({"offensive", "deal", "drive", "talks"})
 # Triggers too common to stand alone: the event needs a participant entity.
 _WEAK = frozenset({"help", "aid", "sign", "host", "visit", "take", "drive", "deal", "fight", "strike"})
+# Head nouns that an event noun only names as a modifier: a body or a document.
+_BODIES_AND_PAPERS = frozenset(
+    {"council", "commission", "committee", "board", "office", "agency", "ministry", "warrant", "paper", "law", "bill"}
+)
+# Head nouns that make a killing an attempt ("assassination attempt", "murder plot").
+_ATTEMPTS = frozenset({"attempt", "plot", "bid"})
 # Roles for types with no direction: everyone is a participant.
 _SYMMETRIC = frozenset({"Meeting", "Agreement", "Fight", "Election", "Protest"})
 _NO_FALLBACK_PLACE = frozenset({"Statement", "Accusation"})
@@ -137,14 +143,30 @@ def trigger_type(token: Token, lexicon: Lexicon, ctx: DocContext | None = None) 
         if child.dep_ in ("prt", "prep") and (token.lemma_.lower(), child.lower_) in lexicon.phrasal:
             return lexicon.phrasal[(token.lemma_.lower(), child.lower_)]
     lemma = token.lemma_.lower()
-    etype = lexicon.lemmas.get(lemma) or lexicon.lemmas.get(token.lower_)
+    etype = lexicon.lemmas.get(lemma)
+    if etype is None and token.pos_ == "NOUN":
+        # A surface form listed for itself is a noun ("hearing", "talks"); as a verb
+        # it is the verb's own sense ("reported hearing bangs" is no court hearing).
+        etype = lexicon.lemmas.get(token.lower_)
     if etype is None or lemma == "accord":
         return None
     if (lemma in _VERB_ONLY and token.pos_ != "VERB") or (lemma in _NOUN_ONLY and token.pos_ != "NOUN"):
         return None
-    if _context_ok(token, lemma, ctx):
-        return etype
-    return None
+    if not _context_ok(token, lemma, ctx):
+        return None
+    if token.dep_ == "compound" and token.head.lemma_.lower() in _BODIES_AND_PAPERS:
+        return None  # "the Elections Council", "arrest warrants" name a body or a paper, not an event
+    if etype == "Killing" and _attempted(token) and "Attack" in lexicon.labels:
+        return "Attack"  # an attempt on someone's life is an attack, not a killing
+    return etype
+
+
+def _attempted(token: Token) -> bool:
+    """Whether a killing is only attempted: "an assassination attempt", "tried to kill"."""
+    head = token.head
+    if token.pos_ == "NOUN":
+        return token.dep_ == "compound" and head.lemma_.lower() in _ATTEMPTS
+    return token.dep_ == "xcomp" and head.lemma_.lower() in ("try", "attempt", "plot")
 
 
 def _objects(token: Token) -> list[Token]:
@@ -179,6 +201,8 @@ def _context_ok(token: Token, lemma: str, ctx: DocContext | None) -> bool:
         return any(c.dep_ == "ccomp" for c in token.children)  # "claimed that ...", not "claimed responsibility"
     if lemma == "vote":
         return _votes(token)
+    if lemma == "allege":
+        return token.dep_ != "amod"  # "an alleged confrontation" says "reportedly", nobody accuses
     return True
 
 
@@ -262,11 +286,32 @@ def _inside_trigger(token: Token, lexicon: Lexicon, ctx: DocContext) -> bool:
     return False
 
 
+#: Prepositions that list members of a group: "were arrested, including A and B".
+_LISTING = frozenset({"including", "like", "among"})
+
+
 def _with_conj(tokens: list[Token]) -> list[Token]:
+    """The argument heads with every conjunct, apposition and listed member of theirs.
+
+    "A, B and C were indicted" gives A, B and C (a conjunct chain, however long);
+    "militants, including A and B" gives the militants, A and B; "the lawmaker, A" gives A.
+    """
     out: list[Token] = []
-    for t in tokens:
+    seen: set[int] = set()
+    todo = list(tokens)
+    while todo:
+        t = todo.pop(0)
+        if t.i in seen:
+            continue
+        seen.add(t.i)
         out.append(t)
-        out.extend(c for c in t.children if c.dep_ == "conj")
+        for c in t.children:
+            if c.dep_ in ("conj", "appos"):
+                todo.append(c)
+            elif c.dep_ == "prep" and (
+                c.lower_ in _LISTING or (c.lower_ == "as" and c.i > 0 and c.nbor(-1).lower_ == "such")
+            ):
+                todo.extend(g for g in c.children if g.dep_ == "pobj")
     return out
 
 
@@ -287,6 +332,9 @@ def _arguments(ctx: DocContext, token: Token, etype: str) -> tuple[list[Token], 
                 agents.extend(g for g in c.children if g.dep_ == "pobj")
             elif c.dep_ == "prep" and c.lower_ in with_preps:
                 targets.extend(g for g in c.children if g.dep_ in ("pobj", "conj"))
+            elif c.dep_ == "prep" and c.lower_ == "including":
+                # "were arrested, including A and B": the members of who underwent it
+                targets.extend(g for g in c.children if g.dep_ == "pobj")
             elif c.dep_ in ("advmod", "npadvmod") and c.i > token.i and not passive and ctx.mention_of(c):
                 targets.append(c)  # the small model tags unknown names after a verb as adverbs
         if not agents and not passive:

@@ -222,6 +222,35 @@ def paren_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
             yield from _rels(ctx, sent, a, pred, b, 0.6, None)
 
 
+#: A result line's team and score before its bracketed line-up: "Surrey 429-7 (".
+_SCORE_OPEN = re.compile(r"\s*\d+(?:[-/]\d+)?(?:\s*(?:and|&)\s*\d+(?:[-/]\d+)?)?\s*(?:\(|\[)")
+#: A player's own figure after the name in a line-up: "M. Butcher 70", "I. Austin 4-37".
+_PLAYER_SCORE = re.compile(r"\s*\d")
+
+
+def lineup_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """Players listed with their figures in brackets after their team's score.
+
+    "Surrey 429-7 ( C. Lewis 80 not out , M. Butcher 70 ; ...)": each person named with a
+    figure of their own plays for the team before the bracket. The list stops at ";" (in
+    cricket results the other side's bowlers follow it) or at the closing bracket.
+    """
+    text = ctx.article.text
+    ms = ctx.mentions_in(sent.start_char, sent.end_char)
+    for k, team in enumerate(ms):
+        if team.type is not O:
+            continue
+        opened = _SCORE_OPEN.match(text, team.end)
+        if opened is None:
+            continue
+        close = min((i for i in (text.find(c, opened.end()) for c in ");]") if i >= 0), default=sent.end_char)
+        for m in ms[k + 1 :]:
+            if m.start >= close:
+                break
+            if m.type is P and _PLAYER_SCORE.match(text, m.end):
+                yield from _rels(ctx, sent, m, "playsFor", team, 0.55, None)
+
+
 _PRESENCE_PREPS = frozenset({"in", "at"})
 _MOTION = frozenset({"fly", "travel", "visit", "go", "come", "return", "arrive", "head", "move", "flee"})
 _AREA_NOUNS = frozenset(
@@ -229,26 +258,76 @@ _AREA_NOUNS = frozenset(
 )
 
 
+#: Nouns of a journey or a stay: "Lien's visit to Kyiv", "a flight to Lyon by Jan Novak".
+_JOURNEYS = frozenset({"visit", "trip", "flight", "tour", "journey", "arrival", "stay", "return"})
+
+
+def _present_people(ctx: DocContext, tok: Token) -> list[Mention]:
+    """The people who did what ``tok`` says: its subject, else the subject it is understood to have.
+
+    A verb's own subject ("Jan Novak won"; for "meet"/"visit" the object too); a verb
+    with none takes its governor's ("Jan Novak was due to meet ... and flew to ...");
+    a journey noun takes its possessor or its "by" phrase.
+    """
+    kids = list(tok.children)
+    if tok.pos_ == "NOUN":
+        heads = [c for c in kids if c.dep_ == "poss"]
+        heads += [g for c in kids if c.dep_ == "prep" and c.lower_ == "by" for g in c.children if g.dep_ == "pobj"]
+    else:
+        deps = ("nsubj", "dobj") if tok.lemma_.lower() in ("meet", "visit") else ("nsubj",)
+        heads = [c for c in kids if c.dep_ in deps]
+        if not any(c.dep_ in ("nsubj", "nsubjpass") for c in kids) and tok.dep_ in ("xcomp", "conj"):
+            gov = tok.head
+            if tok.dep_ != "xcomp" or not any(c.dep_ == "dobj" for c in gov.children):
+                heads += [c for c in gov.children if c.dep_ in ("nsubj", "nsubjpass")]
+    out = []
+    for c in heads:
+        # "its leader Massoud Rajavi met ...": a role noun stands for the person in apposition.
+        for t in (c, *(a for a in c.children if a.dep_ == "appos")):
+            m = ctx.mention_of(t)
+            if m is not None and m.type is P:
+                out.append(m)
+                break
+    return out
+
+
+def _places_of(ctx: DocContext, prep: Token) -> list[Mention]:
+    """The places a preposition names: its object, or the town an area noun names ("the town of Bron")."""
+    out = []
+    for o in prep.children:
+        if o.dep_ != "pobj":
+            continue
+        m = ctx.mention_of(o)
+        if m is not None and m.type is L:
+            out.append(m)
+        elif m is None and o.lower_ in _AREA_NOUNS:
+            out += [
+                n
+                for c in o.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children
+                if g.dep_ == "pobj" and (n := ctx.mention_of(g)) is not None and n.type is L
+            ]
+    return out
+
+
 def presence_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
     """A person who did something in a place the same clause names: "Jan Novak won in Lyon"."""
     for tok in sent:
-        if tok.pos_ != "VERB":
+        journey = tok.pos_ == "NOUN" and tok.lemma_.lower() in _JOURNEYS
+        if tok.pos_ != "VERB" and not journey:
             continue
-        kids = list(tok.children)
-        deps = ("nsubj", "dobj") if tok.lemma_.lower() in ("meet", "visit") else ("nsubj",)
-        holders = [m for c in kids if c.dep_ in deps and (m := ctx.mention_of(c)) is not None and m.type is P]
+        holders = _present_people(ctx, tok)
         if not holders:
             continue
-        motion = tok.lemma_.lower() in _MOTION
-        for c in kids:
+        motion = journey or tok.lemma_.lower() in _MOTION
+        for c in tok.children:
             if c.dep_ != "prep" or not (c.lower_ in _PRESENCE_PREPS or (motion and c.lower_ == "to")):
                 continue
             pred = "visited" if c.lower_ == "to" else "presentIn"
-            for o in c.children:
-                m = ctx.mention_of(o) if o.dep_ == "pobj" else None
-                if m is not None and m.type is L:
-                    for h in holders:
-                        yield from _rels(ctx, sent, h, pred, m, 0.55, None)
+            for m in _places_of(ctx, c):
+                for h in holders:
+                    yield from _rels(ctx, sent, h, pred, m, 0.55, None)
 
 
 def area_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
@@ -321,6 +400,7 @@ RULES: dict[str, Callable[[DocContext, Span], Iterator[Relation]]] = {
     "title": title_rule,
     "paren": paren_rule,
     "presence": presence_rule,
+    "lineup": lineup_rule,
     "area": area_rule,
     "near": near_rule,
 }

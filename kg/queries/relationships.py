@@ -27,7 +27,13 @@ __all__ = ["RelationshipView", "relationships_of"]
 
 @dataclass(frozen=True, slots=True)
 class RelationshipView:
-    """One relationship between two entities, merged over the articles stating it."""
+    """One relationship between two entities, merged over the articles stating it.
+
+    ``stated`` says whether some article's text states it; a relationship no text
+    states was derived from another record (``derived_from``: e.g. a GeoNames feature
+    for a place's containment). ``evidence`` lists the spans that state it, or, for a
+    derived relationship, the mentions it is about.
+    """
 
     subject: str
     predicate: str
@@ -35,6 +41,8 @@ class RelationshipView:
     object: str
     confidence: float
     evidence: tuple[EvidenceView, ...]
+    stated: bool = True
+    derived_from: tuple[str, ...] = ()
 
 
 def relationships_of(
@@ -63,23 +71,33 @@ def relationships_of(
     # whatever the number of articles stating them); only the evidence spans are read
     # from the articles' statements, and only when some relationship has any.
     found = [r for r in summary.read_relationships(store, iris) if wanted is None or r.predicate == wanted]
-    spans: dict[tuple[str, str, str], dict[tuple[str, int, int], EvidenceView]] = {}
+    # Spans by triple, apart for statements the text makes (True) and derived ones (False).
+    spans: dict[tuple[str, str, str, bool], dict[tuple[str, int, int], EvidenceView]] = {}
+    sources: dict[tuple[str, str, str], set[str]] = {}
     triples = {st: (r.subject, r.predicate, r.object) for r in found for st in r.statements}
     if triples:
         # The summary names each relationship's statements, so their evidence is a
         # look-up by subject, not a scan of every statement about the entities.
         rows = store.query(
             PROLOGUE
-            + f"""SELECT ?st ?g ?es ?ee ?et WHERE {{ VALUES ?st {{ {sparql.iris(sorted(triples))} }}
-  GRAPH ?g {{ ?st kg:evidence ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et . }} }}"""
+            + f"""SELECT ?st ?g ?es ?ee ?et ?src WHERE {{ VALUES ?st {{ {sparql.iris(sorted(triples))} }}
+  GRAPH ?g {{ ?st kg:evidence ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et .
+    OPTIONAL {{ ?st prov:wasDerivedFrom ?src }} }} }}"""
         )
         for r in rows:
+            triple = triples[r["st"]]
+            if "src" in r:
+                sources.setdefault(triple, set()).add(r["src"])
             ev = evidence_of_row(base, r)
             if ev is not None:
-                spans.setdefault(triples[r["st"]], {})[(ev.article_id, ev.start, ev.end)] = ev
+                spans.setdefault((*triple, "src" not in r), {})[(ev.article_id, ev.start, ev.end)] = ev
     out: dict[str, list[RelationshipView]] = {k: [] for k in unique}
     for rel in found:
-        found_spans = spans.get((rel.subject, rel.predicate, rel.object), {})
+        triple = (rel.subject, rel.predicate, rel.object)
+        # A relationship with no statement at all is the plain triple linking writes
+        # for a place's country: derived too.
+        stated = (*triple, True) in spans
+        found_spans = spans.get((*triple, stated), {})
         view = RelationshipView(
             subject=iri_key(base, rel.subject),
             predicate=local_name(rel.predicate, KG_NS),
@@ -87,6 +105,8 @@ def relationships_of(
             object=iri_key(base, rel.object),
             confidence=rel.confidence,
             evidence=tuple(found_spans[k] for k in sorted(found_spans)),
+            stated=stated,
+            derived_from=tuple(sorted(sources.get(triple, ()))),
         )
         for end in {view.subject, view.object}:
             if end in out:
