@@ -61,7 +61,7 @@ ARTICLE_A = str(relay.GlobalID("Article", "article-a"))
         (("article",), "mentions", 3),
         (("article",), "entities", 3),
         (("article",), "events", 1),
-        (("russia",), "relationships", 2),
+        (("russia",), "relationships", 1),
         (("forces",), "events", 1),
         (("forces",), "articles", 1),
     ],
