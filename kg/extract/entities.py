@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
+from kg.extract.aliases import resolve_article
 from kg.extract.cues import (
     ORG_FIRST_WORDS,
     administrative_places,
@@ -52,6 +53,7 @@ from kg.extract.gazetteer import (
     fold,
     load_gazetteer,
 )
+from kg.extract.labels import LABELS, OTHER_LABELS
 from kg.extract.names import (
     AWARD_WORDS,
     FACILITY_WORDS,
@@ -73,8 +75,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 __all__ = [
-    "LABELS",
-    "OTHER_LABELS",
     "TITLES",
     "Candidate",
     "article_countries",
@@ -83,19 +83,6 @@ __all__ = [
     "find_candidates",
     "vote",
 ]
-
-
-#: spaCy NER labels -> entity types.
-LABELS = {
-    "PERSON": EntityType.PERSON,
-    "ORG": EntityType.ORGANISATION,
-    "GPE": EntityType.PLACE,
-    "LOC": EntityType.PLACE,
-    "FAC": EntityType.PLACE,
-}
-
-#: Labels the model uses for names it could not place; kept only when a gazetteer knows them.
-OTHER_LABELS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
 
 
 #: Labels of names that may have a place inside ("University of Texas", "the Municipality of Camogli").
@@ -533,8 +520,6 @@ def entities_from_doc(
     Returns:
         Mentions in text order and the article's entities (keys stable across articles).
     """
-    from kg.extract.aliases import resolve_article
-
     gaz = gazetteer if gazetteer is not None else load_gazetteer()
     candidates = find_candidates(doc, gaz)
     types = vote(candidates, gaz, article_countries(candidates, gaz))
