@@ -249,6 +249,8 @@ def _ablations() -> dict[str, list[tuple[str, object]]]:
         "place prior at full weight (PLACE_PRIOR_WEIGHT=1)": [("PLACE_PRIOR_WEIGHT", 1.0)],
         "gazetteer places (_gazetteer_candidates)": [("_gazetteer_candidates", none)],
         "context votes (_context_votes)": [("_context_votes", lambda _doc, _span: {})],
+        "stock NER's second opinion (_second_opinion)": [("_second_opinion", lambda _doc: [])],
+        "facility word after a name (_facility_after)": [("_facility_after", lambda _doc, _ent: False)],
         "_countries_as_teams": [("_countries_as_teams", none)],
         "_towns_as_clubs": [("_towns_as_clubs", none)],
         "demonyms as countries (_is_actor)": [("_is_actor", lambda _span: False)],

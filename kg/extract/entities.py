@@ -68,6 +68,7 @@ from kg.extract.names import (
     headed_names,
     words,
 )
+from kg.extract.pipeline import STOCK_SPANS_KEY
 from kg.extract.place_evidence import require_place_evidence
 from kg.records import Entity, EntityType, Mention
 
@@ -202,7 +203,8 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     text = doc.text
     found: list[Candidate] = []
     taken: list[tuple[int, int, str]] = []  # spans of model entities, with their label
-    pieces = join_parties(doc, [piece for ent in doc.ents for piece in split_entity(doc, ent, gazetteer)])
+    ents = sorted([*doc.ents, *_second_opinion(doc)], key=lambda e: e.start)
+    pieces = join_parties(doc, [piece for ent in ents for piece in split_entity(doc, ent, gazetteer)])
     for ent in pieces:
         label = ent.label_
         if label not in LABELS and label not in OTHER_LABELS:
@@ -211,6 +213,8 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         if e <= s:
             continue
         start, end = ent.start_char + s, ent.start_char + e
+        if end == ent.end_char and _facility_after(doc, ent):
+            end, label = doc[ent.end].idx + len(doc[ent.end]), "FAC"  # "the Nizhny Novgorod" + "Stadium"
         if label == "PERSON":
             start = _after_nationality(text, start, end, gazetteer)
         surface = text[start:end]
@@ -276,6 +280,56 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     found = _drop_common_words(doc, found, gazetteer)
     found.sort(key=lambda c: (c.start, -c.end))
     return found
+
+
+def _facility_after(doc: Doc, ent: Span) -> bool:
+    """Whether a capitalised facility word the model left out follows the name ("X" + "Stadium").
+
+    The model often stops a stadium's or an airport's name before its last word, and
+    the rest reads as a town or a club; the whole name is a place.
+    """
+    if ent.label_ not in LABELS or ent.end >= len(doc) or doc[ent.end - 1].whitespace_ != " ":
+        return False
+    nxt = doc[ent.end]
+    if not (nxt.is_title and nxt.lower_ in FACILITY_WORDS):
+        return False
+    return ent.end + 1 >= len(doc) or not doc[ent.end + 1].is_title
+
+
+def _second_opinion(doc: Doc) -> list[Span]:
+    """Names the stock NER found where the fine-tuned one labelled nothing (``kg_stock_ner``).
+
+    The fine-tuned model learnt Reuters' conventions and lost some names the stock
+    model knows (newspapers, journals, East Asian personal names). Only its persons
+    and organisations are taken, and only when shaped like a name: a run of several
+    words that is not an all-capitals heading and starts with a capital, or one
+    proper noun that neither opens a sentence or line (table headers, "Attendance")
+    nor is lower case.
+    """
+    if STOCK_SPANS_KEY not in doc.spans:
+        return []
+    busy = [(e.start, e.end) for e in doc.ents]
+    starts = [b[0] for b in busy]
+    out: list[Span] = []
+    for ent in doc.spans[STOCK_SPANS_KEY]:
+        if ent.label_ not in {"PERSON", "ORG"}:
+            continue
+        i = bisect.bisect_left(starts, ent.end) - 1
+        if i >= 0 and busy[i][1] > ent.start:
+            continue  # overlaps an entity of the fine-tuned model
+        name = [t for t in ent if t.is_alpha and t.lower_ not in {"the", "a", "an"}]
+        if not name or (not name[0].is_title and not (len(name) == 1 and name[0].is_upper and len(name[0]) > 1)):
+            continue
+        if len(name) > 1:
+            if ent.text.isupper():
+                continue  # "ATHLETICS - RESULTS": a heading
+        else:
+            tok = name[0]
+            line_start = tok.i == 0 or "\n" in doc[tok.i - 1].whitespace_ + doc[tok.i - 1].text
+            if tok.pos_ != "PROPN" or (tok.is_title and (tok.is_sent_start or line_start)):
+                continue
+        out.append(ent)
+    return out
 
 
 def _after_nationality(text: str, start: int, end: int, gazetteer: Gazetteer) -> int:
