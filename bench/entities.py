@@ -251,6 +251,7 @@ def _ablations() -> dict[str, list[tuple[str, object]]]:
         "context votes (_context_votes)": [("_context_votes", lambda _doc, _span: {})],
         "stock NER's second opinion (_second_opinion)": [("_second_opinion", lambda _doc: [])],
         "facility word after a name (_facility_after)": [("_facility_after", lambda _doc, _ent: False)],
+        "clubs in tables and fixtures (_club_mention)": [("_club_mention", lambda _doc, _span: False)],
         "_countries_as_teams": [("_countries_as_teams", none)],
         "_towns_as_clubs": [("_towns_as_clubs", none)],
         "demonyms as countries (_is_actor)": [("_is_actor", lambda _span: False)],

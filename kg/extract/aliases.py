@@ -116,7 +116,9 @@ def resolve_article(
             introduced[c.key] = intro
             intro.members.append(c)
             continue
-        if c.source == "demonym":
+        if c.club and etype is EntityType.PLACE:
+            etype = EntityType.ORGANISATION  # "BOSTON 69 65" in a table: the club, whatever the dateline says
+        elif c.source == "demonym":
             etype = EntityType.PLACE
         elif c.source == "nested" and etype is not EntityType.PLACE:
             continue

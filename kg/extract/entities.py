@@ -264,7 +264,8 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         elif label == "PERSON" and len(span) > 1 and span[-1].lower_ in ORG_HEADS and span[-1].is_title:
             # "the Springfield Herald", "Acme Foundation": a person's name does not end in these
             votes[EntityType.ORGANISATION] = votes.get(EntityType.ORGANISATION, 0.0) + 1.5
-        found.append(Candidate(start, end, surface, key, votes, "ner"))
+        club = label == "ORG" and prior > 0.0 and not party and _club_mention(doc, span)
+        found.append(Candidate(start, end, surface, key, votes, "ner", club=club))
     for c in party_names(doc, taken):
         taken.append((c.start, c.end, "PARTY"))
         found.append(c)
@@ -294,6 +295,22 @@ def _facility_after(doc: Doc, ent: Span) -> bool:
     if not (nxt.is_title and nxt.lower_ in FACILITY_WORDS):
         return False
     return ent.end + 1 >= len(doc) or not doc[ent.end + 1].is_title
+
+
+def _club_mention(doc: Doc, span: Span) -> bool:
+    """Whether a place name the model calls an organisation stands for a team on its line.
+
+    A line of a results table ("Boston 69 65 .515") or a fixture ("Chicago at
+    Toronto", "Leeds v Everton") names clubs, even in an article whose dateline
+    names the town itself; such a mention keeps the model's label.
+    """
+    text = doc.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    line = text[start : len(text) if end < 0 else end]
+    if sum(1 for w in line.split() if any(ch.isdigit() for ch in w)) >= 2:
+        return True
+    return any(w in {"at", "v", "vs", "vs."} for w in line.lower().split()) and len(line.split()) <= 8
 
 
 def _second_opinion(doc: Doc) -> list[Span]:
