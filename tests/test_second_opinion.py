@@ -111,8 +111,9 @@ def test_pipeline_runs_the_stock_ner_only_beside_fine_tuned_weights() -> None:
         ("Ostrava v Varnholm", (0, 1), True),
         ("The mayor of Varnholm said the bridge would reopen in the spring", (3, 4), False),
         ("Varnholm had 3 new cases", (0, 1), False),  # one number is not a table
+        ("Varnholm had 70,000 people before the storm , but 90 % of them have left since", (0, 1), False),
     ],
-    ids=["table-row", "fixture-at", "fixture-v", "prose", "one-number"],
+    ids=["table-row", "fixture-at", "fixture-v", "prose", "one-number", "prose-numbers"],
 )
 def test_club_mention_reads_tables_and_fixtures(text: str, ent: tuple[int, int], expected: bool) -> None:
     doc = _doc(text)

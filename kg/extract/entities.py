@@ -300,7 +300,7 @@ def _facility_after(doc: Doc, ent: Span) -> bool:
 def _club_mention(doc: Doc, span: Span) -> bool:
     """Whether a place name the model calls an organisation stands for a team on its line.
 
-    A line of a results table ("Boston 69 65 .515") or a fixture ("Chicago at
+    A short line of a results table ("Boston 69 65 .515") or a fixture ("Chicago at
     Toronto", "Leeds v Everton") names clubs, even in an article whose dateline
     names the town itself; such a mention keeps the model's label.
     """
@@ -308,9 +308,12 @@ def _club_mention(doc: Doc, span: Span) -> bool:
     start = text.rfind("\n", 0, span.start_char) + 1
     end = text.find("\n", span.end_char)
     line = text[start : len(text) if end < 0 else end]
-    if sum(1 for w in line.split() if any(ch.isdigit() for ch in w)) >= 2:
+    tokens = line.lower().split()
+    if len(tokens) > 10:
+        return False  # a line of prose, whatever numbers it holds
+    if sum(1 for w in tokens if any(ch.isdigit() for ch in w)) >= 2:
         return True
-    return any(w in {"at", "v", "vs", "vs."} for w in line.lower().split()) and len(line.split()) <= 8
+    return any(w in {"at", "v", "vs", "vs."} for w in tokens) and len(tokens) <= 8
 
 
 def _second_opinion(doc: Doc) -> list[Span]:
