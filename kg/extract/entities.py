@@ -68,7 +68,6 @@ from kg.extract.names import (
     headed_names,
     words,
 )
-from kg.extract.pipeline import STOCK_SPANS_KEY
 from kg.extract.place_evidence import require_place_evidence
 from kg.records import Entity, EntityType, Mention
 
@@ -203,8 +202,7 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     text = doc.text
     found: list[Candidate] = []
     taken: list[tuple[int, int, str]] = []  # spans of model entities, with their label
-    ents = sorted([*doc.ents, *_second_opinion(doc)], key=lambda e: e.start)
-    pieces = join_parties(doc, [piece for ent in ents for piece in split_entity(doc, ent, gazetteer)])
+    pieces = join_parties(doc, [piece for ent in doc.ents for piece in split_entity(doc, ent, gazetteer)])
     for ent in pieces:
         label = ent.label_
         if label not in LABELS and label not in OTHER_LABELS:
@@ -314,42 +312,6 @@ def _club_mention(doc: Doc, span: Span) -> bool:
     if sum(1 for w in tokens if any(ch.isdigit() for ch in w)) >= 2:
         return True
     return any(w in {"at", "v", "vs", "vs."} for w in tokens) and len(tokens) <= 8
-
-
-def _second_opinion(doc: Doc) -> list[Span]:
-    """Names the stock NER found where the fine-tuned one labelled nothing (``kg_stock_ner``).
-
-    The fine-tuned model learnt Reuters' conventions and lost some names the stock
-    model knows (newspapers, journals, East Asian personal names). Only its persons
-    and organisations are taken, and only when shaped like a name: a run of several
-    words that is not an all-capitals heading and starts with a capital, or one
-    proper noun that neither opens a sentence or line (table headers, "Attendance")
-    nor is lower case.
-    """
-    if STOCK_SPANS_KEY not in doc.spans:
-        return []
-    busy = [(e.start, e.end) for e in doc.ents]
-    starts = [b[0] for b in busy]
-    out: list[Span] = []
-    for ent in doc.spans[STOCK_SPANS_KEY]:
-        if ent.label_ not in {"PERSON", "ORG"}:
-            continue
-        i = bisect.bisect_left(starts, ent.end) - 1
-        if i >= 0 and busy[i][1] > ent.start:
-            continue  # overlaps an entity of the fine-tuned model
-        name = [t for t in ent if t.is_alpha and t.lower_ not in {"the", "a", "an"}]
-        if not name or (not name[0].is_title and not (len(name) == 1 and name[0].is_upper and len(name[0]) > 1)):
-            continue
-        if len(name) > 1:
-            if ent.text.isupper():
-                continue  # "ATHLETICS - RESULTS": a heading
-        else:
-            tok = name[0]
-            line_start = tok.i == 0 or "\n" in doc[tok.i - 1].whitespace_ + doc[tok.i - 1].text
-            if tok.pos_ != "PROPN" or (tok.is_title and (tok.is_sent_start or line_start)):
-                continue
-        out.append(ent)
-    return out
 
 
 def _after_nationality(text: str, start: int, end: int, gazetteer: Gazetteer) -> int:

