@@ -50,8 +50,9 @@ if __package__ in {None, ""}:
 
 from bench.splits import EVAL_DIR, is_check, read_jsonl
 from kg.extract import extract_doc
-from kg.extract.entities import entities_from_doc, given_names
+from kg.extract.entities import entities_from_doc
 from kg.extract.gazetteer import load_gazetteer
+from kg.extract.names import given_names
 from kg.extract.pipeline import MODEL_PACKAGE
 from kg.records import Article, EntityType
 
@@ -249,6 +250,8 @@ def _ablations() -> dict[str, list[tuple[str, object]]]:
         "place prior at full weight (PLACE_PRIOR_WEIGHT=1)": [("PLACE_PRIOR_WEIGHT", 1.0)],
         "gazetteer places (_gazetteer_candidates)": [("_gazetteer_candidates", none)],
         "context votes (_context_votes)": [("_context_votes", lambda _doc, _span: {})],
+        "facility word after a name (_facility_after)": [("_facility_after", lambda _doc, _ent: False)],
+        "clubs in tables and fixtures (_club_mention)": [("_club_mention", lambda _doc, _span: False)],
         "_countries_as_teams": [("_countries_as_teams", none)],
         "_towns_as_clubs": [("_towns_as_clubs", none)],
         "demonyms as countries (_is_actor)": [("_is_actor", lambda _span: False)],

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import ahocorasick
 
 from kg.extract.gazetteer import Gazetteer, Place, PlaceKind, fold, slug
+from kg.extract.labels import LABELS, OTHER_LABELS
 from kg.extract.names import Candidate
 from kg.link import LinkContext, choose_place, country_key, home_countries, link_fields, place_key, qualifier_codes
 from kg.records import Entity, EntityType, Mention
@@ -115,7 +116,9 @@ def resolve_article(
             introduced[c.key] = intro
             intro.members.append(c)
             continue
-        if c.source == "demonym":
+        if c.club and etype is EntityType.PLACE:
+            etype = EntityType.ORGANISATION  # "BOSTON 69 65" in a table: the club, whatever the dateline says
+        elif c.source == "demonym":
             etype = EntityType.PLACE
         elif c.source == "nested" and etype is not EntityType.PLACE:
             continue
@@ -233,8 +236,6 @@ def _propagate(doc: Doc, groups: dict[tuple[EntityType, str], _Group], candidate
     for surface in surfaces:
         automaton.add_word(surface, len(surface))
     automaton.make_automaton()
-    from kg.extract.entities import LABELS, OTHER_LABELS
-
     # a name the model gave a label the stage dropped ("Ramani" as NORP) may still be an alias
     others = [(e.start_char, e.end_char) for e in doc.ents if e.label_ not in LABELS and e.label_ not in OTHER_LABELS]
     covered = sorted([(c.start, c.end) for c in candidates] + others)

@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
+from kg.extract.aliases import resolve_article
 from kg.extract.cues import (
     ORG_FIRST_WORDS,
     administrative_places,
@@ -52,6 +53,7 @@ from kg.extract.gazetteer import (
     fold,
     load_gazetteer,
 )
+from kg.extract.labels import LABELS, OTHER_LABELS
 from kg.extract.names import (
     AWARD_WORDS,
     FACILITY_WORDS,
@@ -73,8 +75,6 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span
 
 __all__ = [
-    "LABELS",
-    "OTHER_LABELS",
     "TITLES",
     "Candidate",
     "article_countries",
@@ -83,19 +83,6 @@ __all__ = [
     "find_candidates",
     "vote",
 ]
-
-
-#: spaCy NER labels -> entity types.
-LABELS = {
-    "PERSON": EntityType.PERSON,
-    "ORG": EntityType.ORGANISATION,
-    "GPE": EntityType.PLACE,
-    "LOC": EntityType.PLACE,
-    "FAC": EntityType.PLACE,
-}
-
-#: Labels the model uses for names it could not place; kept only when a gazetteer knows them.
-OTHER_LABELS = frozenset({"NORP", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
 
 
 #: Labels of names that may have a place inside ("University of Texas", "the Municipality of Camogli").
@@ -224,6 +211,8 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         if e <= s:
             continue
         start, end = ent.start_char + s, ent.start_char + e
+        if end == ent.end_char and _facility_after(doc, ent):
+            end, label = doc[ent.end].idx + len(doc[ent.end]), "FAC"  # "the Nizhny Novgorod" + "Stadium"
         if label == "PERSON":
             start = _after_nationality(text, start, end, gazetteer)
         surface = text[start:end]
@@ -273,7 +262,8 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         elif label == "PERSON" and len(span) > 1 and span[-1].lower_ in ORG_HEADS and span[-1].is_title:
             # "the Springfield Herald", "Acme Foundation": a person's name does not end in these
             votes[EntityType.ORGANISATION] = votes.get(EntityType.ORGANISATION, 0.0) + 1.5
-        found.append(Candidate(start, end, surface, key, votes, "ner"))
+        club = label == "ORG" and prior > 0.0 and not party and _club_mention(doc, span)
+        found.append(Candidate(start, end, surface, key, votes, "ner", club=club))
     for c in party_names(doc, taken):
         taken.append((c.start, c.end, "PARTY"))
         found.append(c)
@@ -289,6 +279,39 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     found = _drop_common_words(doc, found, gazetteer)
     found.sort(key=lambda c: (c.start, -c.end))
     return found
+
+
+def _facility_after(doc: Doc, ent: Span) -> bool:
+    """Whether a capitalised facility word the model left out follows the name ("X" + "Stadium").
+
+    The model often stops a stadium's or an airport's name before its last word, and
+    the rest reads as a town or a club; the whole name is a place.
+    """
+    if ent.label_ not in LABELS or ent.end >= len(doc) or doc[ent.end - 1].whitespace_ != " ":
+        return False
+    nxt = doc[ent.end]
+    if not (nxt.is_title and nxt.lower_ in FACILITY_WORDS):
+        return False
+    return ent.end + 1 >= len(doc) or not doc[ent.end + 1].is_title
+
+
+def _club_mention(doc: Doc, span: Span) -> bool:
+    """Whether a place name the model calls an organisation stands for a team on its line.
+
+    A short line of a results table ("Boston 69 65 .515") or a fixture ("Chicago at
+    Toronto", "Leeds v Everton") names clubs, even in an article whose dateline
+    names the town itself; such a mention keeps the model's label.
+    """
+    text = doc.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    line = text[start : len(text) if end < 0 else end]
+    tokens = line.lower().split()
+    if len(tokens) > 10:
+        return False  # a line of prose, whatever numbers it holds
+    if sum(1 for w in tokens if any(ch.isdigit() for ch in w)) >= 2:
+        return True
+    return any(w in {"at", "v", "vs", "vs."} for w in tokens) and len(tokens) <= 8
 
 
 def _after_nationality(text: str, start: int, end: int, gazetteer: Gazetteer) -> int:
@@ -533,8 +556,6 @@ def entities_from_doc(
     Returns:
         Mentions in text order and the article's entities (keys stable across articles).
     """
-    from kg.extract.aliases import resolve_article
-
     gaz = gazetteer if gazetteer is not None else load_gazetteer()
     candidates = find_candidates(doc, gaz)
     types = vote(candidates, gaz, article_countries(candidates, gaz))

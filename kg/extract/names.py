@@ -113,6 +113,8 @@ class Candidate:
         votes: Type -> weight this mention contributes to the vote.
         source: ``ner``, ``gazetteer``, ``nested``, ``demonym`` or ``alias``.
         country: ISO code of the country a demonym stands for.
+        club: The model labelled this mention an organisation where the name is also a
+            place ("NEW YORK 72 52"): it keeps that type whatever the article's vote.
     """
 
     start: int
@@ -122,6 +124,7 @@ class Candidate:
     votes: dict[EntityType, float] = field(default_factory=dict)
     source: str = "ner"
     country: str | None = None
+    club: bool = False
 
 
 def clean_name(text: str) -> tuple[int, int]:
