@@ -32,6 +32,7 @@ throughput, baseline / GraphQL: above 1 means GraphQL serves fewer per second).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -53,11 +54,12 @@ from kg import analytics, queries, queries_facts, summary
 from kg.extract import extract_many
 from kg.ingest import ingest_articles
 from kg.namespace import KG_NS
-from kg.rdf import DEFAULT_BASE
+from kg.rdf import DEFAULT_BASE, article_iri, extraction_nquads
 from kg.read import read_paths
-from kg.records import Article, EntityType
+from kg.records import Article, EntityType, Extraction, content_hash
 from kg.settings import Settings
 from kg.store import EmbeddedStore
+from kg.summary import _sync as summary_sync
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval" / "gum-news-dev.jsonl"
@@ -347,6 +349,213 @@ def _serve(path: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("kg serve did not start")
 
 
+# --------------------------------------------------------------------------- real text at three sizes
+
+REAL = [ROOT.parent / "shared" / "eval" / f"conllpp-{name}.jsonl" for name in ("train", "dev")]
+REAL_OUT = ROOT / "bench" / "out" / "api-real"
+
+
+def real_articles(seed: int = 5) -> list[Article]:
+    """The CoNLL++ train and dev articles, ids prefixed by file (they collide), with seeded dates.
+
+    CoNLL++ carries no publication date; each article gets one drawn from 2022-2023
+    (seeded), so "newest first" has something to sort.
+    """
+    rng = random.Random(seed)
+    out: list[Article] = []
+    for path in REAL:
+        name = path.stem.split("-", 1)[1]
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                doc = json.loads(line)
+                day = time.strftime("%Y-%m-%d", time.gmtime(1640995200 + rng.randrange(730) * 86400))
+                out.append(Article(id=f"{name}-{doc['id']}", text=doc["text"], title=doc.get("title"), published=day))
+    return out
+
+
+def replica(x: Extraction, n: int) -> Extraction:
+    """Extraction ``x`` as a new article ``<id>-r<n>``: same text and entities, its own events."""
+    new_id = f"{x.article.id}-r{n}"
+    old, new = f"event/{content_hash(x.article.id)[:16]}/", f"event/{content_hash(new_id)[:16]}/"
+    events = tuple(dataclasses.replace(e, key=e.key.replace(old, new)) for e in x.events)
+    return dataclasses.replace(x, article=dataclasses.replace(x.article, id=new_id), events=events)
+
+
+def _page_reads(store: EmbeddedStore, hub: str, search: str) -> dict[str, Callable[[], object]]:
+    """The issue's queries, as the GraphQL resolvers issue them through the read model."""
+    base, page = DEFAULT_BASE, queries.Page
+
+    def events() -> object:
+        _, keys = queries_facts.list_events(store, base, page(0, 20), queries_facts.EventFilter())
+        return queries_facts.events_by_keys(store, base, keys)
+
+    def articles() -> object:
+        return queries.list_articles(store, base, page(0, 20))
+
+    def find() -> object:
+        _, keys = queries.list_entities(store, base, page(0, 10), search=search)
+        return queries.entities_by_keys(store, base, keys)
+
+    def entity_page() -> object:
+        queries.entities_by_keys(store, base, [hub])
+        queries_facts.relationships_of(store, base, [hub])
+        evs = queries_facts.events_of_entities(store, base, [hub])[hub][:20]
+        queries_facts.events_by_keys(store, base, evs)
+        _, ids = queries.articles_of_entity(store, base, hub, page(0, 10))
+        return queries.articles_by_ids(store, base, ids)
+
+    return {
+        "events(first: 20) newest first": events,
+        "articles(first: 20)": articles,
+        f'entities(search: "{search}", first: 10)': find,
+        "stats": lambda: queries.graph_stats(store),
+        "hub entity page": entity_page,
+    }
+
+
+def _median_ms(call: Callable[[], object], runs: int = 5) -> float:
+    call()  # warm
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1e3
+
+
+def _no_index(store: object, *, create: bool = False) -> None:
+    """Stands in for :func:`kg.summary.read_index` to time the queries without the index."""
+    del store, create
+
+
+class _IndexTimer:
+    """Adds up the time :func:`kg.summary.sync_index` takes during writes."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._real: Callable[..., int] = summary_sync.sync_index  # type: ignore[attr-defined]
+
+    def __enter__(self) -> _IndexTimer:
+        def timed(store: EmbeddedStore, graphs: Sequence[str] | None = None) -> int:
+            t = time.perf_counter()
+            try:
+                return self._real(store, graphs)
+            finally:
+                self.seconds += time.perf_counter() - t
+
+        setattr(summary_sync, "sync_index", timed)  # noqa: B010 - the module's own name is timed
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        setattr(summary_sync, "sync_index", self._real)  # noqa: B010
+
+
+def real_main(sizes: Sequence[int], search: str, hub_requests: int) -> None:
+    """Ingest the real articles, grow the store by replicas, time the issue's queries at each size."""
+    if REAL_OUT.exists():
+        shutil.rmtree(REAL_OUT)
+    index_file = summary.index_path(str(REAL_OUT))
+    if index_file is not None and index_file.exists():
+        index_file.unlink()
+    articles = real_articles()
+    first = min(len(articles), max(sizes))
+    store = EmbeddedStore(REAL_OUT, snapshot_every=3600)
+    kept: list[Extraction] = []
+    marks = sorted(sizes)
+    results: dict[int, dict[str, tuple[float, float]]] = {}
+    hubs: dict[int, str] = {}
+    settings = Settings.load(env={})
+    written = 0
+    ingest_s = index_s = 0.0
+
+    def measure(n: int) -> None:
+        rows = store.query(
+            f"SELECT ?e ?m WHERE {{ GRAPH <{summary.SUMMARY_GRAPH}> {{ ?e <{summary.SUMMARY_NS}mentions> ?m ;"
+            f" <{summary.SUMMARY_NS}type> ?t }} }} ORDER BY DESC(?m) ?e LIMIT 1"
+        )
+        hub = rows[0]["e"][len(DEFAULT_BASE) :]
+        hubs[n] = f"{hub} ({rows[0]['m']} mentions)"
+        reads = _page_reads(store, hub, search)
+        out: dict[str, tuple[float, float]] = {}
+        for name, call in reads.items():
+            after = _median_ms(call)
+            real = summary.read_index
+            setattr(summary, "read_index", _no_index)  # noqa: B010 - the scan the index replaced
+            try:
+                before = _median_ms(call)
+            finally:
+                setattr(summary, "read_index", real)  # noqa: B010
+            out[name] = (before, after)
+            print(f"  {n:>6} articles  {name:<40} scan {before:>9.1f} ms   index {after:>7.1f} ms", flush=True)
+        lat = []
+        for _ in range(hub_requests):
+            t = time.perf_counter()
+            reads["hub entity page"]()
+            lat.append(time.perf_counter() - t)
+        out["hub entity page p99"] = (float("nan"), _percentile(lat, 0.99) * 1e3)
+        print(
+            f"  {n:>6} articles  hub page p99 over {hub_requests}: {out['hub entity page p99'][1]:.1f} ms", flush=True
+        )
+        results[n] = out
+
+    measured: list[float] = []  # time spent measuring, kept out of the ingest time
+
+    def grown(batch: int) -> None:
+        nonlocal written
+        written += batch
+        while marks and written >= marks[0]:
+            t = time.perf_counter()
+            measure(marks.pop(0))
+            measured.append(time.perf_counter() - t)
+
+    t0 = time.perf_counter()
+    with _IndexTimer() as timer:
+        # Real articles up to each size they reach, then the rest of them.
+        for stop in [m for m in marks if m < first] + [first]:
+            report = ingest_articles(articles[written:stop], store, settings, workers=2, on_stored=kept.append)
+            ingest_s = time.perf_counter() - t0 - sum(measured)
+            grown(len(report.ingested))
+        index_s = timer.seconds
+        print(
+            f"ingest of {written} real articles with 2 workers: {ingest_s:.0f} s, of which the read index "
+            f"{index_s:.1f} s ({100 * index_s / max(ingest_s, 1e-9):.1f}%)",
+            flush=True,
+        )
+        n = 1
+        t1, before_replicas = time.perf_counter(), len(measured)
+        timer.seconds = 0.0
+        while marks:
+            need = marks[0] - written
+            batch = [replica(x, n) for x in kept][:need]
+            n += 1
+            for j in range(0, len(batch), 64):
+                part = batch[j : j + 64]
+                store.put_nquads([(article_iri(DEFAULT_BASE, x.article.id), extraction_nquads(x)) for x in part])
+                grown(len(part))
+        replicate_s = time.perf_counter() - t1 - sum(measured[before_replicas:])
+        print(
+            f"replicas written: {replicate_s:.0f} s, of which the read index {timer.seconds:.1f} s "
+            f"({100 * timer.seconds / max(replicate_s, 1e-9):.1f}% of the store write alone)",
+            flush=True,
+        )
+    store.close()
+    done = sorted(results)
+    print("\n| query | " + " | ".join(f"{n:,} scan | {n:,} index" for n in done) + " | growth scan | growth index |")
+    print("| --- |" + " ---: |" * (2 * len(done) + 2))
+    for name in results[done[0]]:
+        cells = []
+        for n in done:
+            before, after = results[n][name]
+            cells.append("" if before != before else f"{before:.1f}")
+            cells.append(f"{after:.1f}")
+        b0, a0 = results[done[0]][name]
+        b1, a1 = results[done[-1]][name]
+        growth_b = "" if b0 != b0 else f"{b1 / b0:.1f}x"
+        print(f"| {name} | " + " | ".join(cells) + f" | {growth_b} | {a1 / a0:.1f}x |")
+    for n in done:
+        print(f"hub at {n:,}: {hubs[n]}")
+
+
 def main() -> None:
     """Build (or reuse) the synthetic store, serve it, load it, print the figures."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -355,7 +564,14 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=400)
     ap.add_argument("--store", type=Path, default=OUT)
     ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--real", action="store_true", help="the issue-23 run: real articles at --sizes")
+    ap.add_argument("--sizes", default="100,1000,10000", help="store sizes (articles) for --real")
+    ap.add_argument("--search", default="an", help="the search needle for --real")
+    ap.add_argument("--hub-requests", type=int, default=200, help="hub page requests (one client) for --real")
     args = ap.parse_args()
+    if args.real:
+        real_main([int(s) for s in args.sizes.split(",")], args.search, args.hub_requests)
+        return
     build_store(args.store, args.articles, args.rebuild)
     # A store cached before the entity summary existed gets it now, before the read-only
     # handle below opens a snapshot (the read model reads the summary).

@@ -145,7 +145,26 @@ _NOT_COUNTED = " ".join(f"<{g}>" for g in (SUMMARY_GRAPH, *SERVER_GRAPHS))
 
 
 def graph_stats(store: Store) -> Stats:
-    """Count what the graph holds (one query)."""
+    """Count what the graph holds: maintained counters of the read index, else one query.
+
+    With the read index (:mod:`kg.summary._index`) ``quads`` counts the article
+    graphs' quads (graphs written behind kg's back are not counted).
+    """
+    idx = summary.read_index(store)
+    if idx is not None:
+        c = idx.counts()
+        people, orgs, places = (c.get(f"{KG_NS}{t}", 0) for t in ("Person", "Organisation", "Place"))
+        return Stats(
+            articles=c.get("articles", 0),
+            entities=people + orgs + places,
+            people=people,
+            organisations=orgs,
+            places=places,
+            events=c.get("events", 0),
+            relations=c.get("relations", 0),
+            mentions=c.get("mentions", 0),
+            quads=c.get("quads", 0),
+        )
     rows = store.query(
         _PREFIXES
         + """SELECT
@@ -237,6 +256,14 @@ _ENTITY_ORDER = {
 }
 
 
+_INDEX_ORDER = {
+    EntityOrder.LABEL_ASC: "label",
+    EntityOrder.LABEL_DESC: "label_desc",
+    EntityOrder.MENTIONS_DESC: "mentions",
+    EntityOrder.CONFIDENCE_DESC: "confidence",
+}
+
+
 def list_entities(
     store: Store,
     base: str,
@@ -264,6 +291,18 @@ def list_entities(
         order: The sort order; ties are broken by label, then IRI.
     """
     types = [_TYPE_IRIS[type]] if type else list(_TYPE_IRIS.values())
+    idx = summary.read_index(store)
+    if idx is not None:  # the read index: B-tree orders, maintained counts, a trigram text index
+        count, found = idx.entities(
+            types,
+            (page.offset, page.limit),
+            search=search,
+            prefix=prefix,
+            min_confidence=min_confidence,
+            mentioned_in=article_iri(base, mentioned_in) if mentioned_in else None,
+            order=_INDEX_ORDER[order],
+        )
+        return count, [iri_key(base, iri) for iri in found]
     # Everything but the article filter reads the entity summary: one small description
     # per entity, instead of every article's (searching those timed out at 10^4 articles).
     where = f"""VALUES ?type {{ {_iris(types)} }}
@@ -323,7 +362,13 @@ def articles_by_ids(store: Store, base: str, ids: Sequence[str]) -> dict[str, Ar
 
 
 def list_articles(store: Store, base: str, page: Page) -> tuple[int, list[ArticleView]]:
-    """Return the total count and one page of articles, newest first."""
+    """Return the total count and one page of articles, newest first (from the read index's date order when there is one)."""
+    idx = summary.read_index(store)
+    if idx is not None:
+        count, iris = idx.latest_articles(page.offset, page.limit)
+        prefix = article_iri(base, "")
+        found = articles_by_ids(store, base, [i[len(prefix) :] for i in iris])
+        return count, [found[i[len(prefix) :]] for i in iris if i[len(prefix) :] in found]
     total = store.query(_PREFIXES + "SELECT (COUNT(?a) AS ?n) WHERE { GRAPH ?a { ?a a kg:Article } }")
     rows = store.query(
         _PREFIXES
@@ -363,13 +408,17 @@ def articles_of_entity(store: Store, base: str, key: str, page: Page) -> tuple[i
     """Return the total count and one page of ids of articles mentioning an entity, newest first."""
     if not terms.valid_iri(base + key):
         return 0, []  # no entity has that key
+    prefix = article_iri(base, "")
+    idx = summary.read_index(store)
+    if idx is not None:  # the entity's own articles, in the index's date order
+        count, iris = idx.articles_of(base + key, page.offset, page.limit)
+        return count, [i[len(prefix) :] for i in iris]
     where = f"GRAPH ?a {{ ?a a kg:Article . {terms.iri(base + key)} kg:mentionedIn ?a . OPTIONAL {{ ?a schema:datePublished ?d }} }}"
     total = store.query(_PREFIXES + f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {where} }}")
     rows = store.query(
         _PREFIXES
         + f"SELECT DISTINCT ?a ?d WHERE {{ {where} }} ORDER BY DESC(?d) ?a OFFSET {page.offset} LIMIT {page.limit}"
     )
-    prefix = article_iri(base, "")
     return int(total[0]["n"]) if total else 0, [r["a"][len(prefix) :] for r in rows]
 
 

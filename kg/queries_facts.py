@@ -370,8 +370,14 @@ def list_events(
 ) -> tuple[int, list[str]]:
     """Return the total count and one page of event keys matching ``f``, in ``order``.
 
-    Undated events sort after dated ones whichever way dates are sorted.
+    Undated events sort after dated ones whichever way dates are sorted. Without a
+    filter, by date, the page comes from the read index's maintained order
+    (:mod:`kg.summary._index`); filtered lists query the article graphs.
     """
+    idx = summary.read_index(store)
+    if idx is not None and f == EventFilter() and order in (EventOrder.START_DESC, EventOrder.START_ASC):
+        count, iris = idx.events(newest=order is EventOrder.START_DESC, offset=page.offset, limit=page.limit)
+        return count, [iri_key(base, e) for e in iris]
     try:
         where = _event_where(base, f, order)
     except terms.InvalidIRIError:
@@ -393,6 +399,10 @@ def events_of_entities(store: Store, base: str, keys: Sequence[str]) -> dict[str
     if not keys:
         return {}
     unique = list(dict.fromkeys(keys))
+    idx = summary.read_index(store)
+    if idx is not None:  # each entity's own events, from the read index
+        found = idx.events_of([base + k for k in unique])
+        return {k: [iri_key(base, e) for e in found[base + k]] for k in unique}
     values = _iris([base + k for k in unique])
     rows = store.query(
         _PREFIXES
