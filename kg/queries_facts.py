@@ -235,24 +235,33 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
     if not keys:
         return {}
     values = _iris([base + k for k in dict.fromkeys(keys)])
+    # With the read index, each branch reads only the graphs reporting the events
+    # (VALUES inside the GRAPH block: Oxigraph then looks up those graphs only).
+    idx = summary.read_index(store)
+    if idx is not None:
+        pairs = idx.graphs_of_events([base + k for k in dict.fromkeys(keys)])
+        if not pairs:
+            return {}
+        values = " ".join(f"({terms.iri(e)} {terms.iri(g)})" for e, g in pairs)
+    scope = "(?e ?g)" if idx is not None else "?e"
     roles = ", ".join(f"kg:{r}" for r in ("participant", "agent", "target", "speaker", "about", "affected"))
     rows = store.query(
         _PREFIXES
         + f"""SELECT ?e ?g ?part ?label ?type ?conf ?start ?sp ?end ?ep ?place ?cas ?role ?who ?es ?ee ?et WHERE {{
   GRAPH ?g {{
-    {{ VALUES ?e {{ {values} }} ?e a kg:Event . BIND("main" AS ?part) ?e rdfs:label ?label ; kg:eventType ?type ; kg:confidence ?conf . }}
-    UNION {{ VALUES ?e {{ {values} }} ?e a kg:Event . BIND("start" AS ?part) ?e kg:start ?start ; kg:startPrecision ?sp . }}
-    UNION {{ VALUES ?e {{ {values} }} ?e a kg:Event . BIND("end" AS ?part) ?e kg:end ?end ; kg:endPrecision ?ep . }}
-    UNION {{ VALUES ?e {{ {values} }} ?e a kg:Event . BIND("place" AS ?part) ?e kg:place ?place . }}
-    UNION {{ VALUES ?e {{ {values} }} ?e a kg:Event . BIND("casualties" AS ?part) ?e kg:casualties ?cas . }}
-    UNION {{ VALUES ?e {{ {values} }} ?e a kg:Event . BIND("role" AS ?part) ?e ?role ?who . FILTER(?role IN ({roles})) }}
+    {{ VALUES {scope} {{ {values} }} ?e a kg:Event . BIND("main" AS ?part) ?e rdfs:label ?label ; kg:eventType ?type ; kg:confidence ?conf . }}
+    UNION {{ VALUES {scope} {{ {values} }} ?e a kg:Event . BIND("start" AS ?part) ?e kg:start ?start ; kg:startPrecision ?sp . }}
+    UNION {{ VALUES {scope} {{ {values} }} ?e a kg:Event . BIND("end" AS ?part) ?e kg:end ?end ; kg:endPrecision ?ep . }}
+    UNION {{ VALUES {scope} {{ {values} }} ?e a kg:Event . BIND("place" AS ?part) ?e kg:place ?place . }}
+    UNION {{ VALUES {scope} {{ {values} }} ?e a kg:Event . BIND("casualties" AS ?part) ?e kg:casualties ?cas . }}
+    UNION {{ VALUES {scope} {{ {values} }} ?e a kg:Event . BIND("role" AS ?part) ?e ?role ?who . FILTER(?role IN ({roles})) }}
     UNION {{
-      VALUES ?e {{ {values} }} ?e a kg:Event .
+      VALUES {scope} {{ {values} }} ?e a kg:Event .
       BIND("evidence" AS ?part)
       ?e kg:evidence ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et .
     }}
     UNION {{
-      VALUES ?e {{ {values} }} ?e a kg:Event .
+      VALUES {scope} {{ {values} }} ?e a kg:Event .
       BIND("trigger" AS ?part)
       ?e kg:triggerSpan ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et .
     }}

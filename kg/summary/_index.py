@@ -384,6 +384,15 @@ class ReadIndex:
         rows = self._rows(f"SELECT iri FROM events ORDER BY {order} LIMIT ? OFFSET ?", (limit, offset))
         return self.counts().get("events", 0), [str(r[0]) for r in rows]
 
+    def graphs_of_events(self, events: Sequence[str]) -> list[tuple[str, str]]:
+        """Each of ``events`` with each article graph that reports it."""
+        out: set[tuple[str, str]] = set()
+        for part in _chunks(list(events), 500):
+            marks = ",".join("?" * len(part))
+            rows = self._rows(f"SELECT event, article FROM event_in WHERE event IN ({marks})", part)
+            out.update((str(e), str(g)) for e, g in rows)
+        return sorted(out)
+
     def events_of(self, entities: Sequence[str]) -> dict[str, list[str]]:
         """For each entity, the events it takes part in or that happened there, newest first, undated last."""
         out: dict[str, list[str]] = {}
