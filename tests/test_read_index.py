@@ -15,6 +15,7 @@ from kg.queries_facts import EventFilter, EventOrder
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.records import EntityType, Extraction
 from kg.store import EmbeddedStore
+from kg.summary import _index
 
 B = DEFAULT_BASE
 KEYS = [ZELENSKY, PUTIN, UKRAINE, RUSSIA, FORCES, "place/bakhmut", "place/moscow"]
@@ -194,3 +195,16 @@ def test_read_index_search_finds_labels_and_aliases(search: str, prefix: bool, e
     _put(store, extraction_a(), extraction_b())
     total, keys = queries.list_entities(store, B, Page(0, 20), search=search, prefix=prefix)
     assert (total, sorted(keys)) == (len(expected), expected)
+
+
+@pytest.mark.parametrize("order", list(EntityOrder), ids=lambda o: o.value)
+def test_read_index_short_needle_walk_answers_as_sorting_the_matches(
+    order: EntityOrder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = EmbeddedStore(None)
+    _put(store, *_corpus())
+    sorted_matches = [queries.list_entities(store, B, Page(1, 2), search=n, order=order) for n in ("a", "r", "s")]
+    monkeypatch.setattr(_index, "_WALK", 0)  # every short needle walks the order instead
+    walked = [queries.list_entities(store, B, Page(1, 2), search=n, order=order) for n in ("a", "r", "s")]
+    assert walked == sorted_matches
+    assert [total for total, _ in walked] == [5, 5, 4]

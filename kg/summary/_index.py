@@ -423,6 +423,7 @@ class ReadIndex:
         more, the gram table below that), so the count costs what matches.
         """
         where = [f"type IN ({','.join('?' * len(types))})"]
+        short = -1  # the position of a one- or two-character needle's condition
         args: list[object] = list(types)
         if search:
             needle = search.lower()
@@ -432,6 +433,7 @@ class ReadIndex:
             else:
                 where.append("id IN (SELECT id FROM grams WHERE gram = ?)")
                 args.append(needle)
+                short = len(where) - 1
             if prefix:
                 g = _glob(needle)
                 where.append(
@@ -451,12 +453,20 @@ class ReadIndex:
         else:  # maintained per class
             counts = self.counts()
             total = sum(counts.get(f"entity:{t}", 0) for t in types)
+        if short >= 0 and total > _WALK:
+            # A short needle matches much: walk the order's B-tree and test each entity,
+            # instead of sorting every match (the page then costs about page / share matching).
+            where[short] = "EXISTS (SELECT 1 FROM grams WHERE gram = ? AND grams.id = entities.id)"
+            cond = " AND ".join(where)
         rows = self._rows(
             f"SELECT iri FROM entities WHERE {cond} ORDER BY {_ENTITY_ORDER[order]} LIMIT ? OFFSET ?",
             [*args, page[1], page[0]],
         )
         return total, [str(r[0]) for r in rows]
 
+
+#: Matches above which a short needle's page walks the sort order instead of sorting the matches.
+_WALK = 200
 
 _ENTITY_ORDER = {
     "label": "sort, iri",
