@@ -12,7 +12,7 @@ from api_sample import FORCES, PUTIN, RUSSIA, UKRAINE, ZELENSKY, extraction_a, e
 from kg import queries, queries_facts, summary
 from kg.queries import EntityOrder, Page
 from kg.queries_facts import EventFilter, EventOrder
-from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
+from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads, nquads_text
 from kg.records import EntityType, Extraction
 from kg.store import EmbeddedStore
 from kg.summary import _index
@@ -208,3 +208,22 @@ def test_read_index_short_needle_walk_answers_as_sorting_the_matches(
     walked = [queries.list_entities(store, B, Page(1, 2), search=n, order=order) for n in ("a", "r", "s")]
     assert walked == sorted_matches
     assert [total for total, _ in walked] == [5, 5, 4]
+
+
+def test_read_index_facts_found_in_quads_equal_what_the_store_reads_back(seed_extractions: list[Extraction]) -> None:
+    for x in (extraction_a(), extraction_b(), *_corpus(), *seed_extractions):
+        g = article_iri(B, x.article.id)
+        quads = extraction_quads(x, B)
+        store = EmbeddedStore(None)
+        store._store.extend(quads)  # written raw: nothing else in the store
+        assert summary.contributions_of(g, quads).facts[g] == _index.read_facts(store, [g])[g], x.article.id
+
+
+def test_read_index_from_known_facts_equals_one_read_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    built = {article_iri(B, x.article.id): extraction_quads(x, B) for x in _corpus()}
+    batch = [(g, nquads_text(qs)) for g, qs in built.items()]
+    told, read = EmbeddedStore(None), EmbeddedStore(None)
+    told.put_nquads(batch, {g: summary.contributions_of(g, qs) for g, qs in built.items()})
+    read.put_nquads(batch)
+    assert list(_reads(told)) == list(_reads(read))
+    _check(told, monkeypatch)

@@ -51,7 +51,7 @@ from kg.summary._model import _ENTITY_TYPES, _PREFIXES, CHUNK, SUMMARY_GRAPH, En
 if TYPE_CHECKING:
     from kg.store import Store
 
-__all__ = ["ArticleFacts", "ReadIndex", "index_path", "read_index", "rebuild_index", "sync_index"]
+__all__ = ["ArticleFacts", "ReadIndex", "facts_of", "index_path", "read_index", "rebuild_index", "sync_index"]
 
 #: Format of the index; a file with another version is rebuilt.
 INDEX_VERSION = "1"
@@ -558,13 +558,55 @@ SELECT ?g ?k ?x ?y WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{
     return out
 
 
-def sync_index(store: Store, graphs: Sequence[str] | None = None) -> int:
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_EVENT, _MENTION, _STATEMENT = f"{KG_NS}Event", f"{KG_NS}Mention", f"{KG_NS}Statement"
+
+
+def facts_of(graph: str, props: Mapping[str, Mapping[str, Sequence[str]]], quads: int) -> ArticleFacts:
+    """What one article graph gives the index, from its quads grouped by subject and predicate.
+
+    The same patterns as :func:`read_facts`, in Python, for the extracting worker
+    (:func:`kg.summary.contributions_of` calls it), so a new article is not read back.
+    """
+    f = ArticleFacts(quads=quads)
+    own = props.get(graph, {})
+    f.hash = next(iter(own.get(f"{KG_NS}contentHash", ())), "")
+    f.published = next(iter(own.get(f"{SCHEMA}datePublished", ())), None)
+    entity_types = set(_ENTITY_TYPES)
+    for node, p in props.items():
+        types = p.get(_TYPE, ())
+        if graph in p.get(f"{KG_NS}mentionedIn", ()):
+            f.mentioned.add(node)
+        for t in types:
+            if t in entity_types:
+                f.typed.add((node, t))
+                f.touches.add(node)
+        if _EVENT in types:
+            if p.get(f"{KG_NS}eventType"):
+                starts = list(p.get(f"{KG_NS}start", ()))
+                f.events[node] = min(starts) if starts else None
+            for role in _ROLE_IRIS:
+                f.roles.update((node, who) for who in p.get(role, ()))
+        if _MENTION in types:
+            f.mentions.add(node)
+            f.touches.update(p.get(f"{KG_NS}denotes", ()))
+        if _STATEMENT in types:
+            f.relations.add(node)
+    return f
+
+
+def sync_index(
+    store: Store, graphs: Sequence[str] | None = None, known: Mapping[str, ArticleFacts] | None = None
+) -> int:
     """Bring the read index of ``store`` in step with its articles; return the articles re-read.
 
     Args:
         store: The store (its summary already up to date).
         graphs: Check only these graphs (the ones a write touched); ``None`` checks
             every article, which repairs a crash between a write and its index update.
+        known: What some just-written graphs give the index, found in their quads by
+            the extracting worker (:func:`facts_of`); used when the hash matches, so
+            those graphs are not read back.
 
     A store with no index (remote) is left alone.
     """
@@ -577,14 +619,20 @@ def sync_index(store: Store, graphs: Sequence[str] | None = None) -> int:
     for part in _chunks(stale, CHUNK):
         present = [g for g in part if g in current]
         facts: dict[str, ArticleFacts | None] = dict.fromkeys(part)
-        facts.update(read_facts(store, present))
+        told = {g: known[g] for g in present if known and g in known and known[g].hash == current[g]}
+        facts.update(told)
+        facts.update(read_facts(store, [g for g in present if g not in told]))
         touched = idx.old_touches(part)
         for f in facts.values():
             if f is not None:
                 touched |= f.touches
-        found = _read_summaries(store, sorted(touched))
+        found = _read_summaries(store, sorted(touched), _ROW_FIELDS)
         idx.apply(facts, {iri: found.get(iri) for iri in sorted(touched)})
     return len(stale)
+
+
+#: The summary fields an entity row is made of.
+_ROW_FIELDS = ("type", "label", "alias", "confidence", "mentions")
 
 
 def index_stale(store: Store) -> bool:

@@ -255,7 +255,8 @@ def sync(store: Store, graphs: Sequence[str] | None = None, known: Mapping[str, 
     ``graphs`` (every article when ``None``) against its own records.
     """
     taken = _sync_summary(store, graphs, known)
-    sync_index(store, graphs)
+    facts = {g: c.facts[g] for g, c in (known or {}).items() if g in c.facts}
+    sync_index(store, graphs, facts)
     return taken
 
 
