@@ -556,6 +556,42 @@ def real_main(sizes: Sequence[int], search: str, hub_requests: int) -> None:
         print(f"hub at {n:,}: {hubs[n]}")
 
 
+def ingest_cost(n: int, rounds: int) -> None:
+    """Ingest the first ``n`` real articles with 2 workers, with and without the read index; print the wall ratio."""
+    articles = real_articles()[:n]
+    settings = Settings.load(env={})
+    walls: dict[str, list[float]] = {"without index": [], "with index": []}
+    index_s = 0.0
+    real = summary_sync.sync_index  # type: ignore[attr-defined]
+    for r in range(rounds):
+        for name in ("without index", "with index") if r % 2 == 0 else ("with index", "without index"):
+            path = ROOT / "bench" / "out" / f"api-ingest-{name.replace(' ', '-')}"
+            if path.exists():
+                shutil.rmtree(path)
+            side = summary.index_path(str(path))
+            if side is not None and side.exists():
+                side.unlink()
+            store = EmbeddedStore(path)
+            with _IndexTimer() as timer:
+                if name == "without index":
+                    setattr(summary_sync, "sync_index", lambda *a: 0)  # noqa: B010 - the index left out
+                t = time.perf_counter()
+                try:
+                    ingest_articles(articles, store, settings, workers=2)
+                finally:
+                    setattr(summary_sync, "sync_index", real)  # noqa: B010
+                    store.close()
+                walls[name].append(time.perf_counter() - t)
+                if name == "with index":
+                    index_s += timer.seconds
+            print(f"round {r + 1}: {name}: {walls[name][-1]:.1f} s", flush=True)
+    without, with_ = statistics.median(walls["without index"]), statistics.median(walls["with index"])
+    print(
+        f"ingest of {n} real articles, 2 workers, median of {rounds}: without the index {without:.1f} s, "
+        f"with it {with_:.1f} s: {with_ / without:.3f}x (the index's own time: {index_s / rounds:.1f} s per run)"
+    )
+
+
 def main() -> None:
     """Build (or reuse) the synthetic store, serve it, load it, print the figures."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -568,7 +604,12 @@ def main() -> None:
     ap.add_argument("--sizes", default="100,1000,10000", help="store sizes (articles) for --real")
     ap.add_argument("--search", default="an", help="the search needle for --real")
     ap.add_argument("--hub-requests", type=int, default=200, help="hub page requests (one client) for --real")
+    ap.add_argument("--ingest-cost", type=int, default=0, help="A/B the read index's ingest cost on N real articles")
+    ap.add_argument("--rounds", type=int, default=2, help="rounds of --ingest-cost")
     args = ap.parse_args()
+    if args.ingest_cost:
+        ingest_cost(args.ingest_cost, args.rounds)
+        return
     if args.real:
         real_main([int(s) for s in args.sizes.split(",")], args.search, args.hub_requests)
         return
