@@ -49,12 +49,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 
 from kg import analytics, queries, queries_facts, summary
 from kg.extract import extract_many
 from kg.ingest import ingest_articles
 from kg.namespace import KG_NS
-from kg.rdf import DEFAULT_BASE, article_iri, extraction_nquads
+from kg.rdf import DEFAULT_BASE, article_iri, extraction_nquads, nquads_text
 from kg.read import read_paths
 from kg.records import Article, EntityType, Extraction, content_hash
 from kg.settings import Settings
@@ -428,6 +429,57 @@ def _no_index(store: object, *, create: bool = False) -> None:
     del store, create
 
 
+def _measure(
+    store: EmbeddedStore, n: int, search: str, hub_requests: int
+) -> tuple[dict[str, tuple[float, float]], str]:
+    """Time the issue's queries on ``store`` (``n`` articles): with the read index and with the scans it replaced."""
+    rows = store.query(
+        f"SELECT ?e ?m WHERE {{ GRAPH <{summary.SUMMARY_GRAPH}> {{ ?e <{summary.SUMMARY_NS}mentions> ?m ;"
+        f" <{summary.SUMMARY_NS}type> ?t }} }} ORDER BY DESC(?m) ?e LIMIT 1"
+    )
+    hub = rows[0]["e"][len(DEFAULT_BASE) :]
+    hub_name = f"{hub} ({rows[0]['m']} mentions)"
+    reads = _page_reads(store, hub, search)
+    out: dict[str, tuple[float, float]] = {}
+    for name, call in reads.items():
+        after = _median_ms(call)
+        real = summary.read_index
+        setattr(summary, "read_index", _no_index)  # noqa: B010 - the scan the index replaced
+        try:
+            before = _median_ms(call)
+        finally:
+            setattr(summary, "read_index", real)  # noqa: B010
+        out[name] = (before, after)
+        print(f"  {n:>6} articles  {name:<40} scan {before:>9.1f} ms   index {after:>7.1f} ms", flush=True)
+    lat = []
+    for _ in range(hub_requests):
+        t = time.perf_counter()
+        reads["hub entity page"]()
+        lat.append(time.perf_counter() - t)
+    out["hub entity page p99"] = (float("nan"), _percentile(lat, 0.99) * 1e3)
+    print(f"  {n:>6} articles  hub page p99 over {hub_requests}: {out['hub entity page p99'][1]:.1f} ms", flush=True)
+    return out, hub_name
+
+
+def _table(results: dict[int, dict[str, tuple[float, float]]], hubs: dict[int, str]) -> None:
+    """Print the before/after table over the sizes measured, growth from the smallest to the largest."""
+    done = sorted(results)
+    print("\n| query | " + " | ".join(f"{n:,} scan | {n:,} index" for n in done) + " | growth scan | growth index |")
+    print("| --- |" + " ---: |" * (2 * len(done) + 2))
+    for name in results[done[0]]:
+        cells = []
+        for n in done:
+            before, after = results[n][name]
+            cells.append("" if before != before else f"{before:.1f}")
+            cells.append(f"{after:.1f}")
+        b0, a0 = results[done[0]][name]
+        b1, a1 = results[done[-1]][name]
+        growth_b = "" if b0 != b0 else f"{b1 / b0:.1f}x"
+        print(f"| {name} | " + " | ".join(cells) + f" | {growth_b} | {a1 / a0:.1f}x |")
+    for n in done:
+        print(f"hub at {n:,}: {hubs[n]}")
+
+
 class _IndexTimer:
     """Adds up the time :func:`kg.summary.sync_index` takes during writes."""
 
@@ -469,34 +521,7 @@ def real_main(sizes: Sequence[int], search: str, hub_requests: int) -> None:
     ingest_s = index_s = 0.0
 
     def measure(n: int) -> None:
-        rows = store.query(
-            f"SELECT ?e ?m WHERE {{ GRAPH <{summary.SUMMARY_GRAPH}> {{ ?e <{summary.SUMMARY_NS}mentions> ?m ;"
-            f" <{summary.SUMMARY_NS}type> ?t }} }} ORDER BY DESC(?m) ?e LIMIT 1"
-        )
-        hub = rows[0]["e"][len(DEFAULT_BASE) :]
-        hubs[n] = f"{hub} ({rows[0]['m']} mentions)"
-        reads = _page_reads(store, hub, search)
-        out: dict[str, tuple[float, float]] = {}
-        for name, call in reads.items():
-            after = _median_ms(call)
-            real = summary.read_index
-            setattr(summary, "read_index", _no_index)  # noqa: B010 - the scan the index replaced
-            try:
-                before = _median_ms(call)
-            finally:
-                setattr(summary, "read_index", real)  # noqa: B010
-            out[name] = (before, after)
-            print(f"  {n:>6} articles  {name:<40} scan {before:>9.1f} ms   index {after:>7.1f} ms", flush=True)
-        lat = []
-        for _ in range(hub_requests):
-            t = time.perf_counter()
-            reads["hub entity page"]()
-            lat.append(time.perf_counter() - t)
-        out["hub entity page p99"] = (float("nan"), _percentile(lat, 0.99) * 1e3)
-        print(
-            f"  {n:>6} articles  hub page p99 over {hub_requests}: {out['hub entity page p99'][1]:.1f} ms", flush=True
-        )
-        results[n] = out
+        results[n], hubs[n] = _measure(store, n, search, hub_requests)
 
     measured: list[float] = []  # time spent measuring, kept out of the ingest time
 
@@ -539,21 +564,95 @@ def real_main(sizes: Sequence[int], search: str, hub_requests: int) -> None:
             flush=True,
         )
     store.close()
-    done = sorted(results)
-    print("\n| query | " + " | ".join(f"{n:,} scan | {n:,} index" for n in done) + " | growth scan | growth index |")
-    print("| --- |" + " ---: |" * (2 * len(done) + 2))
-    for name in results[done[0]]:
-        cells = []
-        for n in done:
-            before, after = results[n][name]
-            cells.append("" if before != before else f"{before:.1f}")
-            cells.append(f"{after:.1f}")
-        b0, a0 = results[done[0]][name]
-        b1, a1 = results[done[-1]][name]
-        growth_b = "" if b0 != b0 else f"{b1 / b0:.1f}x"
-        print(f"| {name} | " + " | ".join(cells) + f" | {growth_b} | {a1 / a0:.1f}x |")
-    for n in done:
-        print(f"hub at {n:,}: {hubs[n]}")
+    _table(results, hubs)
+
+
+_REPLICA = re.compile(r"-[rg]\d+$")
+
+
+def _rewrite(text: str, old_id: str, new_id: str) -> str:
+    """One article's N-Quads as article ``new_id``: its graph, its nodes and its events renamed."""
+    a_old, a_new = article_iri(DEFAULT_BASE, old_id), article_iri(DEFAULT_BASE, new_id)
+    for end in (">", "#", "/"):
+        text = text.replace(f"<{a_old}{end}", f"<{a_new}{end}")
+    return text.replace(f"event/{content_hash(old_id)[:16]}/", f"event/{content_hash(new_id)[:16]}/")
+
+
+def grow_main(small: int, marks: Sequence[int], minutes: float, search: str, hub_requests: int) -> None:
+    """Go on from the store ``--real`` left (real articles already extracted), growing it by renamed copies.
+
+    The real articles' graphs are read from the store and written again under new
+    ids (the same text and entities, their own events), in batches of 64 with their
+    summary and index contributions found in the quads, as the ingest writer does.
+    A store of the first ``small`` real articles is measured too, then the grown
+    store at its size now, at each of ``marks`` reached within ``minutes``, and at
+    the end.
+    """
+    store = EmbeddedStore(REAL_OUT, snapshot_every=3600)
+    t = time.perf_counter()
+    taken = summary.sync(store)  # the full check: repairs what a killed run left half-written
+    print(f"full check of the store: {taken} article(s) taken in again in {time.perf_counter() - t:.1f} s", flush=True)
+    prefix = article_iri(DEFAULT_BASE, "")
+    graphs = [g for g in store.graphs() if g.startswith(prefix)]
+    originals = sorted(g for g in graphs if not _REPLICA.search(g))
+    texts = {g: nquads_text(list(store._store.quads_for_pattern(None, None, None, ox.NamedNode(g)))) for g in originals}
+    print(f"{len(graphs)} articles in the store, {len(originals)} of them real", flush=True)
+    results: dict[int, dict[str, tuple[float, float]]] = {}
+    hubs: dict[int, str] = {}
+
+    small_path = ROOT / "bench" / "out" / "api-real-small"
+    if small_path.exists():
+        shutil.rmtree(small_path)
+    side = summary.index_path(str(small_path))
+    if side is not None and side.exists():
+        side.unlink()
+    little = EmbeddedStore(small_path, snapshot_every=3600)
+    _write_copies(little, [(g, g[len(prefix) :]) for g in originals[:small]], texts)
+    results[small], hubs[small] = _measure(little, small, search, hub_requests)
+    little.close()
+
+    size = len(graphs)
+    results[size], hubs[size] = _measure(store, size, search, hub_requests)
+    deadline = time.monotonic() + minutes * 60
+    todo = [m for m in sorted(marks) if m > size]
+    n = 1
+    write_s, index_s = 0.0, 0.0
+    with _IndexTimer() as timer:
+        while todo and time.monotonic() < deadline:
+            batch = [(g, f"{g[len(prefix) :]}-g{n}") for g in originals][: todo[0] - size]
+            n += 1
+            for i in range(0, len(batch), 64):
+                if time.monotonic() >= deadline:
+                    break
+                t = time.perf_counter()
+                _write_copies(store, batch[i : i + 64], texts)
+                write_s += time.perf_counter() - t
+                size += len(batch[i : i + 64])
+            if size >= todo[0]:
+                results[size], hubs[size] = _measure(store, size, search, hub_requests)
+                todo.pop(0)
+        index_s = timer.seconds
+    if size not in results:
+        results[size], hubs[size] = _measure(store, size, search, hub_requests)
+    print(
+        f"copies written in {write_s:.0f} s, of which the read index {index_s:.1f} s "
+        f"({100 * index_s / max(write_s, 1e-9):.1f}% of the store write alone, no extraction)",
+        flush=True,
+    )
+    store.close()
+    _table(results, hubs)
+
+
+def _write_copies(store: EmbeddedStore, pairs: Sequence[tuple[str, str]], texts: dict[str, str]) -> None:
+    """Write each (original graph, new id) as a copy, contributions found in its quads (as the ingest writer does)."""
+    prefix = article_iri(DEFAULT_BASE, "")
+    batch, known = [], {}
+    for g, new_id in pairs:
+        text = _rewrite(texts[g], g[len(prefix) :], new_id) if g[len(prefix) :] != new_id else texts[g]
+        new_g = article_iri(DEFAULT_BASE, new_id)
+        batch.append((new_g, text))
+        known[new_g] = summary.contributions_of(new_g, list(ox.parse(text, ox.RdfFormat.N_QUADS)))
+    store.put_nquads(batch, known)
 
 
 def ingest_cost(n: int, rounds: int) -> None:
@@ -605,8 +704,15 @@ def main() -> None:
     ap.add_argument("--search", default="an", help="the search needle for --real")
     ap.add_argument("--hub-requests", type=int, default=200, help="hub page requests (one client) for --real")
     ap.add_argument("--ingest-cost", type=int, default=0, help="A/B the read index's ingest cost on N real articles")
+    ap.add_argument("--grow", action="store_true", help="go on from the --real store: copies up to --sizes")
+    ap.add_argument("--small", type=int, default=100, help="the small store --grow measures too")
+    ap.add_argument("--minutes", type=float, default=20.0, help="time --grow may spend writing copies")
     ap.add_argument("--rounds", type=int, default=2, help="rounds of --ingest-cost")
     args = ap.parse_args()
+    if args.grow:
+        marks = [int(m) for m in args.sizes.split(",")]
+        grow_main(args.small, marks, args.minutes, args.search, args.hub_requests)
+        return
     if args.ingest_cost:
         ingest_cost(args.ingest_cost, args.rounds)
         return
