@@ -341,7 +341,10 @@ class Event(relay.Node):
 
 @strawberry.type(name="EventConnection", description="A page of events.")
 class EventConnection(CountedConnection[Event]):
-    total_count: int = strawberry.field(description="How many events the whole list has.")
+    total_count: int = strawberry.field(
+        description="How many events the whole list has: a maintained count for unfiltered lists; "
+        "with filters it is counted over the article graphs, which costs what the store holds."
+    )
 
 
 @strawberry.type(description="A span of an article that names an entity.")
@@ -416,7 +419,10 @@ class Article(relay.Node):
 
 @strawberry.type(name="EntityConnection", description="A page of entities.")
 class EntityConnection(CountedConnection[Entity]):
-    total_count: int = strawberry.field(description="How many entities the whole list has.")
+    total_count: int = strawberry.field(
+        description="How many entities the whole list has: a maintained count by type; with `search`, "
+        "`minConfidence` or `mentionedIn` it is counted over the matches (a short search matches many)."
+    )
 
 
 @strawberry.type(name="ArticleConnection", description="A page of articles.")

@@ -32,6 +32,7 @@ throughput, baseline / GraphQL: above 1 means GraphQL serves fewer per second).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -48,16 +49,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 
 from kg import analytics, queries, summary
 from kg.extract import extract_many
 from kg.ingest import ingest_articles
 from kg.namespace import KG_NS
-from kg.rdf import DEFAULT_BASE
+from kg.rdf import DEFAULT_BASE, article_iri, extraction_nquads, nquads_text
 from kg.read import read_paths
-from kg.records import Article, EntityType
+from kg.records import Article, EntityType, Extraction, content_hash
 from kg.settings import Settings
 from kg.store import EmbeddedStore
+from kg.summary import _sync as summary_sync
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval" / "gum-news-dev.jsonl"
@@ -347,6 +350,347 @@ def _serve(path: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("kg serve did not start")
 
 
+# --------------------------------------------------------------------------- real text at three sizes
+
+REAL = [ROOT.parent / "shared" / "eval" / f"conllpp-{name}.jsonl" for name in ("train", "dev")]
+REAL_OUT = ROOT / "bench" / "out" / "api-real"
+
+
+def real_articles(seed: int = 5) -> list[Article]:
+    """The CoNLL++ train and dev articles, ids prefixed by file (they collide), with seeded dates.
+
+    CoNLL++ carries no publication date; each article gets one drawn from 2022-2023
+    (seeded), so "newest first" has something to sort.
+    """
+    rng = random.Random(seed)
+    out: list[Article] = []
+    for path in REAL:
+        name = path.stem.split("-", 1)[1]
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                doc = json.loads(line)
+                day = time.strftime("%Y-%m-%d", time.gmtime(1640995200 + rng.randrange(730) * 86400))
+                out.append(Article(id=f"{name}-{doc['id']}", text=doc["text"], title=doc.get("title"), published=day))
+    return out
+
+
+def replica(x: Extraction, n: int) -> Extraction:
+    """Extraction ``x`` as a new article ``<id>-r<n>``: same text and entities, its own events."""
+    new_id = f"{x.article.id}-r{n}"
+    old, new = f"event/{content_hash(x.article.id)[:16]}/", f"event/{content_hash(new_id)[:16]}/"
+    events = tuple(dataclasses.replace(e, key=e.key.replace(old, new)) for e in x.events)
+    return dataclasses.replace(x, article=dataclasses.replace(x.article, id=new_id), events=events)
+
+
+def _page_reads(store: EmbeddedStore, hub: str, search: str) -> dict[str, Callable[[], object]]:
+    """The issue's queries, as the GraphQL resolvers issue them through the read model."""
+    base, page = DEFAULT_BASE, queries.Page
+
+    def events() -> object:
+        _, keys = queries.list_events(store, base, page(0, 20), queries.EventFilter())
+        return queries.events_by_keys(store, base, keys)
+
+    def articles() -> object:
+        return queries.list_articles(store, base, page(0, 20))
+
+    def find() -> object:
+        _, keys = queries.list_entities(store, base, page(0, 10), search=search)
+        return queries.entities_by_keys(store, base, keys)
+
+    def entity_page() -> object:
+        queries.entities_by_keys(store, base, [hub])
+        queries.relationships_of(store, base, [hub])
+        evs = queries.events_of_entities(store, base, [hub])[hub][:20]
+        queries.events_by_keys(store, base, evs)
+        _, ids = queries.articles_of_entity(store, base, hub, page(0, 10))
+        return queries.articles_by_ids(store, base, ids)
+
+    return {
+        "events(first: 20) newest first": events,
+        "articles(first: 20)": articles,
+        f'entities(search: "{search}", first: 10)': find,
+        "stats": lambda: queries.graph_stats(store),
+        "hub entity page": entity_page,
+    }
+
+
+def _median_ms(call: Callable[[], object], runs: int = 5) -> float:
+    call()  # warm
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        call()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times) * 1e3
+
+
+def _no_index(store: object, *, create: bool = False) -> None:
+    """Stands in for :func:`kg.summary.read_index` to time the queries without the index."""
+    del store, create
+
+
+def _measure(
+    store: EmbeddedStore, n: int, search: str, hub_requests: int
+) -> tuple[dict[str, tuple[float, float]], str]:
+    """Time the issue's queries on ``store`` (``n`` articles): with the read index and with the scans it replaced."""
+    rows = store.query(
+        f"SELECT ?e ?m WHERE {{ GRAPH <{summary.SUMMARY_GRAPH}> {{ ?e <{summary.SUMMARY_NS}mentions> ?m ;"
+        f" <{summary.SUMMARY_NS}type> ?t }} }} ORDER BY DESC(?m) ?e LIMIT 1"
+    )
+    hub = rows[0]["e"][len(DEFAULT_BASE) :]
+    hub_name = f"{hub} ({rows[0]['m']} mentions)"
+    reads = _page_reads(store, hub, search)
+    out: dict[str, tuple[float, float]] = {}
+    for name, call in reads.items():
+        after = _median_ms(call)
+        real = summary.read_index
+        setattr(summary, "read_index", _no_index)  # noqa: B010 - the scan the index replaced
+        try:
+            before = _median_ms(call)
+        finally:
+            setattr(summary, "read_index", real)  # noqa: B010
+        out[name] = (before, after)
+        print(f"  {n:>6} articles  {name:<40} scan {before:>9.1f} ms   index {after:>7.1f} ms", flush=True)
+    lat = []
+    for _ in range(hub_requests):
+        t = time.perf_counter()
+        reads["hub entity page"]()
+        lat.append(time.perf_counter() - t)
+    out["hub entity page p99"] = (float("nan"), _percentile(lat, 0.99) * 1e3)
+    print(f"  {n:>6} articles  hub page p99 over {hub_requests}: {out['hub entity page p99'][1]:.1f} ms", flush=True)
+    return out, hub_name
+
+
+def _table(results: dict[int, dict[str, tuple[float, float]]], hubs: dict[int, str]) -> None:
+    """Print the before/after table over the sizes measured, growth from the smallest to the largest."""
+    done = sorted(results)
+    print("\n| query | " + " | ".join(f"{n:,} scan | {n:,} index" for n in done) + " | growth scan | growth index |")
+    print("| --- |" + " ---: |" * (2 * len(done) + 2))
+    for name in results[done[0]]:
+        cells = []
+        for n in done:
+            before, after = results[n][name]
+            cells.append("" if before != before else f"{before:.1f}")
+            cells.append(f"{after:.1f}")
+        b0, a0 = results[done[0]][name]
+        b1, a1 = results[done[-1]][name]
+        growth_b = "" if b0 != b0 else f"{b1 / b0:.1f}x"
+        print(f"| {name} | " + " | ".join(cells) + f" | {growth_b} | {a1 / a0:.1f}x |")
+    for n in done:
+        print(f"hub at {n:,}: {hubs[n]}")
+
+
+class _IndexTimer:
+    """Adds up the time :func:`kg.summary.sync_index` takes during writes."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._real: Callable[..., int] = summary_sync.sync_index  # type: ignore[attr-defined]
+
+    def __enter__(self) -> _IndexTimer:
+        def timed(*args: object) -> int:
+            t = time.perf_counter()
+            try:
+                return self._real(*args)
+            finally:
+                self.seconds += time.perf_counter() - t
+
+        setattr(summary_sync, "sync_index", timed)  # noqa: B010 - the module's own name is timed
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        setattr(summary_sync, "sync_index", self._real)  # noqa: B010
+
+
+def real_main(sizes: Sequence[int], search: str, hub_requests: int) -> None:
+    """Ingest the real articles, grow the store by replicas, time the issue's queries at each size."""
+    if REAL_OUT.exists():
+        shutil.rmtree(REAL_OUT)
+    index_file = summary.index_path(str(REAL_OUT))
+    if index_file is not None and index_file.exists():
+        index_file.unlink()
+    articles = real_articles()
+    first = min(len(articles), max(sizes))
+    store = EmbeddedStore(REAL_OUT, snapshot_every=3600)
+    kept: list[Extraction] = []
+    marks = sorted(sizes)
+    results: dict[int, dict[str, tuple[float, float]]] = {}
+    hubs: dict[int, str] = {}
+    settings = Settings.load(env={})
+    written = 0
+    ingest_s = index_s = 0.0
+
+    def measure(n: int) -> None:
+        results[n], hubs[n] = _measure(store, n, search, hub_requests)
+
+    measured: list[float] = []  # time spent measuring, kept out of the ingest time
+
+    def grown(batch: int) -> None:
+        nonlocal written
+        written += batch
+        while marks and written >= marks[0]:
+            t = time.perf_counter()
+            measure(marks.pop(0))
+            measured.append(time.perf_counter() - t)
+
+    t0 = time.perf_counter()
+    with _IndexTimer() as timer:
+        # Real articles up to each size they reach, then the rest of them.
+        for stop in [m for m in marks if m < first] + [first]:
+            report = ingest_articles(articles[written:stop], store, settings, workers=2, on_stored=kept.append)
+            ingest_s = time.perf_counter() - t0 - sum(measured)
+            grown(len(report.ingested))
+        index_s = timer.seconds
+        print(
+            f"ingest of {written} real articles with 2 workers: {ingest_s:.0f} s, of which the read index "
+            f"{index_s:.1f} s ({100 * index_s / max(ingest_s, 1e-9):.1f}%)",
+            flush=True,
+        )
+        n = 1
+        t1, before_replicas = time.perf_counter(), len(measured)
+        timer.seconds = 0.0
+        while marks:
+            need = marks[0] - written
+            batch = [replica(x, n) for x in kept][:need]
+            n += 1
+            for j in range(0, len(batch), 64):
+                part = batch[j : j + 64]
+                store.put_nquads([(article_iri(DEFAULT_BASE, x.article.id), extraction_nquads(x)) for x in part])
+                grown(len(part))
+        replicate_s = time.perf_counter() - t1 - sum(measured[before_replicas:])
+        print(
+            f"replicas written: {replicate_s:.0f} s, of which the read index {timer.seconds:.1f} s "
+            f"({100 * timer.seconds / max(replicate_s, 1e-9):.1f}% of the store write alone)",
+            flush=True,
+        )
+    store.close()
+    _table(results, hubs)
+
+
+_REPLICA = re.compile(r"-[rg]\d+$")
+
+
+def _rewrite(text: str, old_id: str, new_id: str) -> str:
+    """One article's N-Quads as article ``new_id``: its graph, its nodes and its events renamed."""
+    a_old, a_new = article_iri(DEFAULT_BASE, old_id), article_iri(DEFAULT_BASE, new_id)
+    for end in (">", "#", "/"):
+        text = text.replace(f"<{a_old}{end}", f"<{a_new}{end}")
+    return text.replace(f"event/{content_hash(old_id)[:16]}/", f"event/{content_hash(new_id)[:16]}/")
+
+
+def grow_main(small: int, marks: Sequence[int], minutes: float, search: str, hub_requests: int) -> None:
+    """Go on from the store ``--real`` left (real articles already extracted), growing it by renamed copies.
+
+    The real articles' graphs are read from the store and written again under new
+    ids (the same text and entities, their own events), in batches of 64 with their
+    summary and index contributions found in the quads, as the ingest writer does.
+    A store of the first ``small`` real articles is measured too, then the grown
+    store at its size now, at each of ``marks`` reached within ``minutes``, and at
+    the end.
+    """
+    store = EmbeddedStore(REAL_OUT, snapshot_every=3600)
+    t = time.perf_counter()
+    taken = summary.sync(store)  # the full check: repairs what a killed run left half-written
+    print(f"full check of the store: {taken} article(s) taken in again in {time.perf_counter() - t:.1f} s", flush=True)
+    prefix = article_iri(DEFAULT_BASE, "")
+    graphs = [g for g in store.graphs() if g.startswith(prefix)]
+    originals = sorted(g for g in graphs if not _REPLICA.search(g))
+    texts = {g: nquads_text(list(store._store.quads_for_pattern(None, None, None, ox.NamedNode(g)))) for g in originals}
+    print(f"{len(graphs)} articles in the store, {len(originals)} of them real", flush=True)
+    results: dict[int, dict[str, tuple[float, float]]] = {}
+    hubs: dict[int, str] = {}
+
+    small_path = ROOT / "bench" / "out" / "api-real-small"
+    if small_path.exists():
+        shutil.rmtree(small_path)
+    side = summary.index_path(str(small_path))
+    if side is not None and side.exists():
+        side.unlink()
+    little = EmbeddedStore(small_path, snapshot_every=3600)
+    _write_copies(little, [(g, g[len(prefix) :]) for g in originals[:small]], texts)
+    results[small], hubs[small] = _measure(little, small, search, hub_requests)
+    little.close()
+
+    size = len(graphs)
+    results[size], hubs[size] = _measure(store, size, search, hub_requests)
+    deadline = time.monotonic() + minutes * 60
+    todo = [m for m in sorted(marks) if m > size]
+    n = 1
+    write_s, index_s = 0.0, 0.0
+    with _IndexTimer() as timer:
+        while todo and time.monotonic() < deadline:
+            batch = [(g, f"{g[len(prefix) :]}-g{n}") for g in originals][: todo[0] - size]
+            n += 1
+            for i in range(0, len(batch), 64):
+                if time.monotonic() >= deadline:
+                    break
+                t = time.perf_counter()
+                _write_copies(store, batch[i : i + 64], texts)
+                write_s += time.perf_counter() - t
+                size += len(batch[i : i + 64])
+            if size >= todo[0]:
+                results[size], hubs[size] = _measure(store, size, search, hub_requests)
+                todo.pop(0)
+        index_s = timer.seconds
+    if size not in results:
+        results[size], hubs[size] = _measure(store, size, search, hub_requests)
+    print(
+        f"copies written in {write_s:.0f} s, of which the read index {index_s:.1f} s "
+        f"({100 * index_s / max(write_s, 1e-9):.1f}% of the store write alone, no extraction)",
+        flush=True,
+    )
+    store.close()
+    _table(results, hubs)
+
+
+def _write_copies(store: EmbeddedStore, pairs: Sequence[tuple[str, str]], texts: dict[str, str]) -> None:
+    """Write each (original graph, new id) as a copy, contributions found in its quads (as the ingest writer does)."""
+    prefix = article_iri(DEFAULT_BASE, "")
+    batch, known = [], {}
+    for g, new_id in pairs:
+        text = _rewrite(texts[g], g[len(prefix) :], new_id) if g[len(prefix) :] != new_id else texts[g]
+        new_g = article_iri(DEFAULT_BASE, new_id)
+        batch.append((new_g, text))
+        known[new_g] = summary.contributions_of(new_g, list(ox.parse(text, ox.RdfFormat.N_QUADS)))
+    store.put_nquads(batch, known)
+
+
+def ingest_cost(n: int, rounds: int) -> None:
+    """Ingest the first ``n`` real articles with 2 workers, with and without the read index; print the wall ratio."""
+    articles = real_articles()[:n]
+    settings = Settings.load(env={})
+    walls: dict[str, list[float]] = {"without index": [], "with index": []}
+    index_s = 0.0
+    real = summary_sync.sync_index  # type: ignore[attr-defined]
+    for r in range(rounds):
+        for name in ("without index", "with index") if r % 2 == 0 else ("with index", "without index"):
+            path = ROOT / "bench" / "out" / f"api-ingest-{name.replace(' ', '-')}"
+            if path.exists():
+                shutil.rmtree(path)
+            side = summary.index_path(str(path))
+            if side is not None and side.exists():
+                side.unlink()
+            store = EmbeddedStore(path)
+            with _IndexTimer() as timer:
+                if name == "without index":
+                    setattr(summary_sync, "sync_index", lambda *a: 0)  # noqa: B010 - the index left out
+                t = time.perf_counter()
+                try:
+                    ingest_articles(articles, store, settings, workers=2)
+                finally:
+                    setattr(summary_sync, "sync_index", real)  # noqa: B010
+                    store.close()
+                walls[name].append(time.perf_counter() - t)
+                if name == "with index":
+                    index_s += timer.seconds
+            print(f"round {r + 1}: {name}: {walls[name][-1]:.1f} s", flush=True)
+    without, with_ = statistics.median(walls["without index"]), statistics.median(walls["with index"])
+    print(
+        f"ingest of {n} real articles, 2 workers, median of {rounds}: without the index {without:.1f} s, "
+        f"with it {with_:.1f} s: {with_ / without:.3f}x (the index's own time: {index_s / rounds:.1f} s per run)"
+    )
+
+
 def main() -> None:
     """Build (or reuse) the synthetic store, serve it, load it, print the figures."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -355,7 +699,26 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=400)
     ap.add_argument("--store", type=Path, default=OUT)
     ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--real", action="store_true", help="the issue-23 run: real articles at --sizes")
+    ap.add_argument("--sizes", default="100,1000,10000", help="store sizes (articles) for --real")
+    ap.add_argument("--search", default="an", help="the search needle for --real")
+    ap.add_argument("--hub-requests", type=int, default=200, help="hub page requests (one client) for --real")
+    ap.add_argument("--ingest-cost", type=int, default=0, help="A/B the read index's ingest cost on N real articles")
+    ap.add_argument("--grow", action="store_true", help="go on from the --real store: copies up to --sizes")
+    ap.add_argument("--small", type=int, default=100, help="the small store --grow measures too")
+    ap.add_argument("--minutes", type=float, default=20.0, help="time --grow may spend writing copies")
+    ap.add_argument("--rounds", type=int, default=2, help="rounds of --ingest-cost")
     args = ap.parse_args()
+    if args.grow:
+        marks = [int(m) for m in args.sizes.split(",")]
+        grow_main(args.small, marks, args.minutes, args.search, args.hub_requests)
+        return
+    if args.ingest_cost:
+        ingest_cost(args.ingest_cost, args.rounds)
+        return
+    if args.real:
+        real_main([int(s) for s in args.sizes.split(",")], args.search, args.hub_requests)
+        return
     build_store(args.store, args.articles, args.rebuild)
     # A store cached before the entity summary existed gets it now, before the read-only
     # handle below opens a snapshot (the read model reads the summary).

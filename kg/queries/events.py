@@ -13,7 +13,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg import sparql
+from kg import sparql, summary
 from kg.namespace import EVT_NS, KG_NS, local_name
 from kg.queries.evidence import EvidenceView, evidence_of_row
 from kg.rdf import article_iri, iri_key
@@ -125,24 +125,33 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
     if not keys:
         return {}
     values = sparql.iris(base + k for k in dict.fromkeys(keys))
+    # With the read index, each branch reads only the graphs reporting the events
+    # (VALUES inside the GRAPH block: Oxigraph then looks up those graphs only).
+    idx = summary.read_index(store)
+    if idx is not None:
+        pairs = idx.graphs_of_events([base + k for k in dict.fromkeys(keys)])
+        if not pairs:
+            return {}
+        values = " ".join(f"({sparql.iri(e)} {sparql.iri(g)})" for e, g in pairs)
+    scope = "(?e ?g)" if idx is not None else "?e"
     roles = ", ".join(f"kg:{r}" for r in ("participant", "agent", "target", "speaker", "about", "affected"))
     rows = store.query(
         PROLOGUE
         + f"""SELECT ?e ?g ?part ?label ?type ?conf ?start ?sp ?end ?ep ?place ?cas ?role ?who ?es ?ee ?et WHERE {{
   GRAPH ?g {{
-    {{ VALUES ?e {{ {values} }} ?e a kg:Event . BIND("main" AS ?part) ?e rdfs:label ?label ; kg:eventType ?type ; kg:confidence ?conf . }}
-    UNION {{ VALUES ?e {{ {values} }} ?e a kg:Event . BIND("start" AS ?part) ?e kg:start ?start ; kg:startPrecision ?sp . }}
-    UNION {{ VALUES ?e {{ {values} }} ?e a kg:Event . BIND("end" AS ?part) ?e kg:end ?end ; kg:endPrecision ?ep . }}
-    UNION {{ VALUES ?e {{ {values} }} ?e a kg:Event . BIND("place" AS ?part) ?e kg:place ?place . }}
-    UNION {{ VALUES ?e {{ {values} }} ?e a kg:Event . BIND("casualties" AS ?part) ?e kg:casualties ?cas . }}
-    UNION {{ VALUES ?e {{ {values} }} ?e a kg:Event . BIND("role" AS ?part) ?e ?role ?who . FILTER(?role IN ({roles})) }}
+    {{ VALUES {scope} {{ {values} }} ?e a kg:Event . BIND("main" AS ?part) ?e rdfs:label ?label ; kg:eventType ?type ; kg:confidence ?conf . }}
+    UNION {{ VALUES {scope} {{ {values} }} ?e a kg:Event . BIND("start" AS ?part) ?e kg:start ?start ; kg:startPrecision ?sp . }}
+    UNION {{ VALUES {scope} {{ {values} }} ?e a kg:Event . BIND("end" AS ?part) ?e kg:end ?end ; kg:endPrecision ?ep . }}
+    UNION {{ VALUES {scope} {{ {values} }} ?e a kg:Event . BIND("place" AS ?part) ?e kg:place ?place . }}
+    UNION {{ VALUES {scope} {{ {values} }} ?e a kg:Event . BIND("casualties" AS ?part) ?e kg:casualties ?cas . }}
+    UNION {{ VALUES {scope} {{ {values} }} ?e a kg:Event . BIND("role" AS ?part) ?e ?role ?who . FILTER(?role IN ({roles})) }}
     UNION {{
-      VALUES ?e {{ {values} }} ?e a kg:Event .
+      VALUES {scope} {{ {values} }} ?e a kg:Event .
       BIND("evidence" AS ?part)
       ?e kg:evidence ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et .
     }}
     UNION {{
-      VALUES ?e {{ {values} }} ?e a kg:Event .
+      VALUES {scope} {{ {values} }} ?e a kg:Event .
       BIND("trigger" AS ?part)
       ?e kg:triggerSpan ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et .
     }}
@@ -260,8 +269,14 @@ def list_events(
 ) -> tuple[int, list[str]]:
     """Return the total count and one page of event keys matching ``f``, in ``order``.
 
-    Undated events sort after dated ones whichever way dates are sorted.
+    Undated events sort after dated ones whichever way dates are sorted. Without a
+    filter, by date, the page comes from the read index's maintained order
+    (:mod:`kg.summary._index`); filtered lists query the article graphs.
     """
+    idx = summary.read_index(store)
+    if idx is not None and f == EventFilter() and order in (EventOrder.START_DESC, EventOrder.START_ASC):
+        count, iris = idx.events(newest=order is EventOrder.START_DESC, offset=page.offset, limit=page.limit)
+        return count, [iri_key(base, e) for e in iris]
     try:
         where = _event_where(base, f, order)
     except sparql.InvalidIRIError:
@@ -286,6 +301,10 @@ def events_of_entities(store: Store, base: str, keys: Sequence[str]) -> dict[str
     if not keys:
         return {}
     unique = list(dict.fromkeys(keys))
+    idx = summary.read_index(store)
+    if idx is not None:  # each entity's own events, from the read index
+        found = idx.events_of([base + k for k in unique])
+        return {k: [iri_key(base, e) for e in found[base + k]] for k in unique}
     values = sparql.iris(base + k for k in unique)
     rows = store.query(
         PROLOGUE

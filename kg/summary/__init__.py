@@ -41,11 +41,17 @@ with the graphs written, so the check costs what the write touched, not the
 store's size (:mod:`kg.store`); the full check (every article's record, linear in
 the article count) runs at the end of ``kg ingest``, when ``kg serve`` starts and
 with ``kg summarise``.
+
+Beside the summary, :func:`sync` keeps the *read index* (:mod:`kg.summary._index`):
+SQLite tables next to an embedded store with the orders, per-entity lists,
+counters and text index the API's lists, counts and search read, so that none of
+them scans the article graphs.
 """
 
 from __future__ import annotations
 
 from kg.summary._contributions import Contributions, contributions_of
+from kg.summary._index import ReadIndex, index_path, read_index, rebuild_index, sync_index
 from kg.summary._model import (
     SUMMARY_GRAPH,
     SUMMARY_NS,
@@ -63,14 +69,19 @@ __all__ = [
     "Contributions",
     "Dirty",
     "EntitySummary",
+    "ReadIndex",
     "RelationshipSummary",
     "contributions_of",
     "dirty_articles",
     "ensure",
+    "index_path",
     "mark_changed",
     "read_entities",
+    "read_index",
     "read_relationships",
     "rebuild",
+    "rebuild_index",
     "rel_iri",
     "sync",
+    "sync_index",
 ]

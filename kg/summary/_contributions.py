@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from kg.namespace import KG_NS, RDF, RDFS, SKOS, WGS84
+from kg.summary._index import ArticleFacts, facts_of
 from kg.summary._model import _ENTITY_TYPES, _LOCATED_IN, EntitySummary, RelationshipSummary
 
 __all__ = ["Contributions", "contributions_of"]
@@ -28,11 +29,14 @@ class Contributions:
         entities: Each entity's description merged over the graphs.
         relationships: Each (subject, predicate, object) merged over the graphs.
         touches: For each graph, the IRIs it says something about.
+        facts: For each graph built in a worker, what it gives the read index
+            (:mod:`kg.summary._index`); empty for contributions read back.
     """
 
     entities: dict[str, EntitySummary] = field(default_factory=dict)
     relationships: dict[tuple[str, str, str], RelationshipSummary] = field(default_factory=dict)
     touches: dict[str, set[str]] = field(default_factory=dict)
+    facts: dict[str, ArticleFacts] = field(default_factory=dict)
 
     def entity(self, iri: str) -> EntitySummary:
         """The accumulating summary of ``iri`` (created empty)."""
@@ -51,6 +55,7 @@ class Contributions:
             self.relationship(s, p, o, r.confidence, r.evidence, set(r.statements))
         for g, touched in other.touches.items():
             self.touches.setdefault(g, set()).update(touched)
+        self.facts.update(other.facts)
 
 
 _TYPE = str(RDF.type)
@@ -80,7 +85,9 @@ def contributions_of(graph: str, quads: Iterable[ox.Quad]) -> Contributions:
         the store makes canonical when the summary is written).
     """
     props: dict[str, dict[str, list[str]]] = {}
+    distinct: set[ox.Quad] = set()  # the store keeps each quad once
     for q in quads:
+        distinct.add(q)
         subj, obj = q.subject, q.object
         if isinstance(subj, ox.Triple) or isinstance(obj, ox.Triple):
             continue  # quoted triples: nothing the summary reads
@@ -112,6 +119,7 @@ def contributions_of(graph: str, quads: Iterable[ox.Quad]) -> Contributions:
         acc.relationship(s, pred, o, r.confidence, len(r.evidence), r.statements)
         touched.update((s, o))
     acc.touches[graph] = touched
+    acc.facts[graph] = facts_of(graph, props, len(distinct))
     return acc
 
 

@@ -10,6 +10,7 @@ from kg.sparql import PROLOGUE as _PREFIXES
 from kg.sparql import iris as _iris
 from kg.sparql import literal as _lit
 from kg.summary._contributions import Contributions
+from kg.summary._index import index_stale, rebuild_index, sync_index
 from kg.summary._model import (
     _DECIMAL,
     _ENTITY_TYPES,
@@ -248,6 +249,20 @@ def mark_changed(store: Store, graphs: Sequence[str]) -> None:
 
 
 def sync(store: Store, graphs: Sequence[str] | None = None, known: Mapping[str, Contributions] | None = None) -> int:
+    """Bring the summary, then the read index (:mod:`kg.summary._index`), up to date; return the articles taken in.
+
+    See :func:`_sync_summary` for the arguments; the read index checks the same
+    ``graphs`` (every article when ``None``) against its own records.
+    """
+    taken = _sync_summary(store, graphs, known)
+    facts = {g: c.facts[g] for g, c in (known or {}).items() if g in c.facts}
+    sync_index(store, graphs, facts)
+    return taken
+
+
+def _sync_summary(
+    store: Store, graphs: Sequence[str] | None = None, known: Mapping[str, Contributions] | None = None
+) -> int:
     """Bring the summary up to date with the article graphs; return the articles it took in.
 
     Args:
@@ -272,7 +287,8 @@ def sync(store: Store, graphs: Sequence[str] | None = None, known: Mapping[str, 
     if not dirty:
         return 0
     if dirty.unknown:
-        return rebuild(store)
+        store.update(f"DROP SILENT GRAPH <{SUMMARY_GRAPH}>")
+        return _sync_summary(store)
     known = known or {}
     if dirty.changed or not dirty.maintained:
         if not dirty.maintained and not dirty.changed:
@@ -443,9 +459,11 @@ def _rel_lines(total: RelationshipSummary, new: RelationshipSummary, stored: Rel
 
 
 def rebuild(store: Store) -> int:
-    """Drop the summary and build it again from every article graph; return the articles taken in."""
+    """Drop the summary and the read index and build them again from every article graph; return the articles taken in."""
     store.update(f"DROP SILENT GRAPH <{SUMMARY_GRAPH}>")
-    return sync(store)
+    taken = _sync_summary(store)
+    rebuild_index(store)
+    return taken
 
 
 def ensure(store: Store) -> int:
@@ -457,7 +475,7 @@ def ensure(store: Store) -> int:
     from kg.store import ServingStore
 
     if isinstance(store, ServingStore):
-        if not dirty_articles(store):
+        if not dirty_articles(store) and not index_stale(store):
             return 0
         return store.write(sync)
     return sync(store)

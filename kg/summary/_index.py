@@ -1,0 +1,653 @@
+"""The read index: what the API lists and counts, kept at write time in SQLite beside the store.
+
+The entity summary (:mod:`kg.summary`) merges each entity's descriptions once, but
+lists in an order (newest articles, newest events), an entity's articles and
+events, counts and text search still had to scan every article graph, so they grew
+with the store. The read index keeps, per article, what those reads need, in
+tables whose B-tree indexes answer a page in time that follows the page, not the
+store:
+
+==================  ===========================================================
+``articles``        id, content hash, publication date, its quad/mention/statement counts
+``article_entities``  (entity, date, article): ``kg:mentionedIn``, in date order per entity
+``article_typed``   (article, entity, class) and ``typed`` (entity, class, articles)
+``event_in``        (article, event, start) and ``events`` (event, earliest start, articles)
+``event_roles``     (article, event, entity): participants in any role, and the place
+``touches``         (article, entity): what the article says about, for the summary rows
+``entities``        each summarised entity: class, sort label, confidence, mentions
+``names``           FTS5 trigram index of every label and alias (lower-cased)
+``grams``           one- and two-character substrings of the names (needles FTS5 cannot serve)
+``counts``          counters the triggers keep: articles, quads, mentions, events, entities by class IRI
+==================  ===========================================================
+
+It is a SQLite file next to an embedded store (``<store>.read.sqlite``, like the
+other files kg keeps beside a store, :func:`kg.duplicates.sidecar_path`), a SQLite
+database in memory for an in-memory store, and absent for a remote SPARQL store:
+there the read model keeps its query shapes, which the server answers from its own
+indexes.
+
+:func:`sync` keeps it in step: it compares the content hash each article has in
+the store with the one the index took in, and re-reads what differs (new,
+re-ingested or deleted articles) in one SQLite transaction per chunk, after the
+entity summary has been updated (:func:`kg.summary.sync` calls it). A crash
+between a store write and the index update leaves a hash that disagrees, which the
+next full check (end of ``kg ingest``, ``kg serve`` start-up, ``kg summarise``)
+repairs: no worse than the summary itself. :func:`kg.summary.rebuild` rebuilds it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import weakref
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kg.namespace import KG_NS, SCHEMA
+from kg.sparql import PROLOGUE, iris
+from kg.summary._model import _ENTITY_TYPES, CHUNK, SUMMARY_GRAPH, EntitySummary, _read_summaries
+
+if TYPE_CHECKING:
+    from kg.store import Store
+
+__all__ = ["ArticleFacts", "ReadIndex", "facts_of", "index_path", "read_index", "rebuild_index", "sync_index"]
+
+#: Format of the index; a file with another version is rebuilt.
+INDEX_VERSION = "1"
+#: Roles that make an entity part of an event (the event's place counts too).
+ROLES = ("participant", "agent", "target", "speaker", "about", "affected", "place")
+#: Counters kept by triggers.
+COUNTERS = ("articles", "quads", "mentions", "relations", "events", *_ENTITY_TYPES)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS articles (
+  iri TEXT PRIMARY KEY, hash TEXT NOT NULL, published TEXT,
+  quads INTEGER NOT NULL, mentions INTEGER NOT NULL, relations INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS articles_by_date ON articles (published DESC, iri);
+CREATE TABLE IF NOT EXISTS article_entities (
+  entity TEXT NOT NULL, published TEXT, article TEXT NOT NULL, PRIMARY KEY (entity, article)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_entities_by_date ON article_entities (entity, published DESC, article);
+CREATE INDEX IF NOT EXISTS article_entities_of ON article_entities (article);
+CREATE TABLE IF NOT EXISTS article_typed (
+  article TEXT NOT NULL, entity TEXT NOT NULL, type TEXT NOT NULL, PRIMARY KEY (article, entity, type)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS typed (
+  entity TEXT NOT NULL, type TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (entity, type)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS event_in (
+  article TEXT NOT NULL, event TEXT NOT NULL, start TEXT, PRIMARY KEY (article, event)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_in_by_event ON event_in (event);
+CREATE TABLE IF NOT EXISTS events (iri TEXT PRIMARY KEY, start TEXT, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS events_newest ON events (COALESCE(start, '0000') DESC, iri);
+CREATE INDEX IF NOT EXISTS events_oldest ON events (COALESCE(start, '9999'), iri);
+CREATE TABLE IF NOT EXISTS event_roles (
+  article TEXT NOT NULL, event TEXT NOT NULL, entity TEXT NOT NULL, PRIMARY KEY (article, event, entity)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_roles_by_entity ON event_roles (entity, event);
+CREATE TABLE IF NOT EXISTS touches (article TEXT NOT NULL, entity TEXT NOT NULL, PRIMARY KEY (article, entity)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entities (
+  id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, type TEXT NOT NULL, sort TEXT NOT NULL,
+  confidence REAL NOT NULL, mentions INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS entities_label ON entities (sort, iri);
+CREATE INDEX IF NOT EXISTS entities_label_desc ON entities (sort DESC, iri);
+CREATE INDEX IF NOT EXISTS entities_mentions ON entities (mentions DESC, sort, iri);
+CREATE INDEX IF NOT EXISTS entities_confidence ON entities (confidence DESC, sort, iri);
+CREATE VIRTUAL TABLE IF NOT EXISTS names USING fts5(text, tokenize='trigram case_sensitive 1');
+CREATE TABLE IF NOT EXISTS grams (gram TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (gram, id)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS grams_of ON grams (id);
+CREATE TRIGGER IF NOT EXISTS articles_in AFTER INSERT ON articles BEGIN
+  UPDATE counts SET n = n + 1 WHERE name = 'articles';
+  UPDATE counts SET n = n + NEW.quads WHERE name = 'quads';
+  UPDATE counts SET n = n + NEW.mentions WHERE name = 'mentions';
+  UPDATE counts SET n = n + NEW.relations WHERE name = 'relations'; END;
+CREATE TRIGGER IF NOT EXISTS articles_out AFTER DELETE ON articles BEGIN
+  UPDATE counts SET n = n - 1 WHERE name = 'articles';
+  UPDATE counts SET n = n - OLD.quads WHERE name = 'quads';
+  UPDATE counts SET n = n - OLD.mentions WHERE name = 'mentions';
+  UPDATE counts SET n = n - OLD.relations WHERE name = 'relations'; END;
+CREATE TRIGGER IF NOT EXISTS events_in AFTER INSERT ON events BEGIN
+  UPDATE counts SET n = n + 1 WHERE name = 'events'; END;
+CREATE TRIGGER IF NOT EXISTS events_out AFTER DELETE ON events BEGIN
+  UPDATE counts SET n = n - 1 WHERE name = 'events'; END;
+CREATE TRIGGER IF NOT EXISTS typed_in AFTER INSERT ON typed BEGIN
+  UPDATE counts SET n = n + 1 WHERE name = NEW.type; END;
+CREATE TRIGGER IF NOT EXISTS typed_out AFTER DELETE ON typed BEGIN
+  UPDATE counts SET n = n - 1 WHERE name = OLD.type; END;
+CREATE TRIGGER IF NOT EXISTS entities_in AFTER INSERT ON entities BEGIN
+  INSERT INTO counts (name, n) VALUES ('entity:' || NEW.type, 1)
+  ON CONFLICT (name) DO UPDATE SET n = n + 1; END;
+CREATE TRIGGER IF NOT EXISTS entities_out AFTER DELETE ON entities BEGIN
+  UPDATE counts SET n = n - 1 WHERE name = 'entity:' || OLD.type; END;
+"""
+
+_ROLE_IRIS = [f"{KG_NS}{r}" for r in ROLES]
+_MEMORY: weakref.WeakKeyDictionary[object, ReadIndex] = weakref.WeakKeyDictionary()
+_FILES: dict[str, ReadIndex] = {}
+_LOCK = threading.Lock()
+
+
+@dataclass(slots=True)
+class ArticleFacts:
+    """What one article graph gives the read index."""
+
+    hash: str = ""
+    published: str | None = None
+    quads: int = 0
+    mentions: set[str] = field(default_factory=set)
+    relations: set[str] = field(default_factory=set)
+    mentioned: set[str] = field(default_factory=set)
+    typed: set[tuple[str, str]] = field(default_factory=set)
+    events: dict[str, str | None] = field(default_factory=dict)
+    roles: set[tuple[str, str]] = field(default_factory=set)
+    touches: set[str] = field(default_factory=set)
+
+
+def index_path(location: str) -> Path | None:
+    """The SQLite file of the read index of the store at ``location``; ``None`` when it has none.
+
+    >>> index_path("/data/kg-store").name
+    'kg-store.read.sqlite'
+    >>> index_path("https://db.example/sparql") is None
+    True
+    """
+    if location == ":memory:" or location.startswith(("http://", "https://")):
+        return None
+    path = Path(location)
+    return path.with_name(f"{path.name}.read.sqlite")
+
+
+def read_index(store: Store, *, create: bool = False) -> ReadIndex | None:
+    """The read index of ``store``; ``None`` for a remote store, or one not indexed yet (unless ``create``)."""
+    if store.location == ":memory:":
+        with _LOCK:
+            found = _MEMORY.get(store)
+            if found is None and create:
+                found = _MEMORY[store] = ReadIndex(None)
+            return found
+    path = index_path(store.location)
+    if path is None:
+        return None
+    key = str(path)
+    with _LOCK:
+        found = _FILES.get(key)
+        if found is not None and found.valid():
+            return found
+        if not create and not path.exists():
+            return None
+        found = _FILES[key] = ReadIndex(path)
+        return found
+
+
+class ReadIndex:
+    """The read index in one SQLite database (a file, or memory when ``path`` is ``None``).
+
+    Each thread gets its own connection to a file (SQLite in WAL mode: readers never
+    wait for the writer); a database in memory has one connection behind a lock.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._lock = threading.RLock()
+        self._shared: sqlite3.Connection | None = None
+        if path is None:
+            self._shared = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+        self._prepare()
+
+    def valid(self) -> bool:
+        """Whether the file is still there (a store deleted and made again starts over)."""
+        return self.path is None or self.path.exists()
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._shared is not None:
+            return self._shared
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            assert self.path is not None
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    def _rows(self, sql: str, args: Sequence[object] = ()) -> list[tuple[object, ...]]:
+        with self._lock if self._shared is not None else _NoLock():
+            return list(self._connect().execute(sql, tuple(args)).fetchall())
+
+    def _prepare(self) -> None:
+        with self._lock:
+            conn = self._connect()
+            found = conn.execute("SELECT name FROM sqlite_master WHERE name = 'meta'").fetchone()
+            if found:
+                row = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+                if row is not None and row[0] == INDEX_VERSION:
+                    return
+            self._reset(conn)
+
+    def _reset(self, conn: sqlite3.Connection) -> None:
+        # The version goes in last: a crash half-way leaves none, and the next open starts over.
+        tables = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'names_%'"
+        ).fetchall()
+        for (name,) in tables:
+            conn.execute(f'DROP TABLE IF EXISTS "{name}"')
+        conn.executescript(_SCHEMA)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany("INSERT INTO counts (name, n) VALUES (?, 0)", [(c,) for c in COUNTERS])
+        conn.execute("INSERT INTO meta (key, value) VALUES ('version', ?)", (INDEX_VERSION,))
+        conn.execute("COMMIT")
+
+    def clear(self) -> None:
+        """Drop everything indexed (a rebuild follows)."""
+        with self._lock:
+            self._reset(self._connect())
+
+    # ------------------------------------------------------------ writing
+
+    def hashes(self, graphs: Sequence[str] | None) -> dict[str, str]:
+        """The content hash each of ``graphs`` (every article when ``None``) was indexed with."""
+        if graphs is None:
+            return {str(g): str(h) for g, h in self._rows("SELECT iri, hash FROM articles")}
+        out: dict[str, str] = {}
+        for part in _chunks(list(graphs), 500):
+            marks = ",".join("?" * len(part))
+            out.update(
+                (str(g), str(h)) for g, h in self._rows(f"SELECT iri, hash FROM articles WHERE iri IN ({marks})", part)
+            )
+        return out
+
+    def old_touches(self, graphs: Sequence[str]) -> set[str]:
+        """What the indexed versions of ``graphs`` said something about."""
+        out: set[str] = set()
+        for part in _chunks(list(graphs), 500):
+            marks = ",".join("?" * len(part))
+            out.update(str(e) for (e,) in self._rows(f"SELECT entity FROM touches WHERE article IN ({marks})", part))
+        return out
+
+    def apply(self, facts: Mapping[str, ArticleFacts | None], entities: Mapping[str, EntitySummary | None]) -> None:
+        """Replace the articles of ``facts`` (``None``: deleted) and the entity rows ``entities``, in one transaction."""
+        with self._lock:
+            conn = self._connect()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                events = self._drop_articles(conn, list(facts))
+                for g, f in facts.items():
+                    if f is not None:
+                        self._add_article(conn, g, f)
+                        events.update(f.events)
+                self._refresh_events(conn, events)
+                for iri, e in entities.items():
+                    self._put_entity(conn, iri, e)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    @staticmethod
+    def _drop_articles(conn: sqlite3.Connection, graphs: list[str]) -> set[str]:
+        events: set[str] = set()
+        for g in graphs:
+            events.update(str(e) for (e,) in conn.execute("SELECT event FROM event_in WHERE article = ?", (g,)))
+            for e, t in conn.execute("SELECT entity, type FROM article_typed WHERE article = ?", (g,)).fetchall():
+                conn.execute("UPDATE typed SET n = n - 1 WHERE entity = ? AND type = ?", (e, t))
+                conn.execute("DELETE FROM typed WHERE entity = ? AND type = ? AND n <= 0", (e, t))
+            for table in ("article_entities", "article_typed", "event_in", "event_roles", "touches"):
+                conn.execute(f"DELETE FROM {table} WHERE article = ?", (g,))
+            conn.execute("DELETE FROM articles WHERE iri = ?", (g,))
+        return events
+
+    @staticmethod
+    def _add_article(conn: sqlite3.Connection, g: str, f: ArticleFacts) -> None:
+        conn.execute(
+            "INSERT INTO articles (iri, hash, published, quads, mentions, relations) VALUES (?, ?, ?, ?, ?, ?)",
+            (g, f.hash, f.published, f.quads, len(f.mentions), len(f.relations)),
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO article_entities (entity, published, article) VALUES (?, ?, ?)",
+            [(e, f.published, g) for e in sorted(f.mentioned)],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO article_typed (article, entity, type) VALUES (?, ?, ?)",
+            [(g, e, t) for e, t in sorted(f.typed)],
+        )
+        conn.executemany(
+            "INSERT INTO typed (entity, type, n) VALUES (?, ?, 1) ON CONFLICT (entity, type) DO UPDATE SET n = n + 1",
+            sorted(f.typed),
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO event_in (article, event, start) VALUES (?, ?, ?)",
+            [(g, e, s) for e, s in sorted(f.events.items())],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO event_roles (article, event, entity) VALUES (?, ?, ?)",
+            [(g, e, x) for e, x in sorted(f.roles) if e in f.events],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO touches (article, entity) VALUES (?, ?)", [(g, e) for e in sorted(f.touches)]
+        )
+
+    @staticmethod
+    def _refresh_events(conn: sqlite3.Connection, events: Iterable[str]) -> None:
+        for e in sorted(events):
+            start, n = conn.execute("SELECT MIN(start), COUNT(*) FROM event_in WHERE event = ?", (e,)).fetchone()
+            if not n:
+                conn.execute("DELETE FROM events WHERE iri = ?", (e,))
+            elif conn.execute("SELECT 1 FROM events WHERE iri = ?", (e,)).fetchone():
+                conn.execute("UPDATE events SET start = ?, n = ? WHERE iri = ?", (start, n, e))
+            else:
+                conn.execute("INSERT INTO events (iri, start, n) VALUES (?, ?, ?)", (e, start, n))
+
+    @staticmethod
+    def _put_entity(conn: sqlite3.Connection, iri: str, e: EntitySummary | None) -> None:
+        row = conn.execute("SELECT id FROM entities WHERE iri = ?", (iri,)).fetchone()
+        if row is not None:
+            conn.execute("DELETE FROM entities WHERE id = ?", row)
+            conn.execute("DELETE FROM names WHERE rowid = ?", row)
+            conn.execute("DELETE FROM grams WHERE id = ?", row)
+        if e is None or not e.type or not e.labels:
+            return
+        names = sorted({n.lower() for n in (*e.labels, *e.aliases)})
+        sort = min(label.lower() for label in e.labels)
+        cur = conn.execute(
+            "INSERT INTO entities (iri, type, sort, confidence, mentions) VALUES (?, ?, ?, ?, ?)",
+            (iri, e.type, sort, e.confidence, e.mentions),
+        )
+        eid = cur.lastrowid
+        conn.execute("INSERT INTO names (rowid, text) VALUES (?, ?)", (eid, "\n".join(names)))
+        grams = {n[i : i + k] for n in names for k in (1, 2) for i in range(len(n) - k + 1)}
+        conn.executemany("INSERT OR IGNORE INTO grams (gram, id) VALUES (?, ?)", [(g, eid) for g in sorted(grams)])
+
+    # ------------------------------------------------------------ reading
+
+    def counts(self) -> dict[str, int]:
+        """Every maintained counter by name."""
+        return {str(k): int(str(v)) for k, v in self._rows("SELECT name, n FROM counts")}
+
+    def latest_articles(self, offset: int, limit: int) -> tuple[int, list[str]]:
+        """The article count and one page of article IRIs, newest first (undated last)."""
+        rows = self._rows("SELECT iri FROM articles ORDER BY published DESC, iri LIMIT ? OFFSET ?", (limit, offset))
+        return self.counts().get("articles", 0), [str(r[0]) for r in rows]
+
+    def articles_of(self, entity: str, offset: int, limit: int) -> tuple[int, list[str]]:
+        """How many articles mention ``entity``, and one page of them, newest first."""
+        (n,) = self._rows("SELECT COUNT(*) FROM article_entities WHERE entity = ?", (entity,))[0]
+        rows = self._rows(
+            "SELECT article FROM article_entities WHERE entity = ? ORDER BY published DESC, article LIMIT ? OFFSET ?",
+            (entity, limit, offset),
+        )
+        return int(str(n)), [str(r[0]) for r in rows]
+
+    def events(self, *, newest: bool, offset: int, limit: int) -> tuple[int, list[str]]:
+        """The event count and one page of event IRIs by start (newest or oldest first; undated last)."""
+        order = "COALESCE(start, '0000') DESC, iri" if newest else "COALESCE(start, '9999'), iri"
+        rows = self._rows(f"SELECT iri FROM events ORDER BY {order} LIMIT ? OFFSET ?", (limit, offset))
+        return self.counts().get("events", 0), [str(r[0]) for r in rows]
+
+    def graphs_of_events(self, events: Sequence[str]) -> list[tuple[str, str]]:
+        """Each of ``events`` with each article graph that reports it."""
+        out: set[tuple[str, str]] = set()
+        for part in _chunks(list(events), 500):
+            marks = ",".join("?" * len(part))
+            rows = self._rows(f"SELECT event, article FROM event_in WHERE event IN ({marks})", part)
+            out.update((str(e), str(g)) for e, g in rows)
+        return sorted(out)
+
+    def events_of(self, entities: Sequence[str]) -> dict[str, list[str]]:
+        """For each entity, the events it takes part in or that happened there, newest first, undated last."""
+        out: dict[str, list[str]] = {}
+        for x in entities:
+            rows = self._rows(
+                "SELECT DISTINCT r.event, COALESCE(e.start, '0000') AS s FROM event_roles r JOIN events e ON e.iri = r.event"
+                " WHERE r.entity = ? ORDER BY s DESC, r.event",
+                (x,),
+            )
+            out[x] = [str(r[0]) for r in rows]
+        return out
+
+    def entities(
+        self,
+        types: Sequence[str],
+        page: tuple[int, int],
+        *,
+        search: str | None = None,
+        prefix: bool = False,
+        min_confidence: float = 0.0,
+        mentioned_in: str | None = None,
+        order: str = "label",
+    ) -> tuple[int, list[str]]:
+        """The count and one page of entity IRIs of ``types`` matching the filters (see :func:`kg.queries.list_entities`).
+
+        Without filters the count is a maintained counter. With ``search`` the
+        candidates come from the text index (FTS5 trigrams for three characters or
+        more, the gram table below that), so the count costs what matches.
+        """
+        where = [f"type IN ({','.join('?' * len(types))})"]
+        short = -1  # the position of a one- or two-character needle's condition
+        args: list[object] = list(types)
+        if search:
+            needle = search.lower()
+            if len(needle) >= 3:
+                where.append("id IN (SELECT rowid FROM names WHERE text GLOB ?)")
+                args.append(f"*{_glob(needle)}*")
+            else:
+                where.append("id IN (SELECT id FROM grams WHERE gram = ?)")
+                args.append(needle)
+                short = len(where) - 1
+            if prefix:
+                g = _glob(needle)
+                where.append(
+                    "id IN (SELECT rowid FROM names WHERE rowid = entities.id AND "
+                    "(text GLOB ? OR text GLOB ? OR text GLOB ?))"
+                )
+                args.extend([f"{g}*", f"*\n{g}*", f"* {g}*"])
+        if min_confidence > 0:
+            where.append("confidence >= ?")
+            args.append(float(f"{min_confidence:.6f}"))
+        if mentioned_in is not None:
+            where.append("iri IN (SELECT entity FROM article_typed WHERE article = ? AND type = entities.type)")
+            args.append(mentioned_in)
+        cond = " AND ".join(where)
+        if search or min_confidence > 0 or mentioned_in is not None:
+            total = int(str(self._rows(f"SELECT COUNT(*) FROM entities WHERE {cond}", args)[0][0]))
+        else:  # maintained per class
+            counts = self.counts()
+            total = sum(counts.get(f"entity:{t}", 0) for t in types)
+        if short >= 0 and total > _WALK:
+            # A short needle matches much: walk the order's B-tree and test each entity,
+            # instead of sorting every match (the page then costs about page / share matching).
+            where[short] = "EXISTS (SELECT 1 FROM grams WHERE gram = ? AND grams.id = entities.id)"
+            cond = " AND ".join(where)
+        rows = self._rows(
+            f"SELECT iri FROM entities WHERE {cond} ORDER BY {_ENTITY_ORDER[order]} LIMIT ? OFFSET ?",
+            [*args, page[1], page[0]],
+        )
+        return total, [str(r[0]) for r in rows]
+
+
+#: Matches above which a short needle's page walks the sort order instead of sorting the matches.
+_WALK = 200
+
+_ENTITY_ORDER = {
+    "label": "sort, iri",
+    "label_desc": "sort DESC, iri",
+    "mentions": "mentions DESC, sort, iri",
+    "confidence": "confidence DESC, sort, iri",
+}
+
+
+def _glob(text: str) -> str:
+    """``text`` with GLOB's special characters made literal."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
+
+
+class _NoLock:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+# ------------------------------------------------------------ keeping it in step
+
+
+def _article_hashes(store: Store, graphs: Sequence[str] | None) -> dict[str, str]:
+    scope = f"VALUES ?g {{ {iris(graphs)} }}" if graphs is not None else ""
+    if graphs is not None and not graphs:
+        return {}
+    rows = store.query(
+        PROLOGUE
+        + f"SELECT ?g ?h WHERE {{ {scope} GRAPH ?g {{ ?g a kg:Article OPTIONAL {{ ?g kg:contentHash ?h }} }} }}"
+    )
+    return {r["g"]: r.get("h", "") for r in rows if r["g"] != SUMMARY_GRAPH}
+
+
+def read_facts(store: Store, graphs: Sequence[str]) -> dict[str, ArticleFacts]:
+    """What the article graphs ``graphs`` give the index, read back from the store (two queries)."""
+    if not graphs:
+        return {}
+    values = iris(graphs)
+    types = iris(_ENTITY_TYPES)
+    roles = iris(_ROLE_IRIS)
+    rows = store.query(
+        PROLOGUE
+        + f"""PREFIX schema: <{SCHEMA}>
+SELECT ?g ?k ?x ?y WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{
+  {{ ?g a kg:Article . BIND("a" AS ?k) OPTIONAL {{ ?g kg:contentHash ?y }} OPTIONAL {{ ?g schema:datePublished ?x }} }}
+  UNION {{ ?x kg:mentionedIn ?g . BIND("m" AS ?k) }}
+  UNION {{ VALUES ?y {{ {types} }} ?x a ?y . BIND("t" AS ?k) }}
+  UNION {{ ?x a kg:Event ; kg:eventType ?t . BIND("e" AS ?k) OPTIONAL {{ ?x kg:start ?y }} }}
+  UNION {{ VALUES ?r {{ {roles} }} ?x ?r ?y . ?x a kg:Event . BIND("r" AS ?k) }}
+  UNION {{ ?x a kg:Mention . BIND("n" AS ?k) OPTIONAL {{ ?x kg:denotes ?y }} }}
+  UNION {{ ?x a kg:Statement . BIND("s" AS ?k) }}
+}} }}"""
+    )
+    out = {g: ArticleFacts() for g in graphs}
+    for r in rows:
+        f = out[r["g"]]
+        k, x, y = r["k"], r.get("x"), r.get("y")
+        if k == "a":
+            f.hash = y or ""
+            f.published = x
+        elif k == "m" and x:
+            f.mentioned.add(x)
+        elif k == "t" and x and y:
+            f.typed.add((x, y))
+            f.touches.add(x)
+        elif k == "e" and x:
+            old = f.events.get(x)
+            f.events[x] = min(old, y) if old and y else (old or y)
+        elif k == "r" and x and y:
+            f.roles.add((x, y))
+        elif k == "n" and x:
+            f.mentions.add(x)
+            if y:
+                f.touches.add(y)
+        elif k == "s" and x:
+            f.relations.add(x)
+    for r in store.query(
+        f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
+    ):
+        out[r["g"]].quads = int(r["n"])
+    return out
+
+
+_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_EVENT, _MENTION, _STATEMENT = f"{KG_NS}Event", f"{KG_NS}Mention", f"{KG_NS}Statement"
+
+
+def facts_of(graph: str, props: Mapping[str, Mapping[str, Sequence[str]]], quads: int) -> ArticleFacts:
+    """What one article graph gives the index, from its quads grouped by subject and predicate.
+
+    The same patterns as :func:`read_facts`, in Python, for the extracting worker
+    (:func:`kg.summary.contributions_of` calls it), so a new article is not read back.
+    """
+    f = ArticleFacts(quads=quads)
+    own = props.get(graph, {})
+    f.hash = next(iter(own.get(f"{KG_NS}contentHash", ())), "")
+    f.published = next(iter(own.get(f"{SCHEMA}datePublished", ())), None)
+    entity_types = set(_ENTITY_TYPES)
+    for node, p in props.items():
+        types = p.get(_TYPE, ())
+        if graph in p.get(f"{KG_NS}mentionedIn", ()):
+            f.mentioned.add(node)
+        for t in types:
+            if t in entity_types:
+                f.typed.add((node, t))
+                f.touches.add(node)
+        if _EVENT in types:
+            if p.get(f"{KG_NS}eventType"):
+                starts = list(p.get(f"{KG_NS}start", ()))
+                f.events[node] = min(starts) if starts else None
+            for role in _ROLE_IRIS:
+                f.roles.update((node, who) for who in p.get(role, ()))
+        if _MENTION in types:
+            f.mentions.add(node)
+            f.touches.update(p.get(f"{KG_NS}denotes", ()))
+        if _STATEMENT in types:
+            f.relations.add(node)
+    return f
+
+
+def sync_index(
+    store: Store, graphs: Sequence[str] | None = None, known: Mapping[str, ArticleFacts] | None = None
+) -> int:
+    """Bring the read index of ``store`` in step with its articles; return the articles re-read.
+
+    Args:
+        store: The store (its summary already up to date).
+        graphs: Check only these graphs (the ones a write touched); ``None`` checks
+            every article, which repairs a crash between a write and its index update.
+        known: What some just-written graphs give the index, found in their quads by
+            the extracting worker (:func:`facts_of`); used when the hash matches, so
+            those graphs are not read back.
+
+    A store with no index (remote) is left alone.
+    """
+    idx = read_index(store, create=True)
+    if idx is None:
+        return 0
+    current = _article_hashes(store, graphs)
+    indexed = idx.hashes(graphs)
+    stale = sorted(g for g in {*current, *indexed} if current.get(g) != indexed.get(g))
+    for part in _chunks(stale, CHUNK):
+        present = [g for g in part if g in current]
+        facts: dict[str, ArticleFacts | None] = dict.fromkeys(part)
+        told = {g: known[g] for g in present if known and g in known and known[g].hash == current[g]}
+        facts.update(told)
+        facts.update(read_facts(store, [g for g in present if g not in told]))
+        touched = idx.old_touches(part)
+        for f in facts.values():
+            if f is not None:
+                touched |= f.touches
+        found = _read_summaries(store, sorted(touched), _ROW_FIELDS)
+        idx.apply(facts, {iri: found.get(iri) for iri in sorted(touched)})
+    return len(stale)
+
+
+#: The summary fields an entity row is made of.
+_ROW_FIELDS = ("type", "label", "alias", "confidence", "mentions")
+
+
+def index_stale(store: Store) -> bool:
+    """Whether the index of ``store`` disagrees with its articles (a full comparison)."""
+    idx = read_index(store)
+    if idx is None:
+        return index_path(store.location) is not None or store.location == ":memory:"
+    return _article_hashes(store, None) != idx.hashes(None)
+
+
+def rebuild_index(store: Store) -> int:
+    """Drop the read index and index every article again; return how many."""
+    idx = read_index(store, create=True)
+    if idx is None:
+        return 0
+    idx.clear()
+    return sync_index(store)
