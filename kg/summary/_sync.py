@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 __all__ = [
     "Dirty",
     "dirty_articles",
-    "ensure",
     "mark_changed",
     "rebuild",
     "sync",
@@ -224,7 +223,7 @@ def mark_changed(store: Store, graphs: Sequence[str]) -> None:
     For each of ``graphs`` the summary reflects, what the graph touches now is
     recorded and its content hash dropped, in one update, so the following
     :func:`sync`, or the full one after a crash, knows what to recompute. Graphs
-    the summary does not reflect yet need nothing. The stores call this before
+    the summary does not reflect yet need nothing. The writer (:mod:`kg.store.writer`) calls this before
     every rewrite and delete; records of untouched articles hold only their hash.
     """
     if not graphs:
@@ -445,19 +444,4 @@ def _rel_lines(total: RelationshipSummary, new: RelationshipSummary, stored: Rel
 def rebuild(store: Store) -> int:
     """Drop the summary and build it again from every article graph; return the articles taken in."""
     store.update(f"DROP SILENT GRAPH <{SUMMARY_GRAPH}>")
-    return sync(store)
-
-
-def ensure(store: Store) -> int:
-    """Build or repair the summary of a store that needs it; return the articles taken in.
-
-    A :class:`~kg.store.ServingStore` checks its snapshot first and opens a writer
-    only when something is dirty.
-    """
-    from kg.store import ServingStore
-
-    if isinstance(store, ServingStore):
-        if not dirty_articles(store):
-            return 0
-        return store.write(sync)
     return sync(store)
