@@ -52,9 +52,9 @@ import httpx
 from kg import analytics, queries, queries_facts, summary
 from kg.extract import extract_many
 from kg.ingest import ingest_articles
+from kg.ingest.sources import read_paths
 from kg.namespace import KG_NS
 from kg.rdf import DEFAULT_BASE
-from kg.read import read_paths
 from kg.records import Article, EntityType
 from kg.settings import Settings
 from kg.store import EmbeddedStore

@@ -16,7 +16,7 @@ MODULES = [
     "kg.tables",
     "kg.records",
     "kg.errors",
-    "kg.read",
+    "kg.ingest.sources",
     "kg.rdf",
     "kg.store",
     "kg.settings",
