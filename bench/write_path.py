@@ -22,6 +22,7 @@ The fastest of ``--rounds`` is kept for each, and the ratio this / baseline prin
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import subprocess
@@ -51,7 +52,7 @@ def child(copies: int, folder: Path) -> dict[str, float]:
     base = settings.base_iri
     source = list(read_paths([CORPUS], max_chars=settings.max_article_chars))
     articles = [
-        Article(**{**a.__dict__, "id": f"{a.id}-c{i}"}) if isinstance(a, Article) else a
+        dataclasses.replace(a, id=f"{a.id}-c{i}") if isinstance(a, Article) else a
         for i in range(copies)
         for a in source
     ]

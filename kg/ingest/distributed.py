@@ -35,7 +35,7 @@ anywhere else.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -123,6 +123,7 @@ def ingest_on_dask(
     in_flight: int = 64,
     resolve: bool = True,
     merge_log: Path | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Ingest articles with extraction (and, without ``resolve``, writes) spread over a Dask cluster.
 
@@ -137,6 +138,7 @@ def ingest_on_dask(
             writing, as a local ingest does; ``False`` lets the workers write directly.
         merge_log: Where the driver logs entity merges (default ``./kg-merges.jsonl``,
             see :func:`kg.resolve.merge_log_path`).
+        progress: Called with the number of inputs handled after each chunk.
 
     Returns:
         The same report as :func:`kg.ingest.ingest_articles`, in input order.
@@ -150,4 +152,6 @@ def ingest_on_dask(
     when = datetime.now(UTC)
     identify = Identity(store, settings.base_iri, when, merge_log) if resolve else None
     extractor = DaskExtractor(client, in_flight, None if resolve else store.endpoints)
-    return run_batches(items, store, settings, extractor, batch=chunk_size, identify=identify, when=when)
+    return run_batches(
+        items, store, settings, extractor, batch=chunk_size, identify=identify, progress=progress, when=when
+    )
