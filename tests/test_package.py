@@ -19,14 +19,20 @@ MODULES = [
     "kg.ingest.sources",
     "kg.rdf",
     "kg.store",
+    "kg.store.base",
+    "kg.store.writer",
+    "kg.store.export",
     "kg.settings",
     "kg.ingest",
+    "kg.ingest.run",
+    "kg.ingest.distributed",
     "kg.queries",
     "kg.extract",
     "kg.extract.pipeline",
     "api",
     "api.schema",
     "api.app",
+    "api.state",
 ]
 
 
