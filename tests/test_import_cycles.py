@@ -41,8 +41,8 @@ def _imported(tree: ast.AST, name: str, is_package: bool, known: set[str]) -> se
 
     def visit(node: ast.AST) -> None:
         if isinstance(node, ast.If) and _is_type_checking(node):
-            for child in node.orelse:
-                visit(child)
+            for branch in node.orelse:
+                visit(branch)
             return
         if isinstance(node, ast.Import):
             for alias in node.names:
