@@ -34,11 +34,12 @@ from api.graphiql import graphiql_page, graphiql_routes
 from api.http import export_endpoint, sparql_endpoint
 from api.linked_data import linked_data_route
 from api.schema import build_schema
-from kg import __version__, summary
+from api.state import AppState
+from kg import __version__
 from kg.errors import StoreLockedError
 from kg.sandbox import QueryPool
 from kg.settings import Settings
-from kg.store import Store, open_store
+from kg.store import Store, open_store, writer
 
 __all__ = ["create_app"]
 
@@ -46,17 +47,17 @@ _log = logging.getLogger(__name__)
 
 
 class _GraphQL(GraphQL[Context, None]):
-    def __init__(self, holder: dict[str, Any], settings: Settings) -> None:
+    def __init__(self, state: AppState, settings: Settings) -> None:
         super().__init__(build_schema(settings), graphql_ide="graphiql" if settings.graphiql else None)
-        self._holder = holder
+        self._state = state
         self._settings = settings
 
     async def get_context(self, request: Request | Any, response: Response | Any) -> Context:
         return Context(
-            store=self._holder["store"],
+            store=self._state.require_store(),
             settings=self._settings,
             request=request,
-            keeper=self._holder["keeper"],
+            keeper=self._state.keeper,
         )
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
@@ -122,7 +123,7 @@ def _ensure_summary(store: Store) -> None:
     with its next batch, so a locked store is served as it is.
     """
     try:
-        taken = summary.ensure(store)
+        taken = writer.ensure(store)
     except StoreLockedError:
         _log.warning("the entity summary of %s was not checked: another process is writing it", store.location)
         return
@@ -139,14 +140,14 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             start-up and closes it at shutdown.
     """
     settings = settings or Settings.load()
-    holder: dict[str, Any] = {"store": store, "keeper": None}
+    state = AppState(store=store)
     # KG_SPARQL_WORKERS=0 runs /sparql queries in this process: no isolation (benchmarks only).
     pool = QueryPool(settings.sparql_workers, settings.sparql_memory_mb) if settings.sparql_workers > 0 else None
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         opened = None
-        if holder["store"] is None:
+        if state.store is None:
             opened = open_store(
                 settings.store,
                 update_endpoint=settings.update_endpoint,
@@ -154,32 +155,28 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
                 user=settings.store_user,
                 password=settings.store_password,
             )
-            holder["store"] = opened
-        await asyncio.to_thread(_ensure_summary, holder["store"])
-        keeper = await asyncio.to_thread(ProjectionKeeper, holder["store"], settings.base_iri)
-        holder["keeper"] = keeper
+            state.store = opened
+        await asyncio.to_thread(_ensure_summary, state.store)
+        keeper = await asyncio.to_thread(ProjectionKeeper, state.store, settings.base_iri)
+        state.keeper = keeper
         projection = keeper.projection
         _log.info("analytics projection: %d nodes, %d edges", len(projection), projection.number_of_edges())
         try:
             yield
         finally:
-            holder["keeper"] = None
+            state.keeper = None
             if pool is not None:
                 pool.close()
             if opened is not None:
                 opened.close()
-                holder["store"] = None
+                state.store = None
 
     async def health(request: Request) -> JSONResponse:
         # The kind of store only: its path or URL (and any credentials in it) stay private.
         kind = "remote" if settings.is_remote else "embedded"
         return JSONResponse({"status": "ok", "version": __version__, "store": kind})
 
-    def current_store() -> Store:
-        found: Store = holder["store"]
-        return found
-
-    graphql = _GraphQL(holder, settings)
+    graphql = _GraphQL(state, settings)
     middleware = [Middleware(limits.BodyLimit, limit=settings.max_body_bytes)]
     if settings.cors_origins:
         middleware.append(
@@ -194,11 +191,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
-            Route("/export", export_endpoint(current_store), methods=["GET"]),
-            Route("/sparql", sparql_endpoint(current_store, settings, pool), methods=["GET", "POST"]),
+            Route("/export", export_endpoint(state.require_store), methods=["GET"]),
+            Route("/sparql", sparql_endpoint(state.require_store, settings, pool), methods=["GET", "POST"]),
             *graphiql_routes(),
             *explore_routes(),
-            linked_data_route(holder, settings),  # last: its path may be a prefix of the others
+            linked_data_route(state, settings),  # last: its path may be a prefix of the others
         ],
         middleware=middleware,
         lifespan=lifespan,

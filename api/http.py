@@ -7,10 +7,10 @@ by ``?format=`` or by the ``Accept`` header, and streams it while it is written.
 form-encoded, ``POST application/sparql-query``) and answers with the standard
 result media types; updates are refused with 403. Without ``default-graph-uri``
 the default graph is the union of every article's graph, so plain triple
-patterns work; ``GRAPH`` still reaches each article's own graph. The embedded
-store's :class:`kg.store.Store` interface returns rows of lexical values only, so
-the endpoint runs queries on its Oxigraph handle to keep term types and the
-standard serializers; a remote store gets the query forwarded as it is.
+patterns work; ``GRAPH`` still reaches each article's own graph. Every backend
+answers through the same read-only call, :meth:`kg.store.Store.sparql`: an
+embedded store runs the query itself (term types kept, the standard
+serializers), a remote store forwards it as it is.
 
 Every query is checked first: ``SERVICE`` (federation) is refused unless its
 endpoint is in ``Settings.sparql_services`` (:func:`kg.sandbox.federation_refusal`).
@@ -29,25 +29,14 @@ from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
 from kg.errors import ConfigError
 from kg.media import choose
-from kg.sandbox import (
-    GRAPH_TYPES,
-    READ_ONLY,
-    RESULT_TYPES,
-    Answer,
-    QueryJob,
-    QueryPool,
-    federation_refusal,
-    is_update,
-    run_query,
-)
+from kg.sandbox import GRAPH_TYPES, READ_ONLY, RESULT_TYPES, QueryJob, QueryPool
 from kg.settings import Settings
-from kg.store import EmbeddedStore, ExportFormat, RemoteStore, ServingStore, Store, write_export
+from kg.store import ExportFormat, Store, write_export
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -175,18 +164,6 @@ async def _sparql_request(request: Request) -> tuple[str | None, str | None, lis
     return query, update, default, named
 
 
-def _run_remote(store: RemoteStore, query: str, accept: str | None, services: tuple[str, ...]) -> Answer:
-    # A remote store is itself a SPARQL endpoint: forward the query and its answer.
-    if is_update(query):
-        return Answer(403, READ_ONLY.encode(), _TEXT)
-    refusal = federation_refusal(query, services)
-    if refusal is not None:
-        return Answer(400, refusal.encode(), _TEXT)
-    # The store's own transport: the request every server answers, its credentials,
-    # and errors that name the server without them.
-    return Answer(*store.forward(query, accept))
-
-
 def sparql_endpoint(
     get_store: Callable[[], Store], settings: Settings, pool: QueryPool | None = None
 ) -> Callable[[Request], object]:
@@ -211,42 +188,19 @@ def sparql_endpoint(
             return PlainTextResponse(
                 "missing the `query` parameter (GET ?query=..., or POST application/sparql-query)", 400
             )
-        store = get_store()
-        if isinstance(store, ServingStore):
-            store = store.current()  # the newest published snapshot
         accept = request.headers.get("accept")
-        timeout = settings.request_timeout
-        services = settings.sparql_services
-        if isinstance(store, EmbeddedStore):
-            job = QueryJob(
-                query=query,
-                default_graphs=tuple(default),
-                named_graphs=tuple(named),
-                results_media=_pick(accept, RESULT_TYPES),
-                graph_media=_pick(accept, GRAPH_TYPES),
-                max_bytes=settings.sparql_max_bytes,
-                timeout=timeout,
-                services=services,
-            )
-            snapshot = store.snapshot_path
-            if pool is not None and snapshot is not None:
-                answer = await asyncio.to_thread(pool.run, str(snapshot), job)
-            else:
-                raw: ox.Store = store._store  # the embedded store's own handle; see the module docstring
-                work = asyncio.to_thread(run_query, raw, job)
-                try:
-                    answer = await asyncio.wait_for(work, timeout=timeout)
-                except TimeoutError:
-                    answer = Answer(503, f"the query took longer than {timeout:g} s".encode(), _TEXT)
-        elif isinstance(store, RemoteStore):
-            try:
-                answer = await asyncio.wait_for(
-                    asyncio.to_thread(_run_remote, store, query, accept, services), timeout=timeout
-                )
-            except TimeoutError:
-                answer = Answer(503, f"the query took longer than {timeout:g} s".encode(), _TEXT)
-        else:
-            return PlainTextResponse("this store does not support raw SPARQL", 501)
+        job = QueryJob(
+            query=query,
+            default_graphs=tuple(default),
+            named_graphs=tuple(named),
+            results_media=_pick(accept, RESULT_TYPES),
+            graph_media=_pick(accept, GRAPH_TYPES),
+            max_bytes=settings.sparql_max_bytes,
+            timeout=settings.request_timeout,
+            services=settings.sparql_services,
+        )
+        # Every backend answers within the job's timeout (a 503 past it).
+        answer = await asyncio.to_thread(get_store().sparql, job, accept, pool)
         return Response(answer.body, status_code=answer.status, media_type=answer.media, headers={"Vary": "Accept"})
 
     return sparql

@@ -8,7 +8,7 @@ A redirect service (w3id.org) or a reverse proxy maps the public IRI onto this p
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
@@ -20,6 +20,9 @@ from kg.describe import MEDIA_TYPES, describe, negotiate, render
 from kg.errors import NotFoundError
 from kg.settings import Settings
 
+if TYPE_CHECKING:
+    from api.state import AppState
+
 __all__ = ["base_path", "linked_data_route"]
 
 
@@ -29,11 +32,11 @@ def base_path(base_iri: str) -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def linked_data_route(holder: dict[str, Any], settings: Settings) -> Route:
+def linked_data_route(state: AppState, settings: Settings) -> Route:
     """Return the route that describes resources minted under ``settings.base_iri``.
 
     Args:
-        holder: Holds the open store under ``"store"`` (set by the app's lifespan).
+        state: The app's state, which holds the open store (set by the app's lifespan).
         settings: Where ``base_iri`` comes from.
     """
     prefix = base_path(settings.base_iri)
@@ -49,7 +52,7 @@ def linked_data_route(holder: dict[str, Any], settings: Settings) -> Route:
                 f"cannot produce any type the Accept header allows; offered: {offered}\n", 406, headers
             )
         try:
-            found = await run_in_threadpool(describe, holder["store"], iri)
+            found = await run_in_threadpool(describe, state.require_store(), iri)
         except NotFoundError:
             return PlainTextResponse(f"nothing is known about {iri}\n", status_code=404, headers=headers)
         body = render(found, media, base=settings.base_iri, local_prefix=prefix)

@@ -18,8 +18,8 @@ from api.inputs import ArticleInput, article_id
 from api.types import Article, KGInfo
 from kg.errors import InputError, InputProblem, StoreLockedError
 from kg.ingest import ingest_articles
+from kg.ingest.sources import article_from_fields
 from kg.rdf import article_iri
-from kg.read import article_from_fields
 
 __all__ = ["DeleteResult", "IngestResult", "Mutation", "StoreBusy"]
 

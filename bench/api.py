@@ -54,9 +54,9 @@ import pyoxigraph as ox
 from kg import analytics, queries, summary
 from kg.extract import extract_many
 from kg.ingest import ingest_articles
+from kg.ingest.sources import read_paths
 from kg.namespace import KG_NS
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_nquads, nquads_text
-from kg.read import read_paths
 from kg.records import Article, EntityType, Extraction, content_hash
 from kg.settings import Settings
 from kg.store import EmbeddedStore

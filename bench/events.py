@@ -282,7 +282,7 @@ def _eval_rows(stem: str) -> list[tuple[str, list[dict[str, Any]]]]:
 
 def _seed(show: bool) -> tuple[list[str], Tally]:
     """Score the seed article against ``bench/data/seed-gold.json``."""
-    from kg.read import read_paths
+    from kg.ingest.sources import read_paths
 
     gold = json.loads((_HERE / "data" / "seed-gold.json").read_text(encoding="utf-8"))
     article = next(a for a in read_paths([_HERE.parent / "seeds"]) if isinstance(a, Article))

@@ -57,11 +57,11 @@ from kg import resolve as kg_resolve
 from kg.extract.gazetteer import fold, load_gazetteer
 from kg.extract.names import TITLES
 from kg.identity import given_names_agree, split_person
-from kg.read import article_from_fields
+from kg.ingest.sources import article_from_fields
+from kg.ingest.workers import Extracted
 from kg.records import Article, EntityType, Extraction
 from kg.settings import Settings
 from kg.store import open_store
-from kg.workers import Extracted
 
 TOP = 500
 
@@ -295,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         when = datetime.now(UTC)
         identity = kg_ingest.Identity(store, settings.base_iri, when, Path(tmp.name) / "merges.jsonl")
         for i in range(0, len(cached), kg_ingest.BATCH):
-            # what a worker does after extraction (kg.workers.extract_chunk), when this kg has it
+            # what a worker does after extraction (kg.ingest.workers.extract_chunk), when this kg has it
             local = getattr(kg_resolve, "local_identity", lambda x: x)
             batch = [Extracted.of(local(x), settings.base_iri, when) for x in cached[i : i + kg_ingest.BATCH]]
             for x in identity.write(batch):

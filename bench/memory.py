@@ -30,8 +30,8 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kg.extract import extract_many  # after the sys.path line, so the script runs from anywhere
+from kg.ingest.sources import article_from_fields
 from kg.rdf import article_iri, extraction_quads
-from kg.read import article_from_fields
 from kg.settings import Settings
 from kg.store import EmbeddedStore
 

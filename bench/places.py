@@ -44,7 +44,7 @@ from bench.splits import EVAL_DIR, is_check, read_jsonl
 from kg.extract.commonness import lower_case_logprob, title_case_logprob
 from kg.extract.gazetteer import fold
 from kg.ingest import ingest_articles
-from kg.read import read_paths
+from kg.ingest.sources import read_paths
 from kg.records import Article, EntityType, Extraction
 from kg.settings import Settings
 from kg.store import open_store

@@ -28,9 +28,9 @@ import pyoxigraph as ox
 import rdflib
 
 from kg.extract import extract
+from kg.ingest.sources import read_paths
 from kg.namespace import PREFIXES
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
-from kg.read import read_paths
 from kg.records import Article
 from kg.store import EmbeddedStore, ExportFormat, write_export
 

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.store import EmbeddedStore, _replace_graph  # after the sys.path line, so the script runs anywhere
+from kg.store.embedded import EmbeddedStore, _replace_graph  # after the sys.path line, so the script runs anywhere
 
 P = ox.NamedNode("http://example.org/p")
 

@@ -21,9 +21,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from api.inputs import article_id, check_confidence, check_event_types, node_key
-from kg import analytics, summary
+from kg import analytics
 from kg.errors import ConfigError, InputError, NotFoundError, StoreError
 from kg.ingest import IngestReport, ingest_articles
+from kg.ingest.sources import SUFFIXES, article_from_fields, read_paths
 from kg.queries import (
     EntityOrder,
     EntityView,
@@ -40,10 +41,9 @@ from kg.queries import (
     list_events,
     relationships_of,
 )
-from kg.read import SUFFIXES, article_from_fields, read_paths
 from kg.records import Article, EntityType
 from kg.settings import Settings
-from kg.store import EmbeddedStore, Store, open_store
+from kg.store import EmbeddedStore, Store, open_store, writer
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -251,7 +251,7 @@ class Graph:
         finally:
             self._projection = None  # rebuilt from the store on next use
         # As `kg ingest`: repair what an interrupted earlier run left of the entity summary.
-        summary.sync(store)
+        writer.sync(store)
         return report
 
     def _inputs(self, items: Iterable[Input]) -> Iterator[Article | InputError]:

@@ -142,10 +142,10 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Read articles, extract the graph and store it; unchanged articles are skipped."""
-    from kg import summary
     from kg.ingest import ingest_paths
+    from kg.ingest.sources import count_inputs
     from kg.progress import Progress
-    from kg.read import count_inputs
+    from kg.store import writer
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint, workers=workers)
     handled = 0
@@ -165,7 +165,7 @@ def ingest(
                 report = ingest_paths(paths, db, settings, progress=advance)
                 # Writes keep the entity summary; a re-run after a crash may have nothing left to
                 # write, so it repairs what the crash left behind here (two queries when clean).
-                summary.sync(db)
+                writer.sync(db)
             finally:
                 db.close()
     except KeyboardInterrupt:
@@ -375,12 +375,12 @@ def summarise(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="Drop the summary and build it from scratch")] = False,
 ) -> None:
     """Bring the entity summary up to date (writes keep it so; use after a crash or an upgrade)."""
-    from kg import summary
+    from kg.store import writer
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint)
     db = _open(settings)
     try:
-        taken = summary.rebuild(db) if rebuild else summary.sync(db)
+        taken = writer.rebuild(db) if rebuild else writer.sync(db)
     finally:
         db.close()
     out.print(f"entity summary of {settings.store_label}: took in {taken} article(s)", highlight=False)

@@ -1,8 +1,6 @@
-"""Exchanging the graph with other tools: JSON-LD export, and importing RDF files.
+"""Exchanging the graph with other tools: importing RDF files made elsewhere.
 
-Exports of the other formats are written by :func:`kg.store.write_export` with
-Oxigraph's serializers; JSON-LD is written here, compacted with a small ``@context``
-(the ontology as ``@vocab``, the other vocabularies as prefixes).
+Exports (every format, JSON-LD included) are written by :mod:`kg.store.export`.
 
 :func:`import_file` reads Turtle, TriG, N-Quads, N-Triples or JSON-LD made
 elsewhere (an edited export, say), validates it against ``ontology/shapes.ttl``
@@ -14,18 +12,15 @@ names, so their triples are grouped back into article graphs by what they descri
 from __future__ import annotations
 
 import io
-import warnings
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import pyoxigraph as ox
-from rdflib import Dataset
 
 from kg.errors import ConfigError, FormatError, ValidationError
-from kg.namespace import KG, PREFIXES, RDF
+from kg.namespace import KG, RDF
 from kg.store import ExportFormat, Store
 from kg.validate import ValidationReport, validate
 
@@ -35,9 +30,7 @@ __all__ = [
     "article_graphs",
     "guess_format",
     "import_file",
-    "jsonld_context",
     "read_quads",
-    "write_jsonld",
 ]
 
 #: File extensions :func:`import_file` recognises, with their formats.
@@ -60,31 +53,6 @@ def _v(term: object) -> str:
     # Oxigraph terms carry ``value``; an RDF-star quoted triple does not
     value = getattr(term, "value", None)
     return value if isinstance(value, str) else str(term)
-
-
-def jsonld_context() -> dict[str, str]:
-    """Return the ``@context`` of JSON-LD exports.
-
-    kg's ontology is the ``@vocab`` (so ``"confidence"`` means ``kg:confidence``);
-    the other vocabularies are prefixes (``"nif:beginIndex"``).
-    """
-    return {"@vocab": PREFIXES["kg"], **dict(sorted(PREFIXES.items()))}
-
-
-def write_jsonld(quads: Iterable[ox.Quad], out: IO[bytes]) -> None:
-    """Write quads as compact JSON-LD (one ``@graph`` per named graph) to ``out``.
-
-    Notes:
-        The data goes through rdflib's JSON-LD serializer, which compacts against
-        :func:`jsonld_context`; memory grows with the size of the graph.
-    """
-    dataset = Dataset()
-    dataset.parse(data=ox.serialize(quads, format=ox.RdfFormat.N_QUADS), format="nquads")
-    with warnings.catch_warnings():
-        # rdflib 7.6's own JSON-LD serializer calls its deprecated Dataset.contexts()
-        warnings.filterwarnings("ignore", message="Dataset.contexts is deprecated", category=DeprecationWarning)
-        text = dataset.serialize(format="json-ld", context=jsonld_context(), auto_compact=True)
-    out.write(text.encode("utf-8"))
 
 
 def guess_format(path: Path) -> ExportFormat:
@@ -244,7 +212,7 @@ def import_file(
         count = sum(v.severity == "Violation" for v in report.violations)
         raise ValidationError(f"{path}: refused, {count} SHACL violation(s); nothing was imported", report.text)
     batch = [(g, qs) for g, qs in sorted(grouped.items())]
-    # A graph may come back with the content hash it had: the store marks it for the
-    # entity summary before writing, and its write brings the summary up to date.
+    # A graph may come back with the content hash it had: the writer marks it for the
+    # entity summary before writing, and syncs the summary after.
     store.put_articles(batch)
     return ImportReport(str(path), tuple(g for g, _ in batch), len(everything), report)

@@ -148,7 +148,7 @@ class Settings:
             if f.name in _SECRETS and value is not None:
                 value = "***"
             elif f.name in _URLS and isinstance(value, str) and value.startswith(("http://", "https://")):
-                from kg.sparql_http import redact_url
+                from kg.store.sparql_http import redact_url
 
                 value = redact_url(value)
             shown.append(f"{f.name}={value!r}")
@@ -158,7 +158,7 @@ class Settings:
     def store_label(self) -> str:
         """The store as messages name it: a directory, or a URL without credentials or query string."""
         if self.is_remote:
-            from kg.sparql_http import redact_url  # httpx is only needed for remote stores
+            from kg.store.sparql_http import redact_url  # httpx is only needed for remote stores
 
             return redact_url(self.store)
         return self.store

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.ingest import ingest_paths
-from kg.read import read_paths
+from kg.ingest.sources import read_paths
 from kg.records import Article, Extraction
 from kg.settings import Settings
 from kg.store import EmbeddedStore

@@ -14,6 +14,7 @@ from rdflib import Graph, Literal, URIRef
 from starlette.applications import Starlette
 
 from api.linked_data import base_path, linked_data_route
+from api.state import AppState
 from kg.describe import describe, negotiate, render
 from kg.errors import NotFoundError
 from kg.namespace import KG, RDFS, WGS84
@@ -137,7 +138,7 @@ class Client:
 @pytest.fixture
 def client(store: EmbeddedStore) -> Client:
     settings = Settings.load(env={})
-    return Client(Starlette(routes=[linked_data_route({"store": store}, settings)]))
+    return Client(Starlette(routes=[linked_data_route(AppState(store=store), settings)]))
 
 
 def test_route_answers_turtle_by_default(client: Client) -> None:

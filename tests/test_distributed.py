@@ -11,9 +11,9 @@ import pytest
 from distributed import Client, LocalCluster
 from sparql_server import Endpoint, sparql_endpoint
 
-from kg.distributed import extract_and_store, ingest_on_dask
 from kg.errors import ConfigError, EmptyInputError, InputError
 from kg.ingest import ingest_articles
+from kg.ingest.distributed import extract_and_store, ingest_on_dask
 from kg.records import Article
 from kg.settings import Settings
 from kg.store import EmbeddedStore, RemoteStore, Store

@@ -12,9 +12,9 @@ from kg.errors import OntologyError
 from kg.extract import extract
 from kg.extract.events import event_key, extract_events, trigger_type
 from kg.extract.lexicon import lexicon_from_graph, load_lexicon
+from kg.ingest.sources import read_paths
 from kg.namespace import EVT, EVT_NS
 from kg.ontology import EVENT_TYPES_FILE, load_graph, ontology_path
-from kg.read import read_paths
 from kg.records import Event, Modality
 
 SEED = Path(__file__).resolve().parent.parent / "seeds"

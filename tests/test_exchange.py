@@ -19,10 +19,11 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import ConfigError, FormatError, ValidationError
-from kg.exchange import article_graphs, import_file, jsonld_context, read_quads
+from kg.exchange import article_graphs, import_file, read_quads
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.records import Extraction
 from kg.store import EmbeddedStore, ExportFormat, write_export
+from kg.store.export import jsonld_context
 
 FIRST = seed_extraction()
 # a second article reporting the same entities and events: graphs that share nodes

@@ -15,10 +15,10 @@ from sparql_server import Endpoint, sparql_endpoint
 import kg.ingest
 from kg.errors import DuplicateIdError, EmptyInputError, EncodingError, InputError, StoreError
 from kg.ingest import ingest_articles, ingest_paths
+from kg.ingest.workers import Extracted
 from kg.records import Article
 from kg.settings import Settings
 from kg.store import EmbeddedStore, ExportFormat, RemoteStore, Store, write_export
-from kg.workers import Extracted
 
 __all__ = ["sparql_endpoint"]  # the fixture, imported so pytest finds it
 
@@ -198,7 +198,7 @@ def test_ingest_merges_entities_and_events_across_articles(
 ) -> None:
     # With one article per batch, the second is identified while the first may still be
     # in the writer thread: identity must wait for it, or it would find nothing to merge with.
-    monkeypatch.setattr("kg.ingest.BATCH", batch)
+    monkeypatch.setattr("kg.ingest.run.BATCH", batch)
     docs = tmp_path / "in.jsonl"
     docs.write_text(
         '{"id": "a1", "published": "2022-10-27", "text": "Ukrainian President Volodymyr Zelenskyy said'
@@ -273,7 +273,7 @@ class _Watched:
 def test_ingest_writes_a_batch_while_reading_the_next_but_identifies_after_it(
     tmp_path: Path, settings: Settings, workers: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("kg.ingest.BATCH", 2)
+    monkeypatch.setattr("kg.ingest.run.BATCH", 2)
     # The shelling of Bakhmut is reported in the first two batches: merging the second
     # report's event reads the store for the first's.
     shelling = [
@@ -323,7 +323,7 @@ def test_ingest_writes_a_batch_while_reading_the_next_but_identifies_after_it(
 def test_ingest_stops_at_a_failed_write_with_earlier_batches_stored(
     tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("kg.ingest.BATCH", 2)
+    monkeypatch.setattr("kg.ingest.run.BATCH", 2)
     inner = EmbeddedStore(tmp_path / "db")
     store = _Watched(inner, fail_on=1)
     stored: list[str] = []
@@ -346,8 +346,8 @@ def test_ingest_reports_a_failed_write_before_a_later_batch_error(
 ) -> None:
     # Batch 1's write fails while batch 2 is being extracted, and that extraction fails
     # too: the write came first in input order, so its error is the one raised.
-    monkeypatch.setattr("kg.ingest.BATCH", 2)
-    real = kg.ingest.extract_chunk
+    monkeypatch.setattr("kg.ingest.run.BATCH", 2)
+    real = kg.ingest.run.extract_chunk
     calls: list[int] = []
 
     def flaky(todo: list[Article], base: str, when: datetime) -> list[Extracted]:
@@ -356,7 +356,7 @@ def test_ingest_reports_a_failed_write_before_a_later_batch_error(
             raise RuntimeError("extractor bug on batch 2")
         return real(todo, base, when)
 
-    monkeypatch.setattr("kg.ingest.extract_chunk", flaky)
+    monkeypatch.setattr("kg.ingest.run.extract_chunk", flaky)
     store = _Watched(EmbeddedStore(tmp_path / "db"), fail_on=0)
     with pytest.raises(StoreError, match="disk full") as caught:
         ingest_articles(_articles(), cast("Store", store), settings, workers=1)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.ingest.sources import count_inputs, read_paths
 from kg.progress import Progress, duration
-from kg.read import count_inputs, read_paths
 
 
 class Clock:

@@ -18,7 +18,7 @@ from kg.errors import (
     SkippedFileError,
     TooLargeError,
 )
-from kg.read import parse_text, read_paths
+from kg.ingest.sources import parse_text, read_paths
 from kg.records import Article, content_hash
 
 

@@ -82,8 +82,8 @@ def test_remote_store_keeps_the_entity_summary_through_writes_and_deletes(remote
     assert PUTIN not in found
     assert (found[FORCES].mention_count, found[FORCES].aliases) == (1, ())
     # A worker's store leaves the summary to the driver's sync.
-    worker = RemoteStore(remote_endpoint.query, remote_endpoint.update, summarise=False)
-    worker.put_articles([(article_iri(base, "article-b"), extraction_quads(b, base))])
+    worker = RemoteStore(remote_endpoint.query, remote_endpoint.update)
+    worker.write_quads([(article_iri(base, "article-b"), extraction_quads(b, base))])  # raw, as a worker writes
     assert PUTIN not in queries.entities_by_keys(store, base, [PUTIN])
     assert summary.sync(store) >= 1
     assert queries.entities_by_keys(store, base, [PUTIN])[PUTIN].mention_count == 1

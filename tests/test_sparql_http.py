@@ -11,9 +11,10 @@ import httpx
 import pytest
 
 from kg.errors import StoreError
+from kg.sandbox import QueryJob
 from kg.settings import Settings
-from kg.sparql_http import GET_LIMIT, SparqlClient, SparqlEndpoints, redact_url
 from kg.store import RemoteStore
+from kg.store.sparql_http import GET_LIMIT, SparqlClient, SparqlEndpoints, redact_url
 
 Handler = Callable[[httpx.Request], httpx.Response]
 EMPTY = {"head": {"vars": ["s"]}, "results": {"bindings": []}}
@@ -228,7 +229,8 @@ def test_remote_store_forwards_raw_queries_with_the_same_transport() -> None:
         seen.append(request)
         return httpx.Response(400, text="bad query", headers={"content-type": "text/plain"})
 
-    status, body, media = _store(handler).forward("SELECT nonsense", None)
+    answer = _store(handler).sparql(QueryJob("SELECT nonsense"), None)
+    status, body, media = answer.status, answer.body, answer.media
     assert (status, body, media) == (400, b"bad query", "text/plain")
     assert seen[0].method == "GET"
     assert "content-type" not in seen[0].headers

@@ -425,7 +425,7 @@ def test_serving_store_version_changes_when_a_writer_publishes(tmp_path: Path) -
 
 
 def test_remote_store_reads_graphs_in_pages(remote_endpoint: Endpoint, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("kg.store._GRAPHS_PER_REQUEST", 1)
+    monkeypatch.setattr("kg.store.remote._GRAPHS_PER_REQUEST", 1)
     store = RemoteStore(remote_endpoint.query, remote_endpoint.update)
     prefix = remote_endpoint.prefix()
     g1, g2, g3 = (f"{prefix}article/{n}" for n in ("one", "two", "three"))

@@ -28,6 +28,7 @@ from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads, iri_key
 from kg.records import Entity, EntityType, Extraction, Mention, Relation
 from kg.resolve import Merge, MergeLog, merge_id, undo_merge
 from kg.store import EmbeddedStore, ExportFormat, write_export
+from kg.store import writer as store_writer
 
 B = DEFAULT_BASE
 _TYPES = {f"{KG_NS}{t}" for t in ("Person", "Organisation", "Place")}
@@ -222,9 +223,9 @@ def test_summary_is_built_for_a_store_written_before_it(tmp_path: Path) -> None:
     kept = _summary_quads(store)
     store.update(f"DROP GRAPH <{summary.SUMMARY_GRAPH}>")
     assert queries.entities_by_keys(store, B, [ZELENSKY]) == {}
-    assert summary.ensure(store) == 2
+    assert store_writer.ensure(store) == 2
     assert _summary_quads(store) == kept
-    assert summary.ensure(store) == 0
+    assert store_writer.ensure(store) == 0
     store.close()
 
 
@@ -339,9 +340,9 @@ def test_summary_is_built_when_a_server_opens_a_store_without_one(tmp_path: Path
     writer.close()
     served = ServingStore(tmp_path / "db")
     assert queries.entities_by_keys(served, B, [ZELENSKY]) == {}
-    assert summary.ensure(served) == 2  # through a short-lived writer, then published
+    assert store_writer.ensure(served) == 2  # through a short-lived writer, then published
     assert queries.entities_by_keys(served, B, [ZELENSKY])[ZELENSKY].aliases == ("Zelenskyy",)
-    assert summary.ensure(served) == 0  # clean: checked on the snapshot, no writer opened
+    assert store_writer.ensure(served) == 0  # clean: checked on the snapshot, no writer opened
     served.close()
 
 

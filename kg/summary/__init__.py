@@ -36,9 +36,9 @@ graph whose record disagrees with it without that mark was written behind kg's
 back, and the summary is rebuilt. Each step is one SPARQL update, records
 included, so a step is all or nothing; a crash between an article write and its
 sync leaves the article without a matching record, which the next full
-:func:`sync` finds and repairs. The stores call :func:`sync` after every write
+:func:`sync` finds and repairs. The writer (:mod:`kg.store.writer`) calls :func:`sync` after every write
 with the graphs written, so the check costs what the write touched, not the
-store's size (:mod:`kg.store`); the full check (every article's record, linear in
+store's size; the full check (every article's record, linear in
 the article count) runs at the end of ``kg ingest``, when ``kg serve`` starts and
 with ``kg summarise``.
 
@@ -51,7 +51,7 @@ them scans the article graphs.
 from __future__ import annotations
 
 from kg.summary._contributions import Contributions, contributions_of
-from kg.summary._index import ReadIndex, index_path, read_index, rebuild_index, sync_index
+from kg.summary._index import ReadIndex, index_path, index_stale, read_index, rebuild_index, sync_index
 from kg.summary._model import (
     SUMMARY_GRAPH,
     SUMMARY_NS,
@@ -61,7 +61,7 @@ from kg.summary._model import (
     read_relationships,
     rel_iri,
 )
-from kg.summary._sync import Dirty, dirty_articles, ensure, mark_changed, rebuild, sync
+from kg.summary._sync import Dirty, dirty_articles, mark_changed, rebuild, sync
 
 __all__ = [
     "SUMMARY_GRAPH",
@@ -73,8 +73,8 @@ __all__ = [
     "RelationshipSummary",
     "contributions_of",
     "dirty_articles",
-    "ensure",
     "index_path",
+    "index_stale",
     "mark_changed",
     "read_entities",
     "read_index",

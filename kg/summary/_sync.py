@@ -10,7 +10,7 @@ from kg.sparql import PROLOGUE as _PREFIXES
 from kg.sparql import iris as _iris
 from kg.sparql import literal as _lit
 from kg.summary._contributions import Contributions
-from kg.summary._index import index_stale, rebuild_index, sync_index
+from kg.summary._index import rebuild_index, sync_index
 from kg.summary._model import (
     _DECIMAL,
     _ENTITY_TYPES,
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 __all__ = [
     "Dirty",
     "dirty_articles",
-    "ensure",
     "mark_changed",
     "rebuild",
     "sync",
@@ -225,7 +224,7 @@ def mark_changed(store: Store, graphs: Sequence[str]) -> None:
     For each of ``graphs`` the summary reflects, what the graph touches now is
     recorded and its content hash dropped, in one update, so the following
     :func:`sync`, or the full one after a crash, knows what to recompute. Graphs
-    the summary does not reflect yet need nothing. The stores call this before
+    the summary does not reflect yet need nothing. The writer (:mod:`kg.store.writer`) calls this before
     every rewrite and delete; records of untouched articles hold only their hash.
     """
     if not graphs:
@@ -464,18 +463,3 @@ def rebuild(store: Store) -> int:
     taken = _sync_summary(store)
     rebuild_index(store)
     return taken
-
-
-def ensure(store: Store) -> int:
-    """Build or repair the summary of a store that needs it; return the articles taken in.
-
-    A :class:`~kg.store.ServingStore` checks its snapshot first and opens a writer
-    only when something is dirty.
-    """
-    from kg.store import ServingStore
-
-    if isinstance(store, ServingStore):
-        if not dirty_articles(store) and not index_stale(store):
-            return 0
-        return store.write(sync)
-    return sync(store)

@@ -3,7 +3,7 @@
 :func:`article_nquads` is the unit of work: it depends only on the article, the
 base IRI and the provenance time (and the installed model), and its result is
 plain text, so it can run in a local worker process (:class:`ExtractorPool`) or
-inside a distributed engine (:mod:`kg.distributed`) and be written by whoever
+inside a distributed engine (:mod:`kg.ingest.distributed`) and be written by whoever
 holds the store.
 
 Workers are forked from a parent that has already loaded the spaCy pipeline,
@@ -32,9 +32,30 @@ from kg.records import Article, Extraction
 from kg.resolve import local_identity
 from kg.summary import Contributions, contributions_of
 
-__all__ = ["Extracted", "ExtractorPool", "article_nquads", "extract_chunk"]
+__all__ = ["Extracted", "ExtractorPool", "Stored", "article_nquads", "extract_chunk"]
 
 _PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """What one article put in the store, as an ingest report counts it.
+
+    Attributes:
+        article_id: The article's id.
+        mentions: Mentions written.
+        entities: Entities written (before cross-article identity).
+        events: Events written.
+        relations: Relations written.
+        quads: Distinct quads written.
+    """
+
+    article_id: str
+    mentions: int
+    entities: int
+    events: int
+    relations: int
+    quads: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +79,12 @@ class Extracted:
     def quad_count(self) -> int:
         """How many quads the store holds for the article: distinct lines (a store keeps a quad once)."""
         return len({line for line in self.nquads.splitlines() if line.strip()})
+
+    @property
+    def stored(self) -> Stored:
+        """What the article puts in the store, as counted."""
+        x = self.extraction
+        return Stored(x.article.id, len(x.mentions), len(x.entities), len(x.events), len(x.relations), self.quad_count)
 
     @classmethod
     def of(cls, x: Extraction, base: str, when: datetime) -> Extracted:

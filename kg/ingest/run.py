@@ -1,8 +1,15 @@
-"""read -> extract -> rdf -> store, idempotently and in batches.
+"""The batch loop: read -> triage -> extract -> identify -> write, idempotently and in input order.
 
 An article whose content hash is already stored under its id is skipped, so
 re-ingesting a folder only extracts what changed. Bad inputs are reported, never
 raised: the rest of the batch still goes in.
+
+One loop (:func:`run_batches`) serves every way of extracting: in this process or
+in a local worker pool (:class:`LocalExtractor`, what :func:`ingest_articles`
+uses) and on a Dask cluster (:mod:`kg.ingest.distributed`). An
+:class:`Extractor` only starts a batch's extraction and hands back a way to wait
+for it; the loop triages, identifies, writes (through :mod:`kg.store.writer`) and
+counts the same way for all of them.
 """
 
 from __future__ import annotations
@@ -14,18 +21,31 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
+from typing import Protocol
 
 from kg.errors import DuplicateIdError, InputError, SkippedFileError
 from kg.extract.merge import merge_batch
+from kg.ingest.sources import read_paths
+from kg.ingest.workers import Extracted, ExtractorPool, Stored, extract_chunk
 from kg.rdf import article_iri
-from kg.read import read_paths
 from kg.records import Article, Extraction
 from kg.resolve import Resolver, merge_log_path
 from kg.settings import Settings
-from kg.store import Store
-from kg.workers import Extracted, ExtractorPool, extract_chunk
+from kg.store import Store, writer
 
-__all__ = ["Identity", "IngestReport", "Triage", "batches", "ingest_articles", "ingest_paths", "triage"]
+__all__ = [
+    "BATCH",
+    "Extractor",
+    "Identity",
+    "IngestReport",
+    "LocalExtractor",
+    "Triage",
+    "batches",
+    "ingest_articles",
+    "ingest_paths",
+    "run_batches",
+    "triage",
+]
 
 #: Articles extracted and written per store transaction.
 BATCH = 32
@@ -149,13 +169,18 @@ class _Tally:
         default_factory=lambda: {"mentions": 0, "entities": 0, "events": 0, "relations": 0, "quads": 0}
     )
 
-    def add(self, x: Extraction, quads: int) -> None:
-        self.ingested.append(x.article.id)
-        self.counts["mentions"] += len(x.mentions)
-        self.counts["entities"] += len(x.entities)
-        self.counts["events"] += len(x.events)
-        self.counts["relations"] += len(x.relations)
-        self.counts["quads"] += quads
+    def sort(self, triaged: Triage) -> None:
+        self.unchanged.extend(triaged.unchanged)
+        self.rejected.extend(triaged.rejected)
+        self.skipped.extend(triaged.skipped)
+
+    def add(self, x: Stored) -> None:
+        self.ingested.append(x.article_id)
+        self.counts["mentions"] += x.mentions
+        self.counts["entities"] += x.entities
+        self.counts["events"] += x.events
+        self.counts["relations"] += x.relations
+        self.counts["quads"] += x.quads
 
     def report(self) -> IngestReport:
         return IngestReport(
@@ -169,22 +194,75 @@ class _Tally:
 
 #: Extracted articles on their way to the store.
 _Done = list[Extracted]
+#: Waits for one batch's extraction: its extracted articles, or, when the extraction
+#: wrote them itself (:attr:`Extractor.writes`), what it stored.
+Pending = Callable[[], list[Extracted] | list[Stored]]
 
 
-class _Batch:
-    """One input batch on its way through extraction: in-process results or futures."""
+class Extractor(Protocol):
+    """How the batches of an ingest are extracted: where, and how many run ahead.
 
-    def __init__(self, size: int, done: _Done | None, futures: list[Future[list[Extracted]]]) -> None:
-        self.size = size
-        self._done = done
-        self._futures = futures
+    Attributes:
+        ahead: Batches kept extracting while the oldest one is identified and written.
+        writes: The extraction writes its articles to the store itself (cluster
+            workers writing to a remote store); the loop then only keeps the summary.
+    """
 
-    def result(self) -> _Done:
-        if self._done is not None:
-            return self._done
-        # Workers send N-Quads text, which the store loads as it is, and what it adds to
-        # the entity summary: this process never builds quad objects for them.
-        return [x for f in self._futures for x in f.result()]
+    @property
+    def ahead(self) -> int:
+        """Batches kept extracting ahead of the one being written."""
+        ...
+
+    @property
+    def writes(self) -> bool:
+        """Whether the extraction writes its articles itself."""
+        ...
+
+    def start(self, todo: list[Article], base: str, when: datetime) -> Pending:
+        """Start extracting ``todo`` (non-empty); return what waits for the result."""
+        ...
+
+    def close(self) -> None:
+        """Stop whatever runs the extraction."""
+        ...
+
+
+class LocalExtractor:
+    """Extraction in this process, or in a local worker pool once a batch has more than one article.
+
+    Workers send N-Quads text, which the store loads as it is, and what it adds to
+    the entity summary: this process never builds quad objects for them.
+
+    Args:
+        workers: Extraction processes (1: this process only).
+    """
+
+    writes = False
+
+    def __init__(self, workers: int) -> None:
+        self._n = max(1, workers)
+        self._pool: ExtractorPool | None = None
+
+    @property
+    def ahead(self) -> int:
+        """Two batches ahead with a pool (to keep its workers busy), none in-process."""
+        return 2 if self._pool is not None else 0
+
+    def start(self, todo: list[Article], base: str, when: datetime) -> Pending:
+        """Extract ``todo`` now (in-process), or submit it to the pool in one chunk per worker."""
+        if self._pool is None and self._n > 1 and len(todo) > 1:
+            self._pool = ExtractorPool(self._n)
+        if self._pool is None:
+            done = extract_chunk(todo, base, when)
+            return lambda: done
+        step = max(1, -(-len(todo) // self._n))
+        futures = [self._pool.submit(todo[i : i + step], base, when) for i in range(0, len(todo), step)]
+        return lambda: [x for f in futures for x in f.result()]
+
+    def close(self) -> None:
+        """Stop the pool, if one started."""
+        if self._pool is not None:
+            self._pool.close()
 
 
 class Identity:
@@ -232,8 +310,120 @@ class Identity:
 
 
 def _put(store: Store, done: _Done) -> None:
-    """Write a batch with one store call: its N-Quads, and what each article adds to the entity summary."""
+    """Write a batch with one store call (through :mod:`kg.store.writer`): its N-Quads, and its summary share."""
     store.put_nquads([(x.graph, x.nquads) for x in done], {x.graph: x.summary for x in done})
+
+
+def _nothing() -> list[Extracted]:
+    return []
+
+
+def run_batches(
+    items: Iterable[Article | InputError],
+    store: Store,
+    settings: Settings,
+    extractor: Extractor,
+    *,
+    batch: int | None = None,
+    identify: Identity | None = None,
+    progress: Callable[[int], None] | None = None,
+    on_stored: Callable[[Extraction], None] | None = None,
+    when: datetime | None = None,
+) -> IngestReport:
+    """The one batch loop of every ingest: triage, extract, identify, write and count, in input order.
+
+    Batches of ``batch`` inputs are checked against the store (:func:`triage`), and
+    their articles to extract handed to ``extraction``, which runs up to
+    ``extractor.ahead`` batches ahead. A batch is identified across articles only
+    once every earlier batch is stored, then written with one writer call in a
+    thread (Oxigraph releases the GIL while it writes, so the next batches are read
+    and extracted meanwhile), and counted (``progress``, ``on_stored``) once it is
+    stored. An extractor that writes the articles itself gets the entity summary
+    kept around it by this process (:func:`kg.store.writer.before_external_write`).
+
+    Args:
+        items: Articles, and errors standing for inputs that could not be read.
+        store: Where to write.
+        settings: The base IRI.
+        extractor: Where articles are extracted (:class:`LocalExtractor`, a cluster).
+        batch: Inputs per batch (default :data:`BATCH`).
+        identify: Cross-article identity (default: a new :class:`Identity` on
+            ``store``); not used when the extraction writes itself.
+        progress: Called with the number of inputs handled after each batch.
+        on_stored: Called with each extraction once it is in the store (not for an
+            extraction that writes itself: its records stay where they were made).
+        when: The extraction time recorded in provenance (default: now).
+
+    Returns:
+        What was ingested, unchanged, rejected and skipped, and the counts of what was
+        stored, the same for every extraction.
+    """
+    tally = _Tally()
+    seen: dict[str, Article] = {}
+    base = settings.base_iri
+    when = when or datetime.now(UTC)
+    pending: deque[tuple[Pending, int, list[str]]] = deque()
+    # The store writes in its own thread, so a batch is written while the next one is
+    # read and extracted, on the other core.
+    thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-writer")
+    writing: deque[tuple[Future[None], _Done, int]] = deque()  # at most one batch
+    if identify is None and not extractor.writes:
+        identify = Identity(store, base, when)
+
+    def settle() -> None:
+        """Wait for the batch being written; count it (and report it) once it is stored."""
+        while writing:
+            future, done, size = writing[0]
+            future.result()  # a failed write raises here, before any later batch's error
+            writing.popleft()
+            for x in done:
+                tally.add(x.stored)  # distinct quads: as stored
+                if on_stored is not None:
+                    on_stored(x.extraction)
+            if progress is not None:
+                progress(size)
+
+    def finish(wait: Pending, size: int, graphs: list[str]) -> None:
+        settle()  # identity must see every earlier batch in the store
+        result = wait() if graphs else []
+        if extractor.writes:
+            writer.after_external_write(store, graphs)
+            for y in result:
+                tally.add(y if isinstance(y, Stored) else y.stored)
+            if progress is not None:
+                progress(size)
+        elif result and identify is not None:
+            done = identify([x for x in result if isinstance(x, Extracted)])
+            writing.append((thread.submit(_put, store, done), done, size))
+        elif progress is not None:
+            progress(size)
+
+    try:
+        for chunk in batches(items, batch or BATCH):
+            triaged = triage(chunk, store, base, seen)
+            tally.sort(triaged)
+            todo = triaged.todo
+            graphs = [article_iri(base, a.id) for a in todo]
+            if todo and extractor.writes:
+                # The workers cannot mark what they replace for the entity summary: this process does.
+                writer.before_external_write(store, graphs)
+            started = extractor.start(todo, base, when) if todo else _nothing
+            pending.append((started, len(chunk), graphs))
+            while len(pending) > extractor.ahead:
+                finish(*pending.popleft())
+        while pending:
+            finish(*pending.popleft())
+        settle()
+    except BaseException:
+        # Failed or interrupted (Ctrl-C) while a batch was being written: that batch is
+        # finished first. If its write failed, that failure came first in input order and
+        # is raised, with this one as its context; else it is counted like any other.
+        settle()
+        raise
+    finally:
+        thread.shutdown(wait=True)  # a write in flight ends whole (one transaction) before we return
+        extractor.close()
+    return tally.report()
 
 
 def ingest_articles(
@@ -245,13 +435,11 @@ def ingest_articles(
     on_stored: Callable[[Extraction], None] | None = None,
     workers: int | None = None,
 ) -> IngestReport:
-    """Extract and store articles, skipping those stored unchanged.
+    """Extract and store articles, skipping those stored unchanged (:func:`run_batches`, locally).
 
-    Batches of :data:`BATCH` inputs are checked against the store, extracted (in
-    worker processes when ``workers`` > 1), identified across articles and written
-    with one store call per batch, in input order. The write runs in a thread while
-    the next batches are read and extracted; a batch is identified only once every
-    earlier batch is stored, and counted (``progress``, ``on_stored``) once it is.
+    Batches of :data:`BATCH` inputs are extracted in this process, or in worker
+    processes when ``workers`` > 1, identified across articles and written with one
+    store call per batch, in input order.
 
     Args:
         items: Articles, and errors standing for inputs that could not be read.
@@ -263,73 +451,7 @@ def ingest_articles(
             starts only once a batch has more than one article to extract.
     """
     n = settings.worker_count if workers is None else max(1, workers)
-    tally = _Tally()
-    seen: dict[str, Article] = {}
-    base = settings.base_iri
-    when = datetime.now(UTC)
-    pool: ExtractorPool | None = None
-    pending: deque[_Batch] = deque()
-    # The store writes in its own thread (Oxigraph releases the GIL while it writes), so
-    # a batch is written while the next one is read and extracted, on the other core.
-    writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-writer")
-    writing: deque[tuple[Future[None], _Done, int]] = deque()  # at most one batch
-
-    identify = Identity(store, base, when)
-
-    def settle() -> None:
-        """Wait for the batch being written; count it (and report it) once it is stored."""
-        while writing:
-            future, done, size = writing[0]
-            future.result()  # a failed write raises here, before any later batch's error
-            writing.popleft()
-            for x in done:
-                tally.add(x.extraction, x.quad_count)  # distinct quads: as stored
-                if on_stored is not None:
-                    on_stored(x.extraction)
-            if progress is not None:
-                progress(size)
-
-    def finish(batch: _Batch) -> None:
-        settle()  # identity must see every earlier batch in the store
-        done = batch.result()
-        if done:
-            done = identify(done)
-            writing.append((writer.submit(_put, store, done), done, batch.size))
-        elif progress is not None:
-            progress(batch.size)
-
-    try:
-        for chunk in batches(items, BATCH):
-            triaged = triage(chunk, store, base, seen)
-            todo = triaged.todo
-            tally.unchanged.extend(triaged.unchanged)
-            tally.rejected.extend(triaged.rejected)
-            tally.skipped.extend(triaged.skipped)
-            if pool is None and n > 1 and len(todo) > 1:
-                pool = ExtractorPool(n)
-            if pool is None:
-                pending.append(_Batch(len(chunk), extract_chunk(todo, base, when) if todo else [], []))
-            else:
-                step = max(1, -(-len(todo) // n))
-                futures = [pool.submit(todo[i : i + step], base, when) for i in range(0, len(todo), step)]
-                pending.append(_Batch(len(chunk), None, futures))
-            # Keep the workers busy with the next batches while this process writes.
-            while len(pending) > (2 if pool is not None else 0):
-                finish(pending.popleft())
-        while pending:
-            finish(pending.popleft())
-        settle()
-    except BaseException:
-        # Failed or interrupted (Ctrl-C) while a batch was being written: that batch is
-        # finished first. If its write failed, that failure came first in input order and
-        # is raised, with this one as its context; else it is counted like any other.
-        settle()
-        raise
-    finally:
-        writer.shutdown(wait=True)  # a write in flight ends whole (one transaction) before we return
-        if pool is not None:
-            pool.close()
-    return tally.report()
+    return run_batches(items, store, settings, LocalExtractor(n), progress=progress, on_stored=on_stored)
 
 
 def ingest_paths(

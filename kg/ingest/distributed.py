@@ -2,7 +2,7 @@
 
 The driver (this process) reads the articles, asks the store which are already
 stored unchanged, and sends the rest in chunks to the cluster, where each task runs
-:func:`kg.workers.extract_chunk` (a pure function of the articles). Then, either:
+:func:`kg.ingest.workers.extract_chunk` (a pure function of the articles). Then, either:
 
 * ``resolve=True`` (the default): the tasks return their extractions and the driver
   identifies entities and events across articles (:class:`kg.ingest.Identity`, the
@@ -17,10 +17,9 @@ Usage, with a scheduler already running (``dask scheduler`` / ``dask worker``,
 every worker with kg and its model installed)::
 
     from distributed import Client
-    from kg.distributed import ingest_on_dask
-    from kg.read import read_paths
+    from kg.ingest.distributed import ingest_on_dask
+    from kg.ingest.sources import read_paths
     from kg.settings import Settings
-from kg.sparql_http import SparqlEndpoints
     from kg.store import RemoteStore
 
     settings = Settings.load(store="http://db:7878/query", update_endpoint="http://db:7878/update")
@@ -28,36 +27,31 @@ from kg.sparql_http import SparqlEndpoints
     with Client("tcp://scheduler:8786") as client:
         report = ingest_on_dask(read_paths(["corpus/"]), client, store, settings)
 
+The batch loop is the local ingest's (:func:`kg.ingest.run_batches`): triage,
+identity, writes and counts are the same; only where extraction runs differs.
 Dask (``dask`` and ``distributed``) is needed only here; kg does not import it
 anywhere else.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg import summary
 from kg.errors import ConfigError, InputError
-from kg.ingest import Identity, IngestReport, batches, triage
-from kg.rdf import article_iri
+from kg.ingest.run import Identity, IngestReport, Pending, run_batches
+from kg.ingest.workers import Extracted, Stored, extract_chunk
 from kg.records import Article
 from kg.settings import Settings
-from kg.sparql_http import SparqlEndpoints
 from kg.store import RemoteStore
-from kg.workers import Extracted, extract_chunk
+from kg.store.sparql_http import SparqlEndpoints
 
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-__all__ = ["ChunkResult", "extract_and_store", "ingest_on_dask"]
-
-#: (article id, mentions, entities, events, relations, quads) for each stored article.
-ChunkResult = list[tuple[str, int, int, int, int, int]]
+__all__ = ["DaskExtractor", "extract_and_store", "ingest_on_dask"]
 
 
 def extract_and_store(
@@ -66,37 +60,57 @@ def extract_and_store(
     when: datetime,
     query_endpoint: str | SparqlEndpoints,
     update_endpoint: str | None,
-) -> ChunkResult:
+) -> list[Stored]:
     """Extract ``articles`` and write each to the SPARQL store (runs on a cluster worker).
 
     Each article is written with one DROP GRAPH + INSERT DATA request, so running
-    the same task twice (a retried task) leaves the same graph.
+    the same task twice (a retried task) leaves the same graph. The write is raw:
+    the driver keeps the entity summary (one writer of it, no races).
 
     Returns:
-        Counts per article, for the driver's report.
+        What each article stored, for the driver's report.
     """
-    # Workers leave the entity summary to the driver: one writer of it, no races.
-    store = RemoteStore(query_endpoint, update_endpoint, summarise=False)
+    store = RemoteStore(query_endpoint, update_endpoint)
     try:
         done = extract_chunk(articles, base, when)
-        store.put_nquads([(x.graph, x.nquads) for x in done])
+        store.write_nquads([(x.graph, x.nquads) for x in done])
     finally:
         store.close()
-    return _counts(done)
+    return [x.stored for x in done]
 
 
-def _counts(done: Iterable[Extracted]) -> ChunkResult:
-    return [
-        (
-            x.extraction.article.id,
-            len(x.extraction.mentions),
-            len(x.extraction.entities),
-            len(x.extraction.events),
-            len(x.extraction.relations),
-            x.quad_count,
+class DaskExtractor:
+    """Extraction on a Dask cluster, one task per batch (:class:`kg.ingest.Extractor`).
+
+    Args:
+        client: A connected ``distributed.Client``.
+        in_flight: Tasks submitted ahead of the oldest unfinished one (bounds memory).
+        endpoints: Where the workers write, when they write themselves (``None``:
+            they return their extractions to the driver).
+    """
+
+    def __init__(self, client: Client, in_flight: int, endpoints: SparqlEndpoints | None = None) -> None:
+        self._client = client
+        self.ahead = in_flight
+        self._endpoints = endpoints
+
+    @property
+    def writes(self) -> bool:
+        """Whether the workers write their articles themselves."""
+        return self._endpoints is not None
+
+    def start(self, todo: list[Article], base: str, when: datetime) -> Pending:
+        """Submit one task for ``todo``; return its result's waiter."""
+        if self._endpoints is None:
+            extracting: Future[list[Extracted]] = self._client.submit(extract_chunk, todo, base, when, pure=False)
+            return extracting.result
+        storing: Future[list[Stored]] = self._client.submit(
+            extract_and_store, todo, base, when, self._endpoints, None, pure=False
         )
-        for x in done
-    ]
+        return storing.result
+
+    def close(self) -> None:
+        """Nothing to stop: the client belongs to the caller."""
 
 
 def ingest_on_dask(
@@ -109,6 +123,7 @@ def ingest_on_dask(
     in_flight: int = 64,
     resolve: bool = True,
     merge_log: Path | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
     """Ingest articles with extraction (and, without ``resolve``, writes) spread over a Dask cluster.
 
@@ -123,6 +138,7 @@ def ingest_on_dask(
             writing, as a local ingest does; ``False`` lets the workers write directly.
         merge_log: Where the driver logs entity merges (default ``./kg-merges.jsonl``,
             see :func:`kg.resolve.merge_log_path`).
+        progress: Called with the number of inputs handled after each chunk.
 
     Returns:
         The same report as :func:`kg.ingest.ingest_articles`, in input order.
@@ -133,56 +149,9 @@ def ingest_on_dask(
     """
     if not isinstance(store, RemoteStore):
         raise ConfigError(f"distributed ingest needs a remote SPARQL store, not {type(store).__name__}")
-    base = settings.base_iri
     when = datetime.now(UTC)
-    identify = Identity(store, base, when, merge_log) if resolve else None
-    ingested: list[str] = []
-    unchanged: list[str] = []
-    rejected: list[InputError] = []
-    totals = [0, 0, 0, 0, 0]
-    seen: dict[str, Article] = {}
-    # Each pending chunk, as a call that waits for its task and returns its counts.
-    pending: deque[Callable[[], ChunkResult]] = deque()
-
-    def write(identify: Identity, future: Future[list[Extracted]]) -> ChunkResult:
-        return _counts(identify.write(future.result()))
-
-    def collect(wait: Callable[[], ChunkResult]) -> None:
-        rows = wait()
-        for article_id, *counts in rows:
-            ingested.append(article_id)
-            for i, n in enumerate(counts):
-                totals[i] += n
-        if identify is None:  # the entity summary takes in what the workers wrote
-            summary.sync(store, [article_iri(base, r[0]) for r in rows])
-
-    for chunk in batches(items, chunk_size):
-        triaged = triage(chunk, store, base, seen)
-        todo = triaged.todo
-        unchanged.extend(triaged.unchanged)
-        rejected.extend(triaged.rejected)
-        if todo and identify is not None:
-            extracting: Future[list[Extracted]] = client.submit(extract_chunk, todo, base, when, pure=False)
-            pending.append(partial(write, identify, extracting))
-        elif todo:
-            # The workers cannot mark what they replace for the entity summary: the driver does.
-            summary.mark_changed(store, [article_iri(base, a.id) for a in todo])
-            storing: Future[ChunkResult] = client.submit(
-                extract_and_store, todo, base, when, store.endpoints, None, pure=False
-            )
-            pending.append(storing.result)
-        while len(pending) > in_flight:
-            collect(pending.popleft())
-    while pending:
-        collect(pending.popleft())
-    mentions, entities, events, relations, quads = totals
-    return IngestReport(
-        ingested=tuple(ingested),
-        unchanged=tuple(unchanged),
-        rejected=tuple(rejected),
-        mentions=mentions,
-        entities=entities,
-        events=events,
-        relations=relations,
-        quads=quads,
+    identify = Identity(store, settings.base_iri, when, merge_log) if resolve else None
+    extractor = DaskExtractor(client, in_flight, None if resolve else store.endpoints)
+    return run_batches(
+        items, store, settings, extractor, batch=chunk_size, identify=identify, progress=progress, when=when
     )

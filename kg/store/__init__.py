@@ -1,0 +1,69 @@
+"""Where the graph lives: embedded Oxigraph on disk, or any SPARQL 1.1 endpoint.
+
+Every backend implements :class:`Store` (:mod:`kg.store.base`):
+
+* :class:`EmbeddedStore` (:mod:`kg.store.embedded`): Oxigraph in a directory, one
+  writer process at a time, read-only snapshots for readers;
+* :class:`ServingStore` (:mod:`kg.store.serving`): the embedded store as ``kg serve``
+  holds it, reading the newest snapshot and writing briefly;
+* :class:`RemoteStore` (:mod:`kg.store.remote`): a SPARQL 1.1 Query/Update endpoint,
+  reached with :mod:`kg.store.sparql_http`.
+
+Every write goes through :mod:`kg.store.writer` (raw write, entity summary,
+snapshot); :mod:`kg.store.export` writes the whole graph out. :func:`open_store`
+picks the backend from a location.
+"""
+
+from __future__ import annotations
+
+from kg.store.base import Row, Store
+from kg.store.embedded import SNAPSHOTS, EmbeddedStore, latest_snapshot, prune_snapshots
+from kg.store.export import ExportFormat, write_export
+from kg.store.remote import SERVER_GRAPHS, SERVICE, RemoteStore
+from kg.store.serving import ServingStore
+
+__all__ = [
+    "SERVER_GRAPHS",
+    "SERVICE",
+    "SNAPSHOTS",
+    "EmbeddedStore",
+    "ExportFormat",
+    "RemoteStore",
+    "Row",
+    "ServingStore",
+    "Store",
+    "latest_snapshot",
+    "open_store",
+    "prune_snapshots",
+    "write_export",
+]
+
+
+def open_store(
+    location: str,
+    *,
+    update_endpoint: str | None = None,
+    read_only: bool = False,
+    serving: bool = False,
+    snapshot_every: float = 5.0,
+    user: str | None = None,
+    password: str | None = None,
+) -> Store:
+    """Open the store at ``location``: a directory (embedded) or a SPARQL endpoint URL.
+
+    Args:
+        location: A store directory, or the URL of a SPARQL 1.1 query endpoint.
+        update_endpoint: The SPARQL 1.1 update endpoint of a remote store.
+        read_only: Open an embedded store's newest snapshot read-only; this works while
+            another process writes.
+        serving: Open an embedded store for a long-running server (:class:`ServingStore`):
+            reads follow the snapshots other writers publish, writes lock only briefly.
+        snapshot_every: Seconds between snapshots an embedded writer publishes.
+        user: A remote store's user when its URLs carry none (``KG_STORE_USER``).
+        password: That user's password (``KG_STORE_PASSWORD``).
+    """
+    if location.startswith(("http://", "https://")):
+        return RemoteStore(location, update_endpoint, user=user, password=password)
+    if serving:
+        return ServingStore(location)
+    return EmbeddedStore(location, read_only=read_only, snapshot_every=snapshot_every)
