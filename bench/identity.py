@@ -52,8 +52,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.splits import EVAL_DIR, is_check, read_jsonl
+from kg import identity as kg_identity
 from kg import ingest as kg_ingest
-from kg import resolve as kg_resolve
 from kg.extract.gazetteer import fold, load_gazetteer
 from kg.extract.names import TITLES
 from kg.identity import given_names_agree, split_person
@@ -296,7 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         identity = kg_ingest.Identity(store, settings.base_iri, when, Path(tmp.name) / "merges.jsonl")
         for i in range(0, len(cached), kg_ingest.BATCH):
             # what a worker does after extraction (kg.workers.extract_chunk), when this kg has it
-            local = getattr(kg_resolve, "local_identity", lambda x: x)
+            local = getattr(kg_identity, "local_identity", lambda x: x)
             batch = [Extracted.of(local(x), settings.base_iri, when) for x in cached[i : i + kg_ingest.BATCH]]
             for x in identity.write(batch):
                 stored[x.extraction.article.id] = x.extraction

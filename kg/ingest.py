@@ -16,11 +16,10 @@ from itertools import islice
 from pathlib import Path
 
 from kg.errors import DuplicateIdError, InputError, SkippedFileError
-from kg.extract.merge import merge_batch
+from kg.identity import Resolver, join_report_batch, merge_log_path
 from kg.rdf import article_iri
 from kg.read import read_paths
 from kg.records import Article, Extraction
-from kg.resolve import Resolver, merge_log_path
 from kg.settings import Settings
 from kg.store import Store
 from kg.workers import Extracted, ExtractorPool, extract_chunk
@@ -190,9 +189,9 @@ class _Batch:
 class Identity:
     """Cross-article identity for extracted batches, applied in input order before each write.
 
-    Entities are resolved against everything stored before (:class:`kg.resolve.Resolver`,
+    Entities are resolved against everything stored before (:class:`kg.identity.Resolver`,
     which logs every merge), then events are merged on shared participants
-    (:func:`kg.extract.merge.merge_batch`); an extraction that changed is serialised
+    (:func:`kg.identity.join_report_batch`); an extraction that changed is serialised
     again. It needs the store's state up to the previous batch, so one process (the
     single writer) calls it, batch after batch.
 
@@ -201,7 +200,7 @@ class Identity:
         base: The data base IRI.
         when: The extraction time recorded in provenance of re-serialised articles.
         merge_log: Where merges are logged (default: beside the store, see
-            :func:`kg.resolve.merge_log_path`; in memory for an in-memory store).
+            :func:`kg.identity.merge_log_path`; in memory for an in-memory store).
     """
 
     def __init__(self, store: Store, base: str, when: datetime, merge_log: Path | None = None) -> None:
@@ -218,7 +217,7 @@ class Identity:
         if self._resolver is None:  # built on first use: it reads the store's entities once
             self._resolver = Resolver.for_store(self._store, self._base, self._log)
         resolved = self._resolver.batch([x.extraction for x in done])
-        merged = merge_batch(resolved, self._store, self._base)
+        merged = join_report_batch(resolved, self._store, self._base)
         return [
             x if y is x.extraction else Extracted.of(y, self._base, self._when)
             for x, y in zip(done, merged, strict=True)

@@ -4,12 +4,12 @@
 (:func:`resolve_across`), each article's entities go through four steps:
 
 1. Labels: a person's label loses a title, nationality or neighbour's name glued to
-   it ("PM Tony Blair" -> "Tony Blair", :func:`kg.identity.canonical_person_label`).
+   it ("PM Tony Blair" -> "Tony Blair", :func:`kg.identity.names.canonical_person_label`).
 2. Type: a name the article typed as a person on weak evidence (one word, or no
    known given name first) that the corpus so far calls an organisation or a place,
    by a clear majority of articles, is that organisation or place (a ``type`` merge).
 3. Identity, within one type: equal names and transliteration variants (Zelensky /
-   Zelenskyy); for people only when the given names agree (:mod:`kg.identity`: never
+   Zelenskyy); for people only when the given names agree (:mod:`kg.identity.names`: never
    Gordon Brown and Craig Brown); a fuzzy match (rapidfuzz) above
    :data:`FUZZY_THRESHOLD` under the same guard. Acronyms and bare surnames are not
    names that identify across articles. A bare surname the article did not introduce
@@ -21,11 +21,13 @@
    and range give it is dropped (``person affiliatedWith place/toyota`` would make
    Toyota a place and an organisation), and so is an event place that is not a place.
 
-A copy of an earlier article (:mod:`kg.duplicates`) shares that article's scope, so
+A copy of an earlier article (:mod:`kg.identity.copies`) shares that article's scope, so
 its bare names land on the same entities, its events take the original's keys, and
-it records ``duplicate_of``. Every merge is written to the :class:`MergeLog` with its
+it records ``duplicate_of``. Every merge is written to the merge log
+(:mod:`kg.identity.mergelog`) with its
 method, score and evidence (and, for context merges, the shared entities);
-``kg merges`` lists them and ``kg unmerge ID`` undoes one (:func:`undo_merge`).
+``kg merges`` lists them and ``kg unmerge ID`` undoes one. Conformance is
+:mod:`kg.identity.conform`, the index of known entities :mod:`kg.identity.index`.
 
 Ingest makes one :class:`Resolver` per run and passes every extraction through it
 before writing it::
@@ -37,22 +39,21 @@ before writing it::
 from __future__ import annotations
 
 import hashlib
-import json
-import re
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from kg.duplicates import ShingleIndex, sidecar_path, signature
-from kg.errors import NotFoundError, StoreError
 from kg.extract.gazetteer import fold, slug
 from kg.extract.names import given_names
-from kg.identity import canonical_person_label, given_names_agree, is_acronym, split_person
+from kg.identity.conform import conform
+from kg.identity.copies import ShingleIndex, signature
+from kg.identity.index import EntityIndex, KnownEntity, MemoryEntityIndex, StoreEntityIndex, identifying_names
+from kg.identity.mergelog import Merge, MergeLog, merge_id
+from kg.identity.names import canonical_person_label, given_names_agree, is_acronym, split_person
 from kg.records import Entity, EntityType, Event, Extraction
 
 if TYPE_CHECKING:
@@ -64,20 +65,9 @@ __all__ = [
     "LONE_SURNAME_FACTOR",
     "TYPE_VOTE_MIN",
     "TYPE_VOTE_RATIO",
-    "EntityIndex",
-    "KnownEntity",
-    "MemoryEntityIndex",
-    "Merge",
-    "MergeLog",
     "Resolver",
-    "StoreEntityIndex",
-    "conform",
-    "identifying_names",
     "local_identity",
-    "merge_log_path",
     "resolve_across",
-    "translit_key",
-    "undo_merge",
 ]
 
 #: Lowest rapidfuzz ``token_sort_ratio`` (0-100) that merges two names of one type.
@@ -92,364 +82,6 @@ LONE_SURNAME_FACTOR = 0.6
 #: Articles giving a name another type, and how many times those giving it the article's type, that retype a weak person.
 TYPE_VOTE_MIN = 3
 TYPE_VOTE_RATIO = 2.0
-
-#: Transliteration variants folded to one form, applied in order to a folded name.
-_TRANSLIT = (
-    (re.compile(r"(?:iy|yy|yi|ii|ij|yj)\b"), "y"),
-    (re.compile(r"kh"), "h"),
-    (re.compile(r"zh"), "j"),
-    (re.compile(r"ts"), "c"),
-    (re.compile(r"w"), "v"),
-    (re.compile(r"ck"), "k"),
-    (re.compile(r"(.)\1+"), r"\1"),
-)
-
-
-def translit_key(name: str) -> str:
-    """Fold ``name`` and collapse common transliteration variants.
-
-    >>> {translit_key(n) for n in ("Zelensky", "Zelenskyy", "Zelenskiy", "ZELENSKYI")}
-    {'zelensky'}
-    """
-    key = fold(name)
-    for pattern, repl in _TRANSLIT:
-        key = pattern.sub(repl, key)
-    return key
-
-
-# --------------------------------------------------------------------------- across articles
-
-
-@dataclass(frozen=True, slots=True)
-class KnownEntity:
-    """An entity already in the graph, as the index sees it."""
-
-    key: str
-    type: EntityType
-    label: str
-    aliases: tuple[str, ...] = ()
-
-
-class EntityIndex(Protocol):
-    """Look-ups of known entities by type and name, the only thing resolution needs of a store."""
-
-    def get(self, key: str) -> KnownEntity | None:
-        """Return the entity with this key, if known."""
-        ...
-
-    def by_name(self, etype: EntityType, name: str) -> list[KnownEntity]:
-        """Return entities of ``etype`` one of whose identifying names has the same :func:`translit_key`."""
-        ...
-
-    def by_surname(self, surname: str) -> list[KnownEntity]:
-        """Return people whose multi-word label ends with ``surname`` (transliteration-folded)."""
-        ...
-
-    def names(self, etype: EntityType) -> dict[str, str]:
-        """Return folded label -> key for every entity of ``etype`` (the fuzzy-match pool)."""
-        ...
-
-    def context(self, key: str) -> Counter[str]:
-        """Return the entities mentioned with ``key`` so far, with the articles that did."""
-        ...
-
-    def votes(self, name: str) -> Counter[EntityType]:
-        """Return how many articles so far gave ``name`` each type."""
-        ...
-
-    def vote(self, etype: EntityType, name: str) -> None:
-        """Count one article that typed ``name`` as ``etype`` (from the vote over its mentions)."""
-        ...
-
-    def add(self, entity: Entity, context: Iterable[str] = ()) -> None:
-        """Make an entity just resolved visible to the articles after it, with its article's other entities."""
-        ...
-
-
-def identifying_names(e: KnownEntity | Entity) -> list[str]:
-    """The names of ``e`` that may identify it in another article.
-
-    The label, and the aliases that are neither acronyms nor, for a person, a bare
-    surname or a name whose given name disagrees with the label's.
-
-    >>> identifying_names(KnownEntity("person/gordon-brown", EntityType.PERSON, "Gordon Brown", ("Brown", "G. Brown")))
-    ['Gordon Brown', 'G. Brown']
-    """
-    names = [e.label]
-    for alias in e.aliases:
-        if is_acronym(alias) and not is_acronym(e.label):
-            continue
-        if e.type is EntityType.PERSON and (len(alias.split()) < 2 or not given_names_agree(alias, e.label)):
-            continue
-        names.append(alias)
-    return names
-
-
-class MemoryEntityIndex:
-    """An :class:`EntityIndex` in memory; hashed look-ups, a per-type pool for fuzzy matching."""
-
-    def __init__(self, entities: Iterable[KnownEntity] = ()) -> None:
-        self._by_key: dict[str, KnownEntity] = {}
-        self._by_name: dict[tuple[EntityType, str], list[KnownEntity]] = {}
-        self._by_surname: dict[str, list[KnownEntity]] = {}
-        self._pool: dict[EntityType, dict[str, str]] = {t: {} for t in EntityType}
-        self._context: dict[str, Counter[str]] = {}
-        self._votes: dict[str, Counter[EntityType]] = {}
-        for e in entities:
-            self._put(e)
-
-    def _put(self, e: KnownEntity) -> None:
-        old = self._by_key.get(e.key)
-        if old is not None:
-            e = replace(old, aliases=tuple(sorted(set(old.aliases) | set(e.aliases) | {e.label} - {old.label})))
-        self._by_key[e.key] = e
-        words = translit_key(e.label).split()
-        bare = e.type is EntityType.PERSON and len(words) < 2
-        if not bare:
-            for name in identifying_names(e):
-                bucket = self._by_name.setdefault((e.type, translit_key(name)), [])
-                self._replace(bucket, e)
-            self._pool[e.type][fold(e.label)] = e.key
-        if e.type is EntityType.PERSON and len(words) > 1:
-            self._replace(self._by_surname.setdefault(translit_key(split_person(e.label)[1]), []), e)
-
-    @staticmethod
-    def _replace(bucket: list[KnownEntity], e: KnownEntity) -> None:
-        for i, k in enumerate(bucket):
-            if k.key == e.key:
-                bucket[i] = e
-                return
-        bucket.append(e)
-
-    def get(self, key: str) -> KnownEntity | None:
-        """Return the entity with this key, if known."""
-        return self._by_key.get(key)
-
-    def by_name(self, etype: EntityType, name: str) -> list[KnownEntity]:
-        """Return entities of ``etype`` one of whose identifying names has the same :func:`translit_key`."""
-        return list(self._by_name.get((etype, translit_key(name)), ()))
-
-    def by_surname(self, surname: str) -> list[KnownEntity]:
-        """Return people whose multi-word label ends with ``surname``."""
-        return list(self._by_surname.get(translit_key(surname), ()))
-
-    def names(self, etype: EntityType) -> dict[str, str]:
-        """Return folded label -> key for every entity of ``etype``."""
-        return self._pool[etype]
-
-    def context(self, key: str) -> Counter[str]:
-        """Return the entities mentioned with ``key`` so far (in this process), with the articles that did."""
-        return self._context.get(key, Counter())
-
-    def votes(self, name: str) -> Counter[EntityType]:
-        """Return how many articles so far gave ``name`` each type."""
-        return self._votes.get(fold(name), Counter())
-
-    def vote(self, etype: EntityType, name: str) -> None:
-        """Count one article that typed ``name`` as ``etype`` (from the vote over its mentions)."""
-        self._votes.setdefault(fold(name), Counter())[etype] += 1
-
-    def add(self, entity: Entity, context: Iterable[str] = ()) -> None:
-        """Make an entity just resolved visible to the articles after it, with its article's other entities."""
-        self._put(KnownEntity(entity.key, entity.type, entity.label, entity.aliases))
-        others = [k for k in context if k != entity.key]
-        if others:
-            self._context.setdefault(entity.key, Counter()).update(others)
-
-
-class StoreEntityIndex(MemoryEntityIndex):
-    """The entities of a :class:`~kg.store.Store`, read once.
-
-    From the entity summary (:mod:`kg.summary`) when it reflects every article: one
-    row per entity name, however many articles describe the entity. Otherwise (a
-    crash left articles it has not taken in, or the store has none) from every
-    article graph, one row per description. Either way an entity's label is its
-    longest, as the read model shows it, and its other labels count as aliases.
-
-    Args:
-        store: The store to read.
-        base: The data base IRI entity keys are relative to.
-    """
-
-    def __init__(self, store: Store, base: str) -> None:
-        from kg import summary
-        from kg.namespace import KG_NS, RDFS, SKOS
-
-        types = {f"{KG_NS}{t.value}": t for t in EntityType}
-        values = " ".join(f"<{t}>" for t in types)
-        if summary.dirty_articles(store):
-            rows = store.query(
-                f"""SELECT ?e ?t ?l ?a WHERE {{ GRAPH ?g {{
-                      ?e a ?t ; <{RDFS.label}> ?l .
-                      VALUES ?t {{ {values} }}
-                      OPTIONAL {{ ?e <{SKOS.altLabel}> ?a }} }} }}"""
-            )
-        else:
-            s = summary.SUMMARY_NS
-            rows = store.query(
-                f"""SELECT ?e ?t ?l ?a WHERE {{ GRAPH <{summary.SUMMARY_GRAPH}> {{
-                      {{ ?e <{s}type> ?t ; <{s}label> ?l }} UNION {{ ?e <{s}type> ?t ; <{s}alias> ?a }}
-                      VALUES ?t {{ {values} }} }} }}"""
-            )
-        found: dict[str, tuple[EntityType, set[str], set[str]]] = {}
-        for row in rows:
-            iri = row["e"]
-            if not iri.startswith(base):
-                continue
-            _, labels, aliases = found.setdefault(iri[len(base) :], (types[row["t"]], set(), set()))
-            if "l" in row:
-                labels.add(row["l"])
-            if "a" in row:
-                aliases.add(row["a"])
-        known = []
-        for key, (etype, labels, aliases) in found.items():
-            if not labels:
-                continue
-            label = min(labels, key=lambda x: (-len(x), x))  # the longest, as the read model shows it
-            known.append(KnownEntity(key, etype, label, tuple(sorted((labels | aliases) - {label}))))
-        super().__init__(known)
-
-
-@dataclass(frozen=True, slots=True)
-class Merge:
-    """One cross-article merge: an article's entity re-keyed onto a stored one.
-
-    Attributes:
-        id: Stable id (hash of article, both keys), what ``kg unmerge`` takes.
-        article: The article id whose entity was re-keyed.
-        type: The entity type (merges never cross types).
-        from_key: The key the article would have used on its own.
-        into_key: The stored entity's key it now uses.
-        from_label: The article's name for it.
-        into_label: The stored entity's label.
-        method: ``exact``, ``transliteration``, ``variant`` (given names that are
-            variants: initials, short forms), ``fuzzy``, ``context`` (a bare surname
-            joined on shared entities) or ``type`` (a weak person name the corpus
-            gives another type).
-        score: The merge's confidence in [0, 1] (1.0 for equal folded names).
-        evidence: The first mention of it in the article: ``(start, end, text)``.
-        reasons: What supports the merge beyond the names: the entities both
-            articles mention (``context``), the type vote (``type``), the given names
-            (``variant``).
-    """
-
-    id: str
-    article: str
-    type: EntityType
-    from_key: str
-    into_key: str
-    from_label: str
-    into_label: str
-    method: str
-    score: float
-    evidence: tuple[int, int, str]
-    reasons: tuple[str, ...] = ()
-
-    def to_json(self) -> str:
-        """Serialise as one JSON line."""
-        return json.dumps(
-            {
-                "id": self.id,
-                "article": self.article,
-                "type": self.type.value,
-                "from": self.from_key,
-                "into": self.into_key,
-                "from_label": self.from_label,
-                "into_label": self.into_label,
-                "method": self.method,
-                "score": self.score,
-                "evidence": list(self.evidence),
-                "reasons": list(self.reasons),
-            },
-            ensure_ascii=False,
-        )
-
-    @classmethod
-    def from_json(cls, data: dict[str, object]) -> Merge:
-        """Read a line written by :meth:`to_json`."""
-        ev = data["evidence"]
-        if not isinstance(ev, list) or len(ev) != 3:
-            raise StoreError(f"merge {data.get('id')!r} has no evidence [start, end, text]")
-        return cls(
-            id=str(data["id"]),
-            article=str(data["article"]),
-            type=EntityType(data["type"]),
-            from_key=str(data["from"]),
-            into_key=str(data["into"]),
-            from_label=str(data["from_label"]),
-            into_label=str(data["into_label"]),
-            method=str(data["method"]),
-            score=float(data["score"]),  # type: ignore[arg-type]
-            evidence=(int(ev[0]), int(ev[1]), str(ev[2])),
-            reasons=tuple(str(r) for r in data.get("reasons") or ()),  # type: ignore[attr-defined]
-        )
-
-
-class MergeLog:
-    """Every cross-article merge, appended to a JSON-lines file; undone merges stay blocked.
-
-    Args:
-        path: The file; ``None`` keeps the log in memory (tests, one-off runs).
-    """
-
-    def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path) if path is not None else None
-        self._merges: dict[str, Merge] = {}
-        self._undone: set[str] = set()
-        if self.path is not None and self.path.exists():
-            for n, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise StoreError(f"{self.path}:{n}: not a JSON line: {exc}") from exc
-                if "undo" in data:
-                    self._undone.add(str(data["undo"]))
-                else:
-                    merge = Merge.from_json(data)
-                    self._merges[merge.id] = merge
-
-    def _append(self, line: str) -> None:
-        if self.path is not None:
-            with self.path.open("a", encoding="utf-8") as f:
-                f.write(line + "\n")
-
-    def record(self, merge: Merge) -> None:
-        """Append a merge (a merge already recorded is not written twice)."""
-        if merge.id in self._merges:
-            return
-        self._merges[merge.id] = merge
-        self._append(merge.to_json())
-
-    def blocked(self, article: str, from_key: str, into_key: str) -> bool:
-        """Whether this merge was undone, so must not be made again."""
-        return merge_id(article, from_key, into_key) in self._undone
-
-    def active(self) -> list[Merge]:
-        """The merges in force, oldest first."""
-        return [m for m in self._merges.values() if m.id not in self._undone]
-
-    def undo(self, merge_id_: str) -> Merge:
-        """Mark a merge undone and return it.
-
-        Raises:
-            NotFoundError: No active merge has this id.
-        """
-        merge = self._merges.get(merge_id_)
-        if merge is None or merge_id_ in self._undone:
-            raise NotFoundError("merge", merge_id_)
-        self._undone.add(merge_id_)
-        self._append(json.dumps({"undo": merge_id_}))
-        return merge
-
-    def __iter__(self) -> Iterator[Merge]:
-        return iter(self.active())
-
-
-def merge_id(article: str, from_key: str, into_key: str) -> str:
-    """The stable id of a merge."""
-    return hashlib.sha1(f"{article}|{from_key}|{into_key}".encode()).hexdigest()[:12]
 
 
 def _agree(e: Entity | KnownEntity, k: KnownEntity) -> bool:
@@ -528,7 +160,7 @@ def _is_weak_person(e: Entity) -> bool:
 def _clean_labels(x: Extraction, index: EntityIndex) -> tuple[dict[str, str], dict[str, Entity]]:
     """Canonical person labels: no title, nationality or neighbour's name glued in front."""
     renames: dict[str, str] = {}
-    merged: dict[str, Entity] = {}
+    rewritten: dict[str, Entity] = {}
     people = [e for e in x.entities if e.type is EntityType.PERSON and not e.same_as]
     here = {e.label for e in people if len(e.label.split()) > 1}
 
@@ -546,8 +178,8 @@ def _clean_labels(x: Extraction, index: EntityIndex) -> tuple[dict[str, str], di
         aliases = tuple(sorted({c for c in clean.values() if c != label}))
         key = f"{e.type.slug}/{slug(label)}"
         renames[e.key] = key
-        merged[e.key] = replace(e, key=key, label=label, aliases=aliases)
-    return renames, merged
+        rewritten[e.key] = replace(e, key=key, label=label, aliases=aliases)
+    return renames, rewritten
 
 
 def _retype(e: Entity, counted: bool, index: EntityIndex) -> tuple[KnownEntity, float, tuple[str, ...]] | None:
@@ -579,70 +211,6 @@ def _retype(e: Entity, counted: bool, index: EntityIndex) -> tuple[KnownEntity, 
     return None
 
 
-@cache
-def _signatures() -> dict[str, tuple[frozenset[EntityType] | None, frozenset[EntityType] | None]]:
-    """Each kg property between entities -> the entity types its domain and range allow (``None``: any)."""
-    from rdflib import RDF as RDF_
-    from rdflib import RDFS as RDFS_
-    from rdflib import URIRef
-    from rdflib.collection import Collection
-    from rdflib.namespace import OWL
-    from rdflib.term import Node
-
-    from kg.namespace import KG_NS
-    from kg.ontology import ontology_graph
-
-    g = ontology_graph(with_event_types=False)
-    classes = {URIRef(f"{KG_NS}{t.value}"): t for t in EntityType}
-
-    def allowed(node: Node | None) -> frozenset[EntityType] | None:
-        if node is None:
-            return None
-        if isinstance(node, URIRef):
-            return frozenset({classes[node]}) if node in classes else None
-        members = g.value(node, OWL.unionOf)
-        if members is not None:
-            items = [i for i in Collection(g, members) if isinstance(i, URIRef)]
-            if items and all(i in classes for i in items):
-                return frozenset(classes[i] for i in items)
-        return None
-
-    out: dict[str, tuple[frozenset[EntityType] | None, frozenset[EntityType] | None]] = {}
-    for prop in g.subjects(RDF_.type, OWL.ObjectProperty):
-        name = str(prop)
-        if name.startswith(KG_NS):
-            out[name[len(KG_NS) :]] = (allowed(g.value(prop, RDFS_.domain)), allowed(g.value(prop, RDFS_.range)))
-    return out
-
-
-def conform(x: Extraction) -> Extraction:
-    """Drop what would give an entity a second type: relations whose ends the ontology types otherwise.
-
-    A relation is kept when its subject's and object's types are in its predicate's
-    domain and range (``affiliatedWith``: a person and an organisation); an event's
-    place must be a place, and so must an entity's country.
-    """
-    types = {e.key: e.type for e in x.entities}
-    sigs = _signatures()
-
-    def fits(key: str, allowed: frozenset[EntityType] | None) -> bool:
-        t = types.get(key)
-        return allowed is None or t is None or t in allowed
-
-    relations = tuple(
-        r
-        for r in x.relations
-        if fits(r.subject, sigs.get(r.predicate, (None, None))[0])
-        and fits(r.object, sigs.get(r.predicate, (None, None))[1])
-    )
-    place = frozenset({EntityType.PLACE})
-    events = tuple(ev if ev.place is None or fits(ev.place, place) else replace(ev, place=None) for ev in x.events)
-    entities = tuple(e if e.country is None or fits(e.country, place) else replace(e, country=None) for e in x.entities)
-    if len(relations) == len(x.relations) and events == x.events and entities == x.entities:
-        return x
-    return replace(x, relations=relations, events=events, entities=entities)
-
-
 def resolve_across(
     x: Extraction,
     index: EntityIndex,
@@ -672,19 +240,19 @@ def resolve_across(
         relations its entities' types allow.
     """
     scope = scope or x.article.id
-    renames, merged = _clean_labels(x, index)
+    renames, rewritten = _clean_labels(x, index)
     if renames:
-        x = _rekey(x, renames, merged)
+        x = _rekey(x, renames, rewritten)
     context = frozenset(e.key for e in x.entities if not _is_bare(e))
     renames = {}
-    merged = {}
+    rewritten = {}
     for e in x.entities:
         retyped = _retype(e, not vote, index)
         if retyped is not None:
             known, score, reasons = retyped
             if _record(log, x, e, known, "type", score, reasons):
                 renames[e.key] = known.key
-                merged[e.key] = _onto(e, known)
+                rewritten[e.key] = _onto(e, known)
                 continue
         if _is_bare(e):
             found = _bare_match(e, context - {e.key}, index)
@@ -692,7 +260,7 @@ def resolve_across(
                 known, score, reasons = found
                 if _record(log, x, e, known, "context", score, reasons):
                     renames[e.key] = known.key
-                    merged[e.key] = _onto(e, known)
+                    rewritten[e.key] = _onto(e, known)
                     continue
             key = _scoped(f"{e.type.slug}/{slug(e.label)}", scope)
             if key != e.key:  # an extraction that went through local_identity in a worker is scoped already
@@ -700,7 +268,7 @@ def resolve_across(
                 factor = (
                     1.0 if e.key == _scoped(f"{e.type.slug}/{slug(e.label)}", x.article.id) else LONE_SURNAME_FACTOR
                 )
-                merged[e.key] = replace(e, key=key, confidence=round(e.confidence * factor, 3))
+                rewritten[e.key] = replace(e, key=key, confidence=round(e.confidence * factor, 3))
             continue
         if index.get(e.key) is not None or e.same_as:
             continue
@@ -710,8 +278,8 @@ def resolve_across(
         known, method, score, reasons = match
         if _record(log, x, e, known, method, score, reasons):
             renames[e.key] = known.key
-            merged[e.key] = _onto(e, known)
-    out = _rekey(x, renames, merged) if renames else x
+            rewritten[e.key] = _onto(e, known)
+    out = _rekey(x, renames, rewritten) if renames else x
     out = conform(out)
     keys = [e.key for e in out.entities]
     for e in out.entities:
@@ -772,13 +340,13 @@ def _record(
     return True
 
 
-def _rekey(x: Extraction, renames: dict[str, str], merged: dict[str, Entity]) -> Extraction:
+def _rekey(x: Extraction, renames: dict[str, str], rewritten: dict[str, Entity]) -> Extraction:
     def k(key: str | None) -> str | None:
         return renames.get(key, key) if key is not None else None
 
     entities: dict[str, Entity] = {}
     for e in x.entities:
-        new = merged.get(e.key, e)
+        new = rewritten.get(e.key, e)
         new = replace(new, country=k(new.country))
         old = entities.get(new.key)
         if old is not None:
@@ -805,17 +373,6 @@ def _rekey(x: Extraction, renames: dict[str, str], merged: dict[str, Entity]) ->
             for ev in x.events
         ),
     )
-
-
-def merge_log_path(store: str) -> Path:
-    """Where the merge log of a store lives: beside an embedded store's directory.
-
-    For a remote store (a URL) it is ``./kg-merges.jsonl``.
-
-    >>> merge_log_path("./kg-data").name
-    'kg-data.merges.jsonl'
-    """
-    return sidecar_path(store, "merges")
 
 
 def _beside(log_path: Path) -> Path:
@@ -895,49 +452,3 @@ class Resolver:
             same = theirs.get((ev.type, ev.evidence.text))
             events.append(ev if same is None else replace(same, evidence=ev.evidence))
         return replace(x, events=tuple(events), duplicate_of=original)
-
-
-def undo_merge(store: Store, log: MergeLog, merge_id_: str, base: str) -> Merge:
-    """Undo a merge: the article's graph uses its own key again, and the merge stays blocked.
-
-    Args:
-        store: The store holding the article.
-        log: The merge log.
-        merge_id_: The id ``kg merges`` lists.
-        base: The data base IRI.
-
-    Raises:
-        NotFoundError: No active merge has this id.
-
-    Notes:
-        Reads the store's quads once to find the article's graph: O(store size).
-    """
-    import pyoxigraph as ox
-
-    from kg.rdf import article_iri, entity_iri
-
-    merge = log.undo(merge_id_)
-    graph = article_iri(base, merge.article)
-    into = ox.NamedNode(entity_iri(base, merge.into_key))
-    back = ox.NamedNode(entity_iri(base, merge.from_key))
-    label_pred = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
-
-    def swap(
-        term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple,
-    ) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
-        return back if term == into else term
-
-    quads: list[ox.Quad] = []
-    for q in store.quads():
-        if not isinstance(q.graph_name, ox.NamedNode) or q.graph_name.value != graph:
-            continue
-        if q.subject == into and q.predicate == label_pred:
-            quads.append(ox.Quad(back, label_pred, ox.Literal(merge.from_label), q.graph_name))
-            continue
-        quads.append(ox.Quad(swap(q.subject), q.predicate, swap(q.object), q.graph_name))  # type: ignore[arg-type]
-    if quads:
-        # The rewritten graph keeps its content hash: the store marks it for the entity
-        # summary before writing, so even a crash before the summary update leaves it
-        # to be recomputed.
-        store.put_articles([(graph, quads)])
-    return merge
