@@ -300,6 +300,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             batch = [Extracted.of(local(x), settings.base_iri, when) for x in cached[i : i + kg_ingest.BATCH]]
             for x in identity.write(batch):
                 stored[x.extraction.article.id] = x.extraction
+        for x in getattr(identity, "finish", list)():  # the run's end, when this kg revises types there
+            stored[x.extraction.article.id] = x.extraction
     else:
         kg_ingest.ingest_articles(
             articles,

@@ -175,6 +175,8 @@ def ingest_on_dask(
             collect(pending.popleft())
     while pending:
         collect(pending.popleft())
+    if identify is not None:
+        identify.finish()  # types decided over the whole run rewrite the articles they change
     mentions, entities, events, relations, quads = totals
     return IngestReport(
         ingested=tuple(ingested),

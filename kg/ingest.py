@@ -229,6 +229,19 @@ class Identity:
         _put(self._store, identified)
         return identified
 
+    def finish(self) -> _Done:
+        """End the run: rewrite the articles whose weak persons the whole run retypes; return them.
+
+        See :meth:`kg.identity.Resolver.revise`: a type is decided per name over every
+        article of the run, not only over the articles before each.
+        """
+        if self._resolver is None:
+            return []
+        revised = [Extracted.of(x, self._base, self._when) for x in self._resolver.revise()]
+        if revised:
+            _put(self._store, revised)
+        return revised
+
 
 def _put(store: Store, done: _Done) -> None:
     """Write a batch with one store call: its N-Quads, and what each article adds to the entity summary."""
@@ -318,6 +331,9 @@ def ingest_articles(
         while pending:
             finish(pending.popleft())
         settle()
+        for x in identify.finish():  # already counted: reported again as now stored
+            if on_stored is not None:
+                on_stored(x.extraction)
     except BaseException:
         # Failed or interrupted (Ctrl-C) while a batch was being written: that batch is
         # finished first. If its write failed, that failure came first in input order and

@@ -39,6 +39,7 @@ before writing it::
 from __future__ import annotations
 
 import hashlib
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
@@ -63,6 +64,8 @@ __all__ = [
     "CONTEXT_MIN",
     "FUZZY_THRESHOLD",
     "LONE_SURNAME_FACTOR",
+    "REVISE_KEEP",
+    "REVISE_MIN_ARTICLES",
     "TYPE_VOTE_MIN",
     "TYPE_VOTE_RATIO",
     "Resolver",
@@ -82,6 +85,12 @@ LONE_SURNAME_FACTOR = 0.6
 #: Articles giving a name another type, and how many times those giving it the article's type, that retype a weak person.
 TYPE_VOTE_MIN = 3
 TYPE_VOTE_RATIO = 2.0
+
+#: Articles of another type a name needs before :meth:`Resolver.revise` retypes the run's weak persons of that name.
+REVISE_MIN_ARTICLES = 2
+
+#: Articles a run keeps in memory to revise their weak persons' type at its end (the oldest are let go).
+REVISE_KEEP = 20_000
 
 
 def _agree(e: Entity | KnownEntity, k: KnownEntity) -> bool:
@@ -298,6 +307,11 @@ def local_identity(x: Extraction) -> Extraction:
     return resolve_across(x, MemoryEntityIndex(), None)
 
 
+def _revisable(e: Entity) -> bool:
+    """Whether a later look at the whole run may retype ``e``: a person named weakly, not linked."""
+    return e.type is EntityType.PERSON and not e.same_as and _is_weak_person(e)
+
+
 def _is_bare(e: Entity) -> bool:
     return e.type is EntityType.PERSON and not e.same_as and len(e.label.split()) == 1
 
@@ -403,6 +417,11 @@ class Resolver:
         self.shingles = shingles if shingles is not None else ShingleIndex()
         self._stored = stored
         self._events: dict[str, dict[tuple[str, str], Event]] = {}
+        # folded name -> type -> summed confidence of the articles that gave it that type (best mention each)
+        self._mass: dict[str, dict[EntityType, float]] = {}
+        self._articles: dict[str, Counter[EntityType]] = {}
+        # articles whose weak persons a later decision may retype: id -> the extraction as written
+        self._weak: OrderedDict[str, Extraction] = OrderedDict()
 
     @classmethod
     def for_store(cls, store: Store, base: str, log_path: str | Path | None = None) -> Resolver:
@@ -432,8 +451,83 @@ class Resolver:
         self.shingles.add(x.article.id, sig, scope)
         if original is None:
             self._events[x.article.id] = {(ev.type, ev.evidence.text): ev for ev in out.events}
-            return out
-        return self._as_copy(out, original)
+        else:
+            out = self._as_copy(out, original)
+        self._weigh(x, out)
+        return out
+
+    def _weigh(self, x: Extraction, out: Extraction) -> None:
+        """Count the types an article's extraction gives each name (its best confidence for each).
+
+        ``out`` (the article as resolved) is kept when a later decision may retype one of its weak persons.
+        """
+        best: dict[tuple[str, EntityType], float] = {}
+        for e in x.entities:
+            k = (fold(e.label), e.type)
+            best[k] = max(best.get(k, 0.0), e.confidence)
+        for (name, etype), conf in best.items():
+            mass = self._mass.setdefault(name, {})
+            mass[etype] = mass.get(etype, 0.0) + conf
+            self._articles.setdefault(name, Counter())[etype] += 1
+        self._weak.pop(x.article.id, None)
+        if any(_revisable(e) for e in out.entities):
+            self._weak[x.article.id] = out
+            while len(self._weak) > REVISE_KEEP:
+                self._weak.popitem(last=False)
+
+    def revise(self) -> list[Extraction]:
+        """Retype the run's weak persons by the whole run's evidence; return the articles that changed.
+
+        A type decided one article at a time can only follow the articles before it,
+        so a name a table typed a person before the corpus called it a club stays a
+        person there. At the end of a run each name is decided once, for every
+        article of the run that typed it a weak person (one word, or no known given
+        name first): when at least :data:`REVISE_MIN_ARTICLES` articles give it one
+        other type, their summed confidence exceeds that of the articles calling it a
+        person, and exactly one entity of that type has the name, the person becomes
+        that entity (a ``type`` merge in the log). The returned extractions replace
+        the articles as written.
+        """
+        out: list[Extraction] = []
+        for article, x in list(self._weak.items()):
+            renames: dict[str, str] = {}
+            rewritten: dict[str, Entity] = {}
+            for e in x.entities:
+                found = self._decided(e) if _revisable(e) else None
+                if found is None:
+                    continue
+                known, score, reasons = found
+                if _record(self.log, x, e, known, "type", score, reasons):
+                    renames[e.key] = known.key
+                    rewritten[e.key] = _onto(e, known)
+            if not renames:
+                continue
+            revised = conform(_rekey(x, renames, rewritten))
+            for e in revised.entities:
+                self.index.add(e)
+            self._weak[article] = revised
+            out.append(revised)
+        return out
+
+    def _decided(self, e: Entity) -> tuple[KnownEntity, float, tuple[str, ...]] | None:
+        """The entity of another type the whole run says a weak person's name is, if it says so clearly."""
+        name = fold(e.label)
+        mass, articles = self._mass.get(name, {}), self._articles.get(name, Counter())
+        mine = mass.get(EntityType.PERSON, 0.0)
+        others = [(m, t) for t, m in mass.items() if t is not EntityType.PERSON]
+        if not others:
+            return None
+        m, other = max(others, key=lambda mt: (mt[0], mt[1].value))
+        if articles[other] < REVISE_MIN_ARTICLES or m <= mine:
+            return None
+        found = self.index.by_name(other, e.label)
+        if len(found) != 1:
+            return None
+        reasons = tuple(
+            f"{articles[t]} article(s) say {t.value} (confidence {mass.get(t, 0.0):.2f})"
+            for t in sorted(articles, key=lambda t: -mass.get(t, 0.0))
+        )
+        return found[0], round(m / (m + mine), 3), reasons
 
     def batch(self, xs: Sequence[Extraction]) -> list[Extraction]:
         """Resolve a batch in order, each of its articles counted in the type vote before any is resolved."""
