@@ -56,3 +56,36 @@ def test_resolver_revise_keeps_a_person_the_run_does_not_clearly_retype(
         *(_article(f"a{i}", label, etype, conf) for i, (label, etype, conf) in enumerate(others, 1)),
     )
     assert resolver.revise() == []
+
+
+def test_resolver_revise_weighs_evidence_per_article_not_only_in_all() -> None:
+    tables = [_article(f"t{i}", "Velmora Bay", EntityType.PERSON, 0.35) for i in range(5)]
+    reports = [_article(f"r{i}", "Velmora Bay", EntityType.PLACE, 0.8) for i in range(2)]
+    resolver, _ = _run(*tables, *reports)  # 1.75 for the person in all, 0.8 a report against 0.35 a table
+    revised = resolver.revise()
+    assert sorted(x.article.id for x in revised) == [f"t{i}" for i in range(5)]
+    assert {e.type for x in revised for e in x.entities} == {EntityType.PLACE}
+
+
+def test_identity_finish_rewrites_the_revised_article_in_the_store() -> None:
+    from datetime import UTC, datetime
+
+    from kg.ingest import Identity
+    from kg.store import EmbeddedStore
+    from kg.workers import Extracted
+
+    base = "https://example.org/id/"
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    store = EmbeddedStore(None)
+    identify = Identity(store, base, when)
+    articles = [
+        _article("a1", "Velmora", EntityType.PERSON, 0.4),
+        _article("a2", "Velmora", EntityType.ORGANISATION, 0.9),
+        _article("a3", "Velmora", EntityType.ORGANISATION, 0.8),
+    ]
+    identify.write([Extracted.of(x, base, when) for x in articles])
+    (revised,) = identify.finish()
+    assert revised.extraction.article.id == "a1"
+    rows = store.query(f"SELECT ?t WHERE {{ GRAPH <{base}article/a1> {{ <{base}organisation/velmora> a ?t }} }}")
+    assert [r["t"].rsplit("#", 1)[-1] for r in rows] == ["Organisation"]
+    assert identify.finish() == []

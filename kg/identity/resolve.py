@@ -483,9 +483,10 @@ class Resolver:
         person there. At the end of a run each name is decided once, for every
         article of the run that typed it a weak person (one word, or no known given
         name first): when at least :data:`REVISE_MIN_ARTICLES` articles give it one
-        other type, their summed confidence exceeds that of the articles calling it a
-        person, and exactly one entity of that type has the name, the person becomes
-        that entity (a ``type`` merge in the log). The returned extractions replace
+        other type, those articles give it more confidence (each its best mention)
+        than the articles calling it a person, in all or per article, and exactly one
+        entity of that type has the name, the person becomes that entity (a ``type``
+        merge in the log). The returned extractions replace
         the articles as written.
         """
         out: list[Extraction] = []
