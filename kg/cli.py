@@ -396,7 +396,7 @@ def version() -> None:
 @_friendly
 def merges(store: StoreOpt = None, update_endpoint: UpdateOpt = None, as_json: JsonOpt = False) -> None:
     """List the cross-article merges in force: method, confidence, evidence and what else supports them (undo with `kg unmerge ID`)."""
-    from kg.resolve import MergeLog, merge_log_path
+    from kg.identity import MergeLog, merge_log_path
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint)
     path = merge_log_path(settings.store)
@@ -440,7 +440,7 @@ def unmerge(
     update_endpoint: UpdateOpt = None,
 ) -> None:
     """Undo a cross-article merge: the article gets its own entity back, and it is not merged again."""
-    from kg.resolve import MergeLog, merge_log_path, undo_merge
+    from kg.identity import MergeLog, merge_log_path, undo_merge
 
     settings = Settings.load(store=store, update_endpoint=update_endpoint)
     db = _open(settings)

@@ -218,7 +218,7 @@ class Extraction:
     """Everything extracted from one article: the unit written to the store.
 
     ``duplicate_of`` is the id of an earlier article this one copies (the same or nearly
-    the same text under another id), set by :mod:`kg.resolve`.
+    the same text under another id), set by :mod:`kg.identity.resolve`.
     """
 
     article: Article

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.duplicates import ShingleIndex, shingle_index_path, signature
+from kg.identity import ShingleIndex, shingle_index_path, signature
 
 _STORY = (
     "The harbour authority of Velmora said on Tuesday that the northern pier would close for repairs"

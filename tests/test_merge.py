@@ -5,7 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from kg.extract.merge import KnownEvent, _entities, event_counts, find_match, interval, merge_batch
+from kg.identity.events import KnownEvent, _entities, event_counts, interval, join_report_batch, same_event
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.records import Article, Entity, EntityType, Event, Evidence, Extraction, Modality, Participant, Sentence
 from kg.store import EmbeddedStore
@@ -52,10 +52,10 @@ RULE = {
 
 
 @pytest.mark.parametrize(("change", "merges"), RULE.values(), ids=RULE.keys())
-def test_find_match_newsreader_rule(change: dict[str, object], merges: bool) -> None:
+def test_same_event_newsreader_rule(change: dict[str, object], merges: bool) -> None:
     first = _event("event/a/0")
     second = dataclasses.replace(_event("event/b/0"), **change)  # type: ignore[arg-type]
-    assert (find_match(second, [_known(first)]) is not None) is merges
+    assert (same_event(second, [_known(first)]) is not None) is merges
 
 
 def test_interval_covers_precision() -> None:
@@ -75,11 +75,11 @@ def _put(store: EmbeddedStore, xs: list[Extraction]) -> None:
     store.put_articles([(article_iri(DEFAULT_BASE, x.article.id), extraction_quads(x)) for x in xs])
 
 
-def test_merge_batch_against_the_store_gives_one_event_two_sources(store: EmbeddedStore) -> None:
+def test_join_report_batch_against_the_store_gives_one_event_two_sources(store: EmbeddedStore) -> None:
     first = _extraction("a1", _event("event/a1/0", casualties=3))
     _put(store, [first])
     second = _extraction("a2", _event("event/a2/5", confidence=0.4, label="other label"))
-    (merged,) = merge_batch([second], store, DEFAULT_BASE)
+    (merged,) = join_report_batch([second], store, DEFAULT_BASE)
     (ev,) = merged.events
     assert ev.key == "event/a1/0"
     assert (ev.label, ev.confidence, ev.casualties) == ("Attack event/a1/0", 0.7, 3)
@@ -92,19 +92,19 @@ def test_merge_batch_against_the_store_gives_one_event_two_sources(store: Embedd
     assert {r["a"] for r in sources} == {article_iri(DEFAULT_BASE, "a1"), article_iri(DEFAULT_BASE, "a2")}
 
 
-def test_merge_batch_within_one_batch_and_keeps_unrelated_events(store: EmbeddedStore) -> None:
+def test_join_report_batch_within_one_batch_and_keeps_unrelated_events(store: EmbeddedStore) -> None:
     a = _extraction("a1", _event("event/a1/0"))
     b = _extraction("a2", _event("event/a2/0"), _event("event/a2/9", type="Fight"))
-    merged = merge_batch([a, b], store, DEFAULT_BASE)
+    merged = join_report_batch([a, b], store, DEFAULT_BASE)
     assert [e.key for e in merged[1].events] == ["event/a1/0", "event/a2/9"]
     _put(store, merged)
     assert event_counts(store) == {"events": 2, "mentions": 3}
 
 
-def test_merge_batch_never_merges_within_the_same_article(store: EmbeddedStore) -> None:
+def test_join_report_batch_never_joins_within_the_same_article(store: EmbeddedStore) -> None:
     x = _extraction("a1", _event("event/a1/0"), _event("event/a1/40"))
     _put(store, [x])
-    (again,) = merge_batch([x], store, DEFAULT_BASE)
+    (again,) = join_report_batch([x], store, DEFAULT_BASE)
     assert [e.key for e in again.events] == ["event/a1/0", "event/a1/40"]
 
 
@@ -113,7 +113,7 @@ def test_merged_event_validates_in_the_union_of_both_graphs(store: EmbeddedStore
 
     first = _extraction("a1", _event("event/a1/0", casualties=3))
     _put(store, [first])
-    (second,) = merge_batch([_extraction("a2", _event("event/a2/5", confidence=0.4))], store, DEFAULT_BASE)
+    (second,) = join_report_batch([_extraction("a2", _event("event/a2/5", confidence=0.4))], store, DEFAULT_BASE)
     report = validate(extraction_quads(first) + extraction_quads(second))
     assert report.conforms, report
 
@@ -142,8 +142,8 @@ PROBES = [
 
 
 @pytest.mark.parametrize(("start", "end"), PROBES, ids=[f"{s}..{e}" for s, e in PROBES])
-def test_store_index_takes_the_event_find_match_takes_from_every_stored_one(start: str, end: str | None) -> None:
-    from kg.extract.merge import SparqlEventIndex
+def test_store_index_takes_the_event_same_event_takes_from_every_stored_one(start: str, end: str | None) -> None:
+    from kg.identity import SparqlEventIndex
 
     probe = _event("event/probe", start=start, end=end)
     xs = [_extraction(f"a-{name}", _event(f"event/{name}", start=s, end=e)) for name, s, e in STORED_DATES]
@@ -155,7 +155,7 @@ def test_store_index_takes_the_event_find_match_takes_from_every_stored_one(star
             (KnownEvent(ev, f"article/{x.article.id}", frozenset(_entities(ev))) for x in stored for ev in x.events),
             key=lambda k: (k.article, k.event.key),
         )
-        expected = find_match(probe, every)
-        found = find_match(probe, SparqlEventIndex(store, DEFAULT_BASE).candidates(probe, "probe"))
+        expected = same_event(probe, every)
+        found = same_event(probe, SparqlEventIndex(store, DEFAULT_BASE).candidates(probe, "probe"))
         got = found and (found.event.key, found.article)
         assert got == (expected and (expected.event.key, expected.article)), [x.article.id for x in stored]

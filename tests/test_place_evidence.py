@@ -7,9 +7,9 @@ import pytest
 from kg import queries
 from kg.extract import extract
 from kg.extract.commonness import is_common_word
+from kg.identity import MemoryEntityIndex, resolve_across
 from kg.ingest import ingest_articles
 from kg.records import Article, EntityType, Extraction
-from kg.resolve import MemoryEntityIndex, resolve_across
 from kg.settings import Settings
 from kg.store import EmbeddedStore
 

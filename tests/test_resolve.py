@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import NotFoundError
+from kg.identity import KnownEntity, MemoryEntityIndex, MergeLog, resolve_across, translit_key
 from kg.records import Article, Entity, EntityType, Extraction, Mention
-from kg.resolve import KnownEntity, MemoryEntityIndex, MergeLog, resolve_across, translit_key
 
 
 def _x(
@@ -97,8 +97,8 @@ def test_merge_log_undo_unknown_id_names_it() -> None:
 
 
 def test_store_entity_index_and_undo_merge_rewrite_the_article_graph() -> None:
+    from kg.identity import Resolver, undo_merge
     from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
-    from kg.resolve import Resolver, undo_merge
     from kg.store import EmbeddedStore
 
     store = EmbeddedStore(None)
@@ -134,8 +134,8 @@ def test_cli_merges_lists_and_unmerge_undoes(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from kg.cli import app
+    from kg.identity import merge_log_path
     from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
-    from kg.resolve import merge_log_path
     from kg.store import EmbeddedStore
 
     store_dir = tmp_path / "kg-data"
@@ -182,8 +182,8 @@ def test_two_extracted_articles_spelling_a_name_differently_share_one_entity() -
 def test_store_entity_index_reads_the_summary_when_current_and_the_articles_otherwise() -> None:
     import dataclasses
 
+    from kg.identity import StoreEntityIndex
     from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
-    from kg.resolve import StoreEntityIndex
     from kg.store import EmbeddedStore
 
     key = "person/volodymyr-zelensky"
@@ -328,8 +328,8 @@ def test_resolve_across_labels_a_person_by_the_name_alone(
 def test_conform_drops_relations_and_places_of_the_wrong_type() -> None:
     from dataclasses import replace
 
+    from kg.identity import conform
     from kg.records import Event, Evidence, Relation
-    from kg.resolve import conform
 
     x = _x(
         "a1",
@@ -356,8 +356,8 @@ def test_conform_drops_relations_and_places_of_the_wrong_type() -> None:
 def test_resolver_recognises_a_copy_and_shares_its_entities_and_events() -> None:
     from dataclasses import replace
 
+    from kg.identity import Resolver
     from kg.records import Event, Evidence
-    from kg.resolve import Resolver
 
     resolver = Resolver(MemoryEntityIndex(), MergeLog())
     text = "Osgood said the bridge over the Tamora river would reopen in May after repairs, officials said."
@@ -381,7 +381,7 @@ def test_merge_log_keeps_reasons_and_cli_shows_them(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from kg.cli import app
-    from kg.resolve import Merge, merge_log_path
+    from kg.identity import Merge, merge_log_path
 
     store_dir = tmp_path / "kg-data"
     log = MergeLog(merge_log_path(str(store_dir)))
@@ -476,8 +476,7 @@ def test_ingest_of_a_corpus_with_repeated_entities_and_a_copy_validates(tmp_path
 
 
 def test_resolver_ignores_a_copy_of_an_article_the_store_does_not_hold() -> None:
-    from kg.duplicates import ShingleIndex
-    from kg.resolve import Resolver
+    from kg.identity import Resolver, ShingleIndex
 
     text = "Osgood said the bridge over the Tamora river would reopen in May after repairs, officials said."
     shingles = ShingleIndex()

@@ -23,10 +23,10 @@ from api_sample import (
 
 from kg import queries, summary
 from kg.exchange import import_file
+from kg.identity import Merge, MergeLog, merge_id, undo_merge
 from kg.namespace import KG_NS, NIF, RDF, RDFS, SKOS
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads, iri_key
 from kg.records import Entity, EntityType, Extraction, Mention, Relation
-from kg.resolve import Merge, MergeLog, merge_id, undo_merge
 from kg.store import EmbeddedStore, ExportFormat, write_export
 from kg.store import writer as store_writer
 

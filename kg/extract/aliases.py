@@ -4,7 +4,7 @@ A surname joins the full name it shortens (Zelensky -> Volodymyr Zelensky), an
 acronym the name it abbreviates or was introduced with in brackets, place names the
 GeoNames entry they link to (:mod:`kg.link`); then every further occurrence of an
 entity's names in the text becomes a mention. Identity across articles is
-:mod:`kg.resolve`.
+:mod:`kg.identity.resolve`.
 """
 
 from __future__ import annotations

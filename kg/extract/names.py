@@ -213,7 +213,7 @@ def bracketed_names(doc: Doc, taken: list[tuple[int, int, str]]) -> list[Candida
 
     The name is the run of capitalised words (and glue words such as "of") before the
     bracket; it votes organisation unless the model already has it. The acronym joins
-    the name in :func:`kg.resolve.resolve_article`.
+    the name in :mod:`kg.extract.aliases`.
     """
     out: list[Candidate] = []
 

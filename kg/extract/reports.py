@@ -3,7 +3,7 @@
 A news article tells of the same shelling in its lead, again in the body and once more in
 a caption; :func:`merge_reports` folds such reports into the first one, which keeps each
 report's sentence as evidence and each trigger span. Merging across articles is
-:mod:`kg.extract.merge`'s job.
+:mod:`kg.identity.events`' job.
 """
 
 from __future__ import annotations

@@ -137,7 +137,7 @@ def ingest_on_dask(
         resolve: Identify entities and events across articles in the driver before
             writing, as a local ingest does; ``False`` lets the workers write directly.
         merge_log: Where the driver logs entity merges (default ``./kg-merges.jsonl``,
-            see :func:`kg.resolve.merge_log_path`).
+            see :func:`kg.identity.merge_log_path`).
         progress: Called with the number of inputs handled after each chunk.
 
     Returns:

@@ -24,12 +24,11 @@ from pathlib import Path
 from typing import Protocol
 
 from kg.errors import DuplicateIdError, InputError, SkippedFileError
-from kg.extract.merge import merge_batch
+from kg.identity import Resolver, join_report_batch, merge_log_path
 from kg.ingest.sources import read_paths
 from kg.ingest.workers import Extracted, ExtractorPool, Stored, extract_chunk
 from kg.rdf import article_iri
 from kg.records import Article, Extraction
-from kg.resolve import Resolver, merge_log_path
 from kg.settings import Settings
 from kg.store import Store, writer
 
@@ -268,9 +267,9 @@ class LocalExtractor:
 class Identity:
     """Cross-article identity for extracted batches, applied in input order before each write.
 
-    Entities are resolved against everything stored before (:class:`kg.resolve.Resolver`,
+    Entities are resolved against everything stored before (:class:`kg.identity.Resolver`,
     which logs every merge), then events are merged on shared participants
-    (:func:`kg.extract.merge.merge_batch`); an extraction that changed is serialised
+    (:func:`kg.identity.join_report_batch`); an extraction that changed is serialised
     again. It needs the store's state up to the previous batch, so one process (the
     single writer) calls it, batch after batch.
 
@@ -279,7 +278,7 @@ class Identity:
         base: The data base IRI.
         when: The extraction time recorded in provenance of re-serialised articles.
         merge_log: Where merges are logged (default: beside the store, see
-            :func:`kg.resolve.merge_log_path`; in memory for an in-memory store).
+            :func:`kg.identity.merge_log_path`; in memory for an in-memory store).
     """
 
     def __init__(self, store: Store, base: str, when: datetime, merge_log: Path | None = None) -> None:
@@ -296,7 +295,7 @@ class Identity:
         if self._resolver is None:  # built on first use: it reads the store's entities once
             self._resolver = Resolver.for_store(self._store, self._base, self._log)
         resolved = self._resolver.batch([x.extraction for x in done])
-        merged = merge_batch(resolved, self._store, self._base)
+        merged = join_report_batch(resolved, self._store, self._base)
         return [
             x if y is x.extraction else Extracted.of(y, self._base, self._when)
             for x, y in zip(done, merged, strict=True)
@@ -307,6 +306,19 @@ class Identity:
         identified = self(done)
         _put(self._store, identified)
         return identified
+
+    def finish(self) -> _Done:
+        """End the run: rewrite the articles whose weak persons the whole run retypes; return them.
+
+        See :meth:`kg.identity.Resolver.revise`: a type is decided per name over every
+        article of the run, not only over the articles before each.
+        """
+        if self._resolver is None:
+            return []
+        revised = [Extracted.of(x, self._base, self._when) for x in self._resolver.revise()]
+        if revised:
+            _put(self._store, revised)
+        return revised
 
 
 def _put(store: Store, done: _Done) -> None:
@@ -414,6 +426,8 @@ def run_batches(
         while pending:
             finish(*pending.popleft())
         settle()
+        if identify is not None:
+            identify.finish()  # types decided over the whole run rewrite the articles they change
     except BaseException:
         # Failed or interrupted (Ctrl-C) while a batch was being written: that batch is
         # finished first. If its write failed, that failure came first in input order and

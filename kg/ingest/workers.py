@@ -27,9 +27,9 @@ from types import TracebackType
 from kg.extract import extract_many
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.pipeline import load_pipeline
+from kg.identity import local_identity
 from kg.rdf import article_iri, extraction_quads, nquads_text
 from kg.records import Article, Extraction
-from kg.resolve import local_identity
 from kg.summary import Contributions, contributions_of
 
 __all__ = ["Extracted", "ExtractorPool", "Stored", "article_nquads", "extract_chunk"]
@@ -97,7 +97,7 @@ class Extracted:
 def extract_chunk(articles: Sequence[Article], base: str, when: datetime) -> list[Extracted]:
     """Extract several articles with one ``nlp.pipe`` call, in order.
 
-    Each extraction goes through :func:`kg.resolve.local_identity` (what identity
+    Each extraction goes through :func:`kg.identity.local_identity` (what identity
     decides from the article alone) before it is serialised.
 
     Args:

@@ -1,11 +1,14 @@
-"""One event reported by several articles becomes one event IRI with several sources.
+"""Reports of one event: one event reported by several articles becomes one event IRI with several sources.
+
+(Entity *merges* across articles, which ``kg merges`` lists, are :mod:`kg.identity.resolve`;
+what happens here is joining event *reports*, which no log records.)
 
 NewsReader's rule: two event mentions denote the same event when they have the same
 type, their times overlap, and they share a participant or the place. Mentions without
-a date are never merged across articles (no time, no evidence of the same happening),
-and only events reported as having happened are merged.
+a date are never joined across articles (no time, no evidence of the same happening),
+and only events reported as having happened are joined.
 
-Merging re-keys the new article's event to the stored event's key, so the event IRI is
+Joining re-keys the new article's event to the stored event's key, so the event IRI is
 written into both articles' named graphs: each graph carries its own evidence and
 ``kg:mentionedIn``, and the single-valued facts (label, type, confidence, modality, place,
 start, end, casualties, quote) are copied from the first report, so the union of the
@@ -15,7 +18,7 @@ whole. Event counts and mention counts are therefore different numbers; see
 
 The one call ingest needs, after extraction and before :func:`kg.rdf.extraction_quads`::
 
-    extractions = merge_batch(extractions, store, base)
+    extractions = join_report_batch(extractions, store, base)
 """
 
 from __future__ import annotations
@@ -37,10 +40,10 @@ __all__ = [
     "Queryable",
     "SparqlEventIndex",
     "event_counts",
-    "find_match",
     "interval",
-    "merge_batch",
-    "merge_events",
+    "join_report_batch",
+    "join_reports",
+    "same_event",
 ]
 
 _ROLES = ("agent", "target", "speaker", "about", "affected", "participant")
@@ -56,7 +59,7 @@ class Queryable(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class KnownEvent:
-    """An event already reported, as far as merging needs it."""
+    """An event already reported, as far as joining reports needs it."""
 
     event: Event
     article: str
@@ -69,7 +72,7 @@ class EventIndex(Protocol):
     def candidates(self, event: Event, article_id: str) -> list[KnownEvent]:
         """Return reported events of ``event``'s type, from other articles, that may match.
 
-        An index may narrow the list to the one event :func:`find_match` would take.
+        An index may narrow the list to the one event :func:`same_event` would take.
         """
         ...
 
@@ -100,7 +103,7 @@ def _entities(event: Event) -> frozenset[str]:
     return frozenset(keys)
 
 
-def find_match(event: Event, known: Iterable[KnownEvent]) -> KnownEvent | None:
+def same_event(event: Event, known: Iterable[KnownEvent]) -> KnownEvent | None:
     """Return the first known event that ``event`` is the same as, by NewsReader's rule."""
     if event.modality is not Modality.ASSERTED:
         return None
@@ -122,7 +125,7 @@ def find_match(event: Event, known: Iterable[KnownEvent]) -> KnownEvent | None:
     return None
 
 
-def merge_events(x: Extraction, index: EventIndex) -> Extraction:
+def join_reports(x: Extraction, index: EventIndex) -> Extraction:
     """Return ``x`` with each event that another article already reported re-keyed to it.
 
     Args:
@@ -132,7 +135,7 @@ def merge_events(x: Extraction, index: EventIndex) -> Extraction:
     events = []
     changed = False
     for ev in x.events:
-        match = find_match(ev, index.candidates(ev, x.article.id))
+        match = same_event(ev, index.candidates(ev, x.article.id))
         if match is None:
             events.append(ev)
             continue
@@ -168,11 +171,11 @@ class SparqlEventIndex:
         self._base = base
 
     def candidates(self, event: Event, article_id: str) -> list[KnownEvent]:
-        """Return the stored event :func:`find_match` takes for ``event``, if any (a list of at most one).
+        """Return the stored event :func:`same_event` takes for ``event``, if any (a list of at most one).
 
         The whole rule runs in SPARQL: the event's type, asserted, a shared participant
         or place, and dates that overlap; of the events that pass, the first in
-        (graph, event) order is the one :func:`find_match` would take from the full
+        (graph, event) order is the one :func:`same_event` would take from the full
         list. The events are found from the shared entities first (an index look-up
         each), not by scanning every event of the type, and only the one found is
         read whole, so the cost follows the events sharing an entity with this one
@@ -235,7 +238,7 @@ class SparqlEventIndex:
                 key=iri_key(self._base, row["e"]),
                 type=event.type,
                 label=row["label"],
-                evidence=event.evidence,  # not used when merging
+                evidence=event.evidence,  # not used when joining
                 confidence=float(row["conf"]),
                 place=iri_key(self._base, row["place"]) if "place" in row else None,
                 start=start,
@@ -270,7 +273,7 @@ class _Chain:
         return local + self._index.candidates(event, article_id)
 
 
-def merge_batch(extractions: Sequence[Extraction], store: Queryable, base: str) -> list[Extraction]:
+def join_report_batch(extractions: Sequence[Extraction], store: Queryable, base: str) -> list[Extraction]:
     """Merge a batch's events with the store's and with each other's, in batch order.
 
     Args:
@@ -284,9 +287,9 @@ def merge_batch(extractions: Sequence[Extraction], store: Queryable, base: str) 
     chain = _Chain(SparqlEventIndex(store, base))
     out = []
     for x in extractions:
-        merged = merge_events(x, chain)
-        chain.add(merged)
-        out.append(merged)
+        joined = join_reports(x, chain)
+        chain.add(joined)
+        out.append(joined)
     return out
 
 
@@ -294,7 +297,7 @@ def event_counts(store: Queryable) -> dict[str, int]:
     """Return how many distinct events the store holds and how many reports (mentions) of them.
 
     A report is one event in one article's graph; ``events`` counts IRIs, so an event
-    merged across two articles counts once there and twice in ``mentions``.
+    joined across two articles counts once there and twice in ``mentions``.
     """
     rows = store.query(
         f"""SELECT (COUNT(DISTINCT ?e) AS ?events) (COUNT(*) AS ?mentions) WHERE {{

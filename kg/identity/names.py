@@ -6,7 +6,8 @@ transliteration variants are folded (Yuri / Yury, Sergei / Sergey), one an initi
 of the other (G. / Gordon), or a short form of the other by the ``nicknames``
 package's hand-curated table (Steve / Steven, Bernie / Bernard). A name without a
 given name (a bare surname) agrees with everything: whether it is that person is a
-question of context, which :mod:`kg.resolve` answers.
+question of context, which :mod:`kg.identity.resolve` answers. The transliteration
+fold (:func:`translit_key`) serves both given names and whole names.
 
 >>> given_names_agree("Steve Brown", "Steven Brown"), given_names_agree("Gordon Brown", "Craig Brown")
 (True, False)
@@ -27,6 +28,7 @@ __all__ = [
     "given_names_agree",
     "is_acronym",
     "split_person",
+    "translit_key",
 ]
 
 #: Words after a surname that are not the surname ("Martin Luther King Jr").
@@ -34,6 +36,29 @@ _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "jnr", "snr"})
 
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.]{1,7}$")
 _VOWELS = re.compile(r"[aeiouyhw]")
+
+#: Transliteration variants folded to one form, applied in order to a folded name.
+_TRANSLIT = (
+    (re.compile(r"(?:iy|yy|yi|ii|ij|yj)\b"), "y"),
+    (re.compile(r"kh"), "h"),
+    (re.compile(r"zh"), "j"),
+    (re.compile(r"ts"), "c"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"ck"), "k"),
+    (re.compile(r"(.)\1+"), r"\1"),
+)
+
+
+def translit_key(name: str) -> str:
+    """Fold ``name`` and collapse common transliteration variants.
+
+    >>> {translit_key(n) for n in ("Zelensky", "Zelenskyy", "Zelenskiy", "ZELENSKYI")}
+    {'zelensky'}
+    """
+    key = fold(name)
+    for pattern, repl in _TRANSLIT:
+        key = pattern.sub(repl, key)
+    return key
 
 
 def is_acronym(name: str) -> bool:
@@ -90,8 +115,6 @@ def _nicknames() -> dict[str, frozenset[str]]:
 
 
 def _translit(given: str) -> str:
-    from kg.resolve import translit_key
-
     return translit_key(given.replace("x", "ks"))
 
 

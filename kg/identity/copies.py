@@ -8,7 +8,8 @@ only candidates compared (locality-sensitive hashing), so finding the copies of 
 article costs the size of a few buckets, not the size of the corpus. A candidate
 whose estimated similarity reaches :data:`THRESHOLD` is a duplicate.
 
-The index is kept in a JSON-lines file beside the store (:func:`shingle_index_path`),
+The index is kept in a JSON-lines side-file beside the store (:func:`shingle_index_path`,
+:mod:`kg.identity.sidecar`),
 one line per article: its id, its signature and the article whose entity scope it
 shares (itself, or the article it copies).
 
@@ -29,8 +30,9 @@ from pathlib import Path
 import numpy as np
 
 from kg.errors import StoreError
+from kg.identity.sidecar import append_lines, read_lines, sidecar_path
 
-__all__ = ["BANDS", "PERMUTATIONS", "THRESHOLD", "ShingleIndex", "shingle_index_path", "sidecar_path", "signature"]
+__all__ = ["BANDS", "PERMUTATIONS", "THRESHOLD", "ShingleIndex", "shingle_index_path", "signature"]
 
 #: Hash functions in a signature.
 PERMUTATIONS = 64
@@ -71,18 +73,6 @@ def shingle_index_path(store: str) -> Path:
     return sidecar_path(store, "shingles")
 
 
-def sidecar_path(store: str, kind: str) -> Path:
-    """A file kg keeps beside a store: ``<store>.<kind>.jsonl``, or ``./kg-<kind>.jsonl`` for a URL.
-
-    >>> sidecar_path("https://db.example/sparql", "merges").name
-    'kg-merges.jsonl'
-    """
-    if store.startswith(("http://", "https://")):
-        return Path(f"kg-{kind}.jsonl")
-    path = Path(store)
-    return path.with_name(f"{path.name}.{kind}.jsonl")
-
-
 class ShingleIndex:
     """Articles by MinHash band; finds the earlier article a text copies.
 
@@ -96,15 +86,11 @@ class ShingleIndex:
         self._scope: dict[str, str] = {}
         self._buckets: dict[tuple[int, tuple[int, ...]], list[str]] = {}
         self._unwritten: list[str] = []
-        if self.path is not None and self.path.exists():
-            for n, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                    self._put(str(data["id"]), tuple(int(v) for v in data["sig"]), str(data.get("scope", data["id"])))
-                except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                    raise StoreError(f"{self.path}:{n}: not a shingle index line: {exc}") from exc
+        for n, data in read_lines(self.path, "shingle index"):
+            try:
+                self._put(str(data["id"]), tuple(int(v) for v in data["sig"]), str(data.get("scope", data["id"])))
+            except (KeyError, TypeError, ValueError) as exc:
+                raise StoreError(f"{self.path}:{n}: not a shingle index line: {exc}") from exc
 
     def _put(self, article: str, sig: tuple[int, ...], scope: str) -> None:
         self._sigs[article] = sig
@@ -148,7 +134,5 @@ class ShingleIndex:
 
     def flush(self) -> None:
         """Append the articles indexed since the last flush to the file."""
-        if self.path is not None and self._unwritten:
-            with self.path.open("a", encoding="utf-8") as f:
-                f.write("".join(line + "\n" for line in self._unwritten))
+        append_lines(self.path, self._unwritten)
         self._unwritten.clear()

@@ -1,0 +1,78 @@
+"""Conformance: no relation may give an entity a type the ontology's domains and ranges forbid.
+
+``person/jim-press affiliatedWith place/toyota`` would make Toyota a place and an
+organisation; :func:`conform` drops such a relation rather than write it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+
+from kg.records import EntityType, Extraction
+
+__all__ = ["conform"]
+
+
+@cache
+def _signatures() -> dict[str, tuple[frozenset[EntityType] | None, frozenset[EntityType] | None]]:
+    """Each kg property between entities -> the entity types its domain and range allow (``None``: any)."""
+    from rdflib import RDF as RDF_
+    from rdflib import RDFS as RDFS_
+    from rdflib import URIRef
+    from rdflib.collection import Collection
+    from rdflib.namespace import OWL
+    from rdflib.term import Node
+
+    from kg.namespace import KG_NS
+    from kg.ontology import ontology_graph
+
+    g = ontology_graph(with_event_types=False)
+    classes = {URIRef(f"{KG_NS}{t.value}"): t for t in EntityType}
+
+    def allowed(node: Node | None) -> frozenset[EntityType] | None:
+        if node is None:
+            return None
+        if isinstance(node, URIRef):
+            return frozenset({classes[node]}) if node in classes else None
+        members = g.value(node, OWL.unionOf)
+        if members is not None:
+            items = [i for i in Collection(g, members) if isinstance(i, URIRef)]
+            if items and all(i in classes for i in items):
+                return frozenset(classes[i] for i in items)
+        return None
+
+    out: dict[str, tuple[frozenset[EntityType] | None, frozenset[EntityType] | None]] = {}
+    for prop in g.subjects(RDF_.type, OWL.ObjectProperty):
+        name = str(prop)
+        if name.startswith(KG_NS):
+            out[name[len(KG_NS) :]] = (allowed(g.value(prop, RDFS_.domain)), allowed(g.value(prop, RDFS_.range)))
+    return out
+
+
+def conform(x: Extraction) -> Extraction:
+    """Drop what would give an entity a second type: relations whose ends the ontology types otherwise.
+
+    A relation is kept when its subject's and object's types are in its predicate's
+    domain and range (``affiliatedWith``: a person and an organisation); an event's
+    place must be a place, and so must an entity's country.
+    """
+    types = {e.key: e.type for e in x.entities}
+    sigs = _signatures()
+
+    def fits(key: str, allowed: frozenset[EntityType] | None) -> bool:
+        t = types.get(key)
+        return allowed is None or t is None or t in allowed
+
+    relations = tuple(
+        r
+        for r in x.relations
+        if fits(r.subject, sigs.get(r.predicate, (None, None))[0])
+        and fits(r.object, sigs.get(r.predicate, (None, None))[1])
+    )
+    place = frozenset({EntityType.PLACE})
+    events = tuple(ev if ev.place is None or fits(ev.place, place) else replace(ev, place=None) for ev in x.events)
+    entities = tuple(e if e.country is None or fits(e.country, place) else replace(e, country=None) for e in x.entities)
+    if len(relations) == len(x.relations) and events == x.events and entities == x.entities:
+        return x
+    return replace(x, relations=relations, events=events, entities=entities)
