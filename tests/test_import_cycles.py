@@ -146,10 +146,5 @@ def test_import_cycles_counts_imports_that_run(source: str, expected: set[str]) 
     assert _imported(ast.parse(source), "kg.cli", False, known) == expected
 
 
-#: Modules in cycles left to mend: the one through a package's __init__ (kg.link
-#: imports kg.extract.gazetteer, which runs kg/extract/__init__.py, which imports kg.link).
-_OWNED_ELSEWHERE = frozenset({"kg.extract", "kg.extract.aliases", "kg.extract.entities", "kg.link"})
-
-
 def test_import_cycles_none_in_kg_and_api() -> None:
-    assert [c for c in cycles(import_graph()) if not set(c) <= _OWNED_ELSEWHERE] == []
+    assert cycles(import_graph()) == []

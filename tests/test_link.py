@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract.gazetteer import Gazetteer, Place, PlaceKind, fold
-from kg.link import LinkContext, choose_place, link_fields, place_key, region_contains
+from kg.extract.link import LinkContext, choose_place, link_fields, place_key, region_contains
 
 DONETSK_UA = Place("Donetsk", PlaceKind.CITY, "UA", 709717, 901645, 48.0, 37.8, "14")
 DONETSK_RU = Place("Donetsk", PlaceKind.CITY, "RU", 566532, 50850, 48.3, 39.9, "61")
@@ -103,8 +103,8 @@ def test_region_contains_by_admin_codes(region: Place, city: Place, inside: bool
 
 def test_containment_links_city_to_region_and_country() -> None:
     from kg.extract.entities import entities_from_doc
+    from kg.extract.link import containment
     from kg.extract.pipeline import load_pipeline
-    from kg.link import containment
 
     doc = load_pipeline()("Storms hit Dallas on Monday, and officials across Texas warned of more rain.")
     mentions, entities = entities_from_doc(doc)

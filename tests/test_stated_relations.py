@@ -81,8 +81,8 @@ def test_relationships_default_read_lists_what_the_text_states(
 )
 def test_containment_every_gazetteer_fact_names_its_source(text: str, facts: int) -> None:
     from kg.extract.entities import entities_from_doc
+    from kg.extract.link import containment
     from kg.extract.pipeline import load_pipeline
-    from kg.link import containment
 
     mentions, entities = entities_from_doc(load_pipeline()(text))
     relations = containment(mentions, entities)

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from kg.extract.entities import entities_from_doc
 from kg.extract.events import events_and_relations
 from kg.extract.gazetteer import load_gazetteer
+from kg.extract.link import containment, stated_containment_holds
 from kg.extract.pipeline import load_pipeline, model_version
-from kg.link import containment, stated_containment_holds
 from kg.records import Article, Extraction, Sentence
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 A surname joins the full name it shortens (Zelensky -> Volodymyr Zelensky), an
 acronym the name it abbreviates or was introduced with in brackets, place names the
-GeoNames entry they link to (:mod:`kg.link`); then every further occurrence of an
+GeoNames entry they link to (:mod:`kg.extract.link`); then every further occurrence of an
 entity's names in the text becomes a mention. Identity across articles is
 :mod:`kg.identity.resolve`.
 """
@@ -19,8 +19,16 @@ import ahocorasick
 
 from kg.extract.gazetteer import Gazetteer, Place, PlaceKind, fold, slug
 from kg.extract.labels import LABELS, OTHER_LABELS
+from kg.extract.link import (
+    LinkContext,
+    choose_place,
+    country_key,
+    home_countries,
+    link_fields,
+    place_key,
+    qualifier_codes,
+)
 from kg.extract.names import Candidate
-from kg.link import LinkContext, choose_place, country_key, home_countries, link_fields, place_key, qualifier_codes
 from kg.records import Entity, EntityType, Mention
 
 if TYPE_CHECKING:
@@ -63,7 +71,7 @@ def resolve_article(
 ) -> tuple[list[Mention], list[Entity]]:
     """Group typed names into entities, find their other mentions, link places.
 
-    Each place mention is linked in its article's context (:class:`kg.link.LinkContext`):
+    Each place mention is linked in its article's context (:class:`kg.extract.link.LinkContext`):
     the countries, regions and cities it names, the source's home country, and a region
     or country written beside that very name ("Paris, Texas"), which then holds for
     the name's other mentions in the article.

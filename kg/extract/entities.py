@@ -19,7 +19,7 @@ Replaces the naive v1 stage. For one parsed article it:
    implies its country (:func:`article_countries`);
 5. hands the names to :func:`kg.extract.aliases.resolve_article`, which joins aliases
    (Zelensky -> Volodymyr Zelensky, acronyms), finds the remaining mentions of every
-   entity, and links places (:mod:`kg.link`).
+   entity, and links places (:mod:`kg.extract.link`).
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ articles: the highest confidence wins and every evidence span is kept. The plain
 ``locatedIn`` triple linking writes for a place's country takes the confidence of
 its subject's description in that article; the same fact is also stated, with
 ``prov:wasDerivedFrom`` the GeoNames feature, once per mention of the place, so its
-evidence lists the place's mentions (:func:`kg.link.containment`).
+evidence lists the place's mentions (:func:`kg.extract.link.containment`).
 """
 
 from __future__ import annotations
