@@ -62,7 +62,7 @@ def store() -> Iterator[EmbeddedStore]:
 
 def test_app_times_out_slow_queries(store: EmbeddedStore, settings: Settings) -> None:
     slow = SlowStore(store, 1.5, slow="AS ?people")  # the stats query
-    app = create_app(replace(settings, request_timeout=0.3), store=slow)  # type: ignore[arg-type]
+    app = create_app(replace(settings, request_timeout=0.3), store=slow)
     r = call(app, "POST", "/graphql", json=QUERY)
     elapsed = r.elapsed.total_seconds()
     assert r.status_code == 200
@@ -167,7 +167,7 @@ def test_app_masked_errors_are_internal(settings: Settings, store: EmbeddedStore
             return super().query(sparql)
 
     broken = Broken(store, 0.0, "never")
-    app = create_app(settings, store=broken)  # type: ignore[arg-type]
+    app = create_app(settings, store=broken)
     (error,) = call(app, "POST", "/graphql", json={"query": "{ stats { articles } }"}).json()["errors"]
     assert error["message"] == "Unexpected error."
     assert error["extensions"]["code"] == "INTERNAL"

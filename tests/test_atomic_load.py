@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from terms import term_value
 
 from kg.store import EmbeddedStore
 
@@ -75,7 +76,7 @@ def _check_whole(path: Path) -> int:
         assert sum(1 for _ in raw.quads_for_pattern(None, PRED_Q, OBJ, node)) == PER_GRAPH  # gpos
         subject = ox.NamedNode(f"{g}/s{PER_GRAPH - 1}")
         found = list(raw.quads_for_pattern(subject, PRED_P, None, None))  # spog, and the literal's string
-        assert [q.object.value for q in found] == [f"{g} value {PER_GRAPH - 1}"]
+        assert [term_value(q.object) for q in found] == [f"{g} value {PER_GRAPH - 1}"]
     # No index holds a graph the others lack.
     assert set(by_predicate) <= listed
     assert set(by_object) <= listed

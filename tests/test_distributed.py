@@ -56,8 +56,8 @@ def _timeless(store: Store, prefix: str) -> set[tuple[str, str, str, str]]:
 def client() -> Iterator[Client]:
     """A one-worker, in-process cluster: the real scheduler protocol, light on a 2-core machine."""
     with (
-        LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
-        Client(cluster) as c,
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,  # type: ignore[no-untyped-call]
+        Client(cluster) as c,  # type: ignore[no-untyped-call]
     ):
         yield c
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from events_helpers import context
@@ -15,7 +16,9 @@ from kg.extract.lexicon import lexicon_from_graph, load_lexicon
 from kg.namespace import EVT, EVT_NS
 from kg.ontology import EVENT_TYPES_FILE, load_graph, ontology_path
 from kg.read import read_paths
-from kg.records import Event, Modality
+from kg.records import Event, Extraction, Modality
+from kg.settings import Settings
+from kg.store import EmbeddedStore
 
 SEED = Path(__file__).resolve().parent.parent / "seeds"
 PLOVER = "https://w3id.org/newskg/plover/"
@@ -57,8 +60,7 @@ def test_lexicon_reads_triggers_from_the_file() -> None:
 
 def test_lexicon_rejects_a_trigger_under_two_types() -> None:
     g = Graph()
-    for name in ("Attack", "Fight"):
-        c = EVT[name]
+    for c in (EVT.Attack, EVT.Fight):
         g.add((c, RDF.type, SKOS.Concept))
         g.add((c, SKOS.hiddenLabel, Literal("clash")))
     with pytest.raises(OntologyError, match="clash"):
@@ -239,16 +241,16 @@ def test_event_key_is_stable_and_depends_on_article_and_offset() -> None:
 
 
 @pytest.fixture(scope="module")
-def seed():  # type: ignore[no-untyped-def]
+def seed() -> Extraction:
     (article,) = [a for a in read_paths([SEED]) if not isinstance(a, Exception)]
     return extract(article)
 
 
-def _label(x, key):  # type: ignore[no-untyped-def]
+def _label(x: Extraction, key: str | None) -> str:
     return next(e.label for e in x.entities if e.key == key)
 
 
-def test_seed_attack_on_bakhmut_by_russia(seed) -> None:  # type: ignore[no-untyped-def]
+def test_seed_attack_on_bakhmut_by_russia(seed: Extraction) -> None:
     ev = next(e for e in seed.events if e.trigger == "battered")
     roles = {(p.role, _label(seed, p.entity)) for p in ev.participants}
     assert ev.type == "Attack"
@@ -258,27 +260,27 @@ def test_seed_attack_on_bakhmut_by_russia(seed) -> None:  # type: ignore[no-unty
     assert [t.text for t in ev.triggers] == ["battered"]
 
 
-def test_seed_killing_has_casualties_dates_and_place(seed) -> None:  # type: ignore[no-untyped-def]
+def test_seed_killing_has_casualties_dates_and_place(seed: Extraction) -> None:
     ev = next(e for e in seed.events if e.type == "Killing")
     assert (ev.start, ev.end, ev.casualties) == ("2022-10-26", "2022-10-27", 3)
     assert _label(seed, ev.place) == "Bakhmut"
     assert ev.modality is Modality.ASSERTED
 
 
-def test_seed_withdrawal_from_luhansk_in_july(seed) -> None:  # type: ignore[no-untyped-def]
+def test_seed_withdrawal_from_luhansk_in_july(seed: Extraction) -> None:
     ev = next(e for e in seed.events if e.type == "Withdrawal")
     assert (ev.start, ev.end) == ("2022-07", "2022-07")
     assert _label(seed, ev.place) == "Luhansk"
     assert "Ukraine" in {_label(seed, p.entity) for p in ev.participants}
 
 
-def test_seed_capture_of_bakhmut_is_not_asserted(seed) -> None:  # type: ignore[no-untyped-def]
+def test_seed_capture_of_bakhmut_is_not_asserted(seed: Extraction) -> None:
     captures = [e for e in seed.events if e.type == "Capture" and e.trigger in ("seize", "Taking")]
     assert len(captures) == 2
     assert all(e.modality is Modality.HYPOTHETICAL for e in captures)
 
 
-def test_seed_statements_carry_speaker_and_quote(seed) -> None:  # type: ignore[no-untyped-def]
+def test_seed_statements_carry_speaker_and_quote(seed: Extraction) -> None:
     speakers = {
         _label(seed, p.entity): e.quote
         for e in seed.events
@@ -291,7 +293,7 @@ def test_seed_statements_carry_speaker_and_quote(seed) -> None:  # type: ignore[
     assert speakers["Leonid Tarasov"].startswith("We hoped that this [war] would end")
 
 
-def test_seed_zelensky_address_is_dated_this_week(seed) -> None:  # type: ignore[no-untyped-def]
+def test_seed_zelensky_address_is_dated_this_week(seed: Extraction) -> None:
     ev = next(e for e in seed.events if e.type == "Statement" and e.quote == "craziness")
     assert (ev.start, ev.end) == ("2022-10-24", "2022-10-28")
 
@@ -299,7 +301,7 @@ def test_seed_zelensky_address_is_dated_this_week(seed) -> None:  # type: ignore
 # --- read back over GraphQL (the API's schema, in process, against the seed store) -----
 
 
-def _graphql(store, settings, query: str):  # type: ignore[no-untyped-def]
+def _graphql(store: EmbeddedStore, settings: Settings, query: str) -> dict[str, Any]:
     import asyncio
 
     from api import build_schema
@@ -307,10 +309,11 @@ def _graphql(store, settings, query: str):  # type: ignore[no-untyped-def]
 
     result = asyncio.run(build_schema().execute(query, context_value=Context(store=store, settings=settings)))
     assert result.errors is None, result.errors
+    assert result.data is not None
     return result.data
 
 
-def test_seed_events_read_back_over_graphql(seed_store, settings) -> None:  # type: ignore[no-untyped-def]
+def test_seed_events_read_back_over_graphql(seed_store: EmbeddedStore, settings: Settings) -> None:
     data = _graphql(
         seed_store,
         settings,
@@ -339,7 +342,7 @@ def test_seed_events_read_back_over_graphql(seed_store, settings) -> None:  # ty
     ]
 
 
-def test_seed_relations_read_back_over_graphql(seed_store, settings) -> None:  # type: ignore[no-untyped-def]
+def test_seed_relations_read_back_over_graphql(seed_store: EmbeddedStore, settings: Settings) -> None:
     data = _graphql(
         seed_store,
         settings,

@@ -12,13 +12,12 @@ import pyoxigraph as ox
 import pytest
 from sparql_server import Endpoint, sparql_endpoint
 
-import kg.ingest
 from kg.errors import DuplicateIdError, EmptyInputError, EncodingError, InputError, StoreError
 from kg.ingest import ingest_articles, ingest_paths
 from kg.records import Article
 from kg.settings import Settings
 from kg.store import EmbeddedStore, ExportFormat, RemoteStore, Store, write_export
-from kg.workers import Extracted
+from kg.workers import Extracted, extract_chunk
 
 __all__ = ["sparql_endpoint"]  # the fixture, imported so pytest finds it
 
@@ -347,7 +346,7 @@ def test_ingest_reports_a_failed_write_before_a_later_batch_error(
     # Batch 1's write fails while batch 2 is being extracted, and that extraction fails
     # too: the write came first in input order, so its error is the one raised.
     monkeypatch.setattr("kg.ingest.BATCH", 2)
-    real = kg.ingest.extract_chunk
+    real = extract_chunk
     calls: list[int] = []
 
     def flaky(todo: list[Article], base: str, when: datetime) -> list[Extracted]:

@@ -106,7 +106,7 @@ def _requests(app: Starlette, *requests: dict[str, Any]) -> list[httpx.Response]
 
 def _slow_app(settings: Settings, **overrides: Any) -> tuple[Starlette, SlowStore]:
     store = SlowStore(sample_store(), delay=0.6)
-    app = create_app(replace(settings, request_timeout=0.5, **overrides), store=store)  # type: ignore[arg-type]
+    app = create_app(replace(settings, request_timeout=0.5, **overrides), store=store)
     app.state.slow = store.slow
     return app, store
 

@@ -6,6 +6,7 @@ import pytest
 from pyoxigraph import RdfFormat, serialize
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
+from terms import term_value
 
 from kg.rdf import extraction_quads, iri_key, partial_date
 from kg.records import (
@@ -122,7 +123,7 @@ def test_extraction_quads_match_the_documented_mapping() -> None:
 
     x = _extraction()
     quads = extraction_quads(x, BASE, when=WHEN)
-    assert {q.graph_name.value for q in quads} == {BASE + "article/a1"}  # type: ignore[union-attr]
+    assert {term_value(q.graph_name) for q in quads} == {BASE + "article/a1"}
     got = Graph().parse(data=serialize([q.triple for q in quads], format=RdfFormat.N_TRIPLES), format="nt")
     stmt = next(str(s) for s in got.subjects() if "/statement/" in str(s)).rsplit("/", 1)[1]
     expected = EXPECTED.replace("HASH", x.article.digest).replace("VERSION", __version__).replace("STMT", stmt)
@@ -172,9 +173,11 @@ def test_extraction_quads_statement_says_where_a_gazetteer_fact_comes_from(
     ev = Evidence(13, 19, "Russia", 13, 36)
     rel = Relation("place/russia", "locatedIn", "place/asia", 0.9, ev, derived_from=derived_from)
     quads = extraction_quads(Extraction(x.article, x.sentences, x.mentions, x.entities, (rel,)), BASE, when=WHEN)
-    derived = [q.object.value for q in quads if q.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom"]
+    derived = [term_value(q.object) for q in quads if q.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom"]
     assert derived == expected
     anchors = [
-        q.object.value for q in quads if q.predicate.value.endswith("#anchorOf") and "/evidence/" in q.subject.value
+        term_value(q.object)
+        for q in quads
+        if q.predicate.value.endswith("#anchorOf") and "/evidence/" in term_value(q.subject)
     ]
     assert anchors == ["Russia"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from terms import term_value
 
 from kg.errors import NotFoundError
 from kg.records import Article, Entity, EntityType, Extraction, Mention
@@ -179,7 +180,9 @@ def test_two_extracted_articles_spelling_a_name_differently_share_one_entity() -
     assert kharkiv == {"place/kharkiv"}
 
 
-def test_store_entity_index_reads_the_summary_when_current_and_the_articles_otherwise() -> None:
+def test_store_entity_index_reads_the_summary_when_current_and_the_articles_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import dataclasses
 
     from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
@@ -200,7 +203,12 @@ def test_store_entity_index_reads_the_summary_when_current_and_the_articles_othe
 
     expected = ("Volodymyr Zelensky", ("President Zelensky", "Zelensky"), [key])
     queries: list[str] = []
-    store.query = lambda sparql: queries.append(sparql) or EmbeddedStore.query(store, sparql)  # type: ignore[method-assign]
+
+    def recording(sparql: str, *, union: bool = False) -> list[dict[str, str]]:
+        queries.append(sparql)
+        return EmbeddedStore.query(store, sparql, union=union)
+
+    monkeypatch.setattr(store, "query", recording)
     assert seen(StoreEntityIndex(store, DEFAULT_BASE)) == expected
     assert "newskg/summary>" in queries[-1]  # read from the summary: one row per name
     # An article the summary has not taken in yet (as a crash leaves it): read every article.
@@ -453,7 +461,7 @@ def test_ingest_of_a_corpus_with_repeated_entities_and_a_copy_validates(tmp_path
     assert len(report.ingested) == 5
     checked = validate(list(store.quads()))
     assert checked.conforms, checked.text
-    copy_graph = [q for q in store.quads() if q.graph_name.value.endswith("/article/n1-syndicated")]  # type: ignore[union-attr]
+    copy_graph = [q for q in store.quads() if term_value(q.graph_name).endswith("/article/n1-syndicated")]
     alone = validate(copy_graph)
     assert alone.conforms, alone.text
     kg = "https://w3id.org/newskg/ontology#"

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from terms import term_value
 
 from kg.errors import StoreError
 from kg.settings import Settings
@@ -117,7 +118,7 @@ def _page_server(rows: int, cap: int) -> tuple[Handler, list[str]]:
 def test_remote_store_reads_a_capped_server_whole_in_pages() -> None:
     handler, asked = _page_server(rows=25, cap=10)
     got = list(_store(handler).quads())
-    assert sorted(q.object.value for q in got) == sorted(str(i) for i in range(25))  # type: ignore[union-attr]
+    assert sorted(term_value(q.object) for q in got) == sorted(str(i) for i in range(25))
     assert sum("OFFSET" in q for q in asked) == 3
 
 

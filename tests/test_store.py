@@ -201,7 +201,7 @@ def test_store_export_round_trips_isomorphic(backend: Backend) -> None:
         expected = Graph()
         for q in _quads(g, 3 if g == g1 else 2, "h1" if g == g1 else "h2"):
             expected.parse(data=f"{q.subject} {q.predicate} {q.object} .", format="nt")
-        assert isomorphic(ds.graph(ox.NamedNode(g).value), expected)  # type: ignore[arg-type]
+        assert isomorphic(ds.graph(ox.NamedNode(g).value), expected)
 
 
 def test_store_load_adds_triples_to_the_named_graph(backend: Backend) -> None:

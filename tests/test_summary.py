@@ -20,6 +20,7 @@ from api_sample import (
     extraction_b,
     span,
 )
+from terms import term_value
 
 from kg import queries, queries_facts, summary
 from kg.exchange import import_file
@@ -44,7 +45,7 @@ def _naive(
     typed: dict[str, dict[str, str]] = defaultdict(dict)  # graph -> entity -> type
     facts: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)  # (graph, subject) -> (p, o)
     for q in store.quads():
-        g, s, p, o = q.graph_name.value, q.subject.value, q.predicate.value, q.object.value  # type: ignore[union-attr]
+        g, s, p, o = term_value(q.graph_name), term_value(q.subject), q.predicate.value, term_value(q.object)
         facts[(g, s)].append((p, o))
         if p == str(RDF.type) and o in _TYPES:
             typed[g][s] = o
@@ -85,7 +86,9 @@ def _read(
     store: EmbeddedStore, keys: list[str]
 ) -> tuple[dict[str, tuple[object, ...]], set[tuple[str, str, str, float, frozenset[tuple[str, int, int]]]]]:
     found = queries.entities_by_keys(store, B, keys)
-    views = {k: (v.label, v.aliases, v.same_as, v.confidence, v.mention_count) for k, v in found.items()}
+    views: dict[str, tuple[object, ...]] = {
+        k: (v.label, v.aliases, v.same_as, v.confidence, v.mention_count) for k, v in found.items()
+    }
     rels = queries_facts.relationships_of(store, B, keys)
     return views, {
         (
@@ -350,8 +353,8 @@ class _CountingStore(EmbeddedStore):
 
     rows = 0
 
-    def query(self, sparql: str) -> list[dict[str, str]]:
-        found = super().query(sparql)
+    def query(self, sparql: str, *, union: bool = False) -> list[dict[str, str]]:
+        found = super().query(sparql, union=union)
         self.rows += len(found)
         return found
 
