@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 from kg.records import (
     Article,
@@ -23,8 +22,9 @@ from kg.records import (
     Sentence,
     content_hash,
 )
+from tests.support.paths import ROOT
 
-SEED = Path(__file__).resolve().parent.parent / "seeds" / "000_3103324fae5b7b40.txt"
+SEED = ROOT / "seeds" / "000_3103324fae5b7b40.txt"
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 

@@ -2,7 +2,7 @@
 
 Both are started the same way by ``.ci/run`` and by the test fixtures:
 
-- ``.ci/run`` runs ``python tests/sparql_server.py start DIR`` (which starts both,
+- ``.ci/run`` runs ``python -m tests.support.sparql_server start DIR`` (which starts both,
   each on free ports with its data under ``DIR``, prints ``export`` lines for
   ``KG_TEST_SPARQL_ENDPOINT``, ``KG_TEST_SPARQL_UPDATE_ENDPOINT`` and
   ``KG_TEST_VIRTUOSO_ENDPOINT``, and returns) and ``... stop DIR`` at exit;
@@ -33,8 +33,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script by .ci/run
-from servers import free_port, stop
+from tests.support.servers import free_port, stop
 
 __all__ = ["ENGINES", "Endpoint", "remote_endpoint", "sparql_endpoint", "virtuoso_endpoint"]
 
@@ -254,7 +253,7 @@ def _stop_all(folder: Path) -> None:
 
 if __name__ == "__main__":
     if len(sys.argv) != 3 or sys.argv[1] not in {"start", "stop"}:
-        sys.exit("usage: python tests/sparql_server.py start|stop DIR")
+        sys.exit("usage: python -m tests.support.sparql_server start|stop DIR")
     target = Path(sys.argv[2]).resolve()
     if sys.argv[1] == "start":
         try:

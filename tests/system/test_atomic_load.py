@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from terms import term_value
 
 from kg.store import EmbeddedStore
+from tests.support.terms import term_value
 
 pytestmark = pytest.mark.slow
 

@@ -7,12 +7,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from api_sample import extraction_a, extraction_b
 from playwright.sync_api import Route, sync_playwright
-from servers import CHROMIUM, CHROMIUM_ARGS, kg_serve
 
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.store import EmbeddedStore
+from tests.support.api_sample import extraction_a, extraction_b
+from tests.support.servers import CHROMIUM, CHROMIUM_ARGS, kg_serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

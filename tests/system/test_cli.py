@@ -12,7 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 from rdflib import Dataset, Graph
-from servers import kg_serve
+
+from tests.support.servers import kg_serve
 
 KG = [sys.executable, "-m", "kg"]
 pytestmark = pytest.mark.slow
@@ -71,7 +72,7 @@ def test_cli_ingest_creates_the_store_folder_with_its_parents(tmp_path: Path) ->
 
 
 def test_cli_ingest_while_serving_succeeds(server: str, ingested: Path, seeds_dir: Path) -> None:
-    # serve reads snapshots and holds no write lock (tests/test_concurrency.py has the full case)
+    # serve reads snapshots and holds no write lock (tests/system/test_concurrency.py has the full case)
     result = kg("ingest", str(seeds_dir), "--store", str(ingested))
     assert result.returncode == 0, result.stderr
     assert "1 unchanged" in result.stdout

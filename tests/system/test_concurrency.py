@@ -11,7 +11,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from servers import free_port
+
+from tests.support.servers import free_port
 
 pytestmark = pytest.mark.slow
 

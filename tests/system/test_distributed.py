@@ -9,7 +9,6 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from distributed import Client, LocalCluster
-from sparql_server import Endpoint, sparql_endpoint
 
 from kg.distributed import extract_and_store, ingest_on_dask
 from kg.errors import ConfigError, EmptyInputError, InputError
@@ -17,6 +16,7 @@ from kg.ingest import ingest_articles
 from kg.records import Article
 from kg.settings import Settings
 from kg.store import EmbeddedStore, RemoteStore, Store
+from tests.support.sparql_server import Endpoint, sparql_endpoint
 
 __all__ = ["sparql_endpoint"]  # the fixture, imported so pytest finds it
 

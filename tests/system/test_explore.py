@@ -20,7 +20,6 @@ from urllib.parse import quote as url_quote
 import httpx
 import pytest
 from graphql import parse, validate
-from servers import CHROMIUM, CHROMIUM_ARGS, kg_serve
 from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
@@ -30,8 +29,9 @@ from kg.analytics import date_range
 from kg.errors import ConfigError
 from kg.settings import Settings
 from kg.store import EmbeddedStore
+from tests.support.paths import ROOT
+from tests.support.servers import CHROMIUM, CHROMIUM_ARGS, kg_serve
 
-ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "tmp" / "explore-screenshots"  # /tmp/ is in .gitignore
 ASSETS = ["explore.js", "api.js", "graph.js", "panels.js", "explore.css"]
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"

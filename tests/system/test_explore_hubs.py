@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from servers import CHROMIUM, CHROMIUM_ARGS, kg_serve
 
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.records import Article, Entity, EntityType, Event, Evidence, Extraction, Mention, Participant
 from kg.store import EmbeddedStore
+from tests.support.servers import CHROMIUM, CHROMIUM_ARGS, kg_serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -17,7 +17,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.core.result import Ok
-from servers import kg_serve
+
+from tests.support.servers import kg_serve
 
 pytestmark = pytest.mark.slow
 

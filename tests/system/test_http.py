@@ -10,12 +10,12 @@ from typing import Any
 
 import httpx
 import pytest
-from api_sample import extraction_a, extraction_b
 from rdflib import Dataset, Graph
-from servers import free_port, kg_serve
 
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.store import EmbeddedStore
+from tests.support.api_sample import extraction_a, extraction_b
+from tests.support.servers import free_port, kg_serve
 
 pytestmark = pytest.mark.slow
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from rdflib import Dataset, URIRef
 from rdflib.compare import isomorphic
-from sparql_server import Endpoint, remote_endpoint, sparql_endpoint, virtuoso_endpoint
 
 from kg.settings import Settings
 from kg.store import EmbeddedStore, ExportFormat, RemoteStore, Store, write_export
+from tests.support.sparql_server import Endpoint, remote_endpoint, sparql_endpoint, virtuoso_endpoint
 
 __all__ = ["remote_endpoint", "sparql_endpoint", "virtuoso_endpoint"]  # fixtures, imported so pytest finds them
 
@@ -66,10 +66,9 @@ def test_cli_remote_store_unreachable_is_one_clear_line(seeds_dir: Path) -> None
 
 
 def test_remote_store_keeps_the_entity_summary_through_writes_and_deletes(remote_endpoint: Endpoint) -> None:
-    from api_sample import FORCES, PUTIN, extraction_a, extraction_b
-
     from kg import queries, summary
     from kg.rdf import article_iri, extraction_quads
+    from tests.support.api_sample import FORCES, PUTIN, extraction_a, extraction_b
 
     base = remote_endpoint.prefix()
     store = RemoteStore(remote_endpoint.query, remote_endpoint.update)
@@ -278,7 +277,7 @@ def test_cli_logs_in_with_kg_store_user_and_password(virtuoso_endpoint: Endpoint
 
 
 def test_cli_serve_never_prints_the_store_password(tmp_path: Path) -> None:
-    from servers import free_port
+    from tests.support.servers import free_port
 
     secret = "pw-never-shown"
     url = f"http://kg:{secret}@127.0.0.1:9/query?access-token={secret}"

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-from api_sample import sample_store
 from starlette.applications import Starlette
 
 from api import create_app
@@ -18,6 +17,7 @@ from api.http import negotiate_export
 from kg.errors import ConfigError
 from kg.settings import Settings
 from kg.store import EmbeddedStore
+from tests.support.api_sample import sample_store
 
 
 class SlowStore:

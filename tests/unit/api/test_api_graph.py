@@ -8,7 +8,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from api_sample import BAKHMUT, FORCES, MOSCOW, PUTIN, RUSSIA, TEXT_A, TEXT_B, UKRAINE, ZELENSKY, sample_store
 from strawberry import relay
 
 from api import build_schema
@@ -16,6 +15,18 @@ from api.context import Context
 from kg.errors import StoreLockedError
 from kg.settings import Settings
 from kg.store import EmbeddedStore
+from tests.support.api_sample import (
+    BAKHMUT,
+    FORCES,
+    MOSCOW,
+    PUTIN,
+    RUSSIA,
+    TEXT_A,
+    TEXT_B,
+    UKRAINE,
+    ZELENSKY,
+    sample_store,
+)
 
 SCHEMA = build_schema()
 TOKEN = "s3cret-token"

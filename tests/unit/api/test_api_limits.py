@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
-from api_sample import sample_store
 from graphql import parse, validate
 
 from api import build_schema
@@ -18,8 +16,8 @@ from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.records import Article, Entity, EntityType, Event, Evidence, Extraction, Mention, Participant, Relation
 from kg.settings import Settings
 from kg.store import EmbeddedStore
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.api_sample import sample_store
+from tests.support.paths import ROOT
 
 
 class CountingStore:

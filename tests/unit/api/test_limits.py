@@ -11,13 +11,13 @@ from typing import Any
 
 import httpx
 import pytest
-from api_sample import sample_store
 from starlette.applications import Starlette
 
 from api import build_schema, create_app, limits
 from api.context import Context
 from kg.settings import Settings
 from kg.store import EmbeddedStore
+from tests.support.api_sample import sample_store
 
 
 def _execute(settings: Settings, query: str, **variables: Any) -> tuple[Any, list[str]]:

@@ -9,7 +9,6 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from ontology_sample import WHEN, seed_extraction
 from rdflib import Graph, Literal, URIRef
 from starlette.applications import Starlette
 
@@ -20,6 +19,7 @@ from kg.namespace import KG, RDFS, WGS84
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.settings import Settings
 from kg.store import EmbeddedStore
+from tests.support.ontology_sample import WHEN, seed_extraction
 
 X = seed_extraction()
 BAKHMUT = DEFAULT_BASE + "place/bakhmut"

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 import kg
+from tests.support.paths import ROOT
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "PYTHON.md"
+DOC = ROOT / "docs" / "PYTHON.md"
 BLOCK = re.compile(r"^```pycon\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 

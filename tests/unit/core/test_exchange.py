@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from ontology_sample import WHEN, seed_extraction
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner
@@ -23,6 +22,8 @@ from kg.exchange import article_graphs, import_file, jsonld_context, read_quads
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.records import Extraction
 from kg.store import EmbeddedStore, ExportFormat, write_export
+from tests.support.ontology_sample import WHEN, seed_extraction
+from tests.support.paths import ROOT
 
 FIRST = seed_extraction()
 # a second article reporting the same entities and events: graphs that share nodes
@@ -274,5 +275,5 @@ def test_export_round_trip_of_the_ingested_seed(seed_store_dir: Path, tmp_path: 
 
 
 def test_published_context_file_is_the_export_context() -> None:
-    published = json.loads((Path(__file__).resolve().parent.parent / "ontology" / "context.jsonld").read_text("utf-8"))
+    published = json.loads((ROOT / "ontology" / "context.jsonld").read_text("utf-8"))
     assert published == {"@context": jsonld_context()}

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sparql_server import Endpoint, sparql_endpoint
 from typer.testing import CliRunner
 
 import kg
 from kg.cli import app
 from kg.settings import Settings
+from tests.support.sparql_server import Endpoint, sparql_endpoint
 
 __all__ = ["sparql_endpoint"]  # the fixture, imported so pytest finds it
 

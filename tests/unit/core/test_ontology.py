@@ -10,15 +10,15 @@ from pathlib import Path
 import pyoxigraph
 import pyshacl
 import pytest
-from ontology_sample import WHEN, seed_extraction
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
-from terms import term_value
 
 from kg.errors import OntologyError
 from kg.namespace import FOAF, GN, KG, KG_NS, NIF, ORG, PROV, SCHEMA, SEM, WGS84
 from kg.ontology import ONTOLOGY_IRI, load_graph, ontology_graph, ontology_path, shapes_graph
 from kg.rdf import extraction_quads
+from tests.support.ontology_sample import WHEN, seed_extraction
+from tests.support.terms import term_value
 
 _DECLARATIONS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 # OWL 2 reserves these; the reification data uses them, but they cannot be declared

@@ -6,7 +6,6 @@ import pytest
 from pyoxigraph import RdfFormat, serialize
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
-from terms import term_value
 
 from kg.rdf import extraction_quads, iri_key, partial_date
 from kg.records import (
@@ -21,6 +20,7 @@ from kg.records import (
     Relation,
     Sentence,
 )
+from tests.support.terms import term_value
 
 BASE = "https://example.org/id/"
 WHEN = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)

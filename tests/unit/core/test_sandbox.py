@@ -9,11 +9,11 @@ from pathlib import Path
 
 import psutil  # type: ignore[import-untyped]
 import pytest
-from api_sample import extraction_a, extraction_b
 
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.sandbox import QueryJob, QueryPool, federation_refusal
 from kg.store import EmbeddedStore, latest_snapshot
+from tests.support.api_sample import extraction_a, extraction_b
 
 REFUSED = [
     "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",

@@ -20,8 +20,7 @@ from kg.cli import app
 from kg.settings import Settings
 from kg.store import EmbeddedStore
 from kg.tables import SCHEMAS, TABLES, read_tables, to_frames
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
 
 #: Columns that must point at an existing row: (table, column, table, column).
 JOINS = [

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from ontology_sample import WHEN, seed_extraction
 from rdflib import Dataset, Graph, Literal, URIRef
 
 from kg.errors import OntologyError, ValidationError
@@ -15,6 +14,7 @@ from kg.namespace import DCTERMS, KG, NIF, PROV, RDF, RDFS, SCHEMA, SKOS, WGS84,
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.store import EmbeddedStore
 from kg.validate import ValidationReport, Violation, render, to_graph, validate, validate_snapshot, validate_store
+from tests.support.ontology_sample import WHEN, seed_extraction
 
 X = seed_extraction()
 ART = URIRef(article_iri(DEFAULT_BASE, X.article.id))

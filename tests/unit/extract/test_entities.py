@@ -10,6 +10,7 @@ from kg.extract import extract
 from kg.extract.entities import entities_from_doc
 from kg.extract.pipeline import load_pipeline
 from kg.records import Article, Entity, EntityType, Extraction, Mention
+from tests.support.paths import ROOT
 
 Run = Callable[[str], tuple[list[Mention], list[Entity]]]
 
@@ -186,9 +187,8 @@ def test_bench_score_follows_the_eval_rule(monkeypatch: pytest.MonkeyPatch) -> N
     """The benchmark's scorer: containment match by type, recall over wiki+propn gold, cluster recall."""
     import importlib.util
     import sys
-    from pathlib import Path
 
-    path = Path(__file__).resolve().parent.parent / "bench" / "entities.py"
+    path = ROOT / "bench" / "entities.py"
     spec = importlib.util.spec_from_file_location("bench_entities", path)
     assert spec is not None
     assert spec.loader is not None

@@ -18,11 +18,11 @@ from kg.extract.entities import _after_nationality, entities_from_doc
 from kg.extract.gazetteer import load_gazetteer
 from kg.extract.pipeline import NER_DIR, build_pipeline, join_date_ranges, load_pipeline
 from kg.records import Entity, EntityType, Mention
+from tests.support.paths import ROOT
 
 Run = Callable[[str], tuple[list[Mention], list[Entity]]]
 
 PER, ORG, PLA = EntityType.PERSON, EntityType.ORGANISATION, EntityType.PLACE
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
-from events_helpers import context
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, SKOS
 
@@ -19,8 +17,10 @@ from kg.read import read_paths
 from kg.records import Event, Extraction, Modality
 from kg.settings import Settings
 from kg.store import EmbeddedStore
+from tests.support.events_helpers import context
+from tests.support.paths import ROOT
 
-SEED = Path(__file__).resolve().parent.parent / "seeds"
+SEED = ROOT / "seeds"
 PLOVER = "https://w3id.org/newskg/plover/"
 CAMEO = "https://w3id.org/newskg/cameo/"
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from events_helpers import context
 
 from kg.extract.events import extract_events
 from kg.extract.quotes import find_quotes
 from kg.records import Event
+from tests.support.events_helpers import context
 
 QUOTES = [
     ('He said "we will stay." Then “no”.', ["we will stay."]),

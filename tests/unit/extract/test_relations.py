@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from events_helpers import context
 
 from kg.extract.relations import classify_title, extract_relations
+from tests.support.events_helpers import context
 
 # (text, expected (subject, predicate, object, role) set)
 CASES = {

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from events_helpers import context
 
 from kg.extract.relations import extract_relations
 from kg.extract.roles import RULES, predicate_of_role
 from kg.records import EntityType
+from tests.support.events_helpers import context
 
 # (text, expected (subject, predicate, object) triples among the relations, and triples that must be absent)
 CASES = {

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from terms import term_value
 
 from kg.errors import NotFoundError
 from kg.records import Article, Entity, EntityType, Extraction, Mention
 from kg.resolve import KnownEntity, MemoryEntityIndex, MergeLog, resolve_across, translit_key
+from tests.support.terms import term_value
 
 
 def _x(

@@ -10,7 +10,6 @@ from typing import Any, cast
 
 import pyoxigraph as ox
 import pytest
-from sparql_server import Endpoint, sparql_endpoint
 
 from kg.errors import DuplicateIdError, EmptyInputError, EncodingError, InputError, StoreError
 from kg.ingest import ingest_articles, ingest_paths
@@ -18,6 +17,7 @@ from kg.records import Article
 from kg.settings import Settings
 from kg.store import EmbeddedStore, ExportFormat, RemoteStore, Store, write_export
 from kg.workers import Extracted, extract_chunk
+from tests.support.sparql_server import Endpoint, sparql_endpoint
 
 __all__ = ["sparql_endpoint"]  # the fixture, imported so pytest finds it
 

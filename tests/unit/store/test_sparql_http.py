@@ -9,12 +9,12 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from terms import term_value
 
 from kg.errors import StoreError
 from kg.settings import Settings
 from kg.sparql_http import GET_LIMIT, SparqlClient, SparqlEndpoints, redact_url
 from kg.store import RemoteStore
+from tests.support.terms import term_value
 
 Handler = Callable[[httpx.Request], httpx.Response]
 EMPTY = {"head": {"vars": ["s"]}, "results": {"bindings": []}}

@@ -15,7 +15,6 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
-from sparql_server import ENGINES, Endpoint, remote_endpoint, sparql_endpoint, virtuoso_endpoint
 
 from kg.errors import ConfigError, StoreError, StoreLockedError
 from kg.store import (
@@ -29,6 +28,7 @@ from kg.store import (
     open_store,
     write_export,
 )
+from tests.support.sparql_server import ENGINES, Endpoint, remote_endpoint, sparql_endpoint, virtuoso_endpoint
 
 __all__ = ["remote_endpoint", "sparql_endpoint", "virtuoso_endpoint"]  # fixtures, imported so pytest finds them
 

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from api_sample import (
+
+from kg import queries, queries_facts, summary
+from kg.exchange import import_file
+from kg.namespace import KG_NS, NIF, RDF, RDFS, SKOS
+from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads, iri_key
+from kg.records import Entity, EntityType, Extraction, Mention, Relation
+from kg.resolve import Merge, MergeLog, merge_id, undo_merge
+from kg.store import EmbeddedStore, ExportFormat, write_export
+from tests.support.api_sample import (
     FORCES,
     MOSCOW,
     PUTIN,
@@ -20,15 +28,7 @@ from api_sample import (
     extraction_b,
     span,
 )
-from terms import term_value
-
-from kg import queries, queries_facts, summary
-from kg.exchange import import_file
-from kg.namespace import KG_NS, NIF, RDF, RDFS, SKOS
-from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads, iri_key
-from kg.records import Entity, EntityType, Extraction, Mention, Relation
-from kg.resolve import Merge, MergeLog, merge_id, undo_merge
-from kg.store import EmbeddedStore, ExportFormat, write_export
+from tests.support.terms import term_value
 
 B = DEFAULT_BASE
 _TYPES = {f"{KG_NS}{t}" for t in ("Person", "Organisation", "Place")}
