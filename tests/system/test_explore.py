@@ -14,7 +14,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote as url_quote
 
 import httpx
@@ -31,6 +31,9 @@ from kg.settings import Settings
 from kg.store import EmbeddedStore
 from tests.support.paths import ROOT
 from tests.support.servers import CHROMIUM, CHROMIUM_ARGS, kg_serve
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Route
 
 SCREENSHOTS = ROOT / "tmp" / "explore-screenshots"  # /tmp/ is in .gitignore
 ASSETS = ["explore.js", "api.js", "graph.js", "panels.js", "explore.css"]
@@ -178,14 +181,14 @@ def _entity(server: str, name: str) -> dict[str, Any]:
 class _Browser:
     """One Chromium page that records console errors and refuses requests to other hosts."""
 
-    def __init__(self, page: Any, server: str) -> None:
+    def __init__(self, page: Page, server: str) -> None:
         self.page = page
         self.errors: list[str] = []
         self.foreign: list[str] = []
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
 
-        def route(r: Any) -> None:
+        def route(r: Route) -> None:
             if r.request.url.startswith(server):
                 r.continue_()
             else:
@@ -205,7 +208,7 @@ class _Browser:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
+def chromium() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -215,7 +218,7 @@ def chromium() -> Iterator[Any]:
 
 
 @pytest.fixture
-def browser(chromium: Any, server: str) -> Iterator[_Browser]:
+def browser(chromium: Browser, server: str) -> Iterator[_Browser]:
     context = chromium.new_context(viewport={"width": 1400, "height": 1000})
     b = _Browser(context.new_page(), server)
     yield b
@@ -313,7 +316,9 @@ def test_explore_browser_shows_bakhmut_neighbours_and_edge_evidence(browser: _Br
     browser.settle()
     box = page.locator("#evidence-body")
     heading = box.locator(".fact").inner_text()
-    assert edge.get_attribute("data-predicate") in heading
+    predicate = edge.get_attribute("data-predicate")
+    assert predicate is not None
+    assert predicate in heading
     marks = box.locator("blockquote mark").all_inner_texts()
     assert marks, box.inner_text()
     assert set(marks) <= sentences
@@ -400,7 +405,11 @@ def test_explore_browser_draws_places_by_coordinates(browser: _Browser, server: 
     located = [p for p in [facts, *ends] if p["label"] in places]
     north = max(located, key=lambda p: p["latitude"])
     south = min(located, key=lambda p: p["latitude"])
-    ys = {p["label"]: page.locator(f'#map .place[data-id="{p["id"]}"]').bounding_box()["y"] for p in (north, south)}
+    ys: dict[str, float] = {}
+    for p in (north, south):
+        box = page.locator(f'#map .place[data-id="{p["id"]}"]').bounding_box()
+        assert box is not None, p["label"]  # drawn, so it has a box
+        ys[p["label"]] = box["y"]
     assert ys[north["label"]] < ys[south["label"]]
 
 

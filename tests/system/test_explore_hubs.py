@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -18,6 +18,9 @@ from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.records import Article, Entity, EntityType, Event, Evidence, Extraction, Mention, Participant
 from kg.store import EmbeddedStore
 from tests.support.servers import CHROMIUM, CHROMIUM_ARGS, kg_serve
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -87,7 +90,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser_page(server: str) -> Iterator[tuple[Any, list[str]]]:
+def browser_page(server: str) -> Iterator[tuple[Page, list[str]]]:
     from playwright.sync_api import sync_playwright
 
     errors: list[str] = []
@@ -102,7 +105,7 @@ def browser_page(server: str) -> Iterator[tuple[Any, list[str]]]:
 
 
 @pytest.fixture
-def page(browser_page: tuple[Any, list[str]], server: str) -> Iterator[Any]:
+def page(browser_page: tuple[Page, list[str]], server: str) -> Iterator[Page]:
     """The explorer showing the hub, every page of its events loaded and the layout settled."""
     pg, errors = browser_page
     pg.goto(f"{server}/explore?q=Ana Lopez")
@@ -113,11 +116,11 @@ def page(browser_page: tuple[Any, list[str]], server: str) -> Iterator[Any]:
     assert not errors, errors
 
 
-def _count(page: Any, selector: str) -> int:
+def _count(page: Page, selector: str) -> int:
     return int(page.locator(selector).count())
 
 
-def test_explore_hub_draws_at_most_40_nodes_with_a_visible_show_more(page: Any) -> None:
+def test_explore_hub_draws_at_most_40_nodes_with_a_visible_show_more(page: Page) -> None:
     assert 10 < _count(page, "#graph .node") <= 40
     more = page.locator("#show-more")
     assert more.is_visible()
@@ -129,7 +132,7 @@ def test_explore_hub_draws_at_most_40_nodes_with_a_visible_show_more(page: Any) 
     assert _count(page, "#graph .node") == before + 20
 
 
-def test_explore_hub_edges_are_aggregated_with_weight_and_kinds(page: Any) -> None:
+def test_explore_hub_edges_are_aggregated_with_weight_and_kinds(page: Page) -> None:
     edges = page.locator("#graph .edge.aggregate")
     assert edges.count() > 0
     weights = [int(w) for w in edges.evaluate_all("els => els.map(e => e.dataset.weight)")]
@@ -139,7 +142,7 @@ def test_explore_hub_edges_are_aggregated_with_weight_and_kinds(page: Any) -> No
     assert any("Statement" in label and "Meeting" in label for label in labels), labels
 
 
-def test_explore_hub_groups_events_by_type_and_a_click_expands_a_group(page: Any) -> None:
+def test_explore_hub_groups_events_by_type_and_a_click_expands_a_group(page: Page) -> None:
     groups = page.locator("#graph .node.group")
     assert groups.count() == len(TYPES)
     names = sorted(groups.evaluate_all("els => els.map(e => e.getAttribute('aria-label'))"))
@@ -151,12 +154,12 @@ def test_explore_hub_groups_events_by_type_and_a_click_expands_a_group(page: Any
     assert _count(page, "#neighbours li") == ARTICLES * EVENTS_PER_ARTICLE // len(TYPES)  # the group's events
 
 
-def test_explore_hub_text_list_is_complete(page: Any) -> None:
+def test_explore_hub_text_list_is_complete(page: Page) -> None:
     assert _count(page, "#neighbours li[data-id]") == PEOPLE + CITIES  # every linked entity, drawn or not
     assert _count(page, "#neighbours li[data-group]") == len(TYPES)
 
 
-def test_explore_hub_labels_do_not_overlap(page: Any) -> None:
+def test_explore_hub_labels_do_not_overlap(page: Page) -> None:
     boxes = page.locator("#graph .node-label").evaluate_all(
         """els => els.filter(t => getComputedStyle(t).display !== 'none').map(t => {
              const r = t.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"""
@@ -181,7 +184,7 @@ def test_explore_hub_labels_do_not_overlap(page: Any) -> None:
     assert node.locator(".node-label").evaluate("t => getComputedStyle(t).display") != "none"
 
 
-def test_explore_hub_timeline_aggregates_by_month(page: Any) -> None:
+def test_explore_hub_timeline_aggregates_by_month(page: Page) -> None:
     bars = page.locator("#timeline .tl-bucket")
     assert bars.count() == 24  # two years of months
     counts = [int(c) for c in bars.evaluate_all("els => els.map(e => e.dataset.count)")]
