@@ -161,7 +161,8 @@ def server(seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 def _gql(server: str, query: str, **variables: Any) -> dict[str, Any]:
     body = httpx.post(f"{server}/graphql", json={"query": query, "variables": variables}, timeout=30).json()
     assert "errors" not in body, body
-    return body["data"]  # type: ignore[no-any-return]
+    data: dict[str, Any] = body["data"]
+    return data
 
 
 ENTITY_FACTS = """query($id: ID!) { entity(id: $id) { ... on Entity { id label latitude longitude type
@@ -175,7 +176,8 @@ def _entity(server: str, name: str) -> dict[str, Any]:
     found = _gql(server, "query($q: String!) { entities(search: $q) { edges { node { id label } } } }", q=name)
     ids = [e["node"]["id"] for e in found["entities"]["edges"] if e["node"]["label"].lower() == name.lower()]
     assert ids, f"the seed graph has no entity labelled {name!r}"
-    return _gql(server, ENTITY_FACTS, id=ids[0])["entity"]  # type: ignore[no-any-return]
+    entity: dict[str, Any] = _gql(server, ENTITY_FACTS, id=ids[0])["entity"]
+    return entity
 
 
 class _Browser:

@@ -171,9 +171,9 @@ UPDATE = "INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }"
     ids=["form-update", "direct-update", "update-as-query", "syntax-error", "no-query"],
 )
 def test_http_sparql_refuses_updates_and_bad_queries(
-    server: str, request_kwargs: dict[str, object], status: int, needle: str
+    server: str, request_kwargs: dict[str, Any], status: int, needle: str
 ) -> None:
-    r = httpx.post(f"{server}/sparql", **request_kwargs)  # type: ignore[arg-type]
+    r = httpx.post(f"{server}/sparql", **request_kwargs)
     assert r.status_code == status
     assert needle in r.text
     check = httpx.get(f"{server}/sparql", params={"query": "ASK { GRAPH <urn:x> { ?s ?p ?o } }"})

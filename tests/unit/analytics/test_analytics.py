@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 
 import networkx as nx
@@ -254,10 +254,14 @@ def test_shortest_path_time_window_uses_event_dates() -> None:
     march = event("event/m", "Meeting", [("participant", "person/a"), ("participant", "person/b")], start="2022-03")
     october = event("event/o", "Meeting", [("participant", "person/a"), ("participant", "person/c")], start="2022-10")
     proj = Projection.from_extractions([extraction("e1", events=[march, october]), chain("bc", p("b", "c"))])
-    assert shortest_path(proj, "person/a", "person/c").length == 2  # type: ignore[union-attr]
+    path = shortest_path(proj, "person/a", "person/c")
+    assert path is not None
+    assert path.length == 2
     window = Filters(start="2022-03", end="2022-06")
     # relations from an undated article are undated, so only the March meeting is in the window
-    assert shortest_path(proj, "person/a", "person/b", filters=window).length == 2  # type: ignore[union-attr]
+    path = shortest_path(proj, "person/a", "person/b", filters=window)
+    assert path is not None
+    assert path.length == 2
     assert shortest_path(proj, "person/a", "person/c", filters=window) is None
 
 
@@ -472,7 +476,9 @@ def test_remove_article_restores_previous_answers() -> None:
     proj = Projection.from_extractions([chain("line", LINE)])
     before = snapshot(proj), shortest_path(proj, "person/a", "person/e"), centrality(proj, "closeness")
     proj.add_extraction(chain("cut", SHORTCUT))
-    assert shortest_path(proj, "person/a", "person/e").length == 3  # type: ignore[union-attr]
+    path = shortest_path(proj, "person/a", "person/e")
+    assert path is not None
+    assert path.length == 3
     assert proj.remove_article("cut") is True
     after = snapshot(proj), shortest_path(proj, "person/a", "person/e"), centrality(proj, "closeness")
     assert after == before
@@ -532,9 +538,9 @@ def test_projection_referenced_only_node_gets_type_from_key() -> None:
     ],
     ids=["path-target", "path-source", "k-paths", "ego", "node", "links"],
 )
-def test_analytics_unknown_key_not_found(call: object) -> None:
+def test_analytics_unknown_key_not_found(call: Callable[[Projection], object]) -> None:
     with pytest.raises(NotFoundError, match="person/nobody"):
-        call(line_projection())  # type: ignore[operator]
+        call(line_projection())
 
 
 @pytest.mark.parametrize(
@@ -572,9 +578,9 @@ def test_analytics_unknown_key_not_found(call: object) -> None:
         "window-end",
     ],
 )
-def test_analytics_bad_argument_config_error(call: object, message: str) -> None:
+def test_analytics_bad_argument_config_error(call: Callable[[Projection], object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        call(line_projection())  # type: ignore[operator]
+        call(line_projection())
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from strawberry import relay
@@ -14,7 +14,7 @@ from api import build_schema
 from api.context import Context
 from kg.errors import StoreLockedError
 from kg.settings import Settings
-from kg.store import EmbeddedStore
+from kg.store import EmbeddedStore, Store
 from tests.support.api_sample import (
     BAKHMUT,
     FORCES,
@@ -425,7 +425,8 @@ class LockedStore:
 def test_api_a_write_blocked_by_a_cli_writer_is_a_retryable_result(
     store: EmbeddedStore, ctx_settings: Settings, query: str, variables: dict[str, Any], field: str
 ) -> None:
-    ctx = Context(store=LockedStore(store), settings=ctx_settings, authorization=f"Bearer {TOKEN}")  # type: ignore[arg-type]
+    locked = cast("Store", LockedStore(store))  # the Store interface by delegation
+    ctx = Context(store=locked, settings=ctx_settings, authorization=f"Bearer {TOKEN}")
     q = query.replace(
         "... on NotAuthorised { message }", "... on NotAuthorised { message } ... on StoreBusy { message retryAfter }"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -81,9 +82,9 @@ CASES = [
 
 
 @pytest.mark.parametrize("paths", [c[1] for c in CASES], ids=[c[0] for c in CASES])
-def test_count_inputs_equals_what_the_readers_yield(tmp_path: Path, paths: object) -> None:
+def test_count_inputs_equals_what_the_readers_yield(tmp_path: Path, paths: Callable[[Path], list[Path]]) -> None:
     folder = _folder(tmp_path)
-    chosen = paths(folder)  # type: ignore[operator]
+    chosen = paths(folder)
     assert count_inputs(chosen) == len(list(read_paths(chosen)))
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import DateError
-from kg.extract.temporal import TimeValue, normalise, parse_published
+from kg.extract.temporal import Tense, TimeValue, normalise, parse_published
 
 PUB = "2022-10-28"  # a Friday, the seed article's date
 
@@ -60,8 +60,8 @@ CASES = [
 @pytest.mark.parametrize(
     ("expr", "published", "tense", "expected"), CASES, ids=[f"{c[0]}@{c[1]}/{c[2]}" for c in CASES]
 )
-def test_normalise_expression(expr: str, published: str | None, tense: str, expected: TimeValue | None) -> None:
-    assert normalise(expr, published, tense=tense) == expected  # type: ignore[arg-type]
+def test_normalise_expression(expr: str, published: str | None, tense: Tense, expected: TimeValue | None) -> None:
+    assert normalise(expr, published, tense=tense) == expected
 
 
 def test_parse_published_rejects_non_iso_date() -> None:

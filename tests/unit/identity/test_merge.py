@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -15,8 +16,8 @@ RUSSIA = Entity("place/russia", EntityType.PLACE, "Russia")
 KYIV = Entity("place/kyiv", EntityType.PLACE, "Kyiv")
 
 
-def _event(key: str, **kw: object) -> Event:
-    fields: dict[str, object] = {
+def _event(key: str, **kw: Any) -> Event:
+    fields: dict[str, Any] = {
         "type": "Attack",
         "label": f"Attack {key}",
         "evidence": Evidence(0, 8, "shelling", 0, 33),
@@ -27,7 +28,7 @@ def _event(key: str, **kw: object) -> Event:
         "end": "2022-10-27",
     }
     fields.update(kw)
-    return Event(key=key, **fields)  # type: ignore[arg-type]
+    return Event(key=key, **fields)
 
 
 def _extraction(article_id: str, *events: Event) -> Extraction:
@@ -52,9 +53,9 @@ RULE = {
 
 
 @pytest.mark.parametrize(("change", "merges"), RULE.values(), ids=RULE.keys())
-def test_find_match_newsreader_rule(change: dict[str, object], merges: bool) -> None:
+def test_find_match_newsreader_rule(change: dict[str, Any], merges: bool) -> None:
     first = _event("event/a/0")
-    second = dataclasses.replace(_event("event/b/0"), **change)  # type: ignore[arg-type]
+    second = dataclasses.replace(_event("event/b/0"), **change)
     assert (find_match(second, [_known(first)]) is not None) is merges
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -20,9 +21,9 @@ Handler = Callable[[httpx.Request], httpx.Response]
 EMPTY = {"head": {"vars": ["s"]}, "results": {"bindings": []}}
 
 
-def _store(handler: Handler, url: str = "http://db.example:8890/sparql", **kwargs: object) -> RemoteStore:
+def _store(handler: Handler, url: str = "http://db.example:8890/sparql", **kwargs: Any) -> RemoteStore:
     """A remote store whose requests go to ``handler`` instead of the network."""
-    store = RemoteStore(url, retries=0, **kwargs)  # type: ignore[arg-type]
+    store = RemoteStore(url, retries=0, **kwargs)
     store._client = SparqlClient(store.endpoints, retries=0, transport=httpx.MockTransport(handler))
     return store
 

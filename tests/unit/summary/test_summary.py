@@ -6,6 +6,7 @@ import dataclasses
 import io
 from collections import defaultdict
 from pathlib import Path
+from typing import TypedDict
 
 import pyoxigraph as ox
 import pytest
@@ -38,6 +39,15 @@ def _put(store: EmbeddedStore, *xs: Extraction) -> None:
     store.put_articles([(article_iri(B, x.article.id), extraction_quads(x, B)) for x in xs])
 
 
+class _Naive(TypedDict):
+    """One entity as the oracle merges it."""
+
+    labels: set[str]
+    aliases: set[str]
+    same: set[str]
+    conf: float
+
+
 def _naive(
     store: EmbeddedStore,
 ) -> tuple[dict[str, tuple[object, ...]], set[tuple[str, str, str, float, frozenset[tuple[str, int, int]]]]]:
@@ -49,7 +59,7 @@ def _naive(
         facts[(g, s)].append((p, o))
         if p == str(RDF.type) and o in _TYPES:
             typed[g][s] = o
-    entities: dict[str, dict[str, object]] = {}
+    entities: dict[str, _Naive] = {}
     mentions: dict[str, set[str]] = defaultdict(set)
     rels: dict[tuple[str, str, str], float] = {}
     spans: dict[tuple[str, str, str], set[tuple[str, int, int]]] = defaultdict(set)
@@ -58,12 +68,12 @@ def _naive(
             if p == f"{KG_NS}denotes":
                 mentions[o].add(s)
         if s in typed[g]:
-            e = entities.setdefault(s, {"labels": set(), "aliases": set(), "same": set(), "conf": 0.0})
+            e = entities.setdefault(s, _Naive(labels=set(), aliases=set(), same=set(), conf=0.0))
             conf = max(float(o) for p, o in pos if p == f"{KG_NS}confidence")
-            e["conf"] = max(float(e["conf"]), conf)  # type: ignore[arg-type]
-            e["labels"] |= {o for p, o in pos if p == str(RDFS.label)}  # type: ignore[operator]
-            e["aliases"] |= {o for p, o in pos if p == str(SKOS.altLabel)}  # type: ignore[operator]
-            e["same"] |= {o for p, o in pos if p == str(SKOS.exactMatch)}  # type: ignore[operator]
+            e["conf"] = max(float(e["conf"]), conf)
+            e["labels"] |= {o for p, o in pos if p == str(RDFS.label)}
+            e["aliases"] |= {o for p, o in pos if p == str(SKOS.altLabel)}
+            e["same"] |= {o for p, o in pos if p == str(SKOS.exactMatch)}
             for p, o in pos:
                 if p == f"{KG_NS}locatedIn":
                     rels[(s, p, o)] = max(rels.get((s, p, o), 0.0), conf)
@@ -76,9 +86,9 @@ def _naive(
             spans[triple].add((g[len(article_iri(B, "")) :], start, end))
     views: dict[str, tuple[object, ...]] = {}
     for iri, e in entities.items():
-        labels = sorted(e["labels"], key=lambda x: (-len(x), x))  # type: ignore[call-overload]
-        aliases = tuple(sorted((set(labels[1:]) | e["aliases"]) - {labels[0]}))  # type: ignore[operator]
-        views[iri_key(B, iri)] = (labels[0], aliases, tuple(sorted(e["same"])), e["conf"], len(mentions[iri]))  # type: ignore[call-overload]
+        labels = sorted(e["labels"], key=lambda x: (-len(x), x))
+        aliases = tuple(sorted((set(labels[1:]) | e["aliases"]) - {labels[0]}))
+        views[iri_key(B, iri)] = (labels[0], aliases, tuple(sorted(e["same"])), e["conf"], len(mentions[iri]))
     return views, {(iri_key(B, s), p, iri_key(B, o), c, frozenset(spans[(s, p, o)])) for (s, p, o), c in rels.items()}
 
 
