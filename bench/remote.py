@@ -7,7 +7,7 @@ Usage::
 Reads the first ``--articles`` articles of ``--file`` and runs ``kg ingest``'s own
 code path (:func:`kg.ingest.ingest_articles`, one worker) into each store in turn:
 an embedded store on disk, an Oxigraph server and a throw-away Virtuoso, each
-started on free ports by the helper the tests use (``tests/sparql_server.py``).
+started on free ports by the helper the tests use (``tests/support/sparql_server.py``).
 Oxigraph is also run with queries sent as ``application/sparql-query`` bodies
 (``direct_post``), to see whether that option is worth offering. For each store it
 prints the wall time of the first ingest, of a second ingest that finds every
@@ -28,16 +28,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-from servers import stop
-from sparql_server import start_oxigraph, start_virtuoso
 
 from kg.extract import extract_many  # after the sys.path lines, so the script runs anywhere
 from kg.ingest import ingest_articles
 from kg.records import Article
 from kg.settings import Settings
 from kg.store import EmbeddedStore, ExportFormat, RemoteStore, Store, write_export
+from tests.support.servers import stop
+from tests.support.sparql_server import start_oxigraph, start_virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FILE = ROOT.parent / "shared" / "eval" / "conllpp-train.jsonl"

@@ -27,13 +27,11 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-from api_sample import extraction_a, extraction_b  # after the sys.path lines
-from servers import free_port
 
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.store import EmbeddedStore
+from tests.support.api_sample import extraction_a, extraction_b  # after the sys.path lines
+from tests.support.servers import free_port
 
 QUERIES = {
     "sort a product": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1",

@@ -15,7 +15,7 @@ extraction workers, which import kg's modules but not the facade.
 """
 
 # No `from __future__ import annotations` and only underscored imports: every public
-# name of this module is in __all__ (tests/test_package.py checks it).
+# name of this module is in __all__ (tests/unit/core/test_package.py checks it).
 import importlib as _importlib
 import typing as _typing
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from rdflib import Namespace
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 __all__ = [
@@ -50,70 +50,70 @@ class KG(DefinedNamespace):
     _NS = Namespace(KG_NS)
 
     # classes
-    Entity: object  # the superclass of Person, Organisation and Place
-    Article: object
-    Person: object
-    Organisation: object
-    Place: object
-    Event: object
-    Mention: object
-    Sentence: object
-    Evidence: object  # a span of text that supports a fact
-    Statement: object  # a reified relation between two entities, with its evidence
-    ExtractionRun: object
-    EventType: object
+    Entity: URIRef  # the superclass of Person, Organisation and Place
+    Article: URIRef
+    Person: URIRef
+    Organisation: URIRef
+    Place: URIRef
+    Event: URIRef
+    Mention: URIRef
+    Sentence: URIRef
+    Evidence: URIRef  # a span of text that supports a fact
+    Statement: URIRef  # a reified relation between two entities, with its evidence
+    ExtractionRun: URIRef
+    EventType: URIRef
 
     # entity-to-entity relations
-    leaderOf: object
-    affiliatedWith: object
-    memberOf: object
-    locatedIn: object
-    basedIn: object
-    residentOf: object
-    employeeOf: object
-    playsFor: object
-    coachOf: object
-    spokespersonOf: object
-    founderOf: object
-    ownerOf: object
-    presentIn: object
-    visited: object
-    relatedTo: object  # the super-property of every entity relation
+    leaderOf: URIRef
+    affiliatedWith: URIRef
+    memberOf: URIRef
+    locatedIn: URIRef
+    basedIn: URIRef
+    residentOf: URIRef
+    employeeOf: URIRef
+    playsFor: URIRef
+    coachOf: URIRef
+    spokespersonOf: URIRef
+    founderOf: URIRef
+    ownerOf: URIRef
+    presentIn: URIRef
+    visited: URIRef
+    relatedTo: URIRef  # the super-property of every entity relation
 
     # event roles
-    participant: object  # super-property of every role
-    agent: object
-    target: object
-    speaker: object
-    about: object
-    affected: object
-    place: object
-    eventType: object
+    participant: URIRef  # super-property of every role
+    agent: URIRef
+    target: URIRef
+    speaker: URIRef
+    about: URIRef
+    affected: URIRef
+    place: URIRef
+    eventType: URIRef
 
     # provenance and text anchoring
-    denotes: object
-    evidence: object
-    triggerSpan: object  # the words that state an event, one span per report
-    sentence: object
-    extractedIn: object
-    mentionedIn: object
+    denotes: URIRef
+    evidence: URIRef
+    triggerSpan: URIRef  # the words that state an event, one span per report
+    sentence: URIRef
+    extractedIn: URIRef
+    mentionedIn: URIRef
 
     # datatype properties
-    confidence: object
-    contentHash: object
-    source: object
-    duplicateOf: object
-    start: object
-    end: object
-    startPrecision: object
-    endPrecision: object
-    casualties: object
-    modality: object
-    quote: object
-    trigger: object
-    role: object
-    relationPredicate: object
-    modelVersion: object
+    confidence: URIRef
+    contentHash: URIRef
+    source: URIRef
+    duplicateOf: URIRef
+    start: URIRef
+    end: URIRef
+    startPrecision: URIRef
+    endPrecision: URIRef
+    casualties: URIRef
+    modality: URIRef
+    quote: URIRef
+    trigger: URIRef
+    role: URIRef
+    relationPredicate: URIRef
+    modelVersion: URIRef
 
 
 class EVT(DefinedNamespace):
@@ -122,29 +122,29 @@ class EVT(DefinedNamespace):
     _fail = True
     _NS = Namespace(EVT_NS)
 
-    Attack: object
-    Fight: object
-    Capture: object
-    Withdrawal: object
-    Counteroffensive: object
-    Killing: object
-    Protest: object
-    Arrest: object
-    Statement: object
-    Accusation: object
-    Explosion: object
-    Death: object
-    Injury: object
-    Damage: object
-    Transport: object
-    Indictment: object
-    Trial: object
-    Sentencing: object
-    Meeting: object
-    Agreement: object
-    Aid: object
-    Displacement: object
-    Election: object
+    Attack: URIRef
+    Fight: URIRef
+    Capture: URIRef
+    Withdrawal: URIRef
+    Counteroffensive: URIRef
+    Killing: URIRef
+    Protest: URIRef
+    Arrest: URIRef
+    Statement: URIRef
+    Accusation: URIRef
+    Explosion: URIRef
+    Death: URIRef
+    Injury: URIRef
+    Damage: URIRef
+    Transport: URIRef
+    Indictment: URIRef
+    Trial: URIRef
+    Sentencing: URIRef
+    Meeting: URIRef
+    Agreement: URIRef
+    Aid: URIRef
+    Displacement: URIRef
+    Election: URIRef
 
 
 RDF = Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#")

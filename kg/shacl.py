@@ -19,7 +19,7 @@ validates one graph at a time (an article's named graph, or any set of triples):
    counts when its ``?this`` is a target of the shape.
 
 The results are the ones pyshacl gives for the same data (the cases of
-``tests/test_validate.py`` check each constraint), at a small fraction of the cost.
+``tests/unit/core/test_validate.py`` check each constraint), at a small fraction of the cost.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def seed_extractions(seed_article: Article) -> list[Extraction]:
     invented = Article(
         id="invented-1", text=text, title="Plant", published="2024-03-04", url=None, source=None, origin="test"
     )
-    return extract_many([seed_article, invented])
+    return list(extract_many([seed_article, invented]))
 
 
 @pytest.fixture(scope="session")

@@ -230,7 +230,7 @@ def home_countries(source: str | None, gazetteer: Gazetteer) -> frozenset[str]:
     return frozenset(found) if len(found) == 1 else frozenset()
 
 
-_QUALIFIER = re.compile(r"^(?:\s*,\s*|\s*\(\s*|\s+in\s+)((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})")
+_QUALIFIER = re.compile(r"(?:\s*,\s*|\s*\(\s*|\s+in\s+)((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3})")
 
 
 def qualifier_codes(text: str, end: int, gazetteer: Gazetteer) -> frozenset[str]:

@@ -6,7 +6,7 @@ only the publication date pins down. :func:`normalise` turns one such expression
 precision (``"2022"`` year, ``"2022-07"`` month, ``"2022-10-26"`` day), or a duration.
 
 Rules are plain regular expressions over a small grammar, not a general date parser:
-every form handled is listed in ``tests/test_temporal.py``. Unknown forms give ``None``
+every form handled is listed in ``tests/unit/extract/test_temporal.py``. Unknown forms give ``None``
 rather than a guess.
 
 >>> normalise("between Wednesday and Thursday", "2022-10-28")

@@ -1,0 +1,1 @@
+"""Helpers the tests share: sample data, subprocess servers, typed term access."""

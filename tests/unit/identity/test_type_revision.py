@@ -1,0 +1,91 @@
+"""One type per name over a whole run: weak persons typed before the corpus spoke are revised at its end."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.identity import MemoryEntityIndex, MergeLog, Resolver
+from kg.records import Article, Entity, EntityType, Extraction, Mention
+
+
+def _article(article: str, label: str, etype: EntityType, confidence: float) -> Extraction:
+    """An invented article naming ``label`` once, typed ``etype`` with ``confidence``."""
+    key = f"{etype.slug}/{label.lower().replace(' ', '-')}"
+    text = f"{label} won 3-1 at home on Sunday in article {article}."
+    mention = Mention(0, len(label), label, key, etype, confidence, 0, len(text))
+    entity = Entity(key=key, type=etype, label=label, confidence=confidence)
+    return Extraction(article=Article(id=article, text=text), mentions=(mention,), entities=(entity,))
+
+
+def _run(*articles: Extraction) -> tuple[Resolver, list[Extraction]]:
+    resolver = Resolver(MemoryEntityIndex(), MergeLog())
+    return resolver, resolver.batch(list(articles))
+
+
+def test_resolver_revise_retypes_an_early_weak_person_by_the_whole_run() -> None:
+    resolver, written = _run(
+        _article("a1", "Velmora", EntityType.PERSON, 0.4),
+        _article("a2", "Velmora", EntityType.ORGANISATION, 0.9),
+        _article("a3", "Velmora", EntityType.ORGANISATION, 0.8),
+    )
+    assert written[0].entities[0].type is EntityType.PERSON
+    (revised,) = resolver.revise()
+    assert revised.article.id == "a1"
+    assert [(e.key, e.type) for e in revised.entities] == [("organisation/velmora", EntityType.ORGANISATION)]
+    assert [(m.entity, m.type) for m in revised.mentions] == [("organisation/velmora", EntityType.ORGANISATION)]
+    (merge,) = [m for m in resolver.log.active() if m.article == "a1"]
+    assert (merge.method, merge.into_key) == ("type", "organisation/velmora")
+    assert merge.reasons[0] == "2 article(s) say Organisation (confidence 1.70)"
+    assert resolver.revise() == []  # decided once: nothing left to change
+
+
+@pytest.mark.parametrize(
+    ("first", "others"),
+    [
+        (("Velmora", 0.4), [("Velmora", EntityType.ORGANISATION, 0.9)]),
+        (("Velmora", 0.9), [("Velmora", EntityType.ORGANISATION, 0.4), ("Velmora", EntityType.ORGANISATION, 0.4)]),
+        (("Gordon Velmora", 0.4), [("Gordon Velmora", EntityType.ORGANISATION, 0.9)] * 2),
+    ],
+    ids=["one-other-article", "person-outweighs", "known-given-name"],
+)
+def test_resolver_revise_keeps_a_person_the_run_does_not_clearly_retype(
+    first: tuple[str, float], others: list[tuple[str, EntityType, float]]
+) -> None:
+    resolver, _ = _run(
+        _article("a0", first[0], EntityType.PERSON, first[1]),
+        *(_article(f"a{i}", label, etype, conf) for i, (label, etype, conf) in enumerate(others, 1)),
+    )
+    assert resolver.revise() == []
+
+
+def test_resolver_revise_weighs_evidence_per_article_not_only_in_all() -> None:
+    tables = [_article(f"t{i}", "Velmora Bay", EntityType.PERSON, 0.35) for i in range(5)]
+    reports = [_article(f"r{i}", "Velmora Bay", EntityType.PLACE, 0.8) for i in range(2)]
+    resolver, _ = _run(*tables, *reports)  # 1.75 for the person in all, 0.8 a report against 0.35 a table
+    revised = resolver.revise()
+    assert sorted(x.article.id for x in revised) == [f"t{i}" for i in range(5)]
+    assert {e.type for x in revised for e in x.entities} == {EntityType.PLACE}
+
+
+def test_identity_finish_rewrites_the_revised_article_in_the_store() -> None:
+    from datetime import UTC, datetime
+
+    from kg.ingest import Identity
+    from kg.ingest.workers import Extracted
+    from kg.store import EmbeddedStore
+
+    base = "https://example.org/id/"
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    store = EmbeddedStore(None)
+    identify = Identity(store, base, when)
+    articles = [
+        _article("a1", "Velmora", EntityType.PERSON, 0.4),
+        _article("a2", "Velmora", EntityType.ORGANISATION, 0.9),
+        _article("a3", "Velmora", EntityType.ORGANISATION, 0.8),
+    ]
+    identify.write([Extracted.of(x, base, when) for x in articles])
+    (revised,) = identify.finish()
+    assert revised.extraction.article.id == "a1"
+    rows = store.query(f"SELECT ?t WHERE {{ GRAPH <{base}article/a1> {{ <{base}organisation/velmora> a ?t }} }}")
+    assert [r["t"].rsplit("#", 1)[-1] for r in rows] == ["Organisation"]
+    assert identify.finish() == []
