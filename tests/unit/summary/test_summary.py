@@ -14,7 +14,7 @@ import pytest
 from kg import queries, summary
 from kg.exchange import import_file
 from kg.identity import Merge, MergeLog, merge_id, undo_merge
-from kg.namespace import KG_NS, NIF, RDF, RDFS, SKOS
+from kg.namespace import KG_NS, NIF, PROV, RDF, RDFS, SKOS
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads, iri_key
 from kg.records import Entity, EntityType, Extraction, Mention, Relation
 from kg.store import EmbeddedStore, ExportFormat, write_export
@@ -63,7 +63,10 @@ def _naive(
     entities: dict[str, _Naive] = {}
     mentions: dict[str, set[str]] = defaultdict(set)
     rels: dict[tuple[str, str, str], float] = {}
+    # A relationship's evidence: the spans of the statements its text makes, or, when no
+    # text states it, those of the statements derived from another record (prov:wasDerivedFrom).
     spans: dict[tuple[str, str, str], set[tuple[str, int, int]]] = defaultdict(set)
+    derived_spans: dict[tuple[str, str, str], set[tuple[str, int, int]]] = defaultdict(set)
     for (g, s), pos in facts.items():
         for p, o in pos:
             if p == f"{KG_NS}denotes":
@@ -84,13 +87,17 @@ def _naive(
             rels[triple] = max(rels.get(triple, 0.0), float(d[f"{KG_NS}confidence"]))
             ev = dict(facts[(g, d[f"{KG_NS}evidence"])])
             start, end = int(ev[str(NIF.beginIndex)]), int(ev[str(NIF.endIndex)])
-            spans[triple].add((g[len(article_iri(B, "")) :], start, end))
+            derived = str(PROV.wasDerivedFrom) in d
+            (derived_spans if derived else spans)[triple].add((g[len(article_iri(B, "")) :], start, end))
     views: dict[str, tuple[object, ...]] = {}
     for iri, e in entities.items():
         labels = sorted(e["labels"], key=lambda x: (-len(x), x))
         aliases = tuple(sorted((set(labels[1:]) | e["aliases"]) - {labels[0]}))
         views[iri_key(B, iri)] = (labels[0], aliases, tuple(sorted(e["same"])), e["conf"], len(mentions[iri]))
-    return views, {(iri_key(B, s), p, iri_key(B, o), c, frozenset(spans[(s, p, o)])) for (s, p, o), c in rels.items()}
+    return views, {
+        (iri_key(B, s), p, iri_key(B, o), c, frozenset(spans.get((s, p, o)) or derived_spans[(s, p, o)]))
+        for (s, p, o), c in rels.items()
+    }
 
 
 def _read(
