@@ -369,7 +369,8 @@ def test_seed_relations_read_back_over_graphql(seed_store: EmbeddedStore, settin
     assert 0 < leader["confidence"] <= 1
 
 
-MODULES = ["events", "quotes", "relations", "arguments", "temporal", "merge"]
+MODULES = ["kg.extract.events", "kg.extract.quotes", "kg.extract.relations", "kg.extract.arguments",
+           "kg.extract.temporal", "kg.identity.events"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", MODULES, ids=MODULES)
@@ -377,7 +378,7 @@ def test_module_docstring_examples_hold(name: str) -> None:
     import doctest
     import importlib
 
-    result = doctest.testmod(importlib.import_module(f"kg.extract.{name}"))
+    result = doctest.testmod(importlib.import_module(name))
     assert result.attempted > 0
     assert result.failed == 0
 
