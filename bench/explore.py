@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,23 +28,10 @@ from typing import Any
 
 import httpx
 
+from tests.support.servers import CHROMIUM, CHROMIUM_ARGS, free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _store() -> Path:
@@ -57,7 +43,7 @@ def _store() -> Path:
 
 
 def _serve(store: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port)],
         stdout=subprocess.DEVNULL,
@@ -96,7 +82,7 @@ def _page_runs(url: str, query: str, runs: int) -> tuple[list[float], list[dict[
     FIRST.clear()
     recorded: list[dict[str, Any]] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             for i in range(runs):
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
