@@ -85,7 +85,7 @@ export class GraphView {
     for (const n of this.nodes.values()) {
       const s = this.scores.get(n.id);
       if (n.data.kind === "event") n.r = MIN_RADIUS + 2;
-      else if (n.data.kind === "group") n.r = Math.min(MAX_RADIUS, MIN_RADIUS + 2 + Math.sqrt(n.data.group.events.length) * 1.5);
+      else if (n.data.kind === "group") n.r = Math.min(MAX_RADIUS, MIN_RADIUS + 2 + Math.sqrt(n.data.group.count) * 1.5);
       else if (max > 0 && s !== undefined) n.r = MIN_RADIUS + (MAX_RADIUS - MIN_RADIUS) * Math.sqrt(s / max);
       else n.r = this.scores.size ? MIN_RADIUS : (MIN_RADIUS + MAX_RADIUS) / 2.5;
     }
