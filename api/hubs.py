@@ -16,10 +16,10 @@ import strawberry
 from api.connections import CountedConnection, window
 from api.inputs import page_from
 from api.types import Entity, EntityNotFound, KGInfo, load_entities
-from kg import analytics
-from kg.errors import NotFoundError
+from kg import analytics, queries
+from kg.errors import InvalidArgumentError, NotFoundError
 
-__all__ = ["Hub", "HubResult", "KindCount", "Neighbour", "NeighbourConnection", "hub"]
+__all__ = ["SEARCH_MATCHES", "Hub", "HubResult", "KindCount", "Neighbour", "NeighbourConnection", "hub"]
 
 
 @strawberry.type(description="A kind of link (a predicate or an event type) and how often it occurs.")
@@ -70,18 +70,51 @@ class Hub:
             )
             for n, e in zip(on_page, entities, strict=True)
         ]
-        return NeighbourConnection.from_page(items, page, len(self.summary.neighbours))  # type: ignore[arg-type]
+        return NeighbourConnection.from_page(items, page, len(self.summary.neighbours))
 
 
 HubResult = Annotated[Hub | EntityNotFound, strawberry.union("HubResult")]
 
 
-async def hub(info: KGInfo, id: str, key: str | None) -> Hub | EntityNotFound:  # noqa: A002
-    """Resolve ``hub``: the aggregated neighbourhood of the entity ``key`` (from ``id``)."""
+#: How many of a search's matches (in the order ``entities(search:)`` gives) the best is picked from.
+SEARCH_MATCHES = 10
+
+
+async def _best_match(info: KGInfo, search: str) -> queries.EntityView | None:
+    """The entity a search means: the most mentioned exact label match, else the most mentioned match.
+
+    The matches are the first :data:`SEARCH_MATCHES` that ``entities(search:)`` gives,
+    so a page that lists those beside the hub shows the same choice.
+    """
     ctx = info.context
-    view = await ctx.loaders.entities.load(key) if key else None
-    if view is None or key is None:
-        return EntityNotFound(id=strawberry.ID(id), message=f"no entity has the id {id!r}")
+    search = search.strip()
+    _, keys = await ctx.run(
+        queries.list_entities, ctx.store, ctx.base, queries.Page(offset=0, limit=SEARCH_MATCHES), search=search
+    )
+    found = [v for v in await ctx.loaders.entities.load_many(keys) if v is not None]
+    wanted = search.casefold()
+    exact = [v for v in found if v.label.casefold() == wanted]
+    return max(exact or found, key=lambda v: v.mention_count, default=None)
+
+
+async def hub(info: KGInfo, id: str | None, key: str | None, search: str | None) -> Hub | EntityNotFound:  # noqa: A002
+    """Resolve ``hub``: the aggregated neighbourhood of the entity ``id`` or of the one ``search`` means.
+
+    Raises:
+        InvalidArgumentError: Both ``id`` and ``search`` are given, or neither.
+    """
+    ctx = info.context
+    if (id is None) == (search is None):
+        raise InvalidArgumentError("id", "give hub exactly one of id (an entity) or search (a name to look up)")
+    if search is not None:
+        view = await _best_match(info, search)
+        if view is None:
+            return EntityNotFound(id=strawberry.ID(""), message=f"no entity matches {search!r}")
+        key = view.key
+    else:
+        view = await ctx.loaders.entities.load(key) if key else None
+        if view is None or key is None:
+            return EntityNotFound(id=strawberry.ID(str(id)), message=f"no entity has the id {id!r}")
     try:
         summary = await ctx.run(lambda: analytics.hub_summary(ctx.graph(), key))
     except NotFoundError:  # an entity the projection has no link for: a hub of nothing

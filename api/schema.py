@@ -277,10 +277,13 @@ class Query:
 
     @strawberry.field(
         description="An entity's neighbourhood aggregated (this server's extension, for the explorer): "
-        "each linked entity once with the weight and kinds of what it shares, the events counted by type."
+        "each linked entity once with the weight and kinds of what it shares, the events counted by type. "
+        "Give `id`, or `search`: then the entity it means (the most mentioned exact match of the first "
+        "10 `entities(search:)` gives, else the most mentioned of them)."
     )
-    async def hub(self, info: KGInfo, id: strawberry.ID) -> hubs.HubResult:  # noqa: A002
-        return await hubs.hub(info, str(id), entity_key_from_id(str(id), info.context.base))
+    async def hub(self, info: KGInfo, id: strawberry.ID | None = None, search: str | None = None) -> hubs.HubResult:  # noqa: A002
+        key = entity_key_from_id(str(id), info.context.base) if id is not None else None
+        return await hubs.hub(info, None if id is None else str(id), key, search)
 
     @strawberry.field(description="Louvain communities of the graph, largest first.")
     async def communities(

@@ -116,8 +116,6 @@ def hub_summary(projection: Projection, key: str) -> HubSummary:
             counter = kinds.setdefault(other, Counter())
             for _, predicate in stated:
                 counter[predicate] += 1
-        neighbours = [
-            Neighbour(k, str(nodes[k]["label"]), relations[k], events[k], _ranked(kinds[k])) for k in kinds
-        ]
+        neighbours = [Neighbour(k, str(nodes[k]["label"]), relations[k], events[k], _ranked(kinds[k])) for k in kinds]
     neighbours.sort(key=lambda n: (-n.weight, n.label.lower(), n.key))
     return HubSummary(key, tuple(neighbours), n_relations, n_events, _ranked(types))

@@ -232,7 +232,8 @@ async function expandEntity(id) {
   if (!node || node.expanded) return;
   node.expanded = true;
   // One request first: the aggregated neighbourhood, which says whether this is a hub.
-  const summary = await guarded("neighbourhood", () => api.hubOf(id));
+  const summary = node.prefetched ?? (await guarded("neighbourhood", () => api.hubOf(id)));
+  delete node.prefetched;
   const related = summary ? summary.neighbours.filter((n) => n.relations > 0).length : 0;
   if (summary && (summary.hasNext || summary.events + related > FIRST_NODES)) {
     // A hub: draw the first nodes now; its events, relations and other neighbours follow.
@@ -651,7 +652,9 @@ function renderStart() {
 
 function pickBest(q, found) {
   const lower = q.trim().toLowerCase();
-  return found.find((e) => e.label.toLowerCase() === lower) ?? [...found].sort((a, b) => b.mentionCount - a.mentionCount)[0];
+  // the most mentioned of the exact matches ("Moscow" the city, not a club of that name), else of all
+  const exact = found.filter((e) => e.label.toLowerCase() === lower);
+  return [...(exact.length ? exact : found)].sort((a, b) => b.mentionCount - a.mentionCount)[0];
 }
 
 async function search(q, { push = true } = {}) {
@@ -662,8 +665,10 @@ async function search(q, { push = true } = {}) {
   document.title = `${q} — kg explorer`;
   status(`Searching for “${q}”…`);
   state.errors = [];
-  const found = await guarded("search results", () => api.searchEntities(q));
-  if (!found) return;
+  const start = await guarded("search results", () => api.searchWithHub(q));
+  performance.mark("kg-answer"); // read by bench/explore.py
+  if (!start) return;
+  const found = start.found;
   if (!found.length) {
     status(`No entity matches “${q}”.`, "error");
     return;
@@ -673,7 +678,12 @@ async function search(q, { push = true } = {}) {
   state.nodes.clear();
   state.edges.clear();
   state.anchors.clear();
-  addEntity(best);
+  const centre = addEntity(best);
+  if (start.hub?.entity.id === best.id) {
+    // the server picked the same entity: its details and neighbourhood came with the search
+    centre.details = { __typename: "Entity", ...start.hub.entity };
+    centre.prefetched = start.hub;
+  }
   await select(best.id, { expand: true });
   const others = found.filter((e) => e.id !== best.id);
   const also = others.length ? ` Also matching: ${others.map((e) => e.label).join(", ")}.` : "";
@@ -787,7 +797,10 @@ window.addEventListener("popstate", () => {
 
 async function start() {
   const q = new URLSearchParams(location.search).get("q");
-  await Promise.all([loadScores(), q ? search(q, { push: false }) : null]);
+  // With a search in the address, its picture comes first; the sizes by centrality follow
+  // (a measure over the whole graph would otherwise share the server with it).
+  if (q) await search(q, { push: false });
+  await loadScores();
   if (!q) {
     renderStart();
     renderTimeline();

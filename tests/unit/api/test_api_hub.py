@@ -90,7 +90,8 @@ def test_api_hub_aggregates_each_linked_entity_with_weight_and_kinds(
 
 def test_api_hub_orders_neighbours_by_weight_and_pages_them(ctx: Context) -> None:
     first = run(ctx, HUB, id=gid("Entity", RUSSIA), first=2)["hub"]["neighbours"]
-    assert first["totalCount"] == 3 and first["pageInfo"]["hasNextPage"]
+    assert first["totalCount"] == 3
+    assert first["pageInfo"]["hasNextPage"]
     rest = run(ctx, HUB, id=gid("Entity", RUSSIA), first=2, after=first["pageInfo"]["endCursor"])["hub"]["neighbours"]
     labels = [e["node"]["entity"]["label"] for e in first["edges"] + rest["edges"]]
     assert labels == sorted(labels, key=str.lower)  # equal weights: by label
@@ -101,7 +102,8 @@ def test_api_hub_orders_neighbours_by_weight_and_pages_them(ctx: Context) -> Non
 def test_api_hub_of_an_unknown_entity_is_entity_not_found(ctx: Context, id_: str) -> None:
     data, errors = execute(ctx, HUB, id=id_)
     assert errors == []
-    assert data is not None and data["hub"]["__typename"] == "EntityNotFound"
+    assert data is not None
+    assert data["hub"]["__typename"] == "EntityNotFound"
     assert id_ in data["hub"]["message"]
 
 
@@ -116,3 +118,35 @@ def test_api_hub_counts_moscow_without_events(ctx: Context) -> None:
     hub = run(ctx, HUB, id=gid("Entity", MOSCOW))["hub"]
     assert (hub["eventCount"], hub["eventTypes"]) == (0, [])
     assert _neighbours(hub) == {"Russia": (1, 1, 0, {"locatedIn": 1})}
+
+
+SEARCH_HUB = """query($q: String!) { hub(search: $q) {
+  __typename ... on EntityNotFound { message } ... on Hub { entity { label } eventCount } } }"""
+
+
+@pytest.mark.parametrize(
+    ("search", "label"),
+    [
+        ("russia", "Russia"),  # the exact match, whatever the case
+        ("Russian", "Russian forces"),  # no exact match: the most mentioned of the matches
+        ("  Moscow ", "Moscow"),
+    ],
+    ids=["exact-match", "most-mentioned-match", "spaces-around"],
+)
+def test_api_hub_by_search_is_the_entity_the_name_means(ctx: Context, search: str, label: str) -> None:
+    hub = run(ctx, SEARCH_HUB, q=search)["hub"]
+    assert hub["__typename"] == "Hub"
+    assert hub["entity"]["label"] == label
+
+
+def test_api_hub_by_search_without_a_match_is_entity_not_found(ctx: Context) -> None:
+    hub = run(ctx, SEARCH_HUB, q="Atlantis")["hub"]
+    assert hub["__typename"] == "EntityNotFound"
+    assert "Atlantis" in hub["message"]
+
+
+@pytest.mark.parametrize("args", ["", f'id: "{gid("Entity", PUTIN)}", search: "Putin"'], ids=["neither", "both"])
+def test_api_hub_takes_exactly_one_of_id_and_search(ctx: Context, args: str) -> None:
+    data, errors = execute(ctx, f"{{ hub{f'({args})' if args else ''} {{ __typename }} }}")
+    assert data is None
+    assert any("exactly one of id" in e for e in errors), errors
