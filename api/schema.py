@@ -26,6 +26,7 @@ from strawberry.extensions import (
 )
 
 from api import analytics as an
+from api import hubs
 from api.inputs import (
     CentralityMeasure,
     EntityFilter,
@@ -273,6 +274,16 @@ class Query:
         filter: PathFilter | None = None,  # noqa: A002
     ) -> an.Subgraph:
         return await an.neighbourhood(info, str(id), 1 if depth is None else depth, max_nodes, filter)
+
+    @strawberry.field(
+        description="An entity's neighbourhood aggregated (this server's extension, for the explorer): "
+        "each linked entity once with the weight and kinds of what it shares, the events counted by type. "
+        "Give `id`, or `search`: then the entity it means (the most mentioned exact match of the first "
+        "10 `entities(search:)` gives, else the most mentioned of them)."
+    )
+    async def hub(self, info: KGInfo, id: strawberry.ID | None = None, search: str | None = None) -> hubs.HubResult:  # noqa: A002
+        key = entity_key_from_id(str(id), info.context.base) if id is not None else None
+        return await hubs.hub(info, None if id is None else str(id), key, search)
 
     @strawberry.field(description="Louvain communities of the graph, largest first.")
     async def communities(

@@ -13,6 +13,7 @@ projection for its lifetime::
     shortest_path(projection, "person/a", "place/b", max_length=4)
     centrality(projection, "pagerank", types={"Person"}, first=10)
     ego_network(projection, "person/a", depth=2, max_nodes=500)
+    hub_summary(projection, "place/b")                   # aggregated, for the explorer
 
 Unknown keys raise :class:`kg.errors.NotFoundError`; bad arguments raise
 :class:`kg.errors.ConfigError` naming the value and the valid ones.
@@ -24,6 +25,7 @@ Unknown keys raise :class:`kg.errors.NotFoundError`; bad arguments raise
 
 from __future__ import annotations
 
+from kg.analytics._hub import HubSummary, Neighbour, hub_summary
 from kg.analytics._measures import (
     EXACT_THRESHOLD,
     SAMPLES,
@@ -63,8 +65,10 @@ __all__ = [
     "Community",
     "Fact",
     "Filters",
+    "HubSummary",
     "Link",
     "Measure",
+    "Neighbour",
     "NodeInfo",
     "PathResult",
     "Projection",
@@ -76,6 +80,7 @@ __all__ = [
     "date_range",
     "ego_network",
     "eigenvector",
+    "hub_summary",
     "k_shortest_paths",
     "pagerank",
     "sampled_closeness",

@@ -194,3 +194,36 @@ def test_explore_hub_timeline_aggregates_by_month(page: Page) -> None:
     page.wait_for_timeout(300)
     assert page.locator("#from").input_value() == "2021-01-01"
     assert _count(page, "#events li") == counts[0]
+
+
+def test_explore_hub_first_picture_needs_only_the_start_request(
+    browser_page: tuple[Page, list[str]], server: str
+) -> None:
+    """Every request but the search-and-hub one is held back: the hub is drawn all the same."""
+    from playwright.sync_api import Route
+
+    pg, errors = browser_page
+    held: list[Route] = []
+    holding = [True]
+
+    def hold(route: Route) -> None:
+        if holding[0] and "query ExploreStart" not in (route.request.post_data or ""):
+            held.append(route)
+        else:
+            route.continue_()
+
+    pg.route("**/graphql", hold)
+    try:
+        pg.goto(f"{server}/explore?q=Ana Lopez")
+        pg.wait_for_selector("#graph g.nodes g.node:nth-child(2)", state="attached", timeout=60_000)
+        assert 10 < _count(pg, "#graph .node") <= 40
+        assert _count(pg, "#graph .node.group") == len(TYPES)
+        assert _count(pg, "#graph .edge.aggregate") > 0
+    finally:
+        holding[0] = False
+        for route in held:
+            route.continue_()
+    pg.wait_for_selector("body[data-ready=true][data-pending='0']", state="attached", timeout=60_000)
+    pg.unroute("**/graphql")
+    assert _count(pg, "#neighbours li[data-id]") == PEOPLE + CITIES
+    assert not errors, errors

@@ -71,6 +71,29 @@ const EVENTS = `query ExploreEvents($id: ID!, $first: Int!, $after: String) {
   }
 }`;
 
+// `hub` (an entity's neighbourhood aggregated on the server, from its analytics graph in
+// memory) is this server's extension of the contract: one cheap request for a first picture.
+const HUB_FIELDS = `__typename
+    ... on Hub {
+      entity { ${ENTITY} aliases sameAs mentionCount confidence }
+      relationCount eventCount eventTypes { name count }
+      neighbours(first: $first, after: $after) {
+        totalCount pageInfo { hasNextPage endCursor }
+        edges { node { weight relations events kinds { name count } entity { ${ENTITY} } } }
+      }
+    }`;
+
+const HUB = `query ExploreHub($id: ID!, $first: Int!, $after: String) {
+  hub(id: $id) { ${HUB_FIELDS} }
+}`;
+
+// A search and the hub of the entity it means, in one request: the page's first picture
+// needs no second round trip (the server picks as pickBest does in explore.js).
+const START = `query ExploreStart($q: String!, $matches: Int!, $first: Int!, $after: String) {
+  entities(search: $q, first: $matches) { totalCount edges { node { ${ENTITY} mentionCount } } }
+  hub(search: $q) { ${HUB_FIELDS} }
+}`;
+
 const CENTRALITY = `query ExploreCentrality($measure: CentralityMeasure!, $first: Int!) {
   centrality(measure: $measure, first: $first) { score entity { id label type } }
 }`;
@@ -118,6 +141,34 @@ export async function eventsOf(id, after = null, first = PAGE) {
   return conn
     ? { total: conn.totalCount, items: conn.edges.map((e) => e.node), hasNext: conn.pageInfo.hasNextPage, cursor: conn.pageInfo.endCursor }
     : { total: 0, items: [], hasNext: false, cursor: null };
+}
+
+// An entity's aggregated neighbourhood: {relations, events, types: [{name, count}],
+// neighbours: [{entity, weight, relations, events, kinds}], total, hasNext, cursor}; null
+// when the server does not know the entity.
+export async function hubOf(id, after = null, first = PAGE) {
+  return parseHub((await gql(HUB, { id, first, after })).hub);
+}
+
+function parseHub(hub) {
+  if (hub?.__typename !== "Hub") return null;
+  const conn = hub.neighbours;
+  return {
+    entity: hub.entity,
+    relations: hub.relationCount,
+    events: hub.eventCount,
+    types: hub.eventTypes,
+    neighbours: conn.edges.map((e) => e.node),
+    total: conn.totalCount,
+    hasNext: conn.pageInfo.hasNextPage,
+    cursor: conn.pageInfo.endCursor,
+  };
+}
+
+// The entities a search matches (as searchEntities) and the hub of the one it means.
+export async function searchWithHub(q, matches = 10) {
+  const data = await gql(START, { q, matches, first: PAGE, after: null });
+  return { found: data.entities.edges.map((e) => e.node), hub: parseHub(data.hub) };
 }
 
 const articleTexts = new Map(); // article id -> Promise of its text; texts do not change
@@ -181,4 +232,4 @@ export async function pathDetails(nodes) {
 }
 
 // Every fixed query the page sends, by name (the tests validate them against the schema).
-export const QUERIES = { SEARCH, ENTITY_DETAILS, RELATIONSHIPS, EVENTS, ARTICLE_TEXT, CENTRALITY, PATH, PATHS };
+export const QUERIES = { SEARCH, START, ENTITY_DETAILS, HUB, RELATIONSHIPS, EVENTS, ARTICLE_TEXT, CENTRALITY, PATH, PATHS };

@@ -135,33 +135,22 @@ function roleEdges(ev) {
 const FIRST_NODES = 40; // nodes drawn at first around a hub
 const MORE_NODES = 20; // nodes each "show more" adds
 
-// An entity's neighbourhood aggregated: one edge per linked entity, weighted by the
-// relations and events they share and labelled with their kinds; events grouped by type.
-function aggregate(id, rels, evs) {
-  const linked = new Map(); // other entity id -> {entity, weight, relations, events, kinds}
-  const link = (entity, kind, fact) => {
-    if (entity.id === id) return;
-    let a = linked.get(entity.id);
-    if (!a) linked.set(entity.id, (a = { entity, weight: 0, relations: [], events: [], kinds: new Map() }));
-    a.weight += 1;
-    a.kinds.set(kind, (a.kinds.get(kind) ?? 0) + 1);
-    if (fact.predicate) a.relations.push(fact);
-    else if (!a.events.includes(fact)) a.events.push(fact);
+// An entity's neighbourhood aggregated, as the server's `hub` answers it: one edge per
+// linked entity, weighted by the relations and events they share and labelled with their
+// kinds; events counted by type. The events and relations themselves (for the groups,
+// the evidence, the timeline and the lists) arrive after the first picture.
+function hubState(id, summary) {
+  return {
+    id,
+    neighbours: summary.neighbours.map((n) => ({ entity: n.entity, weight: n.weight, kinds: new Map(n.kinds.map((k) => [k.name, k.count])) })),
+    groups: summary.types.map((t) => ({ hub: id, type: t.name, count: t.count, events: [] })),
+    relations: [],
+    events: [],
+    totals: { relations: summary.relations, events: summary.events, neighbours: summary.total },
+    complete: false, // true once every event and relation has loaded
+    shown: 0,
+    openGroups: new Set(),
   };
-  for (const r of rels) {
-    link(r.subject, r.predicate, r);
-    link(r.object, r.predicate, r);
-  }
-  const groups = new Map(); // event type -> events
-  for (const ev of evs) {
-    if (!groups.has(ev.type)) groups.set(ev.type, []);
-    groups.get(ev.type).push(ev);
-    for (const p of ev.participants) link(p.entity, ev.type, ev);
-    if (ev.place) link(ev.place, ev.type, ev);
-  }
-  const neighbours = [...linked.values()].sort((a, b) => b.weight - a.weight || a.entity.label.localeCompare(b.entity.label));
-  const byCount = [...groups.entries()].sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
-  return { id, neighbours, groups: byCount, relations: rels, events: evs, shown: 0, openGroups: new Set(), drawn: new Set() };
 }
 
 function kindsText(kinds) {
@@ -172,35 +161,45 @@ function groupId(hub, type) {
   return `group|${hub}|${type}`;
 }
 
+// The sentences behind an aggregated edge: the relations and events the two share.
+function sharedFacts(agg, other) {
+  const rels = agg.relations.filter((r) => r.subject.id === other || r.object.id === other);
+  const evs = agg.events.filter((ev) => ev.place?.id === other || ev.participants.some((p) => p.entity.id === other));
+  return {
+    confidence: Math.max(0, ...rels.map((r) => r.confidence), ...evs.map((ev) => ev.confidence)),
+    evidence: [...rels.flatMap((r) => r.evidence ?? []), ...evs.flatMap((ev) => ev.evidence ?? [])].slice(0, 20),
+  };
+}
+
 // Draw the hub, its event groups and its most linked neighbours, up to `limit` nodes.
 function drawHub(hub, limit) {
   const agg = hub.hub;
-  const groupNodes = agg.groups.length;
-  const room = Math.max(0, limit - 1 - groupNodes);
+  const room = Math.max(0, limit - 1 - agg.groups.length);
   agg.shown = Math.min(agg.neighbours.length, Math.max(agg.shown, room));
-  for (const [type, events] of agg.groups) {
-    const gid = groupId(hub.id, type);
+  for (const group of agg.groups) {
+    const gid = groupId(hub.id, group.type);
     if (!state.nodes.has(gid)) {
-      state.nodes.set(gid, { id: gid, kind: "group", type: "EVENT", expanded: false, label: `${type} (${events.length})`, typeName: `group of ${events.length} ${type} event${events.length === 1 ? "" : "s"}`, group: { hub: hub.id, type, events } });
+      const n = group.count;
+      state.nodes.set(gid, { id: gid, kind: "group", type: "EVENT", expanded: false, label: `${group.type} (${n})`, typeName: `group of ${n} ${group.type} event${n === 1 ? "" : "s"}`, group });
       state.anchors.set(gid, hub.id);
     }
-    addEdge({ key: `grp|${hub.id}|${type}`, source: hub.id, target: gid, label: `${events.length}`, kind: "group", weight: events.length, evidence: [] });
+    addEdge({ key: `grp|${hub.id}|${group.type}`, source: hub.id, target: gid, label: `${group.count}`, kind: "group", weight: group.count, evidence: [] });
   }
   for (const a of agg.neighbours.slice(0, agg.shown)) {
-    if (!state.nodes.has(a.entity.id)) agg.drawn.add(a.entity.id);
     addEntity(a.entity, hub.id);
-    const evidence = [...a.relations.flatMap((r) => r.evidence ?? []), ...a.events.flatMap((ev) => ev.evidence ?? [])].slice(0, 20);
-    addEdge({ key: `agg|${hub.id}|${a.entity.id}`, source: hub.id, target: a.entity.id, label: `${a.weight}: ${kindsText(a.kinds)}`, kind: "aggregate", weight: a.weight, confidence: Math.max(0, ...a.relations.map((r) => r.confidence), ...a.events.map((ev) => ev.confidence)), evidence });
+    addEdge({ key: `agg|${hub.id}|${a.entity.id}`, source: hub.id, target: a.entity.id, label: `${a.weight}: ${kindsText(a.kinds)}`, kind: "aggregate", weight: a.weight, hub: hub.id, ...sharedFacts(agg, a.entity.id) });
   }
 }
 
-// A click on an event group draws its events around it (and lists them).
+// A click on an event group draws its events around it (and lists them); before the
+// hub's events have loaded, the group opens as soon as they have.
 function expandGroup(gid) {
   const n = state.nodes.get(gid);
   if (!n || n.expanded) return;
-  n.expanded = true;
   const hub = state.nodes.get(n.group.hub);
   hub?.hub?.openGroups.add(n.group.type);
+  if (hub?.hub && !hub.hub.complete) return;
+  n.expanded = true;
   for (const ev of n.group.events.slice(0, FIRST_NODES)) {
     addEvent(ev, gid);
     addEdge({ key: `in|${gid}|${ev.id}`, source: gid, target: ev.id, label: "", kind: "member", confidence: ev.confidence, evidence: ev.evidence, event: ev });
@@ -232,22 +231,18 @@ async function expandEntity(id) {
   const node = state.nodes.get(id);
   if (!node || node.expanded) return;
   node.expanded = true;
-  const [rels, evs] = await Promise.all([
-    guarded("relationships", () => api.relationshipsOf(id)),
-    // a first page the size of the first picture: a hub's other events come after it
-    guarded("events", () => api.eventsOf(id, null, FIRST_NODES + 1)),
-  ]);
-  const would = new Set();
-  for (const r of rels?.items ?? []) would.add(r.subject.id).add(r.object.id);
-  for (const ev of evs?.items ?? []) would.add(ev.id);
-  if (would.size > FIRST_NODES || (evs && evs.total > evs.items.length)) {
-    // A hub: aggregate, draw the first nodes now and fetch the rest of its events after.
-    node.hub = aggregate(id, rels?.items ?? [], evs?.items ?? []);
-    node.hub.totals = { relations: rels?.total ?? 0, events: evs?.total ?? 0 };
+  // One request first: the aggregated neighbourhood, which says whether this is a hub.
+  const summary = node.prefetched ?? (await guarded("neighbourhood", () => api.hubOf(id)));
+  delete node.prefetched;
+  const related = summary ? summary.neighbours.filter((n) => n.relations > 0).length : 0;
+  if (summary && (summary.hasNext || summary.events + related > FIRST_NODES)) {
+    // A hub: draw the first nodes now; its events, relations and other neighbours follow.
+    node.hub = hubState(id, summary);
     drawHub(node, FIRST_NODES);
-    if (evs && evs.total > evs.items.length) moreEvents(node, evs);
+    loadHub(node, summary);
     return;
   }
+  const [rels, evs] = await Promise.all([guarded("relationships", () => api.relationshipsOf(id)), guarded("events", () => api.eventsOf(id))]);
   for (const r of rels?.items ?? []) {
     addEntity(r.subject, id);
     addEntity(r.object, id);
@@ -261,38 +256,50 @@ async function expandEntity(id) {
   node.truncated = (rels && rels.total > rels.items.length) || (evs && evs.total > evs.items.length);
 }
 
-// The rest of a hub's events, page by page after the first picture; then regroup.
-async function moreEvents(node, first) {
+// Every page of a list, one after another, up to `max` items.
+async function allPages(what, fetchPage, first, max) {
+  const items = [...(first?.items ?? [])];
   let page = first;
-  const all = [...first.items];
-  busy(1); // pending until regrouped, not only while each page loads
+  while (page?.hasNext && items.length < max) {
+    const cursor = page.cursor;
+    page = await guarded(what, () => fetchPage(cursor));
+    if (page) items.push(...page.items);
+  }
+  return items;
+}
+
+// After a hub's first picture: its other neighbours (for the complete list), its
+// relations and every event (for the groups, evidence, timeline), then draw again.
+async function loadHub(node, summary) {
+  const agg = node.hub;
+  busy(1); // pending until all has loaded, not only while each page loads
   try {
-    while (page.hasNext && all.length < api.MAX_EVENTS) {
-      const cursor = page.cursor;
-      page = await guarded("more events", () => api.eventsOf(node.id, cursor));
-      if (!page) break;
-      all.push(...page.items);
+    const [neighbours, rels, events] = await Promise.all([
+      allPages("more neighbours", (after) => api.hubOf(node.id, after).then((h) => h && { ...h, items: h.neighbours }), { ...summary, items: [] }, Infinity),
+      guarded("relationships", () => api.relationshipsOf(node.id)),
+      guarded("events", () => api.eventsOf(node.id)).then((first) => allPages("more events", (after) => api.eventsOf(node.id, after), first, api.MAX_EVENTS)),
+    ]);
+    for (const n of neighbours) agg.neighbours.push({ entity: n.entity, weight: n.weight, kinds: new Map(n.kinds.map((k) => [k.name, k.count])) });
+    agg.relations = rels?.items ?? [];
+    agg.events = events;
+    const groups = new Map(agg.groups.map((g) => [g.type, g]));
+    for (const ev of events) {
+      if (!groups.has(ev.type)) {
+        const g = { hub: node.id, type: ev.type, count: 0, events: [] };
+        groups.set(ev.type, g);
+        agg.groups.push(g);
+      }
+      groups.get(ev.type).events.push(ev);
     }
+    for (const g of agg.groups) g.count = Math.max(g.count, g.events.length);
+    agg.complete = true;
   } finally {
     busy(-1);
   }
-  const shown = node.hub.shown;
-  const open = node.hub.openGroups;
-  // The neighbours drawn from the first page make way for the most linked of all pages.
-  for (const id of node.hub.drawn) {
-    const n = state.nodes.get(id);
-    if (n && !n.expanded && id !== state.selected) {
-      state.nodes.delete(id);
-      state.anchors.delete(id);
-      for (const [key, e] of state.edges) if (e.source === id || e.target === id) state.edges.delete(key);
-    }
-  }
-  node.hub = { ...aggregate(node.id, node.hub.relations, all), totals: node.hub.totals, openGroups: open };
-  for (const [key, n] of state.nodes) if (n.kind === "group" && n.group.hub === node.id) state.nodes.delete(key);
-  for (const key of [...state.edges.keys()]) if (key.startsWith(`grp|${node.id}|`) || key.startsWith(`agg|${node.id}|`)) state.edges.delete(key);
-  drawHub(node, shown + 1 + node.hub.groups.length);
-  for (const type of open) expandGroup(groupId(node.id, type));
-  if (state.selected === node.id) redraw();
+  if (state.nodes.get(node.id) !== node) return; // a new search replaced it
+  for (const e of state.edges.values()) if (e.kind === "aggregate" && e.hub === node.id) Object.assign(e, sharedFacts(agg, e.target));
+  for (const type of agg.openGroups) expandGroup(groupId(node.id, type));
+  redraw();
 }
 
 function expandEvent(id) {
@@ -353,10 +360,10 @@ function renderSelection() {
     for (const iri of d?.sameAs ?? []) rows.push(h("p", {}, "Same as ", safeUrl(iri) ? h("a", { href: iri, rel: "noopener" }, iri) : iri));
     if (n.hub) {
       const t = n.hub.totals;
-      rows.push(h("p", {}, `${t.relations} relationship(s) and ${t.events} event(s) with ${n.hub.neighbours.length} linked entities; ${n.hub.shown} drawn, events grouped by type (click a group to open it).`));
+      rows.push(h("p", {}, `${t.relations} relationship(s) and ${t.events} event(s) with ${t.neighbours} linked entities; ${n.hub.shown} drawn, events grouped by type (click a group to open it).`));
     } else if (n.truncated) rows.push(h("p", { class: "hint" }, "Only the first 100 relationships or events are drawn."));
   } else if (n.group) {
-    rows.push(h("p", {}, `${n.group.events.length} ${n.group.type} event(s)${n.truncated ? `; the first ${FIRST_NODES} are drawn, all are listed` : ""}.`));
+    rows.push(h("p", {}, `${n.group.count} ${n.group.type} event(s)${n.truncated ? `; the first ${FIRST_NODES} are drawn, all are listed` : ""}.`));
   } else if (n.event) {
     rows.push(h("p", {}, `${n.event.type}, ${when(n.event)}`));
     if (n.event.casualties !== null && n.event.casualties !== undefined) rows.push(h("p", {}, `Casualties: ${n.event.casualties}`));
@@ -378,12 +385,12 @@ function renderHubLists(n) {
     select(id, { expand: true });
   };
   $("#neighbours").replaceChildren(
-    ...agg.groups.map(([type, events]) =>
+    ...agg.groups.map(({ type, count }) =>
       h(
         "li",
         { "data-group": type },
         h("button", { type: "button", class: "link", onclick: () => { expandGroup(groupId(n.id, type)); state.selected = groupId(n.id, type); redraw(); } }, `${type} events`),
-        ` (${events.length})`,
+        ` (${count})`,
       ),
     ),
     ...agg.neighbours.map((a) =>
@@ -396,6 +403,10 @@ function renderHubLists(n) {
     ),
   );
   const rels = agg.relations;
+  if (!agg.complete) {
+    $("#relationships").replaceChildren(h("li", { class: "hint" }, `Loading ${agg.totals.relations} relationship(s)…`));
+    return;
+  }
   $("#relationships").replaceChildren(
     ...rels.map((r) => {
       const e = relationshipEdge(r);
@@ -422,10 +433,12 @@ function renderLists() {
     return;
   }
   if (hub?.kind === "group") {
+    const loading = hub.group.events.length < hub.group.count ? [h("li", { class: "hint" }, `Loading ${hub.group.count} event(s)…`)] : [];
     neighbours.replaceChildren(
+      ...loading,
       ...hub.group.events.map((ev) => h("li", { "data-id": ev.id }, h("button", { type: "button", class: "link", onclick: () => selectEvent(ev) }, ev.label), ` — ${ev.type}, ${when(ev)}`)),
     );
-    relationships.replaceChildren(h("li", { class: "hint" }, `${hub.group.events.length} ${hub.group.type} event(s) of ${state.nodes.get(hub.group.hub)?.label ?? ""}.`));
+    relationships.replaceChildren(h("li", { class: "hint" }, `${hub.group.count} ${hub.group.type} event(s) of ${state.nodes.get(hub.group.hub)?.label ?? ""}.`));
     return;
   }
   const edges = edgesOf(id);
@@ -639,7 +652,9 @@ function renderStart() {
 
 function pickBest(q, found) {
   const lower = q.trim().toLowerCase();
-  return found.find((e) => e.label.toLowerCase() === lower) ?? [...found].sort((a, b) => b.mentionCount - a.mentionCount)[0];
+  // the most mentioned of the exact matches ("Moscow" the city, not a club of that name), else of all
+  const exact = found.filter((e) => e.label.toLowerCase() === lower);
+  return [...(exact.length ? exact : found)].sort((a, b) => b.mentionCount - a.mentionCount)[0];
 }
 
 async function search(q, { push = true } = {}) {
@@ -650,8 +665,10 @@ async function search(q, { push = true } = {}) {
   document.title = `${q} — kg explorer`;
   status(`Searching for “${q}”…`);
   state.errors = [];
-  const found = await guarded("search results", () => api.searchEntities(q));
-  if (!found) return;
+  const start = await guarded("search results", () => api.searchWithHub(q));
+  performance.mark("kg-answer"); // read by bench/explore.py
+  if (!start) return;
+  const found = start.found;
   if (!found.length) {
     status(`No entity matches “${q}”.`, "error");
     return;
@@ -661,7 +678,12 @@ async function search(q, { push = true } = {}) {
   state.nodes.clear();
   state.edges.clear();
   state.anchors.clear();
-  addEntity(best);
+  const centre = addEntity(best);
+  if (start.hub?.entity.id === best.id) {
+    // the server picked the same entity: its details and neighbourhood came with the search
+    centre.details = { __typename: "Entity", ...start.hub.entity };
+    centre.prefetched = start.hub;
+  }
   await select(best.id, { expand: true });
   const others = found.filter((e) => e.id !== best.id);
   const also = others.length ? ` Also matching: ${others.map((e) => e.label).join(", ")}.` : "";
@@ -775,7 +797,10 @@ window.addEventListener("popstate", () => {
 
 async function start() {
   const q = new URLSearchParams(location.search).get("q");
-  await Promise.all([loadScores(), q ? search(q, { push: false }) : null]);
+  // With a search in the address, its picture comes first; the sizes by centrality follow
+  // (a measure over the whole graph would otherwise share the server with it).
+  if (q) await search(q, { push: false });
+  await loadScores();
   if (!q) {
     renderStart();
     renderTimeline();
