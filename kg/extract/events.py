@@ -110,7 +110,51 @@ _NOUN_ONLY = frozenset({"offensive", "deal", "drive", "talks"})
 _WEAK = frozenset({"help", "aid", "sign", "host", "visit", "take", "drive", "deal", "fight", "strike"})
 # Head nouns that an event noun only names as a modifier: a body or a document.
 _BODIES_AND_PAPERS = frozenset(
-    {"council", "commission", "committee", "board", "office", "agency", "ministry", "warrant", "paper", "law", "bill"}
+    {
+        "council",
+        "commission",
+        "committee",
+        "board",
+        "office",
+        "agency",
+        "ministry",
+        "warrant",
+        "paper",
+        "law",
+        "bill",
+        "sentence",
+        "term",
+    }
+)
+# What is fought or attacked when the words are not military: "attack the virus",
+# "combat corruption", "fight crime" tell of a campaign, not of violence.
+_NON_MILITARY = frozenset(
+    {
+        "virus",
+        "disease",
+        "epidemic",
+        "pandemic",
+        "outbreak",
+        "infection",
+        "illness",
+        "cancer",
+        "crime",
+        "corruption",
+        "poverty",
+        "inflation",
+        "unemployment",
+        "hunger",
+        "problem",
+        "misinformation",
+        "disinformation",
+        "addiction",
+        "racism",
+        "extremism",
+        "terrorism",
+        "climate",
+        "change",
+        "fraud",
+    }
 )
 # Head nouns that make a killing an attempt ("assassination attempt", "murder plot").
 _ATTEMPTS = frozenset({"attempt", "plot", "bid"})
@@ -156,9 +200,26 @@ def trigger_type(token: Token, lexicon: Lexicon, ctx: DocContext | None = None) 
         return None
     if token.dep_ == "compound" and token.head.lemma_.lower() in _BODIES_AND_PAPERS:
         return None  # "the Elections Council", "arrest warrants" name a body or a paper, not an event
+    if etype in ("Attack", "Fight") and _non_military(token):
+        return None  # "attack the virus", "the fight against corruption"
     if etype == "Killing" and _attempted(token) and "Attack" in lexicon.labels:
         return "Attack"  # an attempt on someone's life is an attack, not a killing
     return etype
+
+
+def _aimed_at(token: Token) -> list[Token]:
+    """What a trigger is aimed at: its objects, or a noun's "against"/"on"/"of" phrase."""
+    out = list(_objects(token)) + [c for c in token.children if c.dep_ == "nsubjpass"]
+    for c in token.children:
+        if c.dep_ == "prep" and c.lower_ in ("against", "on", "of"):
+            out.extend(g for g in c.children if g.dep_ == "pobj")
+    return out
+
+
+def _non_military(token: Token) -> bool:
+    """Whether an attack or fight is aimed only at a disease or a social ill."""
+    aims = _aimed_at(token)
+    return bool(aims) and all(a.lemma_.lower() in _NON_MILITARY for a in aims)
 
 
 def _attempted(token: Token) -> bool:
@@ -202,7 +263,11 @@ def _context_ok(token: Token, lemma: str, ctx: DocContext | None) -> bool:
     if lemma == "vote":
         return _votes(token)
     if lemma == "allege":
-        return token.dep_ != "amod"  # "an alleged confrontation" says "reportedly", nobody accuses
+        # "an alleged confrontation" says "reportedly", nobody accuses: an accusation
+        # has someone alleging or something alleged.
+        return token.dep_ != "amod" and any(
+            c.dep_ in ("nsubj", "nsubjpass", "ccomp", "dobj", "agent") for c in token.children
+        )
     return True
 
 
@@ -349,7 +414,42 @@ def _arguments(ctx: DocContext, token: Token, etype: str) -> tuple[list[Token], 
                 agents.extend(g for g in c.children if g.dep_ == "pobj")
             elif c.dep_ == "prep" and c.lower_ in _TARGET_PREPS:
                 targets.extend(g for g in c.children if g.dep_ == "pobj")
+        if not agents:
+            agents.extend(_doer_of_noun(token))
     return _with_conj(agents), _with_conj(targets)
+
+
+#: Verbs that only say an event noun was done: "carried out the attack", "launched raids".
+_SUPPORT_VERBS = frozenset(
+    {"carry", "launch", "conduct", "stage", "mount", "perpetrate", "commit", "orchestrate", "mastermind", "execute"}
+)
+#: Verbs of owning up to an event: "X claimed responsibility for the bombing".
+_OWNING_UP = frozenset({"claim", "accept", "take", "admit", "bear"})
+
+
+def _doer_of_noun(token: Token) -> list[Token]:
+    """Who did what an event noun names, read from the verb that governs the noun.
+
+    "ETA carried out the attack" and "the attack was carried out by ETA" (a support
+    verb), "the IRA's decision to carry out the attacks" (the support verb's understood
+    subject), "X claimed responsibility for the bombing" (owning up to it).
+    """
+    head = token.head
+    if token.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_.lower() == "responsibility":
+        owner = head.head.head
+        if head.head.dep_ == "dobj" and owner.lemma_.lower() in _OWNING_UP:
+            return [c for c in owner.children if c.dep_ == "nsubj"]
+        return []
+    if token.dep_ not in ("dobj", "nsubjpass") or head.lemma_.lower() not in _SUPPORT_VERBS:
+        return []
+    kids = list(head.children)
+    doers = [c for c in kids if c.dep_ == "nsubj"]
+    doers += [g for c in kids if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if not doers and token.dep_ == "dobj":
+        doers = _controller(head)
+        if not doers and head.dep_ in ("acl", "xcomp"):
+            doers = [c for c in head.head.children if c.dep_ == "poss"]  # "X's decision to carry out"
+    return doers
 
 
 def _controller(token: Token) -> list[Token]:
