@@ -313,6 +313,8 @@ def extract_events(ctx: DocContext, lexicon: Lexicon | None = None) -> tuple[Eve
                 if etype is None or _inside_trigger(tok, lex, ctx):
                     continue
                 if etype == "Statement":
+                    if _reported_within(tok, events):
+                        continue  # "X told the BBC she had reported him": part of what X said
                     ev = statement_event(ctx, tok, sent, lex.labels[etype])
                 else:
                     ev = _event(ctx, tok, sent, etype, lex)
@@ -320,6 +322,26 @@ def extract_events(ctx: DocContext, lexicon: Lexicon | None = None) -> tuple[Eve
                 events[tok.i] = ev
     _share_casualties(ctx, events)
     return merge_reports(ctx, [_sentence_evidence(ctx, i, events[i]) for i in sorted(events)])
+
+
+#: Dependencies along which a clause is part of what a speech verb above it reports.
+_REPORTED = frozenset({"ccomp", "xcomp", "conj", "advcl", "relcl"})
+
+
+def _reported_within(token: Token, events: dict[int, Event]) -> bool:
+    """Whether a speech verb is inside the clause an earlier statement reports.
+
+    "She said he told police X" is one statement of hers; what he told is its content.
+    """
+    t = token
+    for _ in range(4):
+        if t.dep_ not in _REPORTED or t.head is t:
+            return False
+        t = t.head
+        outer = events.get(t.i)
+        if outer is not None and outer.type == "Statement":
+            return True
+    return False
 
 
 def _sentence_evidence(ctx: DocContext, i: int, ev: Event) -> Event:

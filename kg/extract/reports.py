@@ -98,11 +98,13 @@ def _refers_back(first: Event, ev: Event, ctx: DocContext) -> bool:
     if tok is None or first.modality is not Modality.ASSERTED or ev.modality is not Modality.ASSERTED:
         return False
     if ev.type == "Statement":
+        # One speaker quoted again and again in one article is one interview or speech
+        # told in pieces ("..., he said." "... , he added."), unless the dates differ.
         return (
             first.type == "Statement"
-            and tok.lemma_.lower() in _CONTINUING
-            and _speakers(first) == _speakers(ev)
             and bool(_speakers(ev))
+            and _speakers(first) == _speakers(ev)
+            and not (first.start and ev.start and first.start != ev.start)
         )
     if ev.type in _NEVER_MERGED or not _kindred(first.type, ev.type) or tok.pos_ != "NOUN":
         return False
@@ -133,6 +135,7 @@ def _fold(first: Event, ev: Event) -> Event:
         start=first.start or ev.start,
         end=first.end or ev.end,
         casualties=first.casualties if first.casualties is not None else ev.casualties,
+        quote=" … ".join(q for q in (first.quote, ev.quote) if q) or None,
         confidence=max(first.confidence, ev.confidence),
         reports=first.reports + ((ev.evidence,) if (ev.evidence.start, ev.evidence.end) not in spans else ()),
         triggers=first.triggers + ev.triggers,

@@ -307,8 +307,12 @@ def test_seed_statements_carry_speaker_and_quote(seed: Extraction) -> None:
 
 
 def test_seed_zelensky_address_is_dated_this_week(seed: Extraction) -> None:
-    ev = next(e for e in seed.events if e.type == "Statement" and e.quote == "craziness")
+    ev = next(e for e in seed.events if e.type == "Statement" and (e.quote or "").startswith("craziness"))
     assert (ev.start, ev.end) == ("2022-10-24", "2022-10-28")
+    # Both quotes of the one address ("...,” Zelensky said." twice) are one statement.
+    assert [t.text for t in ev.triggers] == ["said", "said"]
+    assert ev.quote is not None
+    assert ev.quote.endswith("artillery strikes there")
 
 
 # --- read back over GraphQL (the API's schema, in process, against the seed store) -----
