@@ -420,8 +420,13 @@ def _arguments(ctx: DocContext, token: Token, etype: str) -> tuple[list[Token], 
             elif c.dep_ == "prep" and c.lower_ in with_preps:
                 targets.extend(g for g in c.children if g.dep_ in ("pobj", "conj"))
             elif c.dep_ == "prep" and c.lower_ == "including":
-                # "were arrested, including A and B": the members of who underwent it
-                targets.extend(g for g in c.children if g.dep_ == "pobj")
+                # "were arrested, including A and B": the members of who underwent it; a
+                # long list nests later members under an earlier one's apposition ("A,
+                # wife of B, C and D"), so every named conjunct in it counts.
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        targets.append(g)
+                        targets.extend(d for d in g.subtree if d.dep_ == "conj" and d.pos_ == "PROPN")
             elif c.dep_ in ("advmod", "npadvmod") and c.i > token.i and not passive and ctx.mention_of(c):
                 targets.append(c)  # the small model tags unknown names after a verb as adverbs
         if not agents and not passive:

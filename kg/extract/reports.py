@@ -30,8 +30,6 @@ _GENERAL = frozenset({"attack", "assault", "bombing", "explosion", "blast"})
 _ANAPHORIC = frozenset({"the", "this", "that", "these", "those"})
 # Modifiers that tell of another happening of the kind: "a second attack", "the latest blast".
 _ANOTHER = frozenset({"other", "another", "new", "latest", "previous", "earlier", "later", "next", "first", "last"})
-# Speech verbs that go on with a statement already made: "..., he added."
-_CONTINUING = frozenset({"add", "continue"})
 
 
 def _same_happening(a: Event, b: Event, ctx: DocContext) -> bool:
@@ -89,24 +87,36 @@ def _roles_agree(a: Event, b: Event) -> bool:
 
 
 def _refers_back(first: Event, ev: Event, ctx: DocContext) -> bool:
-    """Whether ``ev`` only points back to ``first``: the same happening told again.
-
-    A definite event noun with nothing new ("the attack", "this bombing") after an
-    event of a kindred type, or a speaker going on ("he added") after their statement.
-    """
-    tok = _trigger_token(ev, ctx)
-    if tok is None or first.modality is not Modality.ASSERTED or ev.modality is not Modality.ASSERTED:
+    """Whether ``ev`` only tells again of ``first``: the same happening in other words."""
+    if first.modality is not Modality.ASSERTED or ev.modality is not Modality.ASSERTED:
         return False
     if ev.type == "Statement":
-        # One speaker quoted again and again in one article is one interview or speech
-        # told in pieces ("..., he said." "... , he added."), unless the dates differ.
-        return (
-            first.type == "Statement"
-            and bool(_speakers(ev))
-            and _speakers(first) == _speakers(ev)
-            and not (first.start and ev.start and first.start != ev.start)
-        )
-    if ev.type in _NEVER_MERGED or not _kindred(first.type, ev.type) or tok.pos_ != "NOUN":
+        return _statement_goes_on(first, ev)
+    return _points_back(first, ev, ctx)
+
+
+def _statement_goes_on(first: Event, ev: Event) -> bool:
+    """Whether a statement is its speaker's earlier one, quoted again.
+
+    One speaker quoted again and again in one article is one interview or speech told
+    in pieces ("..., he said." "..., he added."), unless the dates differ.
+    """
+    return (
+        first.type == "Statement"
+        and bool(_speakers(ev))
+        and _speakers(first) == _speakers(ev)
+        and not (first.start and ev.start and first.start != ev.start)
+    )
+
+
+def _points_back(first: Event, ev: Event, ctx: DocContext) -> bool:
+    """Whether a definite general event noun ("the attack", "this bombing") points back to ``first``.
+
+    Only a kindred type, with no word that tells another one apart ("the ground
+    assault", "the second attack"), and no agent, target, place or date that differs.
+    """
+    tok = _trigger_token(ev, ctx)
+    if tok is None or ev.type in _NEVER_MERGED or not _kindred(first.type, ev.type) or tok.pos_ != "NOUN":
         return False
     if tok.lemma_.lower() not in _GENERAL or not any(c.dep_ == "det" and c.lower_ in _ANAPHORIC for c in tok.children):
         return False
