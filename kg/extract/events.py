@@ -524,6 +524,23 @@ def _place(
     return None, []
 
 
+def _sentence_place(ctx: DocContext, tok: Token, sent: Span, taken: set[str]) -> str | None:
+    """The place named in the trigger's sentence nearest to it, below country level when one is.
+
+    "At Oxford Street, two workers were killed": the place phrase hangs off no word
+    the trigger governs, yet the sentence says where. A place already in a role (the
+    target of an attack) or a country standing for its people is left out.
+    """
+    places = [
+        m
+        for m in ctx.mentions_in(sent.start_char, sent.end_char)
+        if m.type is EntityType.PLACE and m.entity not in taken and m.entity not in ctx.countries
+    ]
+    if not places:
+        return None
+    return min(places, key=lambda m: abs(m.start - tok.idx)).entity
+
+
 def _casualties(token: Token, targets: list[Token]) -> int | None:
     for t in targets:
         if t.pos_ == "NUM":
@@ -589,6 +606,9 @@ def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) ->
     # Inside a quote the event is the speaker's claim, not the reporter's.
     confidence -= 0.1 * inside_quote(ctx.article.text, tok.idx)
     place_key = place.entity if place is not None else None
+    if place_key is None and etype not in _NO_FALLBACK_PLACE:
+        place_key = _sentence_place(ctx, tok, sent, {p.entity for p in participants})
+        confidence -= 0.05 * (place_key is not None)  # the sentence's place, not the trigger's own
     if place_key is None and etype not in _NO_FALLBACK_PLACE and ctx.dominant_place is not None:
         place_key = ctx.dominant_place
         confidence -= 0.1  # the article's main place, not the sentence's

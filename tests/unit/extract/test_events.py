@@ -178,6 +178,9 @@ CASES = {
         "Several activists were arrested in Lyon, including Eva Berg and Maria Lopez.", "arrested", "Arrest",
         targets=("person/eva-berg", "person/maria-lopez"), place="place/lyon",
     ),
+    "place-named-in-the-sentence": Case(
+        "Two soldiers were killed, Portmere officials said.", "killed", "Killing", place="place/portmere", casualties=2,
+    ),
     "support-verb-doer": Case(
         "The Wagner Group carried out the attack on Bakhmut.", "attack", "Attack",
         agents=("organisation/wagner-group",), targets=("place/bakhmut",),
