@@ -473,6 +473,7 @@ def ablation() -> list[str]:
         ("speech inside a statement dropped", patched("_reported_within", lambda t, e: False)),
         ("attacks on ills are no attacks", patched("_non_military", lambda t: False)),
         ("doers through support verbs", patched("_doer_of_noun", lambda t: [])),
+        ("place named in the sentence", patched("_sentence_place", lambda *a: None)),
     ]
     full = score()
     names = [n for n, _, _ in sets]
