@@ -7,10 +7,13 @@ Arguments come from dependency paths:
 
 =============  ==============================================================
 agent          active subject; passive "by" agent; possessor ("Russia's drive");
-               a name modifying an event noun ("Russian shelling")
-target         direct object; passive subject; "on"/"against"/"of" phrase
-place          "in"/"near"/"around"/"at" phrase; the article's dominant place as
-               a lower-confidence fallback
+               a name modifying an event noun ("Russian shelling"); the doer of a
+               support verb ("X carried out the attack", "X claimed responsibility
+               for the bombing")
+target         direct object; passive subject; "on"/"against"/"of" phrase; every
+               named member of an "including" list
+place          "in"/"near"/"around"/"at" phrase; else the place the trigger's sentence
+               names, then the article's dominant place, each with lower confidence
 time           a DATE expression the trigger governs, normalised by
                :mod:`kg.extract.temporal`
 casualties     a numeral on the victims of a killing ("killed at least three people")

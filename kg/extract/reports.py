@@ -2,7 +2,9 @@
 
 A news article tells of the same shelling in its lead, again in the body and once more in
 a caption; :func:`merge_reports` folds such reports into the first one, which keeps each
-report's sentence as evidence and each trigger span. Merging across articles is
+report's sentence as evidence and each trigger span. A report may use other words: a
+definite "the attack" after "a car bomb exploded" points back to it, and one speaker
+quoted in pieces ("..., he said." "..., he added.") is one statement. Merging across articles is
 :mod:`kg.identity.events`' job.
 """
 
@@ -29,7 +31,10 @@ _GENERAL = frozenset({"attack", "assault", "bombing", "explosion", "blast"})
 # Determiners that point back to something already told: "the attack", "this bombing".
 _ANAPHORIC = frozenset({"the", "this", "that", "these", "those"})
 # Modifiers that tell of another happening of the kind: "a second attack", "the latest blast".
-_ANOTHER = frozenset({"other", "another", "new", "latest", "previous", "earlier", "later", "next", "first", "last"})
+_ANOTHER = frozenset(
+    {"other", "another", "new", "latest", "previous", "earlier", "later", "next", "first", "last"}
+    | {"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+)
 
 
 def _same_happening(a: Event, b: Event, ctx: DocContext) -> bool:
@@ -37,7 +42,8 @@ def _same_happening(a: Event, b: Event, ctx: DocContext) -> bool:
 
     Same type and trigger word, both told as having happened, dates that do not
     differ, agents that do not differ, and the same place (or no place stated in one).
-    Statements are never merged: each says something of its own.
+    Statements are never merged here, by their words: :func:`_statement_goes_on` folds
+    one speaker's.
     """
     if a.type != b.type or a.type in _NEVER_MERGED or a.modality is not b.modality:
         return False
@@ -125,8 +131,8 @@ def _points_back(first: Event, ev: Event, ctx: DocContext) -> bool:
     for c in tok.children:
         if c.dep_ in ("compound", "nmod", "nummod", "poss") or (c.dep_ == "amod" and c.lower_ in _ANOTHER):
             return False  # "the ground assault", "the second attack" tell which one, maybe another
-        if c.dep_ == "amod" and (c.tag_ in ("CD", "JJS") or c.lower_.endswith(("nd", "rd", "th"))):
-            return False
+        if c.dep_ == "amod" and c.tag_ in ("CD", "JJS"):
+            return False  # "the 2nd blast", "the deadliest attack" single one out
     return _roles_agree(first, ev)
 
 
