@@ -456,6 +456,25 @@ def ablation() -> list[str]:
     configs: list[tuple[str, Any]] = [(f"relation rule `{r}`", without_rule(r)) for r in list(RULES)]
     configs.append(("event merge of reports", patched("merge_reports", lambda ctx, evs: tuple(evs))))
     configs.append(("event types added by issue 17", patched("load_lexicon", old_lexicon)))
+    import kg.extract.reports as reports_mod
+
+    @contextlib.contextmanager
+    def patched_in(module: Any, attr: str, value: Any) -> Iterator[None]:
+        saved = getattr(module, attr)
+        setattr(module, attr, value)
+        try:
+            yield
+        finally:
+            setattr(module, attr, saved)
+
+    configs += [  # round 4 (events3)
+        ("statements of one speaker folded", patched_in(reports_mod, "_statement_goes_on", lambda a, b: False)),
+        ("'the attack' points back", patched_in(reports_mod, "_points_back", lambda a, b, c: False)),
+        ("speech inside a statement dropped", patched("_reported_within", lambda t, e: False)),
+        ("attacks on ills are no attacks", patched("_non_military", lambda t: False)),
+        ("doers through support verbs", patched("_doer_of_noun", lambda t: [])),
+        ("place named in the sentence", patched("_sentence_place", lambda *a: None)),
+    ]
     full = score()
     names = [n for n, _, _ in sets]
     lines = ["| switched off | " + " | ".join(names) + " |", "| --- |" + " --- |" * len(names)]

@@ -7,10 +7,13 @@ Arguments come from dependency paths:
 
 =============  ==============================================================
 agent          active subject; passive "by" agent; possessor ("Russia's drive");
-               a name modifying an event noun ("Russian shelling")
-target         direct object; passive subject; "on"/"against"/"of" phrase
-place          "in"/"near"/"around"/"at" phrase; the article's dominant place as
-               a lower-confidence fallback
+               a name modifying an event noun ("Russian shelling"); the doer of a
+               support verb ("X carried out the attack", "X claimed responsibility
+               for the bombing")
+target         direct object; passive subject; "on"/"against"/"of" phrase; every
+               named member of an "including" list
+place          "in"/"near"/"around"/"at" phrase; else the place the trigger's sentence
+               names, then the article's dominant place, each with lower confidence
 time           a DATE expression the trigger governs, normalised by
                :mod:`kg.extract.temporal`
 casualties     a numeral on the victims of a killing ("killed at least three people")
@@ -110,7 +113,51 @@ _NOUN_ONLY = frozenset({"offensive", "deal", "drive", "talks"})
 _WEAK = frozenset({"help", "aid", "sign", "host", "visit", "take", "drive", "deal", "fight", "strike"})
 # Head nouns that an event noun only names as a modifier: a body or a document.
 _BODIES_AND_PAPERS = frozenset(
-    {"council", "commission", "committee", "board", "office", "agency", "ministry", "warrant", "paper", "law", "bill"}
+    {
+        "council",
+        "commission",
+        "committee",
+        "board",
+        "office",
+        "agency",
+        "ministry",
+        "warrant",
+        "paper",
+        "law",
+        "bill",
+        "sentence",
+        "term",
+    }
+)
+# What is fought or attacked when the words are not military: "attack the virus",
+# "combat corruption", "fight crime" tell of a campaign, not of violence.
+_NON_MILITARY = frozenset(
+    {
+        "virus",
+        "disease",
+        "epidemic",
+        "pandemic",
+        "outbreak",
+        "infection",
+        "illness",
+        "cancer",
+        "crime",
+        "corruption",
+        "poverty",
+        "inflation",
+        "unemployment",
+        "hunger",
+        "problem",
+        "misinformation",
+        "disinformation",
+        "addiction",
+        "racism",
+        "extremism",
+        "terrorism",
+        "climate",
+        "change",
+        "fraud",
+    }
 )
 # Head nouns that make a killing an attempt ("assassination attempt", "murder plot").
 _ATTEMPTS = frozenset({"attempt", "plot", "bid"})
@@ -156,9 +203,26 @@ def trigger_type(token: Token, lexicon: Lexicon, ctx: DocContext | None = None) 
         return None
     if token.dep_ == "compound" and token.head.lemma_.lower() in _BODIES_AND_PAPERS:
         return None  # "the Elections Council", "arrest warrants" name a body or a paper, not an event
+    if etype in ("Attack", "Fight") and _non_military(token):
+        return None  # "attack the virus", "the fight against corruption"
     if etype == "Killing" and _attempted(token) and "Attack" in lexicon.labels:
         return "Attack"  # an attempt on someone's life is an attack, not a killing
     return etype
+
+
+def _aimed_at(token: Token) -> list[Token]:
+    """What a trigger is aimed at: its objects, or a noun's "against"/"on"/"of" phrase."""
+    out = list(_objects(token)) + [c for c in token.children if c.dep_ == "nsubjpass"]
+    for c in token.children:
+        if c.dep_ == "prep" and c.lower_ in ("against", "on", "of"):
+            out.extend(g for g in c.children if g.dep_ == "pobj")
+    return out
+
+
+def _non_military(token: Token) -> bool:
+    """Whether an attack or fight is aimed only at a disease or a social ill."""
+    aims = _aimed_at(token)
+    return bool(aims) and all(a.lemma_.lower() in _NON_MILITARY for a in aims)
 
 
 def _attempted(token: Token) -> bool:
@@ -202,7 +266,11 @@ def _context_ok(token: Token, lemma: str, ctx: DocContext | None) -> bool:
     if lemma == "vote":
         return _votes(token)
     if lemma == "allege":
-        return token.dep_ != "amod"  # "an alleged confrontation" says "reportedly", nobody accuses
+        # "an alleged confrontation" says "reportedly", nobody accuses: an accusation
+        # has someone alleging or something alleged.
+        return token.dep_ != "amod" and any(
+            c.dep_ in ("nsubj", "nsubjpass", "ccomp", "dobj", "agent") for c in token.children
+        )
     return True
 
 
@@ -248,6 +316,8 @@ def extract_events(ctx: DocContext, lexicon: Lexicon | None = None) -> tuple[Eve
                 if etype is None or _inside_trigger(tok, lex, ctx):
                     continue
                 if etype == "Statement":
+                    if _reported_within(tok, events):
+                        continue  # "X told the BBC she had reported him": part of what X said
                     ev = statement_event(ctx, tok, sent, lex.labels[etype])
                 else:
                     ev = _event(ctx, tok, sent, etype, lex)
@@ -255,6 +325,26 @@ def extract_events(ctx: DocContext, lexicon: Lexicon | None = None) -> tuple[Eve
                 events[tok.i] = ev
     _share_casualties(ctx, events)
     return merge_reports(ctx, [_sentence_evidence(ctx, i, events[i]) for i in sorted(events)])
+
+
+#: Dependencies along which a clause is part of what a speech verb above it reports.
+_REPORTED = frozenset({"ccomp", "xcomp", "conj", "advcl", "relcl"})
+
+
+def _reported_within(token: Token, events: dict[int, Event]) -> bool:
+    """Whether a speech verb is inside the clause an earlier statement reports.
+
+    "She said he told police X" is one statement of hers; what he told is its content.
+    """
+    t = token
+    for _ in range(4):
+        if t.dep_ not in _REPORTED or t.head is t:
+            return False
+        t = t.head
+        outer = events.get(t.i)
+        if outer is not None and outer.type == "Statement":
+            return True
+    return False
 
 
 def _sentence_evidence(ctx: DocContext, i: int, ev: Event) -> Event:
@@ -333,8 +423,13 @@ def _arguments(ctx: DocContext, token: Token, etype: str) -> tuple[list[Token], 
             elif c.dep_ == "prep" and c.lower_ in with_preps:
                 targets.extend(g for g in c.children if g.dep_ in ("pobj", "conj"))
             elif c.dep_ == "prep" and c.lower_ == "including":
-                # "were arrested, including A and B": the members of who underwent it
-                targets.extend(g for g in c.children if g.dep_ == "pobj")
+                # "were arrested, including A and B": the members of who underwent it; a
+                # long list nests later members under an earlier one's apposition ("A,
+                # wife of B, C and D"), so every named conjunct in it counts.
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        targets.append(g)
+                        targets.extend(d for d in g.subtree if d.dep_ == "conj" and d.pos_ == "PROPN")
             elif c.dep_ in ("advmod", "npadvmod") and c.i > token.i and not passive and ctx.mention_of(c):
                 targets.append(c)  # the small model tags unknown names after a verb as adverbs
         if not agents and not passive:
@@ -349,7 +444,42 @@ def _arguments(ctx: DocContext, token: Token, etype: str) -> tuple[list[Token], 
                 agents.extend(g for g in c.children if g.dep_ == "pobj")
             elif c.dep_ == "prep" and c.lower_ in _TARGET_PREPS:
                 targets.extend(g for g in c.children if g.dep_ == "pobj")
+        if not agents:
+            agents.extend(_doer_of_noun(token))
     return _with_conj(agents), _with_conj(targets)
+
+
+#: Verbs that only say an event noun was done: "carried out the attack", "launched raids".
+_SUPPORT_VERBS = frozenset(
+    {"carry", "launch", "conduct", "stage", "mount", "perpetrate", "commit", "orchestrate", "mastermind", "execute"}
+)
+#: Verbs of owning up to an event: "X claimed responsibility for the bombing".
+_OWNING_UP = frozenset({"claim", "accept", "take", "admit", "bear"})
+
+
+def _doer_of_noun(token: Token) -> list[Token]:
+    """Who did what an event noun names, read from the verb that governs the noun.
+
+    "ETA carried out the attack" and "the attack was carried out by ETA" (a support
+    verb), "the IRA's decision to carry out the attacks" (the support verb's understood
+    subject), "X claimed responsibility for the bombing" (owning up to it).
+    """
+    head = token.head
+    if token.dep_ == "pobj" and head.lower_ == "for" and head.head.lemma_.lower() == "responsibility":
+        owner = head.head.head
+        if head.head.dep_ == "dobj" and owner.lemma_.lower() in _OWNING_UP:
+            return [c for c in owner.children if c.dep_ == "nsubj"]
+        return []
+    if token.dep_ not in ("dobj", "nsubjpass") or head.lemma_.lower() not in _SUPPORT_VERBS:
+        return []
+    kids = list(head.children)
+    doers = [c for c in kids if c.dep_ == "nsubj"]
+    doers += [g for c in kids if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+    if not doers and token.dep_ == "dobj":
+        doers = _controller(head)
+        if not doers and head.dep_ in ("acl", "xcomp"):
+            doers = [c for c in head.head.children if c.dep_ == "poss"]  # "X's decision to carry out"
+    return doers
 
 
 def _controller(token: Token) -> list[Token]:
@@ -395,6 +525,23 @@ def _place(
                             if m is not None:
                                 return m, [c, o2]
     return None, []
+
+
+def _sentence_place(ctx: DocContext, tok: Token, sent: Span, taken: set[str]) -> str | None:
+    """The place named in the trigger's sentence nearest to it, below country level when one is.
+
+    "At Oxford Street, two workers were killed": the place phrase hangs off no word
+    the trigger governs, yet the sentence says where. A place already in a role (the
+    target of an attack) or a country standing for its people is left out.
+    """
+    places = [
+        m
+        for m in ctx.mentions_in(sent.start_char, sent.end_char)
+        if m.type is EntityType.PLACE and m.entity not in taken and m.entity not in ctx.countries
+    ]
+    if not places:
+        return None
+    return min(places, key=lambda m: abs(m.start - tok.idx)).entity
 
 
 def _casualties(token: Token, targets: list[Token]) -> int | None:
@@ -462,6 +609,9 @@ def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) ->
     # Inside a quote the event is the speaker's claim, not the reporter's.
     confidence -= 0.1 * inside_quote(ctx.article.text, tok.idx)
     place_key = place.entity if place is not None else None
+    if place_key is None and etype not in _NO_FALLBACK_PLACE:
+        place_key = _sentence_place(ctx, tok, sent, {p.entity for p in participants})
+        confidence -= 0.05 * (place_key is not None)  # the sentence's place, not the trigger's own
     if place_key is None and etype not in _NO_FALLBACK_PLACE and ctx.dominant_place is not None:
         place_key = ctx.dominant_place
         confidence -= 0.1  # the article's main place, not the sentence's

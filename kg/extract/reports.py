@@ -2,21 +2,39 @@
 
 A news article tells of the same shelling in its lead, again in the body and once more in
 a caption; :func:`merge_reports` folds such reports into the first one, which keeps each
-report's sentence as evidence and each trigger span. Merging across articles is
+report's sentence as evidence and each trigger span. A report may use other words: a
+definite "the attack" after "a car bomb exploded" points back to it, and one speaker
+quoted in pieces ("..., he said." "..., he added.") is one statement. Merging across articles is
 :mod:`kg.identity.events`' job.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from typing import TYPE_CHECKING
 
 from kg.extract.arguments import DocContext
 from kg.extract.quotes import inside_quote
 from kg.records import Event, Modality
 
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
 __all__ = ["merge_reports"]
 
 _NEVER_MERGED = frozenset({"Statement", "Accusation"})
+# Types that tell of one violent happening under different words ("a car bomb
+# exploded ... the attack"): a definite mention of one refers back to the other.
+_KINDRED = ({"Attack", "Explosion"},)
+# Event nouns general enough to point back to a happening told in other words.
+_GENERAL = frozenset({"attack", "assault", "bombing", "explosion", "blast"})
+# Determiners that point back to something already told: "the attack", "this bombing".
+_ANAPHORIC = frozenset({"the", "this", "that", "these", "those"})
+# Modifiers that tell of another happening of the kind: "a second attack", "the latest blast".
+_ANOTHER = frozenset(
+    {"other", "another", "new", "latest", "previous", "earlier", "later", "next", "first", "last"}
+    | {"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+)
 
 
 def _same_happening(a: Event, b: Event, ctx: DocContext) -> bool:
@@ -24,7 +42,8 @@ def _same_happening(a: Event, b: Event, ctx: DocContext) -> bool:
 
     Same type and trigger word, both told as having happened, dates that do not
     differ, agents that do not differ, and the same place (or no place stated in one).
-    Statements are never merged: each says something of its own.
+    Statements are never merged here, by their words: :func:`_statement_goes_on` folds
+    one speaker's.
     """
     if a.type != b.type or a.type in _NEVER_MERGED or a.modality is not b.modality:
         return False
@@ -54,6 +73,91 @@ def _same_happening(a: Event, b: Event, ctx: DocContext) -> bool:
     return a.place is None or b.place is None or a.place == b.place
 
 
+def _trigger_token(ev: Event, ctx: DocContext) -> Token | None:
+    span = ctx.doc.char_span(ev.triggers[0].start, ev.triggers[0].end, alignment_mode="expand")
+    return span.root if span is not None else None
+
+
+def _kindred(a: str, b: str) -> bool:
+    return a == b or any(a in group and b in group for group in _KINDRED)
+
+
+def _roles_agree(a: Event, b: Event) -> bool:
+    """Whether two reports name no different agents, targets or places."""
+    for roles in (("agent", "participant", "speaker"), ("target", "affected")):
+        ka = {p.entity for p in a.participants if p.role in roles}
+        kb = {p.entity for p in b.participants if p.role in roles}
+        if ka and kb and not ka & kb:
+            return False
+    return a.place is None or b.place is None or a.place == b.place
+
+
+def _refers_back(first: Event, ev: Event, ctx: DocContext) -> bool:
+    """Whether ``ev`` only tells again of ``first``: the same happening in other words."""
+    if first.modality is not Modality.ASSERTED or ev.modality is not Modality.ASSERTED:
+        return False
+    if ev.type == "Statement":
+        return _statement_goes_on(first, ev)
+    return _points_back(first, ev, ctx)
+
+
+def _statement_goes_on(first: Event, ev: Event) -> bool:
+    """Whether a statement is its speaker's earlier one, quoted again.
+
+    One speaker quoted again and again in one article is one interview or speech told
+    in pieces ("..., he said." "..., he added."), unless the dates differ.
+    """
+    return (
+        first.type == "Statement"
+        and bool(_speakers(ev))
+        and _speakers(first) == _speakers(ev)
+        and not (first.start and ev.start and first.start != ev.start)
+    )
+
+
+def _points_back(first: Event, ev: Event, ctx: DocContext) -> bool:
+    """Whether a definite general event noun ("the attack", "this bombing") points back to ``first``.
+
+    Only a kindred type, with no word that tells another one apart ("the ground
+    assault", "the second attack"), and no agent, target, place or date that differs.
+    """
+    tok = _trigger_token(ev, ctx)
+    if tok is None or ev.type in _NEVER_MERGED or not _kindred(first.type, ev.type) or tok.pos_ != "NOUN":
+        return False
+    if tok.lemma_.lower() not in _GENERAL or not any(c.dep_ == "det" and c.lower_ in _ANAPHORIC for c in tok.children):
+        return False
+    if first.start and ev.start and first.start != ev.start:
+        return False
+    for c in tok.children:
+        if c.dep_ in ("compound", "nmod", "nummod", "poss") or (c.dep_ == "amod" and c.lower_ in _ANOTHER):
+            return False  # "the ground assault", "the second attack" tell which one, maybe another
+        if c.dep_ == "amod" and c.tag_ in ("CD", "JJS"):
+            return False  # "the 2nd blast", "the deadliest attack" single one out
+    return _roles_agree(first, ev)
+
+
+def _speakers(ev: Event) -> set[str]:
+    return {p.entity for p in ev.participants if p.role == "speaker"}
+
+
+def _fold(first: Event, ev: Event) -> Event:
+    """``first`` with the report ``ev`` folded in."""
+    seen = {(p.role, p.entity) for p in first.participants}
+    spans = {(e.start, e.end) for e in (first.evidence, *first.reports)}
+    return dataclasses.replace(
+        first,
+        participants=first.participants + tuple(p for p in ev.participants if (p.role, p.entity) not in seen),
+        place=first.place or ev.place,
+        start=first.start or ev.start,
+        end=first.end or ev.end,
+        casualties=first.casualties if first.casualties is not None else ev.casualties,
+        quote=" … ".join(q for q in (first.quote, ev.quote) if q) or None,
+        confidence=max(first.confidence, ev.confidence),
+        reports=first.reports + ((ev.evidence,) if (ev.evidence.start, ev.evidence.end) not in spans else ()),
+        triggers=first.triggers + ev.triggers,
+    )
+
+
 def merge_reports(ctx: DocContext, events: list[Event]) -> tuple[Event, ...]:
     """Fold an article's further reports of one happening into its first report.
 
@@ -63,24 +167,12 @@ def merge_reports(ctx: DocContext, events: list[Event]) -> tuple[Event, ...]:
     """
     out: list[Event] = []
     for ev in events:
-        for k, first in enumerate(out):
-            if _same_happening(first, ev, ctx):
-                seen = {(p.role, p.entity) for p in first.participants}
-                spans = {(e.start, e.end) for e in (first.evidence, *first.reports)}
-                out[k] = dataclasses.replace(
-                    first,
-                    participants=first.participants
-                    + tuple(p for p in ev.participants if (p.role, p.entity) not in seen),
-                    place=first.place or ev.place,
-                    start=first.start or ev.start,
-                    end=first.end or ev.end,
-                    casualties=first.casualties if first.casualties is not None else ev.casualties,
-                    confidence=max(first.confidence, ev.confidence),
-                    reports=first.reports
-                    + ((ev.evidence,) if (ev.evidence.start, ev.evidence.end) not in spans else ()),
-                    triggers=first.triggers + ev.triggers,
-                )
-                break
-        else:
+        k = next((k for k, first in enumerate(out) if _same_happening(first, ev, ctx)), None)
+        if k is None:
+            # A mention that only points back joins the latest report it can point to.
+            k = next((k for k in reversed(range(len(out))) if _refers_back(out[k], ev, ctx)), None)
+        if k is None:
             out.append(ev)
+        else:
+            out[k] = _fold(out[k], ev)
     return tuple(out)
