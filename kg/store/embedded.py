@@ -356,14 +356,32 @@ class EmbeddedStore(Store):
         self._store.flush()
 
     def close(self) -> None:
-        """Flush, publish what was written since the last snapshot, and release the store."""
+        """Flush, publish what was written since the last snapshot, and release the store.
+
+        A writer also drops its write-ahead log: RocksDB keeps the log of writes it has
+        already flushed until the database is next opened, which left a store half as
+        large again as its data after an ingest (docs/BENCHMARKS.md, issue 20).
+        """
         if not self._read_only:
             self._store.flush()
             if self._dirty:
                 self.publish()
         del self._store
+        if not self._read_only and self._path is not None:
+            _drop_flushed_log(self._path)
         if self._held is not None:
             self._held()  # the snapshot may now be pruned
+
+
+def _drop_flushed_log(path: Path) -> None:
+    """Open the closed store at ``path`` once more, so RocksDB deletes the logs it has flushed.
+
+    Opening sees that every write in the log is already in the data files, deletes
+    the log and writes nothing new: a fraction of a second. If another writer took
+    the lock meanwhile, its own open does this.
+    """
+    with contextlib.suppress(OSError):
+        ox.Store(str(path))  # not kept: closed again at once
 
 
 def _triples_text(quads: Iterable[ox.Quad]) -> str:

@@ -436,3 +436,15 @@ def test_remote_store_reads_graphs_in_pages(remote_endpoint: Endpoint, monkeypat
     for g, _ in batch:
         store.delete_article(g)
     store.close()
+
+
+def test_store_writer_close_leaves_no_flushed_write_ahead_log(tmp_path: Path) -> None:
+    g = "https://example.org/id/article/big"
+    writer = EmbeddedStore(tmp_path / "db")
+    writer.put_articles([(g, _quads(g, 20_000, "h"))])
+    writer.close()
+    logs = {p.name: p.stat().st_size for p in (tmp_path / "db").glob("*.log")}
+    assert sum(logs.values()) < 4096, logs  # the written data is in the data files and the snapshot only
+    reader = EmbeddedStore(tmp_path / "db", read_only=True)
+    assert len(_in(reader, g)) == 20_001
+    reader.close()
