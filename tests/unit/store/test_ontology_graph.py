@@ -39,7 +39,11 @@ def _old_dates(quads: list[ox.Quad]) -> list[ox.Quad]:
 def _datatypes(store: Store) -> set[str]:
     """The datatypes of the dates the store gives back (:meth:`kg.store.Store.quads`, which exports use)."""
     dated = {"https://schema.org/datePublished", "https://w3id.org/newskg/ontology#start"}
-    return {q.object.datatype.value for q in store.quads() if q.predicate.value in dated}
+    return {
+        q.object.datatype.value
+        for q in store.quads()
+        if q.predicate.value in dated and isinstance(q.object, ox.Literal)
+    }
 
 
 def _ontology_size(store: Store) -> int:
