@@ -1,7 +1,7 @@
 """Events: look-ups by key, the filtered list, and the events of entities and articles.
 
 Events are dated by ``kg:start``/``kg:end`` (the ``xsd:dateTime`` of a day's midnight,
-or an ``xsd:date`` in stores written before 0.x; only the first ten characters count) and their precision
+or an ``xsd:date`` in stores written by earlier versions; only the first ten characters count) and their precision
 (``year``, ``month``, ``day``); the views give them back as ISO partial dates
 (``"2022"``, ``"2022-07"``, ``"2022-10-26"``). Functions that take a list of keys
 answer for all of them in one query, so a DataLoader costs one store query per
