@@ -59,6 +59,9 @@ def open_store(
 ) -> Store:
     """Open the store at ``location``: a directory (embedded) or a SPARQL endpoint URL.
 
+    A store opened for writing (not ``read_only``) is brought up to date first
+    (:func:`kg.store.writer.prepare`): the ontology graph, and dates of earlier versions.
+
     Args:
         location: A store directory, or the URL of a SPARQL 1.1 query endpoint.
         update_endpoint: The SPARQL 1.1 update endpoint of a remote store.

@@ -202,5 +202,6 @@ def prepare(store: Store) -> list[str]:
             marker = ox.Quad(node, ox.NamedNode(ONTOLOGY_LOADED), ox.Literal(digest), node)
             w.write_quads([(ONTOLOGY_GRAPH, [*ontology_quads(), marker])])
             done.append("ontology graph loaded")
-        w.after_write()
+        # No snapshot of its own: readers see it with the next write's, or when the writer
+        # closes (an embedded store publishes then; a serving store's writer ends here).
     return done
