@@ -193,7 +193,9 @@ def _quads(x: Extraction, base: str, when: datetime) -> Iterator[Quad]:
     if a.title:
         yield q(art, DCTERMS.title, Literal(a.title))
     if a.published:
-        yield q(art, SCHEMA.datePublished, day_literal(a.published))
+        # A day (every reader of articles makes one); a partial date from the Python API
+        # becomes the first day of its period, still a valid xsd:dateTime.
+        yield q(art, SCHEMA.datePublished, day_literal(partial_date(a.published)[0]))
     if a.url:
         yield q(art, SCHEMA.url, Literal(a.url, datatype=_ANYURI))
     if a.source:

@@ -70,7 +70,8 @@ class Store(abc.ABC):
     location: str
     #: Whether :func:`kg.store.writer.prepare` rewrites ``xsd:date`` values of earlier
     #: versions in place. A remote store reads them as ``xsd:dateTime`` instead: Virtuoso
-    #: gives every midnight ``xsd:dateTime`` back as an ``xsd:date``, so no rewrite sticks.
+    #: gives every midnight ``xsd:dateTime`` back as an ``xsd:date``, so no rewrite sticks
+    #: (:meth:`quads` of a remote store reads them so).
     upgrades_dates: ClassVar[bool] = True
 
     # Reads.

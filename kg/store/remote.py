@@ -41,7 +41,7 @@ class RemoteStore(Store):
         direct_post: Send long queries as ``application/sparql-query`` bodies.
     """
 
-    upgrades_dates = False  # days typed xsd:date are read as midnight's xsd:dateTime (_term)
+    upgrades_dates = False  # days typed xsd:date are read as midnight's xsd:dateTime (_as_written)
 
     def __init__(
         self,
@@ -190,6 +190,8 @@ class RemoteStore(Store):
                 subject, predicate, obj = _term(b["s"]), _term(b["p"]), _term(b["o"])
                 if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
                     raise StoreError(f"SPARQL endpoint {self.location} returned an invalid quad: {b}")
+                if predicate.value in _DATED and isinstance(obj, ox.Literal):
+                    obj = _as_written(obj)
                 yield ox.Quad(subject, predicate, obj, ox.NamedNode(b["g"]["value"]))
 
     def _paged(self, graph: str, size: int) -> Iterator[dict[str, dict[str, str]]]:
@@ -256,6 +258,17 @@ def _remote_write(graph: str, quads: Sequence[ox.Quad], *, replace: bool) -> str
 _XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 _XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: The properties kg writes days with (as midnight's xsd:dateTime).
+_DATED = frozenset(("https://schema.org/datePublished", f"{KG_NS}start", f"{KG_NS}end"))
+
+
+def _as_written(date: ox.Literal) -> ox.Literal:
+    """A day as kg writes it: Virtuoso gives a midnight ``xsd:dateTime`` back as an ``xsd:date``,
+    and stores written by earlier versions hold one; both are read as midnight's ``xsd:dateTime``,
+    so exports and validation agree on every server. Other literals are left exactly as stored."""
+    if date.datatype.value == _XSD_DATE and _DAY.fullmatch(date.value):
+        return ox.Literal(date.value + "T00:00:00", datatype=_XSD_DATETIME)
+    return date
 
 
 def _term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -271,11 +284,6 @@ def _term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:
         if "xml:lang" in binding:
             return ox.Literal(value, language=binding["xml:lang"])
         if "datatype" in binding:
-            if binding["datatype"] == _XSD_DATE and _DAY.fullmatch(value):
-                # kg writes days as midnight's xsd:dateTime (OWL 2 has no xsd:date); Virtuoso
-                # gives such a value back as an xsd:date, and older stores hold one: both
-                # are read as what kg writes, so exports and validation agree on every server.
-                return ox.Literal(value + "T00:00:00", datatype=_XSD_DATETIME)
             return ox.Literal(value, datatype=ox.NamedNode(binding["datatype"]))
         return ox.Literal(value)
     raise StoreError(f"unsupported term in SPARQL results: {binding}")
