@@ -101,10 +101,10 @@ def _prepare(store: Store, *, serving: bool) -> None:
             store.close()
             raise
         why = "another process is writing it" if isinstance(exc, StoreLockedError) else str(exc)
-        _log.warning("the ontology graph of %s was not checked: %s", store.location, why)
+        _log.warning("the store's ontology graph was not checked: %s", why)  # no location: it may hold a token
         return
     except BaseException:
         store.close()
         raise
     for what in done:
-        _log.info("store %s: %s", store.location, what)
+        _log.info("store opened for writing: %s", what)
