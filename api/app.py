@@ -31,7 +31,7 @@ from api import limits
 from api.context import Context, ProjectionKeeper
 from api.explore import explore_routes
 from api.graphiql import graphiql_page, graphiql_routes
-from api.http import export_endpoint, sparql_endpoint
+from api.http import export_endpoint, ontology_route, sparql_endpoint
 from api.linked_data import linked_data_route
 from api.schema import build_schema
 from api.state import AppState
@@ -192,6 +192,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/health", health, methods=["GET"]),
             Route("/export", export_endpoint(state.require_store), methods=["GET"]),
+            ontology_route(),
             Route("/sparql", sparql_endpoint(state.require_store, settings, pool), methods=["GET", "POST"]),
             *graphiql_routes(),
             *explore_routes(),

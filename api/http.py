@@ -1,7 +1,11 @@
-"""HTTP beside GraphQL: ``GET /export`` and a read-only ``/sparql`` endpoint.
+"""HTTP beside GraphQL: ``GET /export``, the ontology at its own IRI, and a read-only ``/sparql`` endpoint.
 
 ``/export`` serializes the whole graph with :func:`kg.store.write_export`, chosen
-by ``?format=`` or by the ``Accept`` header, and streams it while it is written.
+by ``?format=`` or by the ``Accept`` header, and streams it while it is written;
+``?ontology=true`` adds the ontology. The ontology answers at the path of its IRI
+(``https://w3id.org/newskg/ontology`` -> ``/newskg/ontology``) in Turtle, RDF/XML,
+N-Triples or JSON-LD. Every route that offers formats, these and the linked-data
+pages, chooses with the one function :func:`kg.media.choose`.
 
 ``/sparql`` follows the SPARQL 1.1 Protocol for queries (``GET ?query=``, ``POST``
 form-encoded, ``POST application/sparql-query``) and answers with the standard
@@ -26,14 +30,19 @@ import asyncio
 import queue
 import threading
 from collections.abc import AsyncIterator, Callable
+from functools import cache
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
+import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.routing import Route
 
 from kg.errors import ConfigError
 from kg.media import choose
+from kg.namespace import PREFIXES
+from kg.ontology import ONTOLOGY_IRI, ontology_quads
 from kg.sandbox import GRAPH_TYPES, READ_ONLY, RESULT_TYPES, QueryJob, QueryPool
 from kg.settings import Settings
 from kg.store import ExportFormat, Store, write_export
@@ -41,7 +50,14 @@ from kg.store import ExportFormat, Store, write_export
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-__all__ = ["export_endpoint", "negotiate_export", "sparql_endpoint"]
+__all__ = [
+    "ONTOLOGY_TYPES",
+    "export_endpoint",
+    "negotiate_export",
+    "ontology_path",
+    "ontology_route",
+    "sparql_endpoint",
+]
 
 #: Export formats by media type, in the order offered when ``Accept`` allows any.
 _EXPORT_TYPES = {
@@ -50,9 +66,18 @@ _EXPORT_TYPES = {
     "application/n-quads": ExportFormat.NQUADS,
     "application/n-triples": ExportFormat.NTRIPLES,
     "application/ld+json": ExportFormat.JSONLD,
+    "application/rdf+xml": ExportFormat.RDFXML,
 }
 
 _TEXT = "text/plain; charset=utf-8"
+
+#: The ontology's formats by media type, the default first.
+ONTOLOGY_TYPES = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
 
 
 def _pick(header: str | None, offered: Iterable[str]) -> str | None:
@@ -130,14 +155,48 @@ def export_endpoint(get_store: Callable[[], Store]) -> Callable[[Request], objec
             offered = ", ".join(_EXPORT_TYPES)
             return PlainTextResponse(f"cannot produce any type the Accept header allows; offered: {offered}", 406)
         store = get_store()
-        suffix = {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "jsonld": "jsonld", "trig": "trig"}[fmt.value]
+        with_ontology = request.query_params.get("ontology", "").lower() in ("1", "true", "yes")
         return StreamingResponse(
-            _stream(lambda out: write_export(store, fmt, out)),  # type: ignore[arg-type]
+            _stream(lambda out: write_export(store, fmt, out, with_ontology=with_ontology)),  # type: ignore[arg-type]
             media_type=fmt.media_type,
-            headers={"Content-Disposition": f'attachment; filename="kg-export.{suffix}"', "Vary": "Accept"},
+            headers={"Content-Disposition": f'attachment; filename="kg-export.{fmt.suffix}"', "Vary": "Accept"},
         )
 
     return export
+
+
+def ontology_path() -> str:
+    """The server path of the ontology's IRI (``/newskg/ontology``)."""
+    return urlsplit(ONTOLOGY_IRI).path
+
+
+@cache
+def _ontology_body(media: str) -> bytes:
+    fmt = ONTOLOGY_TYPES[media]
+    triples = [q.triple for q in ontology_quads()]
+    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    return ox.serialize(triples, format=fmt, prefixes=prefixes) or b""
+
+
+def ontology_route() -> Route:
+    """Return ``GET`` on the ontology IRI's path: ``kg.ttl`` and ``event-types.ttl``, content-negotiated.
+
+    The same triples as the store's ontology graph (:data:`kg.ontology.ONTOLOGY_GRAPH`);
+    406 when the ``Accept`` header allows none of :data:`ONTOLOGY_TYPES`.
+    """
+
+    async def ontology(request: Request) -> Response:
+        headers = {"Vary": "Accept"}
+        media = choose(request.headers.get("accept"), list(ONTOLOGY_TYPES))
+        if media is None:
+            offered = ", ".join(ONTOLOGY_TYPES)
+            return PlainTextResponse(
+                f"cannot produce any type the Accept header allows; offered: {offered}\n", 406, headers
+            )
+        charset = "; charset=utf-8" if media.startswith("text/") else ""
+        return Response(_ontology_body(media), media_type=media + charset, headers=headers)
+
+    return Route(ontology_path(), ontology, methods=["GET"])
 
 
 async def _sparql_request(request: Request) -> tuple[str | None, str | None, list[str], list[str]]:

@@ -232,9 +232,18 @@ def export(
     update_endpoint: UpdateOpt = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", "-f", help="turtle | trig | nquads | ntriples | jsonld; with --tables: parquet | csv"),
+        typer.Option(
+            "--format", "-f", help="turtle | trig | nquads | ntriples | jsonld | rdfxml; with --tables: parquet | csv"
+        ),
     ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default stdout)")] = None,
+    with_ontology: Annotated[
+        bool,
+        typer.Option(
+            "--with-ontology",
+            help="Also write the ontology and event-type taxonomy (their own graph in trig/nquads/jsonld)",
+        ),
+    ] = False,
     tables: Annotated[
         Path | None,
         typer.Option("--tables", help="Write entities, mentions, relationships, events, ... as tables in this folder"),
@@ -250,6 +259,8 @@ def export(
 
         if output is not None:
             raise ConfigError("--tables writes a folder of files; leave out -o/--output")
+        if with_ontology:
+            raise ConfigError("--tables writes the data as tables; --with-ontology is for RDF exports")
         table_format = TableFormat.parse(fmt or "parquet")
         db = _open(settings, read_only=True)
         try:
@@ -261,11 +272,11 @@ def export(
     export_format = ExportFormat.parse(fmt or "turtle")
     db = _open(settings, read_only=True)
     if output is None:
-        write_export(db, export_format, sys.stdout.buffer)
+        write_export(db, export_format, sys.stdout.buffer, with_ontology=with_ontology)
         sys.stdout.buffer.flush()
     else:
         with output.open("wb") as fh:
-            write_export(db, export_format, fh)
+            write_export(db, export_format, fh, with_ontology=with_ontology)
         err.print(f"wrote {export_format.value} to {output}", highlight=False)
     db.close()
 

@@ -41,6 +41,7 @@ IMPORT_FORMATS = {
     ".nt": ExportFormat.NTRIPLES,
     ".jsonld": ExportFormat.JSONLD,
     ".json": ExportFormat.JSONLD,
+    ".rdf": ExportFormat.RDFXML,
 }
 
 _ARTICLE = str(KG.Article)

@@ -1,4 +1,4 @@
-"""Where the ontology files live, and loading them as rdflib graphs.
+"""Where the ontology files live, and loading them as rdflib graphs or as the store's ontology graph.
 
 The files sit in ``ontology/`` at the root of the repository (next to the ``kg``
 package), which is where an editable install and the test suite find them.
@@ -9,9 +9,11 @@ package), which is where an editable install and the test suite find them.
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 from rdflib.exceptions import ParserError
 
@@ -21,11 +23,14 @@ __all__ = [
     "EVENT_TYPES_FILE",
     "ONTOLOGY_DIR",
     "ONTOLOGY_FILE",
+    "ONTOLOGY_GRAPH",
     "ONTOLOGY_IRI",
     "SHAPES_FILE",
     "load_graph",
+    "ontology_digest",
     "ontology_graph",
     "ontology_path",
+    "ontology_quads",
     "shapes_graph",
 ]
 
@@ -34,6 +39,12 @@ ONTOLOGY_FILE = "kg.ttl"
 SHAPES_FILE = "shapes.ttl"
 EVENT_TYPES_FILE = "event-types.ttl"
 ONTOLOGY_IRI = "https://w3id.org/newskg/ontology"
+#: The named graph that holds ``kg.ttl`` and ``event-types.ttl`` in every store kg
+#: opens for writing (the ontology's own IRI), so SPARQL users can follow
+#: ``rdfs:subClassOf`` and the event-type hierarchy. It is not an article graph.
+ONTOLOGY_GRAPH = ONTOLOGY_IRI
+#: The files the ontology graph holds, in this order.
+GRAPH_FILES = (ONTOLOGY_FILE, EVENT_TYPES_FILE)
 
 _KNOWN = (ONTOLOGY_FILE, SHAPES_FILE, EVENT_TYPES_FILE)
 
@@ -94,3 +105,35 @@ def shapes_graph() -> Graph:
     graph = Graph()
     graph += _cached(SHAPES_FILE)
     return graph
+
+
+def ontology_digest() -> str:
+    """SHA-256 (hex) over the files of the ontology graph: a store holding another loads them again."""
+    digest = hashlib.sha256()
+    for name in GRAPH_FILES:
+        digest.update(name.encode() + b"\0" + ontology_path(name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def ontology_quads(graph: str = ONTOLOGY_GRAPH) -> list[ox.Quad]:
+    """Return ``kg.ttl`` and ``event-types.ttl`` as quads in the named graph ``graph``.
+
+    Raises:
+        OntologyError: A file is missing or is not valid Turtle.
+    """
+    node = ox.NamedNode(graph)
+    quads: list[ox.Quad] = []
+    for name in GRAPH_FILES:
+        path = ontology_path(name)
+        try:
+            quads.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in _triples(path))
+        except FileNotFoundError as exc:
+            raise OntologyError(f"ontology file not found: {path}") from exc
+        except SyntaxError as exc:
+            raise OntologyError(f"ontology file {path} is not valid Turtle: {exc}") from exc
+    return quads
+
+
+def _triples(path: Path) -> list[ox.Triple]:
+    # Blank nodes are per file (Oxigraph parses each file with its own ids).
+    return [q.triple for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)]

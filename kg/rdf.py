@@ -34,14 +34,17 @@ from kg.records import Entity, Event, Evidence, Extraction, Mention, Relation
 
 __all__ = [
     "DEFAULT_BASE",
+    "MIDNIGHT",
     "PRECISIONS",
     "article_iri",
+    "day_literal",
     "entity_iri",
     "extraction_nquads",
     "extraction_quads",
     "iri_key",
     "nquads_text",
     "partial_date",
+    "stored_day",
 ]
 
 DEFAULT_BASE = "https://w3id.org/newskg/id/"
@@ -66,8 +69,12 @@ _DECIMAL = _n(str(XSD.decimal))
 # Offsets and counts are xsd:integer (shapes require >= 0): Oxigraph stores every
 # integer-derived datatype as xsd:integer, so any other type would not round-trip.
 _INT = _n(str(XSD.integer))
-_DATE = _n(str(XSD.date))
 _DATETIME = _n(str(XSD.dateTime))
+#: The time of day every kg date carries: kg dates are days, written as the
+#: ``xsd:dateTime`` of their midnight because ``xsd:date`` is not in OWL 2's datatype
+#: map (HermiT, Protégé's reasoner, refuses it). No time zone: a day in a news
+#: article is the local day, and kg never claims more.
+MIDNIGHT = "T00:00:00"
 _ANYURI = _n(str(XSD.anyURI))
 
 
@@ -90,8 +97,32 @@ def iri_key(base: str, iri: str) -> str:
     return iri[len(base) :] if iri.startswith(base) else iri
 
 
+def day_literal(day: str) -> Literal:
+    """Return a day (``YYYY-MM-DD``) as the ``xsd:dateTime`` literal kg stores: its midnight.
+
+    >>> day_literal("2022-10-28").value
+    '2022-10-28T00:00:00'
+    """
+    return Literal(day + MIDNIGHT, datatype=_DATETIME)
+
+
+def stored_day(lexical: str) -> str:
+    """Return the day (``YYYY-MM-DD``) of a stored date's lexical form.
+
+    Dates are stored as ``xsd:dateTime`` at midnight (:func:`day_literal`); stores
+    written before that hold ``xsd:date``. Both give the same day, so every reader
+    that hands a date to a client goes through here.
+
+    >>> stored_day("2022-10-28T00:00:00"), stored_day("2022-10-28")
+    ('2022-10-28', '2022-10-28')
+    """
+    return lexical[:10]
+
+
 def partial_date(value: str) -> tuple[str, str]:
-    """Split an ISO partial date into an ``xsd:date`` lexical form and its precision.
+    """Split an ISO partial date into the day it starts (``YYYY-MM-DD``) and its precision.
+
+    The day is stored with :func:`day_literal`.
 
     >>> partial_date("2022-07")
     ('2022-07-01', 'month')
@@ -162,7 +193,9 @@ def _quads(x: Extraction, base: str, when: datetime) -> Iterator[Quad]:
     if a.title:
         yield q(art, DCTERMS.title, Literal(a.title))
     if a.published:
-        yield q(art, SCHEMA.datePublished, Literal(a.published, datatype=_DATE))
+        # A day (every reader of articles makes one); a partial date from the Python API
+        # becomes the first day of its period, still a valid xsd:dateTime.
+        yield q(art, SCHEMA.datePublished, day_literal(partial_date(a.published)[0]))
     if a.url:
         yield q(art, SCHEMA.url, Literal(a.url, datatype=_ANYURI))
     if a.source:
@@ -289,7 +322,7 @@ def _event(q: _Q, base: str, art: NamedNode, e: Event) -> Iterator[Quad]:
     for prop, prec, value in ((KG.start, KG.startPrecision, e.start), (KG.end, KG.endPrecision, e.end)):
         if value:
             full, precision = partial_date(value)
-            yield q(s, prop, Literal(full, datatype=_DATE))
+            yield q(s, prop, day_literal(full))
             yield q(s, prec, Literal(precision))
     if e.casualties is not None:
         yield q(s, KG.casualties, _nonneg(e.casualties))

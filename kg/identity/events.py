@@ -203,7 +203,7 @@ class SparqlEventIndex:
               }}
               BIND (STR(COALESCE(?end, ?start)) AS ?d)
               BIND (COALESCE(?ep, ?sp) AS ?p)
-              FILTER (STR(?start) <= "{last}")
+              FILTER (SUBSTR(STR(?start), 1, 10) <= "{last}")
               FILTER (IF(?p = "year", SUBSTR(?d, 1, 4) >= "{first[:4]}",
                          IF(?p = "month", SUBSTR(?d, 1, 7) >= "{first[:7]}", ?d >= "{first}")))
             }}

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kg import sparql, summary
-from kg.rdf import article_iri, iri_key
+from kg.rdf import article_iri, iri_key, stored_day
 from kg.sparql import PROLOGUE, Page, count_and_page
 from kg.store import Store
 
@@ -59,7 +59,7 @@ def _article(base: str, r: dict[str, str]) -> ArticleView:
         iri=iri,
         text=r["text"],
         title=r.get("title"),
-        published=r.get("published"),
+        published=stored_day(r["published"]) if "published" in r else None,
         url=r.get("url"),
         source=r.get("source"),
     )

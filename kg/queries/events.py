@@ -1,6 +1,7 @@
 """Events: look-ups by key, the filtered list, and the events of entities and articles.
 
-Events are dated by ``kg:start``/``kg:end`` (an ``xsd:date``) and their precision
+Events are dated by ``kg:start``/``kg:end`` (the ``xsd:dateTime`` of a day's midnight,
+or an ``xsd:date`` in stores written by earlier versions; only the first ten characters count) and their precision
 (``year``, ``month``, ``day``); the views give them back as ISO partial dates
 (``"2022"``, ``"2022-07"``, ``"2022-10-26"``). Functions that take a list of keys
 answer for all of them in one query, so a DataLoader costs one store query per
@@ -94,7 +95,7 @@ class EventFilter:
 
 
 def partial_upper(full: str, precision: str) -> str:
-    """Return the last day an ``xsd:date`` of a given precision can stand for, lexically.
+    """Return the last day a stored date of a given precision can stand for, lexically.
 
     Months are closed with day 31: as a string bound it sorts after every real day
     of the month, which is all a comparison needs.
@@ -246,13 +247,14 @@ def _event_where(base: str, f: EventFilter, order: EventOrder) -> str:
     if f.window:
         lo, hi = f.window
         # The event's last possible day: its end, else its start, widened to its precision.
+        # Days only (the first ten characters): a stored date is a day's midnight.
         upper = """IF(BOUND(?end),
       IF(?ep = "year", CONCAT(SUBSTR(STR(?end), 1, 4), "-12-31"),
-        IF(?ep = "month", CONCAT(SUBSTR(STR(?end), 1, 7), "-31"), STR(?end))),
+        IF(?ep = "month", CONCAT(SUBSTR(STR(?end), 1, 7), "-31"), SUBSTR(STR(?end), 1, 10))),
       IF(?sp = "year", CONCAT(SUBSTR(STR(?start), 1, 4), "-12-31"),
-        IF(?sp = "month", CONCAT(SUBSTR(STR(?start), 1, 7), "-31"), STR(?start))))"""
+        IF(?sp = "month", CONCAT(SUBSTR(STR(?start), 1, 7), "-31"), SUBSTR(STR(?start), 1, 10))))"""
         where += f"""
-  FILTER(STR(?start) <= {sparql.literal(hi)} && {upper} >= {sparql.literal(lo)})"""
+  FILTER(SUBSTR(STR(?start), 1, 10) <= {sparql.literal(hi)} && {upper} >= {sparql.literal(lo)})"""
     return where
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from kg import sparql, summary
 from kg.namespace import KG_NS
+from kg.ontology import ONTOLOGY_GRAPH
 from kg.sparql import PROLOGUE
 from kg.store import SERVER_GRAPHS, SERVICE, Store
 from kg.summary import SUMMARY_GRAPH
@@ -32,8 +33,8 @@ class Stats:
         return {name: getattr(self, name) for name in self.__slots__}
 
 
-#: Graphs whose quads ``stats`` does not count: the entity summary (derived) and a server's own.
-_NOT_COUNTED = sparql.iris((SUMMARY_GRAPH, *SERVER_GRAPHS))
+#: Graphs whose quads ``stats`` does not count: the entity summary (derived), the ontology and a server's own.
+_NOT_COUNTED = sparql.iris((SUMMARY_GRAPH, ONTOLOGY_GRAPH, *SERVER_GRAPHS))
 
 
 def graph_stats(store: Store) -> Stats:

@@ -11,11 +11,17 @@ Every backend implements :class:`Store` (:mod:`kg.store.base`):
 
 Every write goes through :mod:`kg.store.writer` (raw write, entity summary,
 snapshot); :mod:`kg.store.export` writes the whole graph out. :func:`open_store`
-picks the backend from a location.
+picks the backend from a location and, for a store opened for writing, loads the
+ontology graph (:data:`kg.ontology.ONTOLOGY_GRAPH`) and upgrades dates written by
+earlier versions (:func:`kg.store.writer.prepare`).
 """
 
 from __future__ import annotations
 
+import logging
+
+from kg.errors import StoreError, StoreLockedError
+from kg.store import writer
 from kg.store.base import Row, Store
 from kg.store.embedded import SNAPSHOTS, EmbeddedStore, latest_snapshot, prune_snapshots
 from kg.store.export import ExportFormat, write_export
@@ -38,6 +44,8 @@ __all__ = [
     "write_export",
 ]
 
+_log = logging.getLogger(__name__)
+
 
 def open_store(
     location: str,
@@ -51,6 +59,9 @@ def open_store(
 ) -> Store:
     """Open the store at ``location``: a directory (embedded) or a SPARQL endpoint URL.
 
+    A store opened for writing (not ``read_only``) is brought up to date first
+    (:func:`kg.store.writer.prepare`): the ontology graph, and dates of earlier versions.
+
     Args:
         location: A store directory, or the URL of a SPARQL 1.1 query endpoint.
         update_endpoint: The SPARQL 1.1 update endpoint of a remote store.
@@ -62,8 +73,38 @@ def open_store(
         user: A remote store's user when its URLs carry none (``KG_STORE_USER``).
         password: That user's password (``KG_STORE_PASSWORD``).
     """
+    store: Store
     if location.startswith(("http://", "https://")):
-        return RemoteStore(location, update_endpoint, user=user, password=password)
-    if serving:
-        return ServingStore(location)
-    return EmbeddedStore(location, read_only=read_only, snapshot_every=snapshot_every)
+        store = RemoteStore(location, update_endpoint, user=user, password=password)
+        writable = not read_only and store.update_endpoint is not None
+    elif serving:
+        store = ServingStore(location)
+        writable = True
+    else:
+        store = EmbeddedStore(location, read_only=read_only, snapshot_every=snapshot_every)
+        writable = not read_only
+    if writable:
+        _prepare(store, serving=serving)
+    return store
+
+
+def _prepare(store: Store, *, serving: bool) -> None:
+    """Load the ontology graph and upgrade old dates (:func:`kg.store.writer.prepare`).
+
+    A server serves a store it cannot write as it is: one another process is writing
+    (a running ``kg ingest``, which does it), or a SPARQL endpoint that refuses updates.
+    """
+    try:
+        done = writer.prepare(store)
+    except StoreError as exc:
+        if not serving:
+            store.close()
+            raise
+        why = "another process is writing it" if isinstance(exc, StoreLockedError) else str(exc)
+        _log.warning("the store's ontology graph was not checked: %s", why)  # no location: it may hold a token
+        return
+    except BaseException:
+        store.close()
+        raise
+    for what in done:
+        _log.info("store opened for writing: %s", what)

@@ -22,7 +22,7 @@ import abc
 import contextlib
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import pyoxigraph as ox
 
@@ -68,6 +68,11 @@ class Store(abc.ABC):
     """
 
     location: str
+    #: Whether :func:`kg.store.writer.prepare` rewrites ``xsd:date`` values of earlier
+    #: versions in place. A remote store reads them as ``xsd:dateTime`` instead: Virtuoso
+    #: gives every midnight ``xsd:dateTime`` back as an ``xsd:date``, so no rewrite sticks
+    #: (:meth:`quads` of a remote store reads them so).
+    upgrades_dates: ClassVar[bool] = True
 
     # Reads.
 

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from kg.errors import StoreError, StoreLockedError
 from kg.namespace import KG_NS
+from kg.ontology import ONTOLOGY_GRAPH
 from kg.sandbox import run_query
 from kg.store.base import Row, Store, bounded, lexical
 from kg.summary import SUMMARY_GRAPH
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from kg.sandbox import Answer, QueryJob, QueryPool
 
 __all__ = ["SNAPSHOTS", "EmbeddedStore", "latest_snapshot", "prune_snapshots"]
+
+#: Named graphs that are not data: the entity summary (derived) and the ontology (kg.ttl, event-types.ttl).
+_NOT_DATA = frozenset((SUMMARY_GRAPH, ONTOLOGY_GRAPH))
 
 
 #: Sub-directory of an embedded store holding its read-only snapshots.
@@ -330,14 +334,14 @@ class EmbeddedStore(Store):
         self._dirty = True
 
     def graphs(self) -> list[str]:
-        """Return the names of all named graphs but the entity summary's (derived data)."""
-        return sorted(name for g in self._store.named_graphs() if (name := lexical(g)) != SUMMARY_GRAPH)
+        """Return the names of all named graphs but the entity summary's (derived data) and the ontology's."""
+        return sorted(name for g in self._store.named_graphs() if (name := lexical(g)) not in _NOT_DATA)
 
     def quads(self) -> Iterator[ox.Quad]:
-        """Iterate over every quad in every named graph but the entity summary's (derived data)."""
-        summary = ox.NamedNode(SUMMARY_GRAPH)
+        """Iterate over every quad in every named graph but the entity summary's and the ontology's."""
+        skip = {ox.NamedNode(g) for g in _NOT_DATA}
         for q in self._store.quads_for_pattern(None, None, None, None):
-            if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name != summary:
+            if not isinstance(q.graph_name, ox.DefaultGraph) and q.graph_name not in skip:
                 yield q
 
     def sparql(self, job: QueryJob, accept: str | None, pool: QueryPool | None = None) -> Answer:

@@ -2,13 +2,16 @@
 
 Oxigraph's serializers write every format but JSON-LD, which is compacted with a
 small ``@context`` (the ontology as ``@vocab``, the other vocabularies as prefixes).
+With ``with_ontology`` the export also holds ``kg.ttl`` and ``event-types.ttl``: in
+their own named graph (:data:`kg.ontology.ONTOLOGY_GRAPH`) in dataset formats, in the
+union otherwise, so one file opens in Protégé or a reasoner with its vocabulary.
 """
 
 from __future__ import annotations
 
 import enum
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
@@ -16,6 +19,7 @@ from rdflib import Dataset
 
 from kg.errors import ConfigError
 from kg.namespace import PREFIXES
+from kg.ontology import ontology_quads
 
 if TYPE_CHECKING:
     from kg.store.base import Store
@@ -31,6 +35,7 @@ class ExportFormat(enum.Enum):
     NQUADS = "nquads"
     NTRIPLES = "ntriples"
     JSONLD = "jsonld"
+    RDFXML = "rdfxml"
 
     @property
     def rdf_format(self) -> ox.RdfFormat:
@@ -41,12 +46,18 @@ class ExportFormat(enum.Enum):
             "nquads": ox.RdfFormat.N_QUADS,
             "ntriples": ox.RdfFormat.N_TRIPLES,
             "jsonld": ox.RdfFormat.JSON_LD,
+            "rdfxml": ox.RdfFormat.RDF_XML,
         }[self.value]
 
     @property
     def media_type(self) -> str:
         """The IANA media type."""
         return self.rdf_format.media_type
+
+    @property
+    def suffix(self) -> str:
+        """The usual file name extension (without the dot)."""
+        return {"turtle": "ttl", "ntriples": "nt", "nquads": "nq", "rdfxml": "rdf"}.get(self.value, self.value)
 
     @property
     def is_dataset(self) -> bool:
@@ -63,26 +74,40 @@ class ExportFormat(enum.Enum):
             raise ConfigError(f"unknown format {value!r}; expected one of {valid}") from None
 
 
-def write_export(store: Store, fmt: ExportFormat, out: IO[bytes]) -> None:
+def write_export(store: Store, fmt: ExportFormat, out: IO[bytes], *, with_ontology: bool = False) -> None:
     """Serialize the whole graph to ``out`` with Oxigraph's serializers.
 
-    Dataset formats keep one named graph per article; Turtle and N-Triples get the
-    flattened union (duplicates across articles written once).
+    Dataset formats keep one named graph per article; Turtle, N-Triples and RDF/XML
+    get the flattened union (duplicates across articles written once).
+
+    Args:
+        store: The store to export (its article graphs; never the entity summary).
+        fmt: The serialization.
+        out: Where the bytes go.
+        with_ontology: Also write the ontology and the event-type taxonomy (from the
+            files this version of kg ships, whatever the store holds).
     """
+    quads = _with_ontology(store.quads()) if with_ontology else store.quads()
     if fmt is ExportFormat.JSONLD:
-        write_jsonld(store.quads(), out)
+        write_jsonld(quads, out)
         return
     if fmt.is_dataset:
-        ox.serialize(store.quads(), out, fmt.rdf_format, prefixes=PREFIXES if fmt is ExportFormat.TRIG else None)
+        ox.serialize(quads, out, fmt.rdf_format, prefixes=PREFIXES if fmt is ExportFormat.TRIG else None)
         return
     seen: set[ox.Triple] = set()
     triples: list[ox.Triple] = []
-    for q in store.quads():
+    for q in quads:
         t = q.triple
         if t not in seen:
             seen.add(t)
             triples.append(t)
-    ox.serialize(_sorted(triples), out, fmt.rdf_format, prefixes=PREFIXES if fmt is ExportFormat.TURTLE else None)
+    named = fmt in (ExportFormat.TURTLE, ExportFormat.RDFXML)
+    ox.serialize(_sorted(triples), out, fmt.rdf_format, prefixes=PREFIXES if named else None)
+
+
+def _with_ontology(quads: Iterator[ox.Quad]) -> Iterator[ox.Quad]:
+    yield from ontology_quads()
+    yield from quads
 
 
 def _sorted(triples: Iterable[ox.Triple]) -> list[ox.Triple]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ import pyoxigraph as ox
 from kg import sparql
 from kg.errors import StoreError
 from kg.namespace import KG_NS
+from kg.ontology import ONTOLOGY_GRAPH
 from kg.sandbox import READ_ONLY, Answer, federation_refusal, is_update
 from kg.store.base import Row, Store, bounded, lexical
 from kg.store.sparql_http import SparqlClient, SparqlEndpoints
@@ -38,6 +40,8 @@ class RemoteStore(Store):
         retries: Further attempts after a dropped connection or a 502/503/504.
         direct_post: Send long queries as ``application/sparql-query`` bodies.
     """
+
+    upgrades_dates = False  # days typed xsd:date are read as midnight's xsd:dateTime (_as_written)
 
     def __init__(
         self,
@@ -156,12 +160,12 @@ class RemoteStore(Store):
         self._update(sparql)
 
     def graphs(self) -> list[str]:
-        """Return the names of all named graphs but the entity summary's and the server's own."""
+        """Return the names of all named graphs but the entity summary's, the ontology's and the server's own."""
         # GROUP BY, not DISTINCT: Virtuoso 7.2 answers this in 0.1 s on 40,000 quads, and
         # `SELECT DISTINCT ?g` not within minutes (the same on Oxigraph).
         rows = self.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         own = {r["g"] for r in self.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g a <{SERVICE}> }} }}")}
-        own.update(SERVER_GRAPHS, (SUMMARY_GRAPH,))
+        own.update(SERVER_GRAPHS, (SUMMARY_GRAPH, ONTOLOGY_GRAPH))
         return sorted(g for r in rows if (g := r["g"]) not in own)
 
     def quads(self) -> Iterator[ox.Quad]:
@@ -186,6 +190,8 @@ class RemoteStore(Store):
                 subject, predicate, obj = _term(b["s"]), _term(b["p"]), _term(b["o"])
                 if isinstance(subject, ox.Literal) or not isinstance(predicate, ox.NamedNode):
                     raise StoreError(f"SPARQL endpoint {self.location} returned an invalid quad: {b}")
+                if predicate.value in _DATED and isinstance(obj, ox.Literal):
+                    obj = _as_written(obj)
                 yield ox.Quad(subject, predicate, obj, ox.NamedNode(b["g"]["value"]))
 
     def _paged(self, graph: str, size: int) -> Iterator[dict[str, dict[str, str]]]:
@@ -247,6 +253,22 @@ def _remote_write(graph: str, quads: Sequence[ox.Quad], *, replace: bool) -> str
     if not ops:
         ops.append(f"INSERT DATA {{ GRAPH <{graph}> {{ }} }}")
     return " ;\n".join(ops)
+
+
+_XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
+_XSD_DATETIME = ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+#: The properties kg writes days with (as midnight's xsd:dateTime).
+_DATED = frozenset(("https://schema.org/datePublished", f"{KG_NS}start", f"{KG_NS}end"))
+
+
+def _as_written(date: ox.Literal) -> ox.Literal:
+    """A day as kg writes it: Virtuoso gives a midnight ``xsd:dateTime`` back as an ``xsd:date``,
+    and stores written by earlier versions hold one; both are read as midnight's ``xsd:dateTime``,
+    so exports and validation agree on every server. Other literals are left exactly as stored."""
+    if date.datatype.value == _XSD_DATE and _DAY.fullmatch(date.value):
+        return ox.Literal(date.value + "T00:00:00", datatype=_XSD_DATETIME)
+    return date
 
 
 def _term(binding: dict[str, str]) -> ox.NamedNode | ox.BlankNode | ox.Literal:

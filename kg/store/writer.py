@@ -30,6 +30,8 @@ import pyoxigraph as ox
 
 from kg import summary
 from kg.errors import StoreError
+from kg.namespace import KG_NS, SCHEMA, SUMMARY_NS, XSD
+from kg.ontology import ONTOLOGY_GRAPH, ontology_digest, ontology_quads
 
 if TYPE_CHECKING:
     from kg.store.base import Store
@@ -41,6 +43,7 @@ __all__ = [
     "delete_article",
     "ensure",
     "load",
+    "prepare",
     "put_articles",
     "put_nquads",
     "rebuild",
@@ -138,3 +141,67 @@ def ensure(store: Store) -> int:
         return 0
     with store.writing() as w:
         return summary.sync(w)
+
+
+#: Marks which ontology files the ontology graph holds: ``<graph> s:loaded "sha256"``.
+ONTOLOGY_LOADED = f"{SUMMARY_NS}loaded"
+
+# Stores written before dates became xsd:dateTime hold xsd:date: the day, without its midnight.
+_DATED = (
+    f"VALUES ?p {{ <{SCHEMA}datePublished> <{KG_NS}start> <{KG_NS}end> }}"
+    f" GRAPH ?g {{ ?s ?p ?o }} FILTER(DATATYPE(?o) = <{XSD}date>)"
+)
+_OLD_DATES = f"ASK {{ {_DATED} }}"
+#: Old dates rewritten by one update request at most.
+_UPGRADE_CHUNK = 2000
+
+
+def _upgrade_dates(store: Store) -> int:
+    """Rewrite every ``xsd:date`` of ``schema:datePublished``, ``kg:start`` and ``kg:end`` as midnight's ``xsd:dateTime``.
+
+    The old and new quads are named one by one (DELETE DATA / INSERT DATA), which
+    every SPARQL server applies the same way; returns how many dates were rewritten.
+    """
+    rows = store.query(f"SELECT ?g ?s ?p ?o WHERE {{ {_DATED} }}")
+    for i in range(0, len(rows), _UPGRADE_CHUNK):
+        old, new = [], []
+        for r in rows[i : i + _UPGRADE_CHUNK]:
+            g, s, p = (ox.NamedNode(r[k]) for k in ("g", "s", "p"))
+            was = ox.Literal(r["o"], datatype=ox.NamedNode(f"{XSD}date"))
+            now = ox.Literal(r["o"][:10] + "T00:00:00", datatype=ox.NamedNode(f"{XSD}dateTime"))
+            old.append(f"GRAPH {g} {{ {s} {p} {was} }}")
+            new.append(f"GRAPH {g} {{ {s} {p} {now} }}")
+        store.update("DELETE DATA { " + " ".join(old) + " } ;\nINSERT DATA { " + " ".join(new) + " }")
+    return len(rows)
+
+
+def prepare(store: Store) -> list[str]:
+    """Bring a store kg opens for writing up to date; return what was done (nothing, usually).
+
+    * The ontology graph (:data:`kg.ontology.ONTOLOGY_GRAPH`) holds the current
+      ``kg.ttl`` and ``event-types.ttl``, loaded again whenever the files change
+      (their digest is kept in the graph); it is not an article.
+    * Dates written as ``xsd:date`` by earlier versions become the ``xsd:dateTime`` of
+      the day's midnight, which OWL 2 reasoners accept (the same day for every reader);
+      a remote store reads them so instead (:attr:`kg.store.Store.upgrades_dates`).
+
+    Two ASK queries when nothing is to do; a writer is opened only otherwise.
+    """
+    digest = ontology_digest()
+    loaded = store.ask(f'ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <{ONTOLOGY_GRAPH}> <{ONTOLOGY_LOADED}> "{digest}" }} }}')
+    old_dates = store.upgrades_dates and store.ask(_OLD_DATES)
+    done: list[str] = []
+    if loaded and not old_dates:
+        return done
+    with store.writing() as w:
+        if old_dates:
+            n = _upgrade_dates(w)
+            done.append(f"{n} date(s) upgraded from xsd:date to xsd:dateTime")
+        if not loaded:
+            node = ox.NamedNode(ONTOLOGY_GRAPH)
+            marker = ox.Quad(node, ox.NamedNode(ONTOLOGY_LOADED), ox.Literal(digest), node)
+            w.write_quads([(ONTOLOGY_GRAPH, [*ontology_quads(), marker])])
+            done.append("ontology graph loaded")
+        # No snapshot of its own: readers see it with the next write's, or when the writer
+        # closes (an embedded store publishes then; a serving store's writer ends here).
+    return done

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg.namespace import KG_NS, SCHEMA
+from kg.rdf import stored_day
 from kg.sparql import PROLOGUE, iris
 from kg.summary._model import _ENTITY_TYPES, CHUNK, SUMMARY_GRAPH, EntitySummary, _read_summaries
 
@@ -535,13 +536,14 @@ SELECT ?g ?k ?x ?y WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{
         k, x, y = r["k"], r.get("x"), r.get("y")
         if k == "a":
             f.hash = y or ""
-            f.published = x
+            f.published = stored_day(x) if x else None  # days order the same whatever the datatype
         elif k == "m" and x:
             f.mentioned.add(x)
         elif k == "t" and x and y:
             f.typed.add((x, y))
             f.touches.add(x)
         elif k == "e" and x:
+            y = stored_day(y) if y else None
             old = f.events.get(x)
             f.events[x] = min(old, y) if old and y else (old or y)
         elif k == "r" and x and y:
@@ -572,7 +574,8 @@ def facts_of(graph: str, props: Mapping[str, Mapping[str, Sequence[str]]], quads
     f = ArticleFacts(quads=quads)
     own = props.get(graph, {})
     f.hash = next(iter(own.get(f"{KG_NS}contentHash", ())), "")
-    f.published = next(iter(own.get(f"{SCHEMA}datePublished", ())), None)
+    published = next(iter(own.get(f"{SCHEMA}datePublished", ())), None)
+    f.published = stored_day(published) if published else None
     entity_types = set(_ENTITY_TYPES)
     for node, p in props.items():
         types = p.get(_TYPE, ())
@@ -584,7 +587,7 @@ def facts_of(graph: str, props: Mapping[str, Mapping[str, Sequence[str]]], quads
                 f.touches.add(node)
         if _EVENT in types:
             if p.get(f"{KG_NS}eventType"):
-                starts = list(p.get(f"{KG_NS}start", ()))
+                starts = [stored_day(d) for d in p.get(f"{KG_NS}start", ())]
                 f.events[node] = min(starts) if starts else None
             for role in _ROLE_IRIS:
                 f.roles.update((node, who) for who in p.get(role, ()))

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 
+from kg.store import EmbeddedStore
 from tests.support.servers import kg_serve
 
 KG = [sys.executable, "-m", "kg"]
@@ -181,3 +182,54 @@ def test_cli_ingest_json_summary(tmp_path: Path) -> None:
     assert data["ingested"] == ["x"]
     assert data["rejected"] == [{"source": f"{p}:2", "reason": "missing required field 'text' (a string)"}]
     assert data["quads"] > 0
+
+
+ONTOLOGY = "https://w3id.org/newskg/ontology"
+OWL_ONTOLOGY = (
+    URIRef(ONTOLOGY),
+    URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+    URIRef("http://www.w3.org/2002/07/owl#Ontology"),
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "parse_as", "graphs", "has_ontology"),
+    [
+        (("--format", "trig", "--with-ontology"), "trig", 2, True),
+        (("--format", "trig"), "trig", 1, False),
+        (("--format", "turtle", "--with-ontology"), "turtle", None, True),
+        (("--format", "rdfxml"), "xml", None, False),
+        (("--format", "rdfxml", "--with-ontology"), "xml", None, True),
+    ],
+    ids=["trig-with-ontology", "trig", "turtle-with-ontology", "rdfxml", "rdfxml-with-ontology"],
+)
+def test_cli_export_with_ontology(
+    ingested: Path, tmp_path: Path, args: tuple[str, ...], parse_as: str, graphs: int | None, has_ontology: bool
+) -> None:
+    out = tmp_path / "export"
+    result = kg("export", "--store", str(ingested), *args, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    if graphs is not None:
+        ds = Dataset().parse(out, format=parse_as)
+        named = {str(g.identifier) for g in ds.graphs() if len(g)}
+        assert (len(named), ONTOLOGY in named) == (graphs, has_ontology)
+        assert (OWL_ONTOLOGY in ds.graph(URIRef(ONTOLOGY))) == has_ontology
+    else:
+        g = Graph().parse(out, format=parse_as)
+        assert (OWL_ONTOLOGY in g, len(g) > 300) == (has_ontology, True)
+
+
+def test_cli_stats_do_not_count_the_ontology_graph(ingested: Path) -> None:
+    # `kg ingest` opened the store for writing, which loaded the ontology graph
+    result = kg("stats", "--store", str(ingested), "--json")
+    assert result.returncode == 0, result.stderr
+    numbers = json.loads(result.stdout)
+    count = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?g a <{kg}Article> }} GRAPH ?g {{ ?s ?p ?o }} }}"
+    store = EmbeddedStore(ingested, read_only=True)
+    try:
+        in_articles = int(store.query(count.format(kg=ONTOLOGY + "#"))[0]["n"])
+        in_ontology = int(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ONTOLOGY}> {{ ?s ?p ?o }} }}")[0]["n"])
+    finally:
+        store.close()
+    assert in_ontology > 1000
+    assert (numbers["articles"], numbers["quads"]) == (1, in_articles)

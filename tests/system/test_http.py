@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.store import EmbeddedStore
@@ -275,3 +275,96 @@ def test_http_sparql_refuses_federation_without_telling_open_ports_from_closed(s
     assert answers[0] == answers[1]
     assert answers[0][0] == 400
     assert "KG_SPARQL_SERVICES" in answers[0][1]
+
+
+ONTOLOGY = "https://w3id.org/newskg/ontology"
+
+
+@pytest.mark.parametrize(
+    ("accept", "media", "rdflib_format"),
+    [
+        (None, "text/turtle", "turtle"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/turtle", "turtle"),
+    ],
+    ids=["default", "rdfxml", "ntriples", "jsonld", "browser"],
+)
+def test_http_ontology_is_served_at_its_iri_path(
+    server: str, accept: str | None, media: str, rdflib_format: str
+) -> None:
+    r = httpx.get(f"{server}/newskg/ontology", headers={"Accept": accept} if accept else {}, timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].split(";")[0] == media
+    assert "Accept" in r.headers["vary"]
+    g = Graph().parse(data=r.content, format=rdflib_format)
+    owl = "http://www.w3.org/2002/07/owl#"
+    assert (URIRef(ONTOLOGY), URIRef(RDF_TYPE), URIRef(owl + "Ontology")) in g
+    assert (URIRef(ONTOLOGY + "#Person"), URIRef(SUBCLASS), URIRef("https://schema.org/Person")) in g
+    assert any(str(o) == "http://www.w3.org/2004/02/skos/core#ConceptScheme" for o in g.objects())  # event types
+
+
+def test_http_ontology_refuses_what_it_cannot_produce(server: str) -> None:
+    r = httpx.get(f"{server}/newskg/ontology", headers={"Accept": "image/png"}, timeout=30)
+    assert (r.status_code, "offered" in r.text) == (406, True)
+
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+
+
+def test_http_sparql_follows_the_ontology_graph_to_schema_person(server: str) -> None:
+    people = gql(server, "{ stats { people } }")["data"]["stats"]["people"]
+    query = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x <{RDF_TYPE}>/<{SUBCLASS}>* <https://schema.org/Person> }}"
+    r = httpx.get(f"{server}/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.text
+    assert people > 0
+    assert int(r.json()["results"]["bindings"][0]["n"]["value"]) == people
+    stats = gql(server, "{ stats { articles } }")["data"]["stats"]
+    assert stats["articles"] == 2  # the ontology graph is not an article
+
+
+@pytest.mark.parametrize(
+    ("params", "dataset", "has_ontology"),
+    [({"format": "rdfxml"}, False, False), ({"format": "trig", "ontology": "true"}, True, True),
+     ({"format": "rdfxml", "ontology": "true"}, False, True)],
+    ids=["rdfxml", "trig-with-ontology", "rdfxml-with-ontology"],
+)  # fmt: skip
+def test_http_export_rdfxml_and_the_ontology(
+    server: str, params: dict[str, str], dataset: bool, has_ontology: bool
+) -> None:
+    r = httpx.get(f"{server}/export", params=params, timeout=60)
+    assert r.status_code == 200, r.text
+    owl_ontology = (URIRef(ONTOLOGY), URIRef(RDF_TYPE), URIRef("http://www.w3.org/2002/07/owl#Ontology"))
+    if dataset:
+        ds = Dataset().parse(data=r.content, format="trig")
+        names = {str(g.identifier) for g in ds.graphs() if len(g)}
+        assert (ONTOLOGY in names) == has_ontology
+        assert owl_ontology in ds.graph(URIRef(ONTOLOGY))
+    else:
+        assert r.headers["content-disposition"].endswith('.rdf"')
+        g = Graph().parse(data=r.content, format="xml")
+        assert (owl_ontology in g) == has_ontology
+        assert len(g) > 50
+
+
+@pytest.mark.parametrize(
+    ("accept", "export_media", "page_media"),
+    [
+        ("application/rdf+xml", "application/rdf+xml", "application/rdf+xml"),
+        ("text/turtle;q=0", None, None),
+        ("image/png", None, None),
+        ("text/turtle;q=0, application/n-triples", "application/n-triples", "application/n-triples"),
+        ("*/*", "text/turtle", "text/turtle"),
+    ],
+    ids=["rdfxml", "turtle-refused", "unrelated", "q-zero-then-other", "any"],
+)
+def test_http_export_and_linked_data_negotiate_alike(
+    server: str, accept: str, export_media: str | None, page_media: str | None
+) -> None:
+    got = []
+    for path in ("/export", "/newskg/id/place/bakhmut"):
+        r = httpx.get(f"{server}{path}", headers={"Accept": accept}, timeout=60)
+        got.append(r.headers["content-type"].split(";")[0] if r.status_code == 200 else r.status_code)
+    assert got == [export_media or 406, page_media or 406]

@@ -170,7 +170,7 @@ def test_from_store_equals_incremental_build() -> None:
     extractions = [
         seed_extraction(),
         chain("a2", [PUTIN, "person/sergei-shoigu", WAGNER]),
-        extraction("a3", [relation(PUTIN, "leaderOf", RUSSIA, 0.7)], published="2022"),
+        extraction("a3", [relation(PUTIN, "leaderOf", RUSSIA, 0.7)], published="2022-06-15"),
     ]
     built = Projection.from_store(SparqlAdapter(extractions), DEFAULT_BASE)
     assert snapshot(built) == snapshot(Projection.from_extractions(extractions))

@@ -100,8 +100,20 @@ def test_app_without_cors_origins_sends_no_cors_headers(store: EmbeddedStore, se
         ("TriG", "text/turtle", "trig"),
         (None, "image/png", None),
         (None, "text/turtle;q=0", None),
+        (None, "application/rdf+xml", "rdfxml"),
+        ("rdfxml", None, "rdfxml"),
     ],
-    ids=["none", "any", "any-application", "q-values", "param-wins", "unacceptable", "q-zero"],
+    ids=[
+        "none",
+        "any",
+        "any-application",
+        "q-values",
+        "param-wins",
+        "unacceptable",
+        "q-zero",
+        "rdfxml",
+        "rdfxml-param",
+    ],
 )
 def test_negotiate_export_picks_the_format(fmt: str | None, accept: str | None, expected: str | None) -> None:
     chosen = negotiate_export(fmt, accept)
@@ -109,8 +121,8 @@ def test_negotiate_export_picks_the_format(fmt: str | None, accept: str | None, 
 
 
 def test_negotiate_export_names_valid_formats() -> None:
-    with pytest.raises(ConfigError, match="expected one of turtle, trig, nquads, ntriples, jsonld"):
-        negotiate_export("rdfxml", None)
+    with pytest.raises(ConfigError, match="expected one of turtle, trig, nquads, ntriples, jsonld, rdfxml"):
+        negotiate_export("owlxml", None)
 
 
 def test_projection_keeper_follows_an_ingest_from_another_writer(

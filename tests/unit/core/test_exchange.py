@@ -204,7 +204,7 @@ def test_import_cli_then_validate_cli_conform(two_articles: EmbeddedStore, tmp_p
 @pytest.mark.parametrize(
     ("name", "content", "error", "message"),
     [
-        ("data.rdf", b"", ConfigError, "cannot tell the RDF format of 'data.rdf'"),
+        ("data.owl", b"", ConfigError, "cannot tell the RDF format of 'data.owl'"),
         ("data.ttl", b"@prefix a: <x#> .\na:b a:c", FormatError, "not valid turtle"),
         ("data.nq", b"<urn:a> <urn:b> .\n", FormatError, "not valid nquads"),
         ("data.nt", b'<urn:a> <urn:b> "c" .\n', FormatError, "belong to no article"),

@@ -70,8 +70,8 @@ def test_ontology_datatype_and_object_properties_match_the_data(onto: Graph, qua
     ("prop", "datatype"),
     [
         (KG.confidence, XSD.decimal),
-        (KG.start, XSD.date),
-        (KG.end, XSD.date),
+        (KG.start, XSD.dateTime),
+        (KG.end, XSD.dateTime),
         (KG.casualties, XSD.nonNegativeInteger),
         (KG.startPrecision, XSD.string),
         (KG.contentHash, XSD.string),

@@ -85,7 +85,7 @@ EXPECTED = """
     nif:isString "Putin spoke. Russia shelled Bakhmut." ;
     kg:contentHash "HASH" ;
     dcterms:title "T" ;
-    schema:datePublished "2022-10-28"^^xsd:date ;
+    schema:datePublished "2022-10-28T00:00:00"^^xsd:dateTime ;
     prov:wasGeneratedBy a1:run .
 a1:run a kg:ExtractionRun ; prov:wasAssociatedWith <https://example.org/id/agent/kg/VERSION> ;
     prov:endedAtTime "2024-01-02T03:04:05+00:00"^^xsd:dateTime ; kg:modelVersion "en_core_web_sm 3.8.0" .
@@ -114,7 +114,7 @@ id:place\\/russia a kg:Place ; rdfs:label "Russia" ; kg:confidence 0.950 ;
 id:event\\/a1-0 a kg:Event ; kg:eventType evt:Attack ; rdfs:label "Russia shelled Bakhmut" ; kg:confidence 0.700 ;
     kg:modality "asserted" ; kg:mentionedIn <https://example.org/id/article/a1> ;
     kg:evidence <https://example.org/id/article/a1/evidence/13-36> ; kg:agent id:place\\/russia ;
-    kg:start "2022-10-01"^^xsd:date ; kg:startPrecision "month" .
+    kg:start "2022-10-01T00:00:00"^^xsd:dateTime ; kg:startPrecision "month" .
 """
 
 
