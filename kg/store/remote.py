@@ -14,7 +14,7 @@ from kg.namespace import KG_NS
 from kg.ontology import ONTOLOGY_GRAPH
 from kg.sandbox import READ_ONLY, Answer, federation_refusal, is_update
 from kg.store.base import Row, Store, bounded, lexical
-from kg.store.sparql_http import SparqlClient, SparqlEndpoints
+from kg.store.sparql_http import SparqlClient, SparqlEndpoints, redact_url
 from kg.summary import SUMMARY_GRAPH
 
 if TYPE_CHECKING:
@@ -59,8 +59,8 @@ class RemoteStore(Store):
         else:
             endpoints = SparqlEndpoints.parse(query_endpoint, update_endpoint, user=user, password=password)
         self.endpoints = endpoints
-        #: The query endpoint without credentials: safe to print.
-        self.location = endpoints.query
+        #: The query endpoint without credentials or query string (a token may be there): safe to print.
+        self.location = redact_url(endpoints.query)
         #: The update endpoint without credentials.
         self.update_endpoint = endpoints.update
         self._client = SparqlClient(endpoints, timeout=timeout, retries=retries, direct_post=direct_post)

@@ -219,6 +219,23 @@ def test_remote_store_names_the_endpoint_when_unreachable() -> None:
     store.close()
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://kg:secret@127.0.0.1:9/query",
+        "http://127.0.0.1:9/query?access-token=secret",
+        "http://127.0.0.1:9/query#secret",
+    ],
+)
+def test_remote_store_location_never_carries_a_credential(url: str) -> None:
+    store = RemoteStore(url, retries=0, timeout=2)
+    assert store.location == "http://127.0.0.1:9/query"
+    with pytest.raises(StoreError) as caught:
+        store.graphs()
+    assert "secret" not in str(caught.value)
+    store.close()
+
+
 def test_remote_store_reports_a_bad_query_with_the_status(remote_endpoint: Endpoint) -> None:
     store = RemoteStore(remote_endpoint.query, remote_endpoint.update)
     with pytest.raises(StoreError, match="answered 400"):
