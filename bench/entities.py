@@ -234,7 +234,9 @@ def print_false_positives(docs: Sequence[dict[str, object]], predictions: Sequen
 
 def _ablations() -> dict[str, list[tuple[str, object]]]:
     """Each rule of the entity stage that can be switched off, as attributes of
-    :mod:`kg.extract.entities` and the stand-in that disables it."""
+    :mod:`kg.extract.entities` (or, prefixed ``cues.``, of :mod:`kg.extract.cues`) and the
+    stand-in that disables it."""
+    import kg.extract.cues as cues
 
     def none(*_args: object) -> list[object]:
         return []
@@ -255,6 +257,7 @@ def _ablations() -> dict[str, list[tuple[str, object]]]:
         "_countries_as_teams": [("_countries_as_teams", none)],
         "_towns_as_clubs": [("_towns_as_clubs", none)],
         "demonyms as countries (_is_actor)": [("_is_actor", lambda _span: False)],
+        "groups of people and teams (_is_group)": [("_is_group", lambda _span: False)],
         "join_parties": [("join_parties", lambda _doc, ents: ents)],
         "is_party": [("is_party", lambda _span: False)],
         "party_names": [("party_names", none)],
@@ -267,6 +270,12 @@ def _ablations() -> dict[str, list[tuple[str, object]]]:
         "credited_agencies": [("credited_agencies", none)],
         "ORG_FIRST_WORDS": [("ORG_FIRST_WORDS", frozenset())],
     }
+    table["commemorative heads beyond Memorial (cues.COMMEMORATIVE_HEADS)"] = [
+        ("cues.COMMEMORATIVE_HEADS", frozenset({"Memorial"}))
+    ]
+    table["journal, tabloid as class nouns (cues._ORG_CLASS)"] = [
+        ("cues._ORG_CLASS", cues._ORG_CLASS - {"journal", "tabloid"})
+    ]
     for name in (
         "classed_names",
         "administrative_places",
@@ -286,6 +295,7 @@ def ablate(halves: Sequence[Half], gaz: object) -> None:
     """Print F1 (and GUM cluster recall) on every half with each stage rule switched off (no timing)."""
     from unittest import mock
 
+    import kg.extract.cues as cues
     import kg.extract.entities as stage
 
     def run() -> list[Score]:
@@ -311,7 +321,8 @@ def ablate(halves: Sequence[Half], gaz: object) -> None:
     for name, patches in _ablations().items():
         with contextlib.ExitStack() as stack:
             for attr, value in patches:
-                stack.enter_context(mock.patch.object(stage, attr, value))
+                module, name = (cues, attr.removeprefix("cues.")) if attr.startswith("cues.") else (stage, attr)
+                stack.enter_context(mock.patch.object(module, name, value))
             scores = run()
         print(row(name, scores, full))
 
