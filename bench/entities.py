@@ -257,7 +257,6 @@ def _ablations() -> dict[str, list[tuple[str, object]]]:
         "_countries_as_teams": [("_countries_as_teams", none)],
         "_towns_as_clubs": [("_towns_as_clubs", none)],
         "demonyms as countries (_is_actor)": [("_is_actor", lambda _span: False)],
-        "groups of people and teams (_is_group)": [("_is_group", lambda _span: False)],
         "join_parties": [("join_parties", lambda _doc, ents: ents)],
         "is_party": [("is_party", lambda _span: False)],
         "party_names": [("party_names", none)],
@@ -276,6 +275,9 @@ def _ablations() -> dict[str, list[tuple[str, object]]]:
     table["journal, tabloid as class nouns (cues._ORG_CLASS)"] = [
         ("cues._ORG_CLASS", cues._ORG_CLASS - {"journal", "tabloid"})
     ]
+    table["no alias inside a longer name (aliases._inside_longer_name)"] = [
+        ("aliases._inside_longer_name", lambda _doc, _i: False)
+    ]
     for name in (
         "classed_names",
         "administrative_places",
@@ -291,10 +293,14 @@ def _ablations() -> dict[str, list[tuple[str, object]]]:
     return table
 
 
-def ablate(halves: Sequence[Half], gaz: object) -> None:
-    """Print F1 (and GUM cluster recall) on every half with each stage rule switched off (no timing)."""
+def ablate(halves: Sequence[Half], gaz: object, only: Sequence[str] = ()) -> None:
+    """Print F1 and GUM cluster recall on every half with each stage rule switched off (no timing).
+
+    ``only``: ablate just the rules whose row name contains one of these strings.
+    """
     from unittest import mock
 
+    import kg.extract.aliases as aliases
     import kg.extract.cues as cues
     import kg.extract.entities as stage
 
@@ -310,18 +316,27 @@ def ablate(halves: Sequence[Half], gaz: object) -> None:
         cells = []
         for s, b in zip(scores, base or scores, strict=True):
             cell = f"{s.f1:.3f}" if base is None else f"{s.f1 - b.f1:+.3f}"
+            if not math.isnan(s.cluster_recall):  # GUM: cluster recall too
+                cell += (
+                    f" (CR {s.cluster_recall:.3f})"
+                    if base is None
+                    else f" (CR {s.cluster_recall - b.cluster_recall:+.3f})"
+                )
             cells.append(cell)
         return f"| {name} | " + " | ".join(cells) + " |"
 
     full = run()
-    print("\nablation: F1 of kg, then the change in F1 with each rule switched off")
+    print("\nablation: F1 (CR) of kg, then their change with each rule switched off")
     print("| rule | " + " | ".join(h.name for h in halves) + " |")
     print("| --- |" + " --- |" * len(halves))
     print(row("kg (all rules)", full, None))
     for name, patches in _ablations().items():
+        if only and not any(o in name for o in only):
+            continue
         with contextlib.ExitStack() as stack:
             for attr, value in patches:
-                module, name = (cues, attr.removeprefix("cues.")) if attr.startswith("cues.") else (stage, attr)
+                prefix, _, name = attr.rpartition(".")
+                module = {"cues": cues, "aliases": aliases}.get(prefix, stage)
                 stack.enter_context(mock.patch.object(module, name, value))
             scores = run()
         print(row(name, scores, full))
@@ -362,6 +377,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--ner", default=None, help="NER weights directory for kg's pipeline, or 'none' for the stock one")
     ap.add_argument("--misses", default=None, help="FILE:tune: list kg's misses on a tune half")
     ap.add_argument("--ablate", action="store_true", help="score kg with each entity-stage rule switched off")
+    ap.add_argument("--ablate-only", default="", help="comma-separated parts of rule names: ablate only those")
     args = ap.parse_args(argv)
     if args.misses is not None and not args.misses.endswith(":tune"):
         print(f"--misses {args.misses}: only tune halves (FILE:tune) may be read for errors", file=sys.stderr)
@@ -449,8 +465,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         print_misses(misses(wanted_half[0].docs, wanted_half[0].kg))
         print_false_positives(wanted_half[0].docs, wanted_half[0].kg)
-    if args.ablate:
-        ablate(halves, gaz)
+    if args.ablate or args.ablate_only:
+        ablate(halves, gaz, [o for o in args.ablate_only.split(",") if o])
     return 0
 
 

@@ -189,23 +189,6 @@ def _is_actor(span: Span) -> bool:
     return root.tag_ in {"NNPS", "NNS"} and root.dep_ in {"nsubj", "nsubjpass", "dobj", "pobj"}
 
 
-#: Dependencies of a plural noun that stands for the people it names ("the Afghans fled", "for Muslims").
-_GROUP_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "attr"})
-
-
-def _is_group(span: Span) -> bool:
-    """Whether a nationality or group word names people: one plural noun heading its own phrase.
-
-    News writes "Muslims" or "the Kurds" for the people themselves, a group of
-    persons, not the faith or the land; a modifier ("Muslim leaders") is not one.
-    """
-    words = [t for t in span if not t.is_punct]
-    if len(words) != 1:
-        return False
-    root = words[0]
-    return root.tag_ in {"NNPS", "NNS"} and root.dep_ in _GROUP_DEPS and root.text[-1:] == "s"
-
-
 def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     """Return the names in ``doc`` with their per-mention type votes, in text order.
 
@@ -217,7 +200,6 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         O(tokens + gazetteer hits); the gazetteer is only probed by hash or automaton.
     """
     text = doc.text
-    sports = is_sports_report(doc)
     found: list[Candidate] = []
     taken: list[tuple[int, int, str]] = []  # spans of model entities, with their label
     pieces = join_parties(doc, [piece for ent in doc.ents for piece in split_entity(doc, ent, gazetteer)])
@@ -249,13 +231,6 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
         demonym = surface in gazetteer.demonyms
         person_like = not demonym and _looks_like_person(span, gazetteer)
         if label == "NORP" or demonym or (label not in LABELS and prior == 0.0 and not person_like):
-            if (sports or (label == "NORP" and not demonym)) and _is_group(span):
-                # "Muslims prayed", "the Kurds voted": a group of people, one name for all of them;
-                # in a sports report "the Belgians" are the national team. Elsewhere a people named
-                # by its country ("the Ukrainians withdrew") stands for the country, below.
-                group = EntityType.ORGANISATION if sports else EntityType.PERSON
-                found.append(Candidate(start, end, surface, key, {group: 1.0}, "group"))
-                continue
             country = gazetteer.country_of(surface) if demonym else None
             if country is not None and _is_actor(ent):
                 found.append(
@@ -298,7 +273,7 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     found.extend(bracketed_names(doc, [(c.start, c.end, "") for c in found]))
     found.extend(headed_names(doc, taken + [(c.start, c.end, "") for c in found]))
     found.extend(_cue_candidates(doc, gazetteer, taken, found))
-    if sports:
+    if is_sports_report(doc):
         _countries_as_teams(doc, found, gazetteer)
         _towns_as_clubs(doc, found, gazetteer)
     found = _drop_common_words(doc, found, gazetteer)

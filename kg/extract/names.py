@@ -111,7 +111,7 @@ class Candidate:
         text: The cleaned surface form.
         key: Folded ``text``, what votes and aliases group by.
         votes: Type -> weight this mention contributes to the vote.
-        source: ``ner``, ``gazetteer``, ``nested``, ``demonym``, ``group`` or ``alias``.
+        source: ``ner``, ``gazetteer``, ``nested``, ``demonym`` or ``alias``.
         country: ISO code of the country a demonym stands for.
         club: The model labelled this mention an organisation where the name is also a
             place ("NEW YORK 72 52"): it keeps that type whatever the article's vote.
