@@ -335,9 +335,9 @@ def ablate(halves: Sequence[Half], gaz: object, only: Sequence[str] = ()) -> Non
             continue
         with contextlib.ExitStack() as stack:
             for attr, value in patches:
-                prefix, _, name = attr.rpartition(".")
+                prefix, _, attr_name = attr.rpartition(".")
                 module = {"cues": cues, "aliases": aliases}.get(prefix, stage)
-                stack.enter_context(mock.patch.object(module, name, value))
+                stack.enter_context(mock.patch.object(module, attr_name, value))
             scores = run()
         print(row(name, scores, full))
 
