@@ -280,10 +280,20 @@ def _propagate(doc: Doc, groups: dict[tuple[EntityType, str], _Group], candidate
         named = sum(1 for m in g.members if m.source in {"ner", "gazetteer"})
         if span[0].pos_ != "PROPN" and not (span[0].is_title and named >= 2):
             continue
-        if _inside_longer_name(doc, span[0].i):
+        if _inside_longer_name(doc, span[0].i) and not _named_before(covered, starts, start):
             continue  # "Explorer" in "Internet Explorer", "Smith" in "Jane Smith": another name
         g.members.append(Candidate(start, end, surface, fold(surface), {}, "alias"))
         taken_until = end
+
+
+def _named_before(covered: list[tuple[int, int]], starts: list[int], start: int) -> bool:
+    """Whether a name already found ends right before ``start`` ("the Chicago" + "NAPM"): two names side by side."""
+    i = bisect.bisect_left(starts, start) - 1
+    while i >= 0 and starts[i] >= start - 100:
+        if covered[i][1] < start and start - covered[i][1] <= 1:
+            return True
+        i -= 1
+    return False
 
 
 def _inside_longer_name(doc: Doc, i: int) -> bool:

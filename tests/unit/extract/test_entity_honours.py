@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from kg.extract.aliases import _inside_longer_name
+from kg.extract.aliases import _inside_longer_name, _named_before
 from kg.extract.entities import entities_from_doc
 from kg.extract.pipeline import load_pipeline
 from kg.records import Entity, EntityType, Mention
@@ -77,3 +77,19 @@ def test_entity_honours_alias_inside_a_longer_name(text: str, word: str, inside:
     doc = load_pipeline()(text)
     (tok,) = [t for t in doc if t.text == word]
     assert _inside_longer_name(doc, tok.i) is inside
+
+
+@pytest.mark.parametrize(
+    ("covered", "start", "named"),
+    [
+        ([(4, 11)], 12, True),  # "the Chicago NAPM": a place found right before the alias
+        ([(4, 11)], 20, False),  # a name further back
+        ([(4, 11), (30, 36)], 12, True),
+        ([], 12, False),
+    ],
+    ids=["adjacent", "far", "adjacent-among-others", "none"],
+)
+def test_entity_honours_name_found_right_before_an_alias(
+    covered: list[tuple[int, int]], start: int, named: bool
+) -> None:
+    assert _named_before(covered, [s for s, _ in covered], start) is named
