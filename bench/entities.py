@@ -275,9 +275,6 @@ def _ablations() -> dict[str, list[tuple[str, object]]]:
     table["journal, tabloid as class nouns (cues._ORG_CLASS)"] = [
         ("cues._ORG_CLASS", cues._ORG_CLASS - {"journal", "tabloid"})
     ]
-    table["no alias inside a longer name (aliases._inside_longer_name)"] = [
-        ("aliases._inside_longer_name", lambda _doc, _i: False)
-    ]
     for name in (
         "classed_names",
         "administrative_places",

@@ -28,7 +28,7 @@ from kg.extract.link import (
     place_key,
     qualifier_codes,
 )
-from kg.extract.names import TITLES, Candidate
+from kg.extract.names import Candidate
 from kg.records import Entity, EntityType, Mention
 
 if TYPE_CHECKING:
@@ -280,30 +280,5 @@ def _propagate(doc: Doc, groups: dict[tuple[EntityType, str], _Group], candidate
         named = sum(1 for m in g.members if m.source in {"ner", "gazetteer"})
         if span[0].pos_ != "PROPN" and not (span[0].is_title and named >= 2):
             continue
-        if _inside_longer_name(doc, span[0].i) and not _named_before(covered, starts, start):
-            continue  # "Explorer" in "Internet Explorer", "Smith" in "Jane Smith": another name
         g.members.append(Candidate(start, end, surface, fold(surface), {}, "alias"))
         taken_until = end
-
-
-def _named_before(covered: list[tuple[int, int]], starts: list[int], start: int) -> bool:
-    """Whether a name already found ends right before ``start`` ("the Chicago" + "NAPM"): two names side by side."""
-    i = bisect.bisect_left(starts, start) - 1
-    while i >= 0 and starts[i] >= start - 100:
-        if covered[i][1] < start and start - covered[i][1] <= 1:
-            return True
-        i -= 1
-    return False
-
-
-def _inside_longer_name(doc: Doc, i: int) -> bool:
-    """Whether token ``i`` continues a capitalised name begun by the word before it.
-
-    A title ("President", "Mr") or a sentence's first word does not begin a name.
-    """
-    if i == 0:
-        return False
-    prev = doc[i - 1]
-    if not prev.whitespace_ or not prev.is_title or prev.is_sent_start or prev.lower_.rstrip(".") in TITLES:
-        return False
-    return prev.pos_ == "PROPN"
