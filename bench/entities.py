@@ -234,7 +234,9 @@ def print_false_positives(docs: Sequence[dict[str, object]], predictions: Sequen
 
 def _ablations() -> dict[str, list[tuple[str, object]]]:
     """Each rule of the entity stage that can be switched off, as attributes of
-    :mod:`kg.extract.entities` and the stand-in that disables it."""
+    :mod:`kg.extract.entities` (or, prefixed ``cues.``, of :mod:`kg.extract.cues`) and the
+    stand-in that disables it."""
+    import kg.extract.cues as cues
 
     def none(*_args: object) -> list[object]:
         return []
@@ -267,6 +269,12 @@ def _ablations() -> dict[str, list[tuple[str, object]]]:
         "credited_agencies": [("credited_agencies", none)],
         "ORG_FIRST_WORDS": [("ORG_FIRST_WORDS", frozenset())],
     }
+    table["commemorative heads beyond Memorial (cues.COMMEMORATIVE_HEADS)"] = [
+        ("cues.COMMEMORATIVE_HEADS", frozenset({"Memorial"}))
+    ]
+    table["journal, tabloid as class nouns (cues._ORG_CLASS)"] = [
+        ("cues._ORG_CLASS", cues._ORG_CLASS - {"journal", "tabloid"})
+    ]
     for name in (
         "classed_names",
         "administrative_places",
@@ -282,10 +290,15 @@ def _ablations() -> dict[str, list[tuple[str, object]]]:
     return table
 
 
-def ablate(halves: Sequence[Half], gaz: object) -> None:
-    """Print F1 (and GUM cluster recall) on every half with each stage rule switched off (no timing)."""
+def ablate(halves: Sequence[Half], gaz: object, only: Sequence[str] = ()) -> None:
+    """Print F1 and GUM cluster recall on every half with each stage rule switched off (no timing).
+
+    ``only``: ablate just the rules whose row name contains one of these strings.
+    """
     from unittest import mock
 
+    import kg.extract.aliases as aliases
+    import kg.extract.cues as cues
     import kg.extract.entities as stage
 
     def run() -> list[Score]:
@@ -300,18 +313,28 @@ def ablate(halves: Sequence[Half], gaz: object) -> None:
         cells = []
         for s, b in zip(scores, base or scores, strict=True):
             cell = f"{s.f1:.3f}" if base is None else f"{s.f1 - b.f1:+.3f}"
+            if not math.isnan(s.cluster_recall):  # GUM: cluster recall too
+                cell += (
+                    f" (CR {s.cluster_recall:.3f})"
+                    if base is None
+                    else f" (CR {s.cluster_recall - b.cluster_recall:+.3f})"
+                )
             cells.append(cell)
         return f"| {name} | " + " | ".join(cells) + " |"
 
     full = run()
-    print("\nablation: F1 of kg, then the change in F1 with each rule switched off")
+    print("\nablation: F1 (CR) of kg, then their change with each rule switched off")
     print("| rule | " + " | ".join(h.name for h in halves) + " |")
     print("| --- |" + " --- |" * len(halves))
     print(row("kg (all rules)", full, None))
     for name, patches in _ablations().items():
+        if only and not any(o in name for o in only):
+            continue
         with contextlib.ExitStack() as stack:
             for attr, value in patches:
-                stack.enter_context(mock.patch.object(stage, attr, value))
+                prefix, _, attr_name = attr.rpartition(".")
+                module = {"cues": cues, "aliases": aliases}.get(prefix, stage)
+                stack.enter_context(mock.patch.object(module, attr_name, value))
             scores = run()
         print(row(name, scores, full))
 
@@ -351,6 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--ner", default=None, help="NER weights directory for kg's pipeline, or 'none' for the stock one")
     ap.add_argument("--misses", default=None, help="FILE:tune: list kg's misses on a tune half")
     ap.add_argument("--ablate", action="store_true", help="score kg with each entity-stage rule switched off")
+    ap.add_argument("--ablate-only", default="", help="comma-separated parts of rule names: ablate only those")
     args = ap.parse_args(argv)
     if args.misses is not None and not args.misses.endswith(":tune"):
         print(f"--misses {args.misses}: only tune halves (FILE:tune) may be read for errors", file=sys.stderr)
@@ -438,8 +462,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         print_misses(misses(wanted_half[0].docs, wanted_half[0].kg))
         print_false_positives(wanted_half[0].docs, wanted_half[0].kg)
-    if args.ablate:
-        ablate(halves, gaz)
+    if args.ablate or args.ablate_only:
+        ablate(halves, gaz, [o for o in args.ablate_only.split(",") if o])
     return 0
 
 

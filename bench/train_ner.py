@@ -180,7 +180,7 @@ def _gum_unknown(row: dict[str, Any], gold: Gold) -> list[tuple[int, int]]:
     ]
 
 
-def train(epochs: int, *, gum: bool, out: Path, eval_dir: Path, max_minutes: float) -> None:
+def train(epochs: int, *, gum: bool, out: Path, eval_dir: Path, max_minutes: float, gum_repeat: int = 1) -> None:
     """Fine-tune the stock NER and write it to ``out``."""
     import spacy
     from spacy.util import compounding, fix_random_seed, minibatch
@@ -193,7 +193,8 @@ def train(epochs: int, *, gum: bool, out: Path, eval_dir: Path, max_minutes: flo
     examples = _piecewise(nlp, stock_nlp, split(eval_dir / "conllpp-train.jsonl", "tune"), "conll")
     n_conll = len(examples)
     if gum:
-        examples += _piecewise(nlp, stock_nlp, split(eval_dir / "gum-train.jsonl", "all"), "gum")
+        # GUM's Wikinews-style names weigh ``gum_repeat`` times: the CoNLL share otherwise teaches Reuters' conventions
+        examples += _piecewise(nlp, stock_nlp, split(eval_dir / "gum-train.jsonl", "all"), "gum") * max(1, gum_repeat)
     print(
         f"examples: {n_conll} CoNLL++ tune chunks, {len(examples) - n_conll} GUM chunks ({time.perf_counter() - t0:.0f} s)"
     )
@@ -211,7 +212,14 @@ def train(epochs: int, *, gum: bool, out: Path, eval_dir: Path, max_minutes: flo
                 break
     out.mkdir(parents=True, exist_ok=True)
     nlp.get_pipe("ner").to_disk(out)
-    meta = {"version": VERSION, "seed": SEED, "epochs": epoch + 1, "gum": gum, "base": MODEL_PACKAGE}
+    meta = {
+        "version": VERSION,
+        "seed": SEED,
+        "epochs": epoch + 1,
+        "gum": gum,
+        "gum_repeat": gum_repeat,
+        "base": MODEL_PACKAGE,
+    }
     (out / "kg-ner.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out} in {(time.perf_counter() - t0) / 60:.1f} min")
 
@@ -221,6 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--no-gum", dest="gum", action="store_false", help="CoNLL++ tune half only")
+    ap.add_argument("--gum-repeat", type=int, default=1, help="times each GUM chunk is seen per epoch")
     ap.add_argument("--out", type=Path, default=NER_DIR)
     ap.add_argument("--eval-dir", type=Path, default=EVAL_DIR)
     ap.add_argument(
@@ -230,7 +239,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="stop after the epoch that passes this (0: no cap; a cap makes runs differ)",
     )
     args = ap.parse_args(argv)
-    train(args.epochs, gum=args.gum, out=args.out, eval_dir=args.eval_dir, max_minutes=args.max_minutes)
+    train(
+        args.epochs,
+        gum=args.gum,
+        out=args.out,
+        eval_dir=args.eval_dir,
+        max_minutes=args.max_minutes,
+        gum_repeat=args.gum_repeat,
+    )
     return 0
 
 

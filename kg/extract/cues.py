@@ -30,7 +30,7 @@ import re
 from typing import TYPE_CHECKING
 
 from kg.extract.gazetteer import Gazetteer, PlaceKind, fold
-from kg.extract.names import ORG_HEADS, TITLES, Candidate, given_names, words
+from kg.extract.names import ORG_HEADS, ORG_WORDS, TITLES, Candidate, given_names, words
 from kg.records import EntityType
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ _ORG_CLASS = frozenset(
     words(
         """team company firm club band group party agency newspaper magazine brand network startup retailer
         airline carrier broadcaster publisher website developer manufacturer maker charity organisation
-        organization insurer outlet channel studio label"""
+        organization insurer outlet channel studio label journal tabloid"""
     )
 )
 
@@ -438,19 +438,41 @@ def relational_people(doc: Doc, taken: Taken, gazetteer: Gazetteer) -> list[Cand
     return out
 
 
-def commemorated_people(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
-    """People a memorial is named after: "the Ada Lovelace Memorial Hall" names Ada Lovelace.
+#: Heads of names given in someone's honour: "the Ada Lovelace Memorial", "Jan Novak Airport".
+COMMEMORATIVE_HEADS = frozenset(
+    words(
+        """Memorial Foundation Prize Award Medal Trophy Lecture Airport Square Hall Center Centre Library Museum
+        Institute School College University Stadium Arena Bridge Statue Park Fund Trust Scholarship"""
+    )
+)
 
-    The name must start with a given name, so "the National War Memorial" names nobody.
+#: Words of an institution's own name, never a person's: "Irving Independent School District".
+_INSTITUTION_WORDS = frozenset(
+    words(
+        """independent national public community international state city county central general high elementary
+        middle junior senior regional royal municipal federal united unified methodist baptist catholic christian
+        islamic jewish lutheran presbyterian technical technological polytechnic metropolitan memorial"""
+    )
+)
+
+
+def commemorated_people(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
+    """People a name is given in honour of: "the Ada Lovelace Memorial Hall" names Ada Lovelace.
+
+    The person's name comes before a head of :data:`COMMEMORATIVE_HEADS` ("Jan Novak
+    Airport", "the Ada Lovelace Prize"), and must start with a given name and have
+    two words or more, so "the National War Memorial" or "Harbour Bridge" names nobody.
     """
     out: list[Candidate] = []
     for tok in doc[1:]:
-        if tok.text != "Memorial":
+        if tok.text not in COMMEMORATIVE_HEADS:
             continue
         i = tok.i
         while i > 0 and doc[i - 1].is_title and doc[i - 1].pos_ == "PROPN" and doc[i - 1].lower_ != "the":
             i -= 1
-        if i == tok.i or doc[i].lower_ not in given_names():
+        if tok.i - i < 2 or doc[i].lower_ not in given_names():
+            continue
+        if any(t.lower_ in _INSTITUTION_WORDS or t.lower_ in ORG_WORDS for t in doc[i + 1 : tok.i]):
             continue
         start_c, end_c = doc[i].idx, doc[tok.i - 1].idx + len(doc[tok.i - 1])
         surface = doc.text[start_c:end_c]
