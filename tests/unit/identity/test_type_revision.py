@@ -89,3 +89,44 @@ def test_identity_finish_rewrites_the_revised_article_in_the_store() -> None:
     rows = store.query(f"SELECT ?t WHERE {{ GRAPH <{base}article/a1> {{ <{base}organisation/velmora> a ?t }} }}")
     assert [r["t"].rsplit("#", 1)[-1] for r in rows] == ["Organisation"]
     assert identify.finish() == []
+
+
+def test_run_batches_reports_the_articles_the_run_end_rewrote_to_on_stored() -> None:
+    """A caller following ``on_stored`` sees each article as finally stored, retyped ones included."""
+    from datetime import UTC, datetime
+
+    from kg.ingest.run import run_batches
+    from kg.ingest.workers import Extracted
+    from kg.settings import Settings
+    from kg.store import EmbeddedStore
+
+    articles = {
+        "a1": _article("a1", "Velmora", EntityType.PERSON, 0.4),
+        "a2": _article("a2", "Velmora", EntityType.ORGANISATION, 0.9),
+        "a3": _article("a3", "Velmora", EntityType.ORGANISATION, 0.8),
+    }
+
+    class Canned:
+        """Extraction that hands back the invented articles above."""
+
+        ahead = 0
+        writes = False
+
+        def start(self, todo: list[Article], base: str, when: datetime) -> object:
+            done = [Extracted.of(articles[a.id], base, when) for a in todo]
+            return lambda: done
+
+        def close(self) -> None:
+            pass
+
+    seen: dict[str, EntityType] = {}
+    store = EmbeddedStore(None)
+    run_batches(
+        [x.article for x in articles.values()],
+        store,
+        Settings.load(env={}),
+        Canned(),  # type: ignore[arg-type]
+        on_stored=lambda x: seen.__setitem__(x.article.id, x.entities[0].type),
+        when=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert seen == {"a1": EntityType.ORGANISATION, "a2": EntityType.ORGANISATION, "a3": EntityType.ORGANISATION}
