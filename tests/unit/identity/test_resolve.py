@@ -427,6 +427,8 @@ def test_resolver_recognises_a_copy_and_shares_its_entities_and_events() -> None
 
 
 def test_merge_log_keeps_reasons_and_cli_shows_them(tmp_path: Path) -> None:
+    import json
+
     from typer.testing import CliRunner
 
     from kg.cli import app
@@ -455,6 +457,12 @@ def test_merge_log_keeps_reasons_and_cli_shows_them(tmp_path: Path) -> None:
     assert listed.exit_code == 0, listed.output
     assert "context 0.70" in listed.output
     assert "organisation/treasury" in listed.output
+    as_json = CliRunner().invoke(app, ["merges", "--store", str(store_dir), "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    (merge,) = json.loads(as_json.stdout)["merges"]
+    assert (merge["method"], merge["score"], merge["into_label"]) == ("context", 0.7, "Gordon Brown")
+    assert merge["reasons"] == ["organisation/treasury", "place/dunmore"]
+    assert merge["evidence"] == {"start": 0, "end": 5, "text": "Brown"}
 
 
 _CORPUS = [
