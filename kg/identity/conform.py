@@ -11,7 +11,7 @@ from functools import cache
 
 from kg.records import EntityType, Extraction
 
-__all__ = ["conform"]
+__all__ = ["conform", "needed_types"]
 
 
 @cache
@@ -90,3 +90,24 @@ def conform(x: Extraction) -> Extraction:
     if len(relations) == len(x.relations) and events == x.events and entities == x.entities:
         return x
     return replace(x, relations=relations, events=events, entities=entities)
+
+
+def needed_types(x: Extraction) -> dict[str, EntityType]:
+    """The entities whose relations need them to be of one other type: key -> that type.
+
+    ``person/ruch-chorzow`` as the object of ``playsFor`` (whose range, with its
+    super-properties', is an organisation) is said by that relation to be an
+    organisation. Only an entity all of whose relations agree on exactly one type that
+    is not its own is returned; :func:`conform` would drop those relations.
+    """
+    types = {e.key: e.type for e in x.entities}
+    sigs = _signatures()
+    need: dict[str, frozenset[EntityType]] = {}
+    for r in x.relations:
+        domain, range_ = sigs.get(r.predicate, (None, None))
+        for key, allowed in ((r.subject, domain), (r.object, range_)):
+            if allowed is not None and key in types:
+                need[key] = need.get(key, allowed) & allowed
+    return {
+        key: next(iter(allowed)) for key, allowed in need.items() if len(allowed) == 1 and types[key] not in allowed
+    }
