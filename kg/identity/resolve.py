@@ -232,7 +232,8 @@ def _retype_by_relations(
     """Weak persons whose relations all need another type take it ("a striker for Ruch Chorzow").
 
     The entity becomes the one known entity of that type with its name, else a new
-    entity of that type; either way a ``type`` merge naming the relations is logged.
+    entity of that type; with a ``log`` (not in a worker's :func:`local_identity`) a
+    ``type`` merge naming the relations is recorded.
     """
     renames: dict[str, str] = {}
     rewritten: dict[str, Entity] = {}
