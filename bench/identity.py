@@ -193,13 +193,13 @@ def domain_range_conflicts(store: Any, base: str) -> tuple[int, list[str]]:
     return len(bad), bad
 
 
-def validate_sample(store: Any, graphs: Sequence[str]) -> tuple[int, int, Counter[str]]:
-    """Validate each sampled article graph alone; (graphs, graphs not conforming, messages)."""
+def validate_sample(store: Any, graphs: Sequence[str]) -> tuple[int, list[str], Counter[str]]:
+    """Validate each sampled article graph alone; (graphs, the graphs not conforming, messages)."""
     import pyoxigraph as ox
 
     from kg.validate import validate
 
-    bad = 0
+    bad: list[str] = []
     messages: Counter[str] = Counter()
     for g in graphs:
         inner = getattr(store, "_store", None)  # the embedded store's pyoxigraph Store: one graph's quads
@@ -209,7 +209,7 @@ def validate_sample(store: Any, graphs: Sequence[str]) -> tuple[int, int, Counte
             quads = [q for q in store.quads() if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == g]
         report = validate(quads)
         if not report.conforms:
-            bad += 1
+            bad.append(g)
             for v in report.violations:
                 if v.severity == "Violation":
                     messages[v.message.split(";")[0]] += 1
@@ -252,6 +252,30 @@ def gum_pairwise(xs: dict[str, Extraction], gum: list[dict[str, Any]]) -> dict[s
     }
 
 
+def load_extractions(path: Path) -> list[Extraction]:
+    """Extractions saved by ``--save-extractions``, rebuilt field by field (an older kg's lack newer fields)."""
+    return [
+        Extraction(**{f.name: getattr(x, f.name) for f in fields(Extraction) if hasattr(x, f.name)})
+        for x in pickle.loads(path.read_bytes())
+    ]
+
+
+def replay(cached: Sequence[Extraction], store: Any, settings: Settings, tmp: Path) -> dict[str, Extraction]:
+    """Run saved extractions through identity and the write path as ingest does; article id -> as stored."""
+    stored: dict[str, Extraction] = {}
+    when = datetime.now(UTC)
+    identity = kg_ingest.Identity(store, settings.base_iri, when, tmp / "merges.jsonl")
+    # what a worker does after extraction (kg.ingest.workers.extract_chunk), when this kg has it
+    local = getattr(kg_identity, "local_identity", lambda x: x)
+    for i in range(0, len(cached), kg_ingest.BATCH):
+        batch = [Extracted.of(local(x), settings.base_iri, when) for x in cached[i : i + kg_ingest.BATCH]]
+        for x in identity.write(batch):
+            stored[x.extraction.article.id] = x.extraction
+    for x in getattr(identity, "finish", list)():  # the run's end, when this kg revises types there
+        stored[x.extraction.article.id] = x.extraction
+    return stored
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print its figures as JSON lines, examples on stderr."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -263,6 +287,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--save-extractions", type=Path)
     ap.add_argument("--load-extractions", type=Path)
     ap.add_argument("--examples", type=int, default=0, help="print N examples of each error (tune half)")
+    ap.add_argument("--keep-store", type=Path, help="write the store here and keep it (default: a temporary one)")
     args = ap.parse_args(argv)
 
     articles, half = load_articles(args.copies, args.eval_dir)
@@ -270,7 +295,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         conll = [a for a in articles if half[a.id] in {"tune", "check"}][: args.limit]
         articles = conll + [a for a in articles if half[a.id] not in {"tune", "check"}]
     tmp = tempfile.TemporaryDirectory(prefix="kg-identity-")
-    settings = Settings.load(store=str(Path(tmp.name) / "store"))
+    settings = Settings.load(store=str(args.keep_store or Path(tmp.name) / "store"))
     store = open_store(settings.store)
     stored: dict[str, Extraction] = {}
     raw: list[Extraction] = []
@@ -300,21 +325,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         kg_ingest.Identity.finish = timed_finish  # type: ignore[method-assign]
     t0 = time.perf_counter()
     if args.load_extractions:
-        # rebuilt field by field: extractions pickled by an older kg lack newer fields
-        cached = [
-            Extraction(**{f.name: getattr(x, f.name) for f in fields(Extraction) if hasattr(x, f.name)})
-            for x in pickle.loads(args.load_extractions.read_bytes())
-        ]
-        when = datetime.now(UTC)
-        identity = kg_ingest.Identity(store, settings.base_iri, when, Path(tmp.name) / "merges.jsonl")
-        for i in range(0, len(cached), kg_ingest.BATCH):
-            # what a worker does after extraction (kg.ingest.workers.extract_chunk), when this kg has it
-            local = getattr(kg_identity, "local_identity", lambda x: x)
-            batch = [Extracted.of(local(x), settings.base_iri, when) for x in cached[i : i + kg_ingest.BATCH]]
-            for x in identity.write(batch):
-                stored[x.extraction.article.id] = x.extraction
-        for x in getattr(identity, "finish", list)():  # the run's end, when this kg revises types there
-            stored[x.extraction.article.id] = x.extraction
+        stored.update(replay(load_extractions(args.load_extractions), store, settings, Path(tmp.name)))
     else:
         kg_ingest.ingest_articles(
             articles,
@@ -380,7 +391,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             {
                 "class_conflicts_storewide": n,
                 "validated_graphs": checked,
-                "graphs_not_conforming": failing,
+                "graphs_not_conforming": len(failing),
                 "messages": dict(messages.most_common(5)),
             }
         )
@@ -391,6 +402,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"-- class conflicts, tune entities ({len(shown)} shown)", file=sys.stderr)
         for c in shown:
             print("   " + c, file=sys.stderr)
+        graph_half = {f"{settings.base_iri}article/{a}": half.get(a, "") for a in stored}
+        print("-- sampled graphs not conforming, by half (names of the check half's are not shown)", file=sys.stderr)
+        for g in failing:
+            h = graph_half.get(g, "")
+            print(f"   {h}: {g if h != 'check' else '(check half)'}", file=sys.stderr)
     store.close()
     tmp.cleanup()
     return 0

@@ -23,7 +23,12 @@ figure is given on the whole corpus and on its tune and check halves
 
 Run::
 
-    .venv/bin/python bench/places.py [--limit N] [--workers N] [--top 200]
+    .venv/bin/python bench/places.py [--limit N] [--workers N] [--top 200] [--load-extractions F]
+
+``--load-extractions F`` replays extractions saved by ``bench/identity.py
+--save-extractions F`` (the same articles, with the same ids; its copies of GUM
+articles are left out) through identity and the write path instead of running spaCy:
+for comparing identity changes on the same extractions.
 """
 
 from __future__ import annotations
@@ -250,6 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="ingest only the first N articles (0: all)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--top", type=int, default=200)
+    ap.add_argument("--load-extractions", type=Path, help="replay extractions saved by bench/identity.py")
     args = ap.parse_args(argv)
     seed_ok, seed_n, seed_wrong = _seed_score()
     articles, half = _articles()
@@ -261,17 +267,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.load(env={}, store=str(Path(tmp) / "store"))
         store = open_store(settings.store)
         try:
-            report = ingest_articles(
-                articles,
-                store,
-                settings,
-                workers=args.workers,
-                on_stored=lambda x: stored.__setitem__(x.article.id, x),
-            )
+            if args.load_extractions:
+                from bench.identity import load_extractions, replay
+
+                wanted = {a.id for a in articles}
+                cached = [x for x in load_extractions(args.load_extractions) if x.article.id in wanted]
+                stored.update(replay(cached, store, settings, Path(tmp)))
+                done, rejected = len(stored), 0
+            else:
+                report = ingest_articles(
+                    articles,
+                    store,
+                    settings,
+                    workers=args.workers,
+                    on_stored=lambda x: stored.__setitem__(x.article.id, x),
+                )
+                done, rejected = len(report.ingested), len(report.rejected)
         finally:
             store.close()
     secs = time.perf_counter() - t0
-    print(f"ingested {len(report.ingested)} articles ({len(report.rejected)} rejected) in {secs:.0f} s")
+    how = "replayed" if args.load_extractions else "ingested"
+    print(f"{how} {done} articles ({rejected} rejected) in {secs:.0f} s")
     geo = _Geo()
     print(f"seed GeoNames: {seed_ok} of {seed_n}" + (f" (wrong: {', '.join(seed_wrong)})" if seed_wrong else ""))
     print(f"top {args.top} places by mentions")

@@ -422,10 +422,12 @@ def merges(store: StoreOpt = None, update_endpoint: UpdateOpt = None, as_json: J
                         "from_label": m.from_label,
                         "from_key": m.from_key,
                         "into_key": m.into_key,
+                        "into_label": m.into_label,
                         "method": m.method,
                         "score": m.score,
                         "article": m.article,
                         "evidence": {"start": m.evidence[0], "end": m.evidence[1], "text": m.evidence[2]},
+                        "reasons": list(m.reasons),
                     }
                     for m in active
                 ]

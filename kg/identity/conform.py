@@ -11,7 +11,7 @@ from functools import cache
 
 from kg.records import EntityType, Extraction
 
-__all__ = ["conform"]
+__all__ = ["conform", "needed_types"]
 
 
 @cache
@@ -42,11 +42,22 @@ def _signatures() -> dict[str, tuple[frozenset[EntityType] | None, frozenset[Ent
                 return frozenset(classes[i] for i in items)
         return None
 
+    def meet(a: frozenset[EntityType] | None, b: frozenset[EntityType] | None) -> frozenset[EntityType] | None:
+        return b if a is None else a if b is None else a & b
+
     out: dict[str, tuple[frozenset[EntityType] | None, frozenset[EntityType] | None]] = {}
     for prop in g.subjects(RDF_.type, OWL.ObjectProperty):
         name = str(prop)
-        if name.startswith(KG_NS):
-            out[name[len(KG_NS) :]] = (allowed(g.value(prop, RDFS_.domain)), allowed(g.value(prop, RDFS_.range)))
+        if not name.startswith(KG_NS):
+            continue
+        # a statement of a property is one of each super-property too (coachOf is affiliatedWith),
+        # so what their domains and ranges say holds as well: the RDFS inference validation applies
+        domain: frozenset[EntityType] | None = None
+        range_: frozenset[EntityType] | None = None
+        for sup in g.transitive_objects(prop, RDFS_.subPropertyOf):
+            domain = meet(domain, allowed(g.value(sup, RDFS_.domain)))
+            range_ = meet(range_, allowed(g.value(sup, RDFS_.range)))
+        out[name[len(KG_NS) :]] = (domain, range_)
     return out
 
 
@@ -54,8 +65,11 @@ def conform(x: Extraction) -> Extraction:
     """Drop what would give an entity a second type: relations whose ends the ontology types otherwise.
 
     A relation is kept when its subject's and object's types are in its predicate's
-    domain and range (``affiliatedWith``: a person and an organisation); an event's
-    place must be a place, and so must an entity's country.
+    domain and range and in those of every super-property (``affiliatedWith``: a person
+    and an organisation; ``coachOf``, a sub-property of ``affiliatedWith``, allows a
+    place by its own range but not by its super-property's, so a coach of a place is
+    dropped): what SHACL's RDFS inference would conclude, so validation never finds an
+    entity in two classes. An event's place must be a place, and so must an entity's country.
     """
     types = {e.key: e.type for e in x.entities}
     sigs = _signatures()
@@ -76,3 +90,24 @@ def conform(x: Extraction) -> Extraction:
     if len(relations) == len(x.relations) and events == x.events and entities == x.entities:
         return x
     return replace(x, relations=relations, events=events, entities=entities)
+
+
+def needed_types(x: Extraction) -> dict[str, EntityType]:
+    """The entities whose relations need them to be of one other type: key -> that type.
+
+    ``person/ruch-chorzow`` as the object of ``playsFor`` (whose range, with its
+    super-properties', is an organisation) is said by that relation to be an
+    organisation. Only an entity all of whose relations agree on exactly one type that
+    is not its own is returned; :func:`conform` would drop those relations.
+    """
+    types = {e.key: e.type for e in x.entities}
+    sigs = _signatures()
+    need: dict[str, frozenset[EntityType]] = {}
+    for r in x.relations:
+        domain, range_ = sigs.get(r.predicate, (None, None))
+        for key, allowed in ((r.subject, domain), (r.object, range_)):
+            if allowed is not None and key in types:
+                need[key] = need.get(key, allowed) & allowed
+    return {
+        key: next(iter(allowed)) for key, allowed in need.items() if len(allowed) == 1 and types[key] not in allowed
+    }

@@ -6,8 +6,10 @@
 1. Labels: a person's label loses a title, nationality or neighbour's name glued to
    it ("PM Tony Blair" -> "Tony Blair", :func:`kg.identity.names.canonical_person_label`).
 2. Type: a name the article typed as a person on weak evidence (one word, or no
-   known given name first) that the corpus so far calls an organisation or a place,
-   by a clear majority of articles, is that organisation or place (a ``type`` merge).
+   known given name first) whose relations in the article all need another type (the
+   object of ``playsFor`` is an organisation), or that the corpus so far calls an
+   organisation or a place by a clear majority of articles, is that organisation or
+   place (a ``type`` merge).
 3. Identity, within one type: equal names and transliteration variants (Zelensky /
    Zelenskyy); for people only when the given names agree (:mod:`kg.identity.names`: never
    Gordon Brown and Craig Brown); a fuzzy match (rapidfuzz) above
@@ -50,7 +52,7 @@ from rapidfuzz import fuzz, process
 
 from kg.extract.gazetteer import fold, slug
 from kg.extract.names import given_names
-from kg.identity.conform import conform
+from kg.identity.conform import conform, needed_types
 from kg.identity.copies import ShingleIndex, signature
 from kg.identity.index import EntityIndex, KnownEntity, MemoryEntityIndex, StoreEntityIndex, identifying_names
 from kg.identity.mergelog import Merge, MergeLog, merge_id
@@ -64,6 +66,7 @@ __all__ = [
     "CONTEXT_MIN",
     "FUZZY_THRESHOLD",
     "LONE_SURNAME_FACTOR",
+    "REVISE_CLEAR_RATIO",
     "REVISE_KEEP",
     "REVISE_MIN_ARTICLES",
     "TYPE_VOTE_MIN",
@@ -88,6 +91,9 @@ TYPE_VOTE_RATIO = 2.0
 
 #: Articles of another type a name needs before :meth:`Resolver.revise` retypes the run's weak persons of that name.
 REVISE_MIN_ARTICLES = 2
+
+#: How many times a weak person's confidence per article one article of another type must have to retype it alone.
+REVISE_CLEAR_RATIO = 2.0
 
 #: Articles a run keeps in memory to revise their weak persons' type at its end (the oldest are let go).
 REVISE_KEEP = 20_000
@@ -220,6 +226,32 @@ def _retype(e: Entity, counted: bool, index: EntityIndex) -> tuple[KnownEntity, 
     return None
 
 
+def _retype_by_relations(
+    x: Extraction, index: EntityIndex, log: MergeLog | None
+) -> tuple[dict[str, str], dict[str, Entity]]:
+    """Weak persons whose relations all need another type take it ("a striker for Ruch Chorzow").
+
+    The entity becomes the one known entity of that type with its name, else a new
+    entity of that type; with a ``log`` (not in a worker's :func:`local_identity`) a
+    ``type`` merge naming the relations is recorded.
+    """
+    renames: dict[str, str] = {}
+    rewritten: dict[str, Entity] = {}
+    needed = needed_types(x)
+    for e in x.entities:
+        other = needed.get(e.key)
+        if other is None or not _revisable(e):
+            continue
+        found = index.by_name(other, e.label)
+        known = found[0] if len(found) == 1 else KnownEntity(f"{other.slug}/{slug(e.label)}", other, e.label)
+        preds = sorted({r.predicate for r in x.relations if e.key in (r.subject, r.object)})
+        reasons = (f"{', '.join(preds)} in the article need(s) {other.value}",)
+        if _record(log, x, e, known, "type", 0.6, reasons):
+            renames[e.key] = known.key
+            rewritten[e.key] = _onto(e, known)
+    return renames, rewritten
+
+
 def resolve_across(
     x: Extraction,
     index: EntityIndex,
@@ -250,6 +282,9 @@ def resolve_across(
     """
     scope = scope or x.article.id
     renames, rewritten = _clean_labels(x, index)
+    if renames:
+        x = _rekey(x, renames, rewritten)
+    renames, rewritten = _retype_by_relations(x, index, log)
     if renames:
         x = _rekey(x, renames, rewritten)
     context = frozenset(e.key for e in x.entities if not _is_bare(e))
@@ -483,7 +518,8 @@ class Resolver:
         person there. At the end of a run each name is decided once, for every
         article of the run that typed it a weak person (one word, or no known given
         name first): when at least :data:`REVISE_MIN_ARTICLES` articles give it one
-        other type, those articles give it more confidence (each its best mention)
+        other type (or one article whose confidence is :data:`REVISE_CLEAR_RATIO` times
+        the person's per article), those articles give it more confidence (each its best mention)
         than the articles calling it a person, in all or per article, and exactly one
         entity of that type has the name, the person becomes that entity (a ``type``
         merge in the log). The returned extractions replace
@@ -520,8 +556,10 @@ class Resolver:
             return None
         m, other = max(others, key=lambda mt: (mt[0], mt[1].value))
         n, n_mine = articles[other], articles[EntityType.PERSON]
-        # more confidence in all, or better evidence per article (ten tables' guesses vs four reports)
-        if n < REVISE_MIN_ARTICLES or (m <= mine and (not n_mine or m / n <= mine / n_mine)):
+        # more confidence in all, or better evidence per article (ten tables' guesses vs four reports);
+        # one article alone only when it is clearly better (a report of the team against a table's guess)
+        clear = m > mine and (not n_mine or m / n >= REVISE_CLEAR_RATIO * mine / n_mine)
+        if (n < REVISE_MIN_ARTICLES and not clear) or (m <= mine and (not n_mine or m / n <= mine / n_mine)):
             return None
         found = self.index.by_name(other, e.label)
         if len(found) != 1:

@@ -362,8 +362,10 @@ def run_batches(
         identify: Cross-article identity (default: a new :class:`Identity` on
             ``store``); not used when the extraction writes itself.
         progress: Called with the number of inputs handled after each batch.
-        on_stored: Called with each extraction once it is in the store (not for an
-            extraction that writes itself: its records stay where they were made).
+        on_stored: Called with each extraction once it is in the store, and again with
+            the new version of each article the run's end rewrote (its weak persons
+            retyped over the whole run, :meth:`Identity.finish`); not for an
+            extraction that writes itself: its records stay where they were made.
         when: The extraction time recorded in provenance (default: now).
 
     Returns:
@@ -427,7 +429,10 @@ def run_batches(
             finish(*pending.popleft())
         settle()
         if identify is not None:
-            identify.finish()  # types decided over the whole run rewrite the articles they change
+            # types decided over the whole run rewrite the articles they change; those are stored anew
+            for x in identify.finish():
+                if on_stored is not None:
+                    on_stored(x.extraction)
     except BaseException:
         # Failed or interrupted (Ctrl-C) while a batch was being written: that batch is
         # finished first. If its write failed, that failure came first in input order and

@@ -361,6 +361,47 @@ def test_conform_drops_relations_and_places_of_the_wrong_type() -> None:
     assert out.events[0].place is None
 
 
+@pytest.mark.parametrize(
+    ("predicate", "object_key", "object_type"),
+    [
+        ("coachOf", "place/dresvik", _L),
+        ("playsFor", "place/dresvik", _L),
+        ("employeeOf", "place/dresvik", _L),
+        ("spokespersonOf", "place/dresvik", _L),
+        ("founderOf", "place/dresvik", _L),
+        ("affiliatedWith", "place/dresvik", _L),
+        ("coachOf", "organisation/dresvik-united", _O),
+    ],
+    ids=[
+        "coach-place",
+        "player-place",
+        "employee-place",
+        "spokesperson-place",
+        "founder-place",
+        "affiliated-place",
+        "coach-club",
+    ],
+)
+def test_conform_leaves_no_relation_that_validation_rejects(
+    predicate: str, object_key: str, object_type: EntityType
+) -> None:
+    """What a property entails through its super-properties counts too: coachOf is affiliatedWith."""
+    from dataclasses import replace
+
+    from kg.identity import conform
+    from kg.rdf import extraction_quads
+    from kg.records import Evidence, Relation
+    from kg.validate import validate
+
+    x = _x("a1", "person/ivar-holm", "Ivar Holm", others=((object_key, object_type, "Dresvik"),))
+    rel = Relation("person/ivar-holm", predicate, object_key, 0.8, Evidence(0, 9, "Ivar Holm", 0, 26))
+    out = conform(replace(x, relations=(rel,)))
+    report = validate(extraction_quads(out))
+    two_classes = [v.message for v in report.violations if "exactly one of the classes" in v.message]
+    assert two_classes == []
+    assert [r.object for r in out.relations] == ([object_key] if object_type is _O else [])
+
+
 def test_resolver_recognises_a_copy_and_shares_its_entities_and_events() -> None:
     from dataclasses import replace
 
@@ -386,6 +427,8 @@ def test_resolver_recognises_a_copy_and_shares_its_entities_and_events() -> None
 
 
 def test_merge_log_keeps_reasons_and_cli_shows_them(tmp_path: Path) -> None:
+    import json
+
     from typer.testing import CliRunner
 
     from kg.cli import app
@@ -414,6 +457,12 @@ def test_merge_log_keeps_reasons_and_cli_shows_them(tmp_path: Path) -> None:
     assert listed.exit_code == 0, listed.output
     assert "context 0.70" in listed.output
     assert "organisation/treasury" in listed.output
+    as_json = CliRunner().invoke(app, ["merges", "--store", str(store_dir), "--json"])
+    assert as_json.exit_code == 0, as_json.output
+    (merge,) = json.loads(as_json.stdout)["merges"]
+    assert (merge["method"], merge["score"], merge["into_label"]) == ("context", 0.7, "Gordon Brown")
+    assert merge["reasons"] == ["organisation/treasury", "place/dunmore"]
+    assert merge["evidence"] == {"start": 0, "end": 5, "text": "Brown"}
 
 
 _CORPUS = [

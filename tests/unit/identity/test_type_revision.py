@@ -42,7 +42,7 @@ def test_resolver_revise_retypes_an_early_weak_person_by_the_whole_run() -> None
 @pytest.mark.parametrize(
     ("first", "others"),
     [
-        (("Velmora", 0.4), [("Velmora", EntityType.ORGANISATION, 0.9)]),
+        (("Velmora", 0.6), [("Velmora", EntityType.ORGANISATION, 0.9)]),
         (("Velmora", 0.9), [("Velmora", EntityType.ORGANISATION, 0.4), ("Velmora", EntityType.ORGANISATION, 0.4)]),
         (("Gordon Velmora", 0.4), [("Gordon Velmora", EntityType.ORGANISATION, 0.9)] * 2),
     ],
@@ -89,3 +89,92 @@ def test_identity_finish_rewrites_the_revised_article_in_the_store() -> None:
     rows = store.query(f"SELECT ?t WHERE {{ GRAPH <{base}article/a1> {{ <{base}organisation/velmora> a ?t }} }}")
     assert [r["t"].rsplit("#", 1)[-1] for r in rows] == ["Organisation"]
     assert identify.finish() == []
+
+
+def test_run_batches_reports_the_articles_the_run_end_rewrote_to_on_stored() -> None:
+    """A caller following ``on_stored`` sees each article as finally stored, retyped ones included."""
+    from datetime import UTC, datetime
+
+    from kg.ingest.run import run_batches
+    from kg.ingest.workers import Extracted
+    from kg.settings import Settings
+    from kg.store import EmbeddedStore
+
+    articles = {
+        "a1": _article("a1", "Velmora", EntityType.PERSON, 0.4),
+        "a2": _article("a2", "Velmora", EntityType.ORGANISATION, 0.9),
+        "a3": _article("a3", "Velmora", EntityType.ORGANISATION, 0.8),
+    }
+
+    class Canned:
+        """Extraction that hands back the invented articles above."""
+
+        ahead = 0
+        writes = False
+
+        def start(self, todo: list[Article], base: str, when: datetime) -> object:
+            done = [Extracted.of(articles[a.id], base, when) for a in todo]
+            return lambda: done
+
+        def close(self) -> None:
+            pass
+
+    seen: dict[str, EntityType] = {}
+    store = EmbeddedStore(None)
+    run_batches(
+        [x.article for x in articles.values()],
+        store,
+        Settings.load(env={}),
+        Canned(),  # type: ignore[arg-type]
+        on_stored=lambda x: seen.__setitem__(x.article.id, x.entities[0].type),
+        when=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    assert seen == {"a1": EntityType.ORGANISATION, "a2": EntityType.ORGANISATION, "a3": EntityType.ORGANISATION}
+
+
+def test_resolver_revise_takes_one_article_that_is_clearly_better() -> None:
+    resolver, _ = _run(
+        _article("a1", "Velmora", EntityType.PERSON, 0.3), _article("a2", "Velmora", EntityType.ORGANISATION, 0.8)
+    )
+    (revised,) = resolver.revise()
+    assert [(e.key, e.type) for e in revised.entities] == [("organisation/velmora", EntityType.ORGANISATION)]
+
+
+@pytest.mark.parametrize(
+    ("predicate", "as_object", "expected"),
+    [
+        ("playsFor", True, ("organisation/ruvo-kelst", EntityType.ORGANISATION)),
+        ("coachOf", True, ("organisation/ruvo-kelst", EntityType.ORGANISATION)),
+        ("basedIn", False, ("organisation/ruvo-kelst", EntityType.ORGANISATION)),
+        ("leaderOf", True, ("person/ruvo-kelst", EntityType.PERSON)),  # an organisation or a place: no one type
+        ("leaderOf", False, ("person/ruvo-kelst", EntityType.PERSON)),  # a person may lead
+    ],
+    ids=["plays-for", "coach-of", "based-in", "leader-of-object", "leader-of-subject"],
+)
+def test_resolve_across_retypes_a_weak_person_its_relations_need_as_another_type(
+    predicate: str, as_object: bool, expected: tuple[str, EntityType]
+) -> None:
+    from kg.identity import resolve_across
+    from kg.records import Evidence, Relation
+
+    text = "Tomas Brell, a striker for Ruvo Kelst, scored twice in Dorn."
+    brell = Entity(key="person/tomas-brell", type=EntityType.PERSON, label="Tomas Brell", confidence=0.9)
+    club = Entity(key="person/ruvo-kelst", type=EntityType.PERSON, label="Ruvo Kelst", confidence=0.5)
+    dorn = Entity(key="place/dorn", type=EntityType.PLACE, label="Dorn", confidence=0.9)
+    other = dorn.key if predicate == "basedIn" else brell.key
+    subject, obj = (other, club.key) if as_object else (club.key, other)
+    rel = Relation(subject, predicate, obj, 0.7, Evidence(0, len(text), text, 0, len(text)))
+    mentions = tuple(
+        Mention(text.index(e.label), text.index(e.label) + len(e.label), e.label, e.key, e.type, 0.9, 0, len(text))
+        for e in (brell, club, dorn)
+    )
+    x = Extraction(
+        article=Article(id="a1", text=text), mentions=mentions, entities=(brell, club, dorn), relations=(rel,)
+    )
+    log = MergeLog()
+    out = resolve_across(x, MemoryEntityIndex(), log)
+    (found,) = [(e.key, e.type) for e in out.entities if e.label == "Ruvo Kelst"]
+    assert found == expected
+    retyped = expected[1] is not EntityType.PERSON
+    assert len(out.relations) == (1 if retyped else 0)
+    assert [m.method for m in log.active()] == (["type"] if retyped else [])
