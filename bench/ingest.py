@@ -123,11 +123,11 @@ class TimedStore(EmbeddedStore):
                 self.seconds += time.perf_counter() - started
                 self.cpu += time.thread_time() - cpu
 
-    def query(self, sparql: str) -> list[Row]:
-        return self._timed(lambda: super(TimedStore, self).query(sparql))
+    def query(self, sparql: str, *, union: bool = False) -> list[Row]:
+        return self._timed(lambda: super(TimedStore, self).query(sparql, union=union))
 
-    def ask(self, sparql: str) -> bool:
-        return self._timed(lambda: super(TimedStore, self).ask(sparql))
+    def ask(self, sparql: str, *, union: bool = False) -> bool:
+        return self._timed(lambda: super(TimedStore, self).ask(sparql, union=union))
 
     def article_digests(self, graphs: Sequence[str]) -> dict[str, str]:
         return self._timed(lambda: super(TimedStore, self).article_digests(graphs))

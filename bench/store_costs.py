@@ -83,11 +83,11 @@ class ChargedStore(EmbeddedStore):
                 if outer:  # the outer call's own share is what its inner calls leave
                     self.charges[outer] -= spent
 
-    def query(self, sparql: str) -> list[Row]:
-        return self._charge("reads", lambda: super(ChargedStore, self).query(sparql))
+    def query(self, sparql: str, *, union: bool = False) -> list[Row]:
+        return self._charge("reads", lambda: super(ChargedStore, self).query(sparql, union=union))
 
-    def ask(self, sparql: str) -> bool:
-        return self._charge("reads", lambda: super(ChargedStore, self).ask(sparql))
+    def ask(self, sparql: str, *, union: bool = False) -> bool:
+        return self._charge("reads", lambda: super(ChargedStore, self).ask(sparql, union=union))
 
     def update(self, sparql: str) -> None:
         self._charge("summary writes", lambda: super(ChargedStore, self).update(sparql))

@@ -183,7 +183,9 @@ def _gum_unknown(row: dict[str, Any], gold: Gold) -> list[tuple[int, int]]:
 def train(epochs: int, *, gum: bool, out: Path, eval_dir: Path, max_minutes: float, gum_repeat: int = 1) -> None:
     """Fine-tune the stock NER and write it to ``out``."""
     import spacy
-    from spacy.util import compounding, fix_random_seed, minibatch
+    from spacy.pipeline import EntityRecognizer
+    from spacy.util import minibatch
+    from thinc.api import compounding, fix_random_seed
 
     fix_random_seed(SEED)
     rng = random.Random(SEED)
@@ -203,7 +205,7 @@ def train(epochs: int, *, gum: bool, out: Path, eval_dir: Path, max_minutes: flo
         for epoch in range(epochs):
             rng.shuffle(examples)
             losses: dict[str, float] = {}
-            for batch in minibatch(examples, size=compounding(4.0, 16.0, 1.001)):
+            for batch in minibatch(examples, size=compounding(4.0, 16.0, 1.001)):  # type: ignore[no-untyped-call]
                 nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
             elapsed = (time.perf_counter() - t0) / 60
             print(f"epoch {epoch + 1}: loss {losses.get('ner', 0.0):.0f}, {elapsed:.1f} min", flush=True)
@@ -211,7 +213,9 @@ def train(epochs: int, *, gum: bool, out: Path, eval_dir: Path, max_minutes: flo
                 print(f"stopping: past {max_minutes} min")
                 break
     out.mkdir(parents=True, exist_ok=True)
-    nlp.get_pipe("ner").to_disk(out)
+    ner = nlp.get_pipe("ner")
+    assert isinstance(ner, EntityRecognizer)
+    ner.to_disk(out)
     meta = {
         "version": VERSION,
         "seed": SEED,
