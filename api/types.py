@@ -174,23 +174,28 @@ class Entity(relay.Node):
     ) -> RelationshipConnection:
         page = page_from(info.context, first, after)
         floor = check_confidence(min_confidence)
-        rels = await info.context.loaders.relationships.load((self.key, predicate or ""))
-        kept = [
-            r
-            for r in rels
-            if r.confidence >= floor
-            and (derived or r.stated)
-            and direction in (None, _direction(r.subject, seen_from=self.key))
-        ]
-        on_page = (Relationship.from_view(r) for r in window(kept, page))
-        return RelationshipConnection.from_page(on_page, page, len(kept), seen_from=self.key)
+        ctx = info.context
+        total, views = await ctx.run(
+            queries.relationship_page,
+            ctx.store,
+            ctx.base,
+            self.key,
+            page,
+            predicate=predicate,
+            min_confidence=floor,
+            derived=derived,
+            outgoing=None if direction is None else direction == Direction.OUTGOING,
+        )
+        on_page = (Relationship.from_view(r) for r in views)
+        return RelationshipConnection.from_page(on_page, page, total, seen_from=self.key)
 
     @strawberry.field(description="Events it takes part in, or that happened there, newest first.")
     async def events(self, info: KGInfo, first: int | None = None, after: str | None = None) -> EventConnection:
         page = page_from(info.context, first, after)
-        keys = await info.context.loaders.entity_events.load(self.key)
-        events = await load_events(info, window(keys, page))
-        return EventConnection.from_page(events, page, len(keys))
+        ctx = info.context
+        total, keys = await ctx.run(queries.events_of_entity, ctx.store, ctx.base, self.key, page)
+        events = await load_events(info, keys)
+        return EventConnection.from_page(events, page, total)
 
 
 @strawberry.type(description="A span of an article that supports a fact.")

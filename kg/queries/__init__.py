@@ -36,11 +36,12 @@ from kg.queries.events import (
     events_by_keys,
     events_of_articles,
     events_of_entities,
+    events_of_entity,
     list_events,
     partial_upper,
 )
 from kg.queries.evidence import EvidenceView
-from kg.queries.relationships import RelationshipView, relationships_of
+from kg.queries.relationships import RelationshipView, relationship_page, relationships_of
 from kg.queries.stats import Stats, graph_stats
 from kg.sparql import Page
 from kg.sparql import literal as sparql_string
@@ -65,12 +66,14 @@ __all__ = [
     "events_by_keys",
     "events_of_articles",
     "events_of_entities",
+    "events_of_entity",
     "graph_stats",
     "list_articles",
     "list_entities",
     "list_events",
     "mentions_of_article",
     "partial_upper",
+    "relationship_page",
     "relationships_of",
     "sparql_string",
 ]

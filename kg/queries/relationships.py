@@ -19,10 +19,10 @@ from kg import sparql, summary
 from kg.namespace import KG_NS, local_name
 from kg.queries.evidence import EvidenceView, evidence_of_row
 from kg.rdf import iri_key
-from kg.sparql import PROLOGUE
+from kg.sparql import PROLOGUE, Page
 from kg.store import Store
 
-__all__ = ["RelationshipView", "relationships_of"]
+__all__ = ["RelationshipView", "relationship_page", "relationships_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,18 @@ def relationships_of(
     # whatever the number of articles stating them); only the evidence spans are read
     # from the articles' statements, and only when some relationship has any.
     found = [r for r in summary.read_relationships(store, iris) if wanted is None or r.predicate == wanted]
+    out: dict[str, list[RelationshipView]] = {k: [] for k in unique}
+    for view in _views(store, base, found):
+        for end in {view.subject, view.object}:
+            if end in out:
+                out[end].append(view)
+    for views in out.values():
+        views.sort(key=lambda v: (v.predicate, v.subject, v.object))
+    return out
+
+
+def _views(store: Store, base: str, found: Sequence[summary.RelationshipSummary]) -> list[RelationshipView]:
+    """The views of the summarised relationships ``found``, each with its evidence (one query for all)."""
     # Spans by triple, apart for statements the text makes (True) and derived ones (False).
     spans: dict[tuple[str, str, str, bool], dict[tuple[str, int, int], EvidenceView]] = {}
     sources: dict[tuple[str, str, str], set[str]] = {}
@@ -91,26 +103,75 @@ def relationships_of(
             ev = evidence_of_row(base, r)
             if ev is not None:
                 spans.setdefault((*triple, "src" not in r), {})[(ev.article_id, ev.start, ev.end)] = ev
-    out: dict[str, list[RelationshipView]] = {k: [] for k in unique}
+    views = []
     for rel in found:
         triple = (rel.subject, rel.predicate, rel.object)
         # A relationship with no statement at all is the plain triple linking writes
         # for a place's country: derived too.
         stated = (*triple, True) in spans
         found_spans = spans.get((*triple, stated), {})
-        view = RelationshipView(
-            subject=iri_key(base, rel.subject),
-            predicate=local_name(rel.predicate, KG_NS),
-            predicate_iri=rel.predicate,
-            object=iri_key(base, rel.object),
-            confidence=rel.confidence,
-            evidence=tuple(found_spans[k] for k in sorted(found_spans)),
-            stated=stated,
-            derived_from=tuple(sorted(sources.get(triple, ()))),
+        views.append(
+            RelationshipView(
+                subject=iri_key(base, rel.subject),
+                predicate=local_name(rel.predicate, KG_NS),
+                predicate_iri=rel.predicate,
+                object=iri_key(base, rel.object),
+                confidence=rel.confidence,
+                evidence=tuple(found_spans[k] for k in sorted(found_spans)),
+                stated=stated,
+                derived_from=tuple(sorted(sources.get(triple, ()))),
+            )
         )
-        for end in {view.subject, view.object}:
-            if end in out:
-                out[end].append(view)
-    for views in out.values():
-        views.sort(key=lambda v: (v.predicate, v.subject, v.object))
-    return out
+    return views
+
+
+def relationship_page(
+    store: Store,
+    base: str,
+    key: str,
+    page: Page,
+    *,
+    predicate: str | None = None,
+    min_confidence: float = 0.0,
+    derived: bool = False,
+    outgoing: bool | None = None,
+) -> tuple[int, list[RelationshipView]]:
+    """One page of an entity's relationships that pass the filters, and how many pass.
+
+    Args:
+        store: The store.
+        base: The data base IRI.
+        key: The entity's key.
+        page: The window wanted, in :func:`relationships_of`'s order.
+        predicate: Keep only this predicate: its local name or IRI.
+        min_confidence: Keep those with at least this confidence.
+        derived: Keep also relationships no text states.
+        outgoing: Keep those with the entity as subject (``True``) or only as object (``False``).
+
+    With the read index (:mod:`kg.summary`) the page is chosen from the entity's
+    relationships kept in that order, and only the page's evidence is read, so the
+    cost follows the page and the entity's relationship count, not its evidence or
+    the store. Without one (a remote store) every relationship is merged and paged here.
+    """
+    wanted = None
+    if predicate:
+        wanted = predicate if "://" in predicate else KG_NS + predicate
+    idx = summary.read_index(store)
+    if idx is None:
+        kept = [
+            r
+            for r in relationships_of(store, base, [key], predicate=predicate)[key]
+            if r.confidence >= min_confidence and (derived or r.stated) and outgoing in (None, r.subject == key)
+        ]
+        return len(kept), kept[page.offset : page.offset + page.limit]
+    total, rows = idx.relationships_of(
+        base + key,
+        (page.offset, page.limit),
+        predicate=wanted,
+        min_confidence=min_confidence,
+        stated_only=not derived,
+        outgoing=outgoing,
+    )
+    by_iri = summary.relationships_by_iri(store, [summary.rel_iri(s, p, o) for s, p, o, _, _ in rows])
+    found = [by_iri[summary.rel_iri(s, p, o)] for s, p, o, _, _ in rows if summary.rel_iri(s, p, o) in by_iri]
+    return total, _views(store, base, found)

@@ -186,6 +186,11 @@ def _relationship_rows(rows: list[dict[str, str]]) -> dict[str, RelationshipSumm
     return found
 
 
+def relationships_by_iri(store: Store, rel_iris: Sequence[str]) -> dict[str, RelationshipSummary]:
+    """The summarised relationships ``rel_iris`` (by :func:`rel_iri`), with their statements, in one query."""
+    return _read_relationships_by_iri(store, rel_iris)
+
+
 def _read_relationships_by_iri(
     store: Store, rel_iris: Sequence[str], *, statements: bool = True
 ) -> dict[str, RelationshipSummary]:

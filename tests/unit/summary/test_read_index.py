@@ -42,6 +42,8 @@ def _reads(store: EmbeddedStore) -> Iterator[object]:
         for entity_order in EntityOrder:
             yield queries.list_entities(store, B, page, order=entity_order)
     yield queries.events_of_entities(store, B, KEYS)
+    yield from _entity_pages(store)
+    yield from _filtered_events(store)
     yield queries.graph_stats(store)
     for etype in (None, *EntityType):
         yield queries.list_entities(store, B, Page(0, 20), type=etype)
@@ -51,6 +53,43 @@ def _reads(store: EmbeddedStore) -> Iterator[object]:
     yield queries.list_entities(store, B, Page(0, 20), min_confidence=0.9)
     yield queries.list_entities(store, B, Page(0, 20), mentioned_in="article-b")
     yield queries.list_entities(store, B, Page(0, 20), mentioned_in="c1", type=EntityType.PLACE)
+
+
+#: Event filters the index serves, one at a time and combined.
+FILTERS = [
+    EventFilter(types=("Attack",)),
+    EventFilter(types=("Statement", "Withdrawal")),
+    EventFilter(participant=FORCES),
+    EventFilter(participant=ZELENSKY, types=("Statement",)),
+    EventFilter(participant="place/bakhmut"),  # a place takes no part: nothing
+    EventFilter(place="place/bakhmut"),
+    EventFilter(window=("2022-10-01", "2022-10-31")),
+    EventFilter(window=("2022-12-01", "2023-01-31")),  # "2022" reaches into December
+    EventFilter(window=("2023-01-01", "2023-12-31")),
+    EventFilter(min_confidence=0.65),
+    EventFilter(min_confidence=0.65, window=("2022-01-01", "2022-12-31"), participant=FORCES),
+]
+
+
+def _entity_pages(store: EmbeddedStore) -> Iterator[object]:
+    """An entity's relationships and events, page by page, with every relationship filter."""
+    for key in KEYS:
+        for page in (Page(0, 20), Page(1, 1)):
+            yield queries.events_of_entity(store, B, key, page)
+            for predicate in (None, "leaderOf", "locatedIn", "https://w3id.org/newskg/ontology#affiliatedWith"):
+                for derived in (False, True):
+                    for outgoing in (None, True, False):
+                        yield queries.relationship_page(
+                            store, B, key, page, predicate=predicate, derived=derived, outgoing=outgoing
+                        )
+            yield queries.relationship_page(store, B, key, page, min_confidence=0.85, derived=True)
+
+
+def _filtered_events(store: EmbeddedStore) -> Iterator[object]:
+    for f in FILTERS:
+        for order in EventOrder:
+            for page in (Page(0, 20), Page(1, 1)):
+                yield queries.list_events(store, B, page, f, order)
 
 
 def _check(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
