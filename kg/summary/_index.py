@@ -57,7 +57,7 @@ if TYPE_CHECKING:
 __all__ = ["ArticleFacts", "ReadIndex", "facts_of", "index_path", "read_index", "rebuild_index", "sync_index"]
 
 #: Format of the index; a file with another version is rebuilt.
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 #: Roles that make an entity part of an event (the event's place counts too).
 ROLES = ("participant", "agent", "target", "speaker", "about", "affected")
 #: Counters kept by triggers.
@@ -102,7 +102,7 @@ CREATE TABLE IF NOT EXISTS rel_ends (
   PRIMARY KEY (entity, name, subject, object, predicate)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entities (
   id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, type TEXT NOT NULL, sort TEXT NOT NULL,
-  confidence REAL NOT NULL, mentions INTEGER NOT NULL);
+  confidence REAL NOT NULL, mentions INTEGER NOT NULL, names TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS entities_label ON entities (sort, iri);
 CREATE INDEX IF NOT EXISTS entities_label_desc ON entities (sort DESC, iri);
 CREATE INDEX IF NOT EXISTS entities_mentions ON entities (mentions DESC, sort, iri);
@@ -139,6 +139,17 @@ _ROLE_IRIS = [f"{KG_NS}{r}" for r in ROLES]
 _MEMORY: weakref.WeakKeyDictionary[object, ReadIndex] = weakref.WeakKeyDictionary()
 _FILES: dict[str, ReadIndex] = {}
 _LOCK = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One entity's row: what its summary gives the lists and the text index."""
+
+    type: str
+    sort: str
+    confidence: float
+    mentions: int
+    names: str
 
 
 @dataclass(slots=True)
@@ -401,23 +412,82 @@ class ReadIndex:
 
     @staticmethod
     def _put_entity(conn: sqlite3.Connection, iri: str, e: EntitySummary | None) -> None:
-        row = conn.execute("SELECT id FROM entities WHERE iri = ?", (iri,)).fetchone()
-        if row is not None:
-            conn.execute("DELETE FROM entities WHERE id = ?", row)
-            conn.execute("DELETE FROM names WHERE rowid = ?", row)
-            conn.execute("DELETE FROM grams WHERE id = ?", row)
-        if e is None or not e.type or not e.labels:
+        ReadIndex._put_row(conn, iri, _row_of(e) if e is not None else None)
+
+    @staticmethod
+    def _put_row(conn: sqlite3.Connection, iri: str, new: _Row | None) -> None:
+        """Write one entity row; when its names are unchanged only the row itself is (a hub's text index stays)."""
+        row = conn.execute("SELECT id, names FROM entities WHERE iri = ?", (iri,)).fetchone()
+        if row is not None and new is not None and row[1] == new.names:
+            conn.execute(
+                "UPDATE entities SET type = ?, sort = ?, confidence = ?, mentions = ? WHERE id = ?",
+                (new.type, new.sort, new.confidence, new.mentions, row[0]),
+            )
             return
-        names = sorted({n.lower() for n in (*e.labels, *e.aliases)})
-        sort = min(label.lower() for label in e.labels)
+        if row is not None:
+            conn.execute("DELETE FROM entities WHERE id = ?", (row[0],))
+            conn.execute("DELETE FROM names WHERE rowid = ?", (row[0],))
+            conn.execute("DELETE FROM grams WHERE id = ?", (row[0],))
+        if new is None:
+            return
         cur = conn.execute(
-            "INSERT INTO entities (iri, type, sort, confidence, mentions) VALUES (?, ?, ?, ?, ?)",
-            (iri, e.type, sort, e.confidence, e.mentions),
+            "INSERT INTO entities (iri, type, sort, confidence, mentions, names) VALUES (?, ?, ?, ?, ?, ?)",
+            (iri, new.type, new.sort, new.confidence, new.mentions, new.names),
         )
         eid = cur.lastrowid
-        conn.execute("INSERT INTO names (rowid, text) VALUES (?, ?)", (eid, "\n".join(names)))
+        conn.execute("INSERT INTO names (rowid, text) VALUES (?, ?)", (eid, new.names))
+        names = new.names.split("\n")
         grams = {n[i : i + k] for n in names for k in (1, 2) for i in range(len(n) - k + 1)}
         conn.executemany("INSERT OR IGNORE INTO grams (gram, id) VALUES (?, ?)", [(g, eid) for g in sorted(grams)])
+
+    def merged_rows(self, added: Mapping[str, EntitySummary]) -> tuple[dict[str, _Row | None], list[str]]:
+        """The rows of ``added`` merged into the stored ones, as the summary merges fresh articles.
+
+        Returns the merged rows and the entities without a stored row, whose row
+        must come from the summary (an entity never typed or labelled before here
+        has no row to merge into).
+        """
+        rows: dict[str, _Row | None] = {}
+        missing: list[str] = []
+        for part in _chunks(sorted(added), 500):
+            marks = ",".join("?" * len(part))
+            stored = {
+                str(r[0]): _Row(str(r[1]), str(r[2]), float(str(r[3])), int(str(r[4])), str(r[5]))
+                for r in self._rows(
+                    f"SELECT iri, type, sort, confidence, mentions, names FROM entities WHERE iri IN ({marks})", part
+                )
+            }
+            for iri in part:
+                old, new = stored.get(iri), added[iri]
+                if old is None:
+                    missing.append(iri)
+                    continue
+                names = set(old.names.split("\n")) | {n.lower() for n in (*new.labels, *new.aliases)}
+                sort = min([old.sort, *(label.lower() for label in new.labels)])
+                confidence = float(f"{max(old.confidence, new.confidence):.3f}")
+                rows[iri] = _Row(old.type, sort, confidence, old.mentions + new.mentions, "\n".join(sorted(names)))
+        return rows, missing
+
+    def apply_rows(self, facts: Mapping[str, ArticleFacts], rows: Mapping[str, _Row | None]) -> None:
+        """Add the fresh articles ``facts`` and write the entity ``rows``, in one transaction."""
+        with self._lock:
+            conn = self._connect()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                triples: set[tuple[str, str, str]] = set()
+                events: set[str] = set()
+                for g, f in facts.items():
+                    self._add_article(conn, g, f)
+                    events.update(f.events)
+                    triples.update(f.rels)
+                self._refresh_events(conn, events)
+                self._refresh_rels(conn, triples)
+                for iri, row in rows.items():
+                    self._put_row(conn, iri, row)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
 
     # ------------------------------------------------------------ reading
 
@@ -833,7 +903,10 @@ def _event_info(p: Mapping[str, Sequence[str]]) -> tuple[str | None, float | Non
 
 
 def sync_index(
-    store: Store, graphs: Sequence[str] | None = None, known: Mapping[str, ArticleFacts] | None = None
+    store: Store,
+    graphs: Sequence[str] | None = None,
+    known: Mapping[str, ArticleFacts] | None = None,
+    entities: Mapping[str, Mapping[str, EntitySummary]] | None = None,
 ) -> int:
     """Bring the read index of ``store`` in step with its articles; return the articles re-read.
 
@@ -842,21 +915,34 @@ def sync_index(
         graphs: Check only these graphs (the ones a write touched); ``None`` checks
             every article, which repairs a crash between a write and its index update.
         known: What some just-written graphs give the index, found in their quads by
-            the extracting worker (:func:`facts_of`); used when the hash matches, so
-            those graphs are not read back.
+            the extracting worker (:func:`facts_of`); their hash is taken from there,
+            and they are not read back.
+        entities: What those graphs contribute to the entity summary (by graph). When
+            every graph of a chunk is new to the index and known, its entity rows are
+            the stored rows merged with these, as the summary merged them, so nothing
+            is read from the summary but the entities that had no row.
 
     A store with no index (remote) is left alone.
     """
     idx = read_index(store, create=True)
     if idx is None:
         return 0
-    current = _article_hashes(store, graphs)
+    known = known or {}
+    # A graph just written from known quads has the hash those quads carry.
+    told_hash = {g: known[g].hash for g in graphs or () if g in known and known[g].hash}
+    current = _article_hashes(store, [g for g in graphs if g not in told_hash]) if graphs is not None else None
+    if current is None:
+        current = _article_hashes(store, None)
+    current.update(told_hash)
     indexed = idx.hashes(graphs)
     stale = sorted(g for g in {*current, *indexed} if current.get(g) != indexed.get(g))
     for part in _chunks(stale, CHUNK):
         present = [g for g in part if g in current]
         facts: dict[str, ArticleFacts | None] = dict.fromkeys(part)
-        told = {g: known[g] for g in present if known and g in known and known[g].hash == current[g]}
+        told = {g: known[g] for g in present if g in known and known[g].hash == current[g]}
+        if entities is not None and len(told) == len(part) and all(g in entities and g not in indexed for g in part):
+            _add_fresh(store, idx, told, [entities[g] for g in part])
+            continue
         facts.update(told)
         facts.update(read_facts(store, [g for g in present if g not in told]))
         touched = idx.old_touches(part)
@@ -866,6 +952,34 @@ def sync_index(
         found = _read_summaries(store, sorted(touched), _ROW_FIELDS)
         idx.apply(facts, {iri: found.get(iri) for iri in sorted(touched)})
     return len(stale)
+
+
+def _add_fresh(
+    store: Store, idx: ReadIndex, facts: Mapping[str, ArticleFacts], added: Sequence[Mapping[str, EntitySummary]]
+) -> None:
+    """Index articles new to the index, their entity rows merged from what they add (see :func:`sync_index`)."""
+    total: dict[str, EntitySummary] = {}
+    for part in added:
+        for iri, e in part.items():
+            into = total.setdefault(iri, EntitySummary(iri))
+            into.merge(e)
+    touched = set().union(*(f.touches for f in facts.values()))
+    rows, missing = idx.merged_rows({iri: total.get(iri, EntitySummary(iri)) for iri in touched})
+    found = _read_summaries(store, sorted(missing), _ROW_FIELDS)
+    for iri in missing:
+        summarised = found.get(iri)
+        rows[iri] = _row_of(summarised) if summarised is not None else None
+    idx.apply_rows(facts, rows)
+
+
+def _row_of(e: EntitySummary) -> _Row | None:
+    """The row of a summarised entity; ``None`` when it has no type or label (not listed)."""
+    if not e.type or not e.labels:
+        return None
+    names = sorted({n.lower() for n in (*e.labels, *e.aliases)})
+    return _Row(
+        e.type, min(label.lower() for label in e.labels), float(f"{e.confidence:.3f}"), e.mentions, "\n".join(names)
+    )
 
 
 #: The summary fields an entity row is made of.

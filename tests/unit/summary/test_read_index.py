@@ -265,3 +265,22 @@ def test_read_index_from_known_facts_equals_one_read_back(monkeypatch: pytest.Mo
     read.put_nquads(batch)
     assert list(_reads(told)) == list(_reads(read))
     _check(told, monkeypatch)
+
+
+def test_read_index_rows_merged_from_known_articles_equal_the_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Written one by one with their contributions, later articles merge into stored rows
+    # (a new alias, more mentions, a higher confidence) without reading the summary.
+    a = extraction_a()
+    renamed = tuple(
+        dataclasses.replace(e, aliases=(*e.aliases, "Kyiv's state"), confidence=0.995) if e.key == UKRAINE else e
+        for e in a.entities
+    )
+    xs = [*_corpus(), _copy(dataclasses.replace(a, entities=renamed), "c5", "2023-02-01")]
+    told, read = EmbeddedStore(None), EmbeddedStore(None)
+    for x in xs:
+        g, quads = article_iri(B, x.article.id), extraction_quads(x, B)
+        told.put_nquads([(g, nquads_text(quads))], {g: summary.contributions_of(g, quads)})
+        read.put_nquads([(g, nquads_text(quads))])
+    assert list(_reads(told)) == list(_reads(read))
+    assert queries.list_entities(told, B, Page(0, 5), search="kyiv's")[0] == 1
+    _check(told, monkeypatch)
