@@ -174,26 +174,16 @@ class Entity(relay.Node):
     ) -> RelationshipConnection:
         page = page_from(info.context, first, after)
         floor = check_confidence(min_confidence)
-        ctx = info.context
-        total, views = await ctx.run(
-            queries.relationship_page,
-            ctx.store,
-            ctx.base,
-            self.key,
-            page,
-            predicate=predicate,
-            min_confidence=floor,
-            derived=derived,
-            outgoing=None if direction is None else direction == Direction.OUTGOING,
-        )
+        outgoing = None if direction is None else direction == Direction.OUTGOING
+        filters = queries.RelationshipFilter(predicate or None, floor, derived, outgoing)
+        total, views = await info.context.loaders.relationships.load((self.key, page, filters))
         on_page = (Relationship.from_view(r) for r in views)
         return RelationshipConnection.from_page(on_page, page, total, seen_from=self.key)
 
     @strawberry.field(description="Events it takes part in, or that happened there, newest first.")
     async def events(self, info: KGInfo, first: int | None = None, after: str | None = None) -> EventConnection:
         page = page_from(info.context, first, after)
-        ctx = info.context
-        total, keys = await ctx.run(queries.events_of_entity, ctx.store, ctx.base, self.key, page)
+        total, keys = await info.context.loaders.entity_events.load((self.key, page))
         events = await load_events(info, keys)
         return EventConnection.from_page(events, page, total)
 

@@ -345,12 +345,28 @@ def events_of_entities(store: Store, base: str, keys: Sequence[str]) -> dict[str
 
 def events_of_entity(store: Store, base: str, key: str, page: Page) -> tuple[int, list[str]]:
     """How many events an entity takes part in or happened at, and one page of their keys, newest first."""
+    return event_pages_of_entities(store, base, [key], page)[key]
+
+
+def event_pages_of_entities(
+    store: Store, base: str, keys: Sequence[str], page: Page
+) -> dict[str, tuple[int, list[str]]]:
+    """For each entity, how many events it takes part in or happened at, and one page of them, newest first.
+
+    From the read index each page is read in the maintained order (no store
+    query); without one, :func:`events_of_entities` lists every event of the keys
+    in one query.
+    """
+    unique = list(dict.fromkeys(keys))
     idx = summary.read_index(store)
     if idx is not None:
-        total, iris = idx.events_of_entity(base + key, page.offset, page.limit)
-        return total, [iri_key(base, e) for e in iris]
-    keys = events_of_entities(store, base, [key])[key]
-    return len(keys), keys[page.offset : page.offset + page.limit]
+        out: dict[str, tuple[int, list[str]]] = {}
+        for k in unique:
+            total, iris = idx.events_of_entity(base + k, page.offset, page.limit)
+            out[k] = (total, [iri_key(base, e) for e in iris])
+        return out
+    found = events_of_entities(store, base, unique)
+    return {k: (len(found[k]), found[k][page.offset : page.offset + page.limit]) for k in unique}
 
 
 def events_of_articles(store: Store, base: str, ids: Sequence[str]) -> dict[str, list[str]]:

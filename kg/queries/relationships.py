@@ -22,7 +22,7 @@ from kg.rdf import iri_key
 from kg.sparql import PROLOGUE, Page
 from kg.store import Store
 
-__all__ = ["RelationshipView", "relationship_page", "relationships_of"]
+__all__ = ["RelationshipFilter", "RelationshipView", "relationship_page", "relationship_pages", "relationships_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,30 +148,71 @@ def relationship_page(
         derived: Keep also relationships no text states.
         outgoing: Keep those with the entity as subject (``True``) or only as object (``False``).
 
-    With the read index (:mod:`kg.summary`) the page is chosen from the entity's
-    relationships kept in that order, and only the page's evidence is read, so the
-    cost follows the page and the entity's relationship count, not its evidence or
-    the store. Without one (a remote store) every relationship is merged and paged here.
+    See :func:`relationship_pages`, which answers for several entities at once.
     """
-    wanted = None
-    if predicate:
-        wanted = predicate if "://" in predicate else KG_NS + predicate
+    filters = RelationshipFilter(predicate, min_confidence, derived, outgoing)
+    return relationship_pages(store, base, [key], page, filters)[key]
+
+
+@dataclass(frozen=True, slots=True)
+class RelationshipFilter:
+    """Which of an entity's relationships a page keeps (see :func:`relationship_page`)."""
+
+    predicate: str | None = None
+    min_confidence: float = 0.0
+    derived: bool = False
+    outgoing: bool | None = None
+
+
+def relationship_pages(
+    store: Store, base: str, keys: Sequence[str], page: Page, filters: RelationshipFilter = RelationshipFilter()
+) -> dict[str, tuple[int, list[RelationshipView]]]:
+    """For each entity, how many of its relationships pass ``filters`` and one page of them.
+
+    With the read index (:mod:`kg.summary`) each page is chosen from the entity's
+    relationships kept in order, and only the pages' relationships and evidence are
+    read from the store (two queries for all the keys), so the cost follows the
+    pages and the entities' relationship counts, not their evidence or the store.
+    Without one (a remote store) every relationship of the keys is merged (as
+    :func:`relationships_of`) and paged here.
+    """
+    if not keys:
+        return {}
+    unique = list(dict.fromkeys(keys))
+    f = filters
     idx = summary.read_index(store)
     if idx is None:
-        kept = [
-            r
-            for r in relationships_of(store, base, [key], predicate=predicate)[key]
-            if r.confidence >= min_confidence and (derived or r.stated) and outgoing in (None, r.subject == key)
-        ]
-        return len(kept), kept[page.offset : page.offset + page.limit]
-    total, rows = idx.relationships_of(
-        base + key,
-        (page.offset, page.limit),
-        predicate=wanted,
-        min_confidence=min_confidence,
-        stated_only=not derived,
-        outgoing=outgoing,
+        everything = relationships_of(store, base, unique, predicate=f.predicate)
+        out: dict[str, tuple[int, list[RelationshipView]]] = {}
+        for k in unique:
+            kept = [
+                r
+                for r in everything[k]
+                if r.confidence >= f.min_confidence and (f.derived or r.stated) and f.outgoing in (None, r.subject == k)
+            ]
+            out[k] = (len(kept), kept[page.offset : page.offset + page.limit])
+        return out
+    wanted = None
+    if f.predicate:
+        wanted = f.predicate if "://" in f.predicate else KG_NS + f.predicate
+    pages: dict[str, tuple[int, list[str]]] = {}
+    for k in unique:
+        total, rows = idx.relationships_of(
+            base + k,
+            (page.offset, page.limit),
+            predicate=wanted,
+            min_confidence=f.min_confidence,
+            stated_only=not f.derived,
+            outgoing=f.outgoing,
+        )
+        pages[k] = (total, [summary.rel_iri(s, p, o) for s, p, o, _, _ in rows])
+    wanted_iris = sorted({r for _, rels in pages.values() for r in rels})
+    by_iri = summary.relationships_by_iri(store, wanted_iris)
+    views = dict(
+        zip(
+            [r for r in wanted_iris if r in by_iri],
+            _views(store, base, [by_iri[r] for r in wanted_iris if r in by_iri]),
+            strict=True,
+        )
     )
-    by_iri = summary.relationships_by_iri(store, [summary.rel_iri(s, p, o) for s, p, o, _, _ in rows])
-    found = [by_iri[summary.rel_iri(s, p, o)] for s, p, o, _, _ in rows if summary.rel_iri(s, p, o) in by_iri]
-    return total, _views(store, base, found)
+    return {k: (total, [views[r] for r in rels if r in views]) for k, (total, rels) in pages.items()}
