@@ -338,7 +338,9 @@ class Event(relay.Node):
 class EventConnection(CountedConnection[Event]):
     total_count: int = strawberry.field(
         description="How many events the whole list has: a maintained count for unfiltered lists; "
-        "with filters it is counted over the article graphs, which costs what the store holds."
+        "filtered by type, participant, place, dates or confidence it is counted from the read index over "
+        "the events that match (a broad filter costs more); a label `search` or the LABEL_ASC order is "
+        "counted over the article graphs, which costs what the store holds."
     )
 
 

@@ -724,7 +724,7 @@ def _batches(xs: Sequence[Extraction], total: int) -> Iterator[list[tuple[str, s
         n += 1
 
 
-def scale_main(marks: Sequence[int], search: str, hub_requests: int, scan_upto: int) -> None:
+def scale_main(marks: Sequence[int], search: str, hub_requests: int, scan_upto: int, ab: bool) -> None:
     """The issue-23 run: real extractions written, then renamed copies of them, the queries timed at each mark.
 
     Each real article is extracted once (:func:`extract_real`). The store is then
@@ -741,7 +741,7 @@ def scale_main(marks: Sequence[int], search: str, hub_requests: int, scan_upto: 
     # The write cost of the index: the real articles written with and without it (store write alone).
     walls: dict[str, float] = {}
     real_sync = summary_sync.sync_index  # type: ignore[attr-defined]
-    for name in ("without index", "with index"):
+    for name in ("without index", "with index") if ab else ():
         store = _fresh_store(ROOT / "bench" / "out" / f"api-scale-{name.replace(' ', '-')}")
         if name == "without index":
             setattr(summary_sync, "sync_index", lambda *a: 0)  # noqa: B010 - the index left out
@@ -763,7 +763,8 @@ def scale_main(marks: Sequence[int], search: str, hub_requests: int, scan_upto: 
             f"{len(xs)} real articles written {name}: {walls[name]:.1f} s (contributions found in this process)",
             flush=True,
         )
-    print(f"write with / without the index: {walls['with index'] / walls['without index']:.3f}x", flush=True)
+    if ab:
+        print(f"write with / without the index: {walls['with index'] / walls['without index']:.3f}x", flush=True)
 
     store = _fresh_store(SCALE_OUT)
     results: dict[int, dict[str, tuple[float, float]]] = {}
@@ -779,6 +780,12 @@ def scale_main(marks: Sequence[int], search: str, hub_requests: int, scan_upto: 
             store.put_nquads([(g, text) for g, text, _ in batch], known)
             write_s += time.perf_counter() - t
             before, size = size, size + len(batch)
+            if before < len(xs) <= size:
+                print(
+                    f"the {len(xs)} real articles written with the index: {write_s + contrib_s:.1f} s "
+                    f"(contributions {contrib_s:.1f} s), of which the read index {timer.seconds:.1f} s",
+                    flush=True,
+                )
             for m in marks:
                 if before < m <= size:
                     print(
@@ -852,6 +859,9 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=20.0, help="time --grow may spend writing copies")
     ap.add_argument("--rounds", type=int, default=2, help="rounds of --ingest-cost")
     ap.add_argument("--scale", action="store_true", help="real extractions and copies of them up to --sizes")
+    ap.add_argument(
+        "--ab", action="store_true", help="--scale: first write the real articles without, then with the index"
+    )
     ap.add_argument("--scan-upto", type=int, default=2000, help="time the scans too up to this many articles")
     ap.add_argument("--extract", action="store_true", help="extract the real articles once (kept for --scale)")
     args = ap.parse_args()
@@ -859,7 +869,8 @@ def main() -> None:
         extract_real()
         return
     if args.scale:
-        scale_main([int(m) for m in args.sizes.split(",")], args.search, args.hub_requests, args.scan_upto)
+        marks = [int(m) for m in args.sizes.split(",")]
+        scale_main(marks, args.search, args.hub_requests, args.scan_upto, args.ab)
         return
     if args.grow:
         marks = [int(m) for m in args.sizes.split(",")]
