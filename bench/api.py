@@ -724,7 +724,7 @@ def _batches(xs: Sequence[Extraction], total: int) -> Iterator[list[tuple[str, s
         n += 1
 
 
-def scale_main(marks: Sequence[int], search: str, hub_requests: int, scan_upto: int, ab: bool) -> None:
+def scale_main(marks: Sequence[int], search: str, hub_requests: int, scan_upto: int, ab: bool, minutes: float) -> None:
     """The issue-23 run: real extractions written, then renamed copies of them, the queries timed at each mark.
 
     Each real article is extracted once (:func:`extract_real`). The store is then
@@ -733,7 +733,8 @@ def scale_main(marks: Sequence[int], search: str, hub_requests: int, scan_upto: 
     then with copies of them under new ids (``<id>-r<n>``: the same text, entities
     and relationships, their own mentions and events), in batches of 64. At each of
     ``marks`` the issue's queries are timed with the read index and (up to
-    ``scan_upto`` articles) with the scans it replaced.
+    ``scan_upto`` articles) with the scans it replaced. Writing stops after
+    ``minutes``; the store is then measured at the size it reached.
     """
     xs = extract_real()
     marks = sorted(marks)
@@ -771,8 +772,13 @@ def scale_main(marks: Sequence[int], search: str, hub_requests: int, scan_upto: 
     hubs: dict[int, str] = {}
     size, write_s, contrib_s = 0, 0.0, 0.0
     t0 = time.perf_counter()
+    deadline = time.monotonic() + minutes * 60
     with _IndexTimer() as timer:
         for batch in _batches(xs, marks[-1]):
+            if time.monotonic() >= deadline:
+                print(f"time is up at {size} articles", flush=True)
+                results[size], hubs[size] = _measure(store, size, search, hub_requests, scan_runs=0)
+                break
             t = time.perf_counter()
             known = {g: summary.contributions_of(g, list(ox.parse(text, ox.RdfFormat.N_QUADS))) for g, text, _ in batch}
             contrib_s += time.perf_counter() - t
@@ -870,7 +876,7 @@ def main() -> None:
         return
     if args.scale:
         marks = [int(m) for m in args.sizes.split(",")]
-        scale_main(marks, args.search, args.hub_requests, args.scan_upto, args.ab)
+        scale_main(marks, args.search, args.hub_requests, args.scan_upto, args.ab, args.minutes)
         return
     if args.grow:
         marks = [int(m) for m in args.sizes.split(",")]

@@ -89,11 +89,13 @@ def _views(store: Store, base: str, found: Sequence[summary.RelationshipSummary]
     triples = {st: (r.subject, r.predicate, r.object) for r in found for st in r.statements}
     if triples:
         # The summary names each relationship's statements, so their evidence is a
-        # look-up by subject, not a scan of every statement about the entities.
+        # look-up by subject, not a scan of every statement about the entities. The
+        # VALUES goes inside the GRAPH block: outside it, Oxigraph matched the block in
+        # every graph first (3 s for 21 statements on 1,162 articles, 2 ms inside).
         rows = store.query(
             PROLOGUE
-            + f"""SELECT ?st ?g ?es ?ee ?et ?src WHERE {{ VALUES ?st {{ {sparql.iris(sorted(triples))} }}
-  GRAPH ?g {{ ?st kg:evidence ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et .
+            + f"""SELECT ?st ?g ?es ?ee ?et ?src WHERE {{ GRAPH ?g {{ VALUES ?st {{ {sparql.iris(sorted(triples))} }}
+  ?st kg:evidence ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et .
     OPTIONAL {{ ?st prov:wasDerivedFrom ?src }} }} }}"""
         )
         for r in rows:

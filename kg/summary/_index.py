@@ -912,8 +912,10 @@ def sync_index(
 
     Args:
         store: The store (its summary already up to date).
-        graphs: Check only these graphs (the ones a write touched); ``None`` checks
-            every article, which repairs a crash between a write and its index update.
+        graphs: The graphs a write touched: each is indexed again (or dropped), even
+            with an unchanged content hash. ``None`` compares every article's hash
+            with the indexed one, which repairs a crash between a write and its
+            index update (a rewrite that kept the text is not seen then).
         known: What some just-written graphs give the index, found in their quads by
             the extracting worker (:func:`facts_of`); their hash is taken from there,
             and they are not read back.
@@ -935,7 +937,12 @@ def sync_index(
         current = _article_hashes(store, None)
     current.update(told_hash)
     indexed = idx.hashes(graphs)
-    stale = sorted(g for g in {*current, *indexed} if current.get(g) != indexed.get(g))
+    if graphs is None:
+        stale = sorted(g for g in {*current, *indexed} if current.get(g) != indexed.get(g))
+    else:
+        # A write's graphs are re-read whatever their hash: a graph rewritten with the same
+        # text (a merge, an identity revision) keeps its content hash but not its facts.
+        stale = sorted(g for g in set(graphs) if g in current or g in indexed)
     for part in _chunks(stale, CHUNK):
         present = [g for g in part if g in current]
         facts: dict[str, ArticleFacts | None] = dict.fromkeys(part)

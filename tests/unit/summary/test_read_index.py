@@ -17,7 +17,8 @@ from kg.summary import _index
 from tests.support.api_sample import FORCES, PUTIN, RUSSIA, UKRAINE, ZELENSKY, extraction_a, extraction_b
 
 B = DEFAULT_BASE
-KEYS = [ZELENSKY, PUTIN, UKRAINE, RUSSIA, FORCES, "place/bakhmut", "place/moscow"]
+ARMY = "organisation/russian-army"
+KEYS = [ZELENSKY, PUTIN, UKRAINE, RUSSIA, FORCES, ARMY, "place/bakhmut", "place/moscow"]
 
 
 def _put(store: EmbeddedStore, *xs: Extraction) -> None:
@@ -131,6 +132,35 @@ def _replaced(store: EmbeddedStore) -> None:
     _put(store, dataclasses.replace(a, article=text, entities=entities, mentions=mentions, events=()))
 
 
+def _renamed(x: Extraction, old: str, new: str) -> Extraction:
+    """``x`` with the entity ``old`` keyed ``new`` everywhere (what a merge or a split rewrites)."""
+
+    def key(k: str) -> str:
+        return new if k == old else k
+
+    return dataclasses.replace(
+        x,
+        entities=tuple(dataclasses.replace(e, key=key(e.key)) for e in x.entities),
+        mentions=tuple(dataclasses.replace(m, entity=key(m.entity)) for m in x.mentions),
+        relations=tuple(dataclasses.replace(r, subject=key(r.subject), object=key(r.object)) for r in x.relations),
+        events=tuple(
+            dataclasses.replace(
+                e, participants=tuple(dataclasses.replace(p, entity=key(p.entity)) for p in e.participants)
+            )
+            for e in x.events
+        ),
+    )
+
+
+def _merged(store: EmbeddedStore) -> None:
+    # Two articles first name the forces as another entity; rewriting one of them under
+    # the forces' key (as merging the two entities does) moves its facts over.
+    corpus = _corpus()
+    split = [_renamed(corpus[1], FORCES, ARMY), _renamed(corpus[3], FORCES, ARMY)]
+    _put(store, corpus[0], split[0], corpus[2], split[1])
+    _put(store, corpus[1])
+
+
 def _deleted(store: EmbeddedStore) -> None:
     _put(store, *_corpus())
     assert store.delete_article(article_iri(B, "c2"))
@@ -138,7 +168,9 @@ def _deleted(store: EmbeddedStore) -> None:
 
 
 @pytest.mark.parametrize(
-    "write", [_one_by_one, _batch, _replaced, _deleted], ids=["one-by-one", "batch", "replaced", "deleted"]
+    "write",
+    [_one_by_one, _batch, _replaced, _merged, _deleted],
+    ids=["one-by-one", "batch", "replaced", "merged", "deleted"],
 )
 def test_read_index_answers_as_the_article_graphs_do(
     write: Callable[[EmbeddedStore], None], monkeypatch: pytest.MonkeyPatch
