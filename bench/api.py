@@ -700,6 +700,48 @@ def extract_real() -> list[Extraction]:
 SCALE_OUT = ROOT / "bench" / "out" / "api-scale"
 
 
+def write_cost(n: int, rounds: int) -> None:
+    """Write the first ``n`` real extractions into fresh stores with and without the read index, interleaved.
+
+    The store write alone (as the ingest writer calls it, contributions given),
+    so the index's share is the largest it can be: in an ingest, extraction in the
+    workers overlaps the writes.
+    """
+    xs = extract_real()[:n]
+    batches = list(_batches(xs, len(xs)))
+    known = [
+        {g: summary.contributions_of(g, list(ox.parse(text, ox.RdfFormat.N_QUADS))) for g, text, _ in b}
+        for b in batches
+    ]
+    walls: dict[str, list[float]] = {"without index": [], "with index": []}
+    index_s: list[float] = []
+    real_sync = summary_sync.sync_index  # type: ignore[attr-defined]
+    for r in range(rounds):
+        for name in ("without index", "with index") if r % 2 == 0 else ("with index", "without index"):
+            store = _fresh_store(ROOT / "bench" / "out" / f"api-write-{name.replace(' ', '-')}")
+            with _IndexTimer() as timer:
+                if name == "without index":
+                    setattr(summary_sync, "sync_index", lambda *a: 0)  # noqa: B010 - the index left out
+                try:
+                    t = time.perf_counter()
+                    for b, k in zip(batches, known, strict=True):
+                        store.put_nquads([(g, text) for g, text, _ in b], k)
+                    walls[name].append(time.perf_counter() - t)
+                finally:
+                    setattr(summary_sync, "sync_index", real_sync)  # noqa: B010
+                    store.close()
+                if name == "with index":
+                    index_s.append(timer.seconds)
+            print(f"round {r + 1}: {n} real articles written {name}: {walls[name][-1]:.1f} s", flush=True)
+    without, with_ = statistics.median(walls["without index"]), statistics.median(walls["with index"])
+    own = statistics.median(index_s)
+    print(
+        f"store write of {n} real articles, median of {rounds}: without the index {without:.1f} s, with it "
+        f"{with_:.1f} s ({with_ / without:.3f}x); the index's own time {own:.1f} s ({100 * own / with_:.1f}% of the write)",
+        flush=True,
+    )
+
+
 def _fresh_store(path: Path) -> EmbeddedStore:
     for old in (path, summary.index_path(str(path))):
         if old is not None and old.is_dir():
@@ -868,11 +910,15 @@ def main() -> None:
     ap.add_argument(
         "--ab", action="store_true", help="--scale: first write the real articles without, then with the index"
     )
+    ap.add_argument("--write-cost", type=int, default=0, help="A/B the index's store-write cost on N real articles")
     ap.add_argument("--scan-upto", type=int, default=2000, help="time the scans too up to this many articles")
     ap.add_argument("--extract", action="store_true", help="extract the real articles once (kept for --scale)")
     args = ap.parse_args()
     if args.extract:
         extract_real()
+        return
+    if args.write_cost:
+        write_cost(args.write_cost, args.rounds)
         return
     if args.scale:
         marks = [int(m) for m in args.sizes.split(",")]
