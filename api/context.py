@@ -24,13 +24,15 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
-__all__ = ["Context", "Loaders", "ProjectionKeeper", "RelationshipKey"]
+__all__ = ["Context", "EventPageKey", "Loaders", "ProjectionKeeper", "RelationshipKey"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-#: A relationship lookup: the entity key and the predicate filter ("" for any).
-RelationshipKey = tuple[str, str]
+#: A relationship page: the entity key, the page and the filters.
+RelationshipKey = tuple[str, queries.Page, queries.RelationshipFilter]
+#: A page of an entity's events: the entity key and the page.
+EventPageKey = tuple[str, queries.Page]
 
 
 @runtime_checkable
@@ -52,8 +54,8 @@ class Loaders:
     entities: DataLoader[str, queries.EntityView | None]
     articles: DataLoader[str, queries.ArticleView | None]
     events: DataLoader[str, queries.EventView | None]
-    relationships: DataLoader[RelationshipKey, list[queries.RelationshipView]]
-    entity_events: DataLoader[str, list[str]]
+    relationships: DataLoader[RelationshipKey, tuple[int, list[queries.RelationshipView]]]
+    entity_events: DataLoader[EventPageKey, tuple[int, list[str]]]
     article_events: DataLoader[str, list[str]]
 
 
@@ -70,20 +72,29 @@ def _loaders(store: Store, base: str) -> Loaders:
         found = await off_loop(queries.events_by_keys, store, base, keys)
         return [found.get(k) for k in keys]
 
-    async def load_relationships(keys: Sequence[RelationshipKey]) -> list[list[queries.RelationshipView]]:
-        # One query per distinct predicate filter in the batch (almost always one).
-        by_predicate: dict[str, list[str]] = {}
-        for key, predicate in keys:
-            by_predicate.setdefault(predicate, []).append(key)
-        found: dict[RelationshipKey, list[queries.RelationshipView]] = {}
-        for predicate, entity_keys in by_predicate.items():
-            rels = await off_loop(queries.relationships_of, store, base, entity_keys, predicate=predicate or None)
-            found.update({(k, predicate): v for k, v in rels.items()})
-        return [found.get(k, []) for k in keys]
+    async def load_relationships(
+        keys: Sequence[RelationshipKey],
+    ) -> list[tuple[int, list[queries.RelationshipView]]]:
+        # One batch per distinct page and filter (almost always one): the pages of all
+        # the batch's entities cost two store queries together.
+        groups: dict[tuple[queries.Page, queries.RelationshipFilter], list[str]] = {}
+        for key, page, filters in keys:
+            groups.setdefault((page, filters), []).append(key)
+        found: dict[RelationshipKey, tuple[int, list[queries.RelationshipView]]] = {}
+        for (page, filters), entity_keys in groups.items():
+            pages = await off_loop(queries.relationship_pages, store, base, entity_keys, page, filters)
+            found.update({(k, page, filters): v for k, v in pages.items()})
+        return [found.get(k, (0, [])) for k in keys]
 
-    async def load_entity_events(keys: Sequence[str]) -> list[list[str]]:
-        found = await off_loop(queries.events_of_entities, store, base, keys)
-        return [found.get(k, []) for k in keys]
+    async def load_entity_events(keys: Sequence[EventPageKey]) -> list[tuple[int, list[str]]]:
+        groups: dict[queries.Page, list[str]] = {}
+        for key, page in keys:
+            groups.setdefault(page, []).append(key)
+        found: dict[EventPageKey, tuple[int, list[str]]] = {}
+        for page, entity_keys in groups.items():
+            pages = await off_loop(queries.event_pages_of_entities, store, base, entity_keys, page)
+            found.update({(k, page): v for k, v in pages.items()})
+        return [found.get(k, (0, [])) for k in keys]
 
     async def load_article_events(ids: Sequence[str]) -> list[list[str]]:
         found = await off_loop(queries.events_of_articles, store, base, ids)

@@ -100,7 +100,10 @@ class EventFilter:
     from_: str | None = strawberry.field(default=None, name="from", description="ISO date, YYYY[-MM[-DD]].")
     to: str | None = strawberry.field(default=None, description="ISO date, inclusive.")
     min_confidence: float | None = None
-    search: str | None = strawberry.field(default=None, description="Part of the label, case-insensitive.")
+    search: str | None = strawberry.field(
+        default=None,
+        description="Part of the label, case-insensitive. Costly on a large store: it reads every event's label.",
+    )
 
 
 @strawberry.input(description="Which edges and intermediate nodes a path may use.")

@@ -174,23 +174,18 @@ class Entity(relay.Node):
     ) -> RelationshipConnection:
         page = page_from(info.context, first, after)
         floor = check_confidence(min_confidence)
-        rels = await info.context.loaders.relationships.load((self.key, predicate or ""))
-        kept = [
-            r
-            for r in rels
-            if r.confidence >= floor
-            and (derived or r.stated)
-            and direction in (None, _direction(r.subject, seen_from=self.key))
-        ]
-        on_page = (Relationship.from_view(r) for r in window(kept, page))
-        return RelationshipConnection.from_page(on_page, page, len(kept), seen_from=self.key)
+        outgoing = None if direction is None else direction == Direction.OUTGOING
+        filters = queries.RelationshipFilter(predicate or None, floor, derived, outgoing)
+        total, views = await info.context.loaders.relationships.load((self.key, page, filters))
+        on_page = (Relationship.from_view(r) for r in views)
+        return RelationshipConnection.from_page(on_page, page, total, seen_from=self.key)
 
     @strawberry.field(description="Events it takes part in, or that happened there, newest first.")
     async def events(self, info: KGInfo, first: int | None = None, after: str | None = None) -> EventConnection:
         page = page_from(info.context, first, after)
-        keys = await info.context.loaders.entity_events.load(self.key)
-        events = await load_events(info, window(keys, page))
-        return EventConnection.from_page(events, page, len(keys))
+        total, keys = await info.context.loaders.entity_events.load((self.key, page))
+        events = await load_events(info, keys)
+        return EventConnection.from_page(events, page, total)
 
 
 @strawberry.type(description="A span of an article that supports a fact.")
@@ -343,7 +338,9 @@ class Event(relay.Node):
 class EventConnection(CountedConnection[Event]):
     total_count: int = strawberry.field(
         description="How many events the whole list has: a maintained count for unfiltered lists; "
-        "with filters it is counted over the article graphs, which costs what the store holds."
+        "filtered by type, participant, place, dates or confidence it is counted from the read index over "
+        "the events that match (a broad filter costs more); a label `search` or the LABEL_ASC order is "
+        "counted over the article graphs, which costs what the store holds."
     )
 
 

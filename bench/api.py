@@ -35,6 +35,7 @@ import argparse
 import dataclasses
 import json
 import os
+import pickle
 import random
 import re
 import shutil
@@ -398,9 +399,11 @@ def _page_reads(store: EmbeddedStore, hub: str, search: str) -> dict[str, Callab
         return queries.entities_by_keys(store, base, keys)
 
     def entity_page() -> object:
+        # As the Entity resolvers ask for it: the entity, relationships(first: 20) with
+        # their evidence, events(first: 20) and articles(first: 10).
         queries.entities_by_keys(store, base, [hub])
-        queries.relationships_of(store, base, [hub])
-        evs = queries.events_of_entities(store, base, [hub])[hub][:20]
+        queries.relationship_page(store, base, hub, page(0, 20))
+        _, evs = queries.events_of_entity(store, base, hub, page(0, 20))
         queries.events_by_keys(store, base, evs)
         _, ids = queries.articles_of_entity(store, base, hub, page(0, 10))
         return queries.articles_by_ids(store, base, ids)
@@ -430,7 +433,7 @@ def _no_index(store: object, *, create: bool = False) -> None:
 
 
 def _measure(
-    store: EmbeddedStore, n: int, search: str, hub_requests: int
+    store: EmbeddedStore, n: int, search: str, hub_requests: int, scan_runs: int = 5
 ) -> tuple[dict[str, tuple[float, float]], str]:
     """Time the issue's queries on ``store`` (``n`` articles): with the read index and with the scans it replaced."""
     rows = store.query(
@@ -446,7 +449,7 @@ def _measure(
         real = summary.read_index
         setattr(summary, "read_index", _no_index)  # noqa: B010 - the scan the index replaced
         try:
-            before = _median_ms(call)
+            before = _median_ms(call, scan_runs) if scan_runs else float("nan")
         finally:
             setattr(summary, "read_index", real)  # noqa: B010
         out[name] = (before, after)
@@ -655,6 +658,201 @@ def _write_copies(store: EmbeddedStore, pairs: Sequence[tuple[str, str]], texts:
     store.put_nquads(batch, known)
 
 
+EXTRACTIONS = ROOT / "bench" / "out" / "api-real-extractions.pickle"
+
+
+def extract_real() -> list[Extraction]:
+    """Every real article extracted once, through the real pipeline (2 workers), kept in ``EXTRACTIONS``.
+
+    The articles are ingested into a scratch store (``REAL_OUT``) and each stored
+    extraction (after cross-article identity) is kept: the scale run then writes
+    them, and renamed copies of them, without extracting again. The ingest's wall
+    time and the read index's share of it are printed.
+    """
+    if EXTRACTIONS.exists():
+        with EXTRACTIONS.open("rb") as fh:
+            found: list[Extraction] = pickle.load(fh)  # the bench's own file
+        return found
+    for path in (REAL_OUT, summary.index_path(str(REAL_OUT))):
+        if path is not None and path.is_dir():
+            shutil.rmtree(path)
+        elif path is not None and path.exists():
+            path.unlink()
+    articles = real_articles()
+    kept: list[Extraction] = []
+    store = EmbeddedStore(REAL_OUT, snapshot_every=3600)
+    t = time.perf_counter()
+    with _IndexTimer() as timer:
+        ingest_articles(articles, store, Settings.load(env={}), workers=2, on_stored=kept.append)
+    wall = time.perf_counter() - t
+    store.close()
+    print(
+        f"ingest of {len(kept)} real articles with 2 workers: {wall:.0f} s, of which the read index "
+        f"{timer.seconds:.1f} s ({100 * timer.seconds / wall:.1f}%)",
+        flush=True,
+    )
+    EXTRACTIONS.parent.mkdir(parents=True, exist_ok=True)
+    with EXTRACTIONS.open("wb") as fh:
+        pickle.dump(kept, fh)
+    return kept
+
+
+SCALE_OUT = ROOT / "bench" / "out" / "api-scale"
+
+
+def write_cost(n: int, rounds: int) -> None:
+    """Write the first ``n`` real extractions into fresh stores with and without the read index, interleaved.
+
+    The store write alone (as the ingest writer calls it, contributions given),
+    so the index's share is the largest it can be: in an ingest, extraction in the
+    workers overlaps the writes.
+    """
+    xs = extract_real()[:n]
+    batches = list(_batches(xs, len(xs)))
+    known = [
+        {g: summary.contributions_of(g, list(ox.parse(text, ox.RdfFormat.N_QUADS))) for g, text, _ in b}
+        for b in batches
+    ]
+    walls: dict[str, list[float]] = {"without index": [], "with index": []}
+    index_s: list[float] = []
+    real_sync = summary_sync.sync_index  # type: ignore[attr-defined]
+    for r in range(rounds):
+        for name in ("without index", "with index") if r % 2 == 0 else ("with index", "without index"):
+            store = _fresh_store(ROOT / "bench" / "out" / f"api-write-{name.replace(' ', '-')}")
+            with _IndexTimer() as timer:
+                if name == "without index":
+                    setattr(summary_sync, "sync_index", lambda *a: 0)  # noqa: B010 - the index left out
+                try:
+                    t = time.perf_counter()
+                    for b, k in zip(batches, known, strict=True):
+                        store.put_nquads([(g, text) for g, text, _ in b], k)
+                    walls[name].append(time.perf_counter() - t)
+                finally:
+                    setattr(summary_sync, "sync_index", real_sync)  # noqa: B010
+                    store.close()
+                if name == "with index":
+                    index_s.append(timer.seconds)
+            print(f"round {r + 1}: {n} real articles written {name}: {walls[name][-1]:.1f} s", flush=True)
+    without, with_ = statistics.median(walls["without index"]), statistics.median(walls["with index"])
+    own = statistics.median(index_s)
+    print(
+        f"store write of {n} real articles, median of {rounds}: without the index {without:.1f} s, with it "
+        f"{with_:.1f} s ({with_ / without:.3f}x); the index's own time {own:.1f} s ({100 * own / with_:.1f}% of the write)",
+        flush=True,
+    )
+
+
+def _fresh_store(path: Path) -> EmbeddedStore:
+    for old in (path, summary.index_path(str(path))):
+        if old is not None and old.is_dir():
+            shutil.rmtree(old)
+        elif old is not None and old.exists():
+            old.unlink()
+    return EmbeddedStore(path, snapshot_every=3600)
+
+
+def _batches(xs: Sequence[Extraction], total: int) -> Iterator[list[tuple[str, str, Extraction]]]:
+    """``total`` articles in batches of 64: the real ones, then copy 1 of each, copy 2, ... (N-Quads per graph)."""
+    done, n = 0, 0
+    while done < total:
+        for i in range(0, len(xs), 64):
+            part = [x if n == 0 else replica(x, n) for x in xs[i : i + 64]][: total - done]
+            if not part:
+                return
+            yield [(article_iri(DEFAULT_BASE, x.article.id), extraction_nquads(x), x) for x in part]
+            done += len(part)
+            if done >= total:
+                return
+        n += 1
+
+
+def scale_main(marks: Sequence[int], search: str, hub_requests: int, scan_upto: int, ab: bool, minutes: float) -> None:
+    """The issue-23 run: real extractions written, then renamed copies of them, the queries timed at each mark.
+
+    Each real article is extracted once (:func:`extract_real`). The store is then
+    filled through the normal writer path (``store.put_nquads`` with each graph's
+    contributions, as the ingest writer calls it), first with the real articles,
+    then with copies of them under new ids (``<id>-r<n>``: the same text, entities
+    and relationships, their own mentions and events), in batches of 64. At each of
+    ``marks`` the issue's queries are timed with the read index and (up to
+    ``scan_upto`` articles) with the scans it replaced. Writing stops after
+    ``minutes``; the store is then measured at the size it reached.
+    """
+    xs = extract_real()
+    marks = sorted(marks)
+    print(f"{len(xs)} real extractions", flush=True)
+    # The write cost of the index: the real articles written with and without it (store write alone).
+    walls: dict[str, float] = {}
+    real_sync = summary_sync.sync_index  # type: ignore[attr-defined]
+    for name in ("without index", "with index") if ab else ():
+        store = _fresh_store(ROOT / "bench" / "out" / f"api-scale-{name.replace(' ', '-')}")
+        if name == "without index":
+            setattr(summary_sync, "sync_index", lambda *a: 0)  # noqa: B010 - the index left out
+        try:
+            t = time.perf_counter()
+            for batch in _batches(xs, len(xs)):
+                store.put_nquads(
+                    [(g, text) for g, text, _ in batch],
+                    {
+                        g: summary.contributions_of(g, list(ox.parse(text, ox.RdfFormat.N_QUADS)))
+                        for g, text, _ in batch
+                    },
+                )
+            walls[name] = time.perf_counter() - t
+        finally:
+            setattr(summary_sync, "sync_index", real_sync)  # noqa: B010
+            store.close()
+        print(
+            f"{len(xs)} real articles written {name}: {walls[name]:.1f} s (contributions found in this process)",
+            flush=True,
+        )
+    if ab:
+        print(f"write with / without the index: {walls['with index'] / walls['without index']:.3f}x", flush=True)
+
+    store = _fresh_store(SCALE_OUT)
+    results: dict[int, dict[str, tuple[float, float]]] = {}
+    hubs: dict[int, str] = {}
+    size, write_s, contrib_s = 0, 0.0, 0.0
+    t0 = time.perf_counter()
+    deadline = time.monotonic() + minutes * 60
+    with _IndexTimer() as timer:
+        for batch in _batches(xs, marks[-1]):
+            if time.monotonic() >= deadline:
+                print(f"time is up at {size} articles", flush=True)
+                results[size], hubs[size] = _measure(store, size, search, hub_requests, scan_runs=0)
+                break
+            t = time.perf_counter()
+            known = {g: summary.contributions_of(g, list(ox.parse(text, ox.RdfFormat.N_QUADS))) for g, text, _ in batch}
+            contrib_s += time.perf_counter() - t
+            t = time.perf_counter()
+            store.put_nquads([(g, text) for g, text, _ in batch], known)
+            write_s += time.perf_counter() - t
+            before, size = size, size + len(batch)
+            if before < len(xs) <= size:
+                print(
+                    f"the {len(xs)} real articles written with the index: {write_s + contrib_s:.1f} s "
+                    f"(contributions {contrib_s:.1f} s), of which the read index {timer.seconds:.1f} s",
+                    flush=True,
+                )
+            for m in marks:
+                if before < m <= size:
+                    print(
+                        f"{size} articles after {time.perf_counter() - t0:.0f} s; store writes {write_s:.0f} s, "
+                        f"of which the read index {timer.seconds:.1f} s",
+                        flush=True,
+                    )
+                    results[size], hubs[size] = _measure(
+                        store, size, search, hub_requests, scan_runs=3 if size <= scan_upto else 0
+                    )
+    print(
+        f"{size} articles written in {write_s:.0f} s (store writes; contributions {contrib_s:.0f} s besides), "
+        f"of which the read index {timer.seconds:.1f} s ({100 * timer.seconds / max(write_s, 1e-9):.1f}%)",
+        flush=True,
+    )
+    store.close()
+    _table(results, hubs)
+
+
 def ingest_cost(n: int, rounds: int) -> None:
     """Ingest the first ``n`` real articles with 2 workers, with and without the read index; print the wall ratio."""
     articles = real_articles()[:n]
@@ -708,7 +906,24 @@ def main() -> None:
     ap.add_argument("--small", type=int, default=100, help="the small store --grow measures too")
     ap.add_argument("--minutes", type=float, default=20.0, help="time --grow may spend writing copies")
     ap.add_argument("--rounds", type=int, default=2, help="rounds of --ingest-cost")
+    ap.add_argument("--scale", action="store_true", help="real extractions and copies of them up to --sizes")
+    ap.add_argument(
+        "--ab", action="store_true", help="--scale: first write the real articles without, then with the index"
+    )
+    ap.add_argument("--write-cost", type=int, default=0, help="A/B the index's store-write cost on N real articles")
+    ap.add_argument("--scan-upto", type=int, default=2000, help="time the scans too up to this many articles")
+    ap.add_argument("--extract", action="store_true", help="extract the real articles once (kept for --scale)")
     args = ap.parse_args()
+    if args.extract:
+        extract_real()
+        return
+    if args.write_cost:
+        write_cost(args.write_cost, args.rounds)
+        return
+    if args.scale:
+        marks = [int(m) for m in args.sizes.split(",")]
+        scale_main(marks, args.search, args.hub_requests, args.scan_upto, args.ab, args.minutes)
+        return
     if args.grow:
         marks = [int(m) for m in args.sizes.split(",")]
         grow_main(args.small, marks, args.minutes, args.search, args.hub_requests)

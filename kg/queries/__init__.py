@@ -33,14 +33,22 @@ from kg.queries.events import (
     EventOrder,
     EventView,
     ParticipantView,
+    event_pages_of_entities,
     events_by_keys,
     events_of_articles,
     events_of_entities,
+    events_of_entity,
     list_events,
     partial_upper,
 )
 from kg.queries.evidence import EvidenceView
-from kg.queries.relationships import RelationshipView, relationships_of
+from kg.queries.relationships import (
+    RelationshipFilter,
+    RelationshipView,
+    relationship_page,
+    relationship_pages,
+    relationships_of,
+)
 from kg.queries.stats import Stats, graph_stats
 from kg.sparql import Page
 from kg.sparql import literal as sparql_string
@@ -56,21 +64,26 @@ __all__ = [
     "MentionView",
     "Page",
     "ParticipantView",
+    "RelationshipFilter",
     "RelationshipView",
     "Stats",
     "articles_by_ids",
     "articles_of_entity",
     "entities_by_keys",
     "entities_of_article",
+    "event_pages_of_entities",
     "events_by_keys",
     "events_of_articles",
     "events_of_entities",
+    "events_of_entity",
     "graph_stats",
     "list_articles",
     "list_entities",
     "list_events",
     "mentions_of_article",
     "partial_upper",
+    "relationship_page",
+    "relationship_pages",
     "relationships_of",
     "sparql_string",
 ]

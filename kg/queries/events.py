@@ -266,6 +266,14 @@ _SORT_KEYS = {
 }
 
 
+#: The orders the read index serves filtered lists in (the label order and search scan the articles).
+_INDEX_ORDER = {
+    EventOrder.START_DESC: "newest",
+    EventOrder.START_ASC: "oldest",
+    EventOrder.CONFIDENCE_DESC: "confidence",
+}
+
+
 def list_events(
     store: Store, base: str, page: Page, f: EventFilter, order: EventOrder = EventOrder.START_DESC
 ) -> tuple[int, list[str]]:
@@ -273,11 +281,25 @@ def list_events(
 
     Undated events sort after dated ones whichever way dates are sorted. Without a
     filter, by date, the page comes from the read index's maintained order
-    (:mod:`kg.summary._index`); filtered lists query the article graphs.
+    (:mod:`kg.summary._index`); filtered by type, participant, place, window or
+    confidence, from its per-article event rows (the cost follows the matches);
+    a label search or the label order query the article graphs.
     """
     idx = summary.read_index(store)
     if idx is not None and f == EventFilter() and order in (EventOrder.START_DESC, EventOrder.START_ASC):
         count, iris = idx.events(newest=order is EventOrder.START_DESC, offset=page.offset, limit=page.limit)
+        return count, [iri_key(base, e) for e in iris]
+    if idx is not None and not f.search and order in _INDEX_ORDER:
+        count, iris = idx.filtered_events(
+            types=[EVT_NS + t for t in f.types],
+            participant=base + f.participant if f.participant else None,
+            place=base + f.place if f.place else None,
+            window=f.window,
+            min_confidence=f.min_confidence,
+            order=_INDEX_ORDER[order],
+            offset=page.offset,
+            limit=page.limit,
+        )
         return count, [iri_key(base, e) for e in iris]
     try:
         where = _event_where(base, f, order)
@@ -321,6 +343,32 @@ def events_of_entities(store: Store, base: str, keys: Sequence[str]) -> dict[str
     for r in rows:
         out[iri_key(base, r["x"])].append(iri_key(base, r["e"]))
     return out
+
+
+def events_of_entity(store: Store, base: str, key: str, page: Page) -> tuple[int, list[str]]:
+    """How many events an entity takes part in or happened at, and one page of their keys, newest first."""
+    return event_pages_of_entities(store, base, [key], page)[key]
+
+
+def event_pages_of_entities(
+    store: Store, base: str, keys: Sequence[str], page: Page
+) -> dict[str, tuple[int, list[str]]]:
+    """For each entity, how many events it takes part in or happened at, and one page of them, newest first.
+
+    From the read index each page is read in the maintained order (no store
+    query); without one, :func:`events_of_entities` lists every event of the keys
+    in one query.
+    """
+    unique = list(dict.fromkeys(keys))
+    idx = summary.read_index(store)
+    if idx is not None:
+        out: dict[str, tuple[int, list[str]]] = {}
+        for k in unique:
+            total, iris = idx.events_of_entity(base + k, page.offset, page.limit)
+            out[k] = (total, [iri_key(base, e) for e in iris])
+        return out
+    found = events_of_entities(store, base, unique)
+    return {k: (len(found[k]), found[k][page.offset : page.offset + page.limit]) for k in unique}
 
 
 def events_of_articles(store: Store, base: str, ids: Sequence[str]) -> dict[str, list[str]]:

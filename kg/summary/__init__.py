@@ -60,6 +60,7 @@ from kg.summary._model import (
     read_entities,
     read_relationships,
     rel_iri,
+    relationships_by_iri,
 )
 from kg.summary._sync import Dirty, dirty_articles, mark_changed, rebuild, sync
 
@@ -82,6 +83,7 @@ __all__ = [
     "rebuild",
     "rebuild_index",
     "rel_iri",
+    "relationships_by_iri",
     "sync",
     "sync_index",
 ]

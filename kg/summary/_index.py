@@ -11,9 +11,11 @@ store:
 ``articles``        id, content hash, publication date, its quad/mention/statement counts
 ``article_entities``  (entity, date, article): ``kg:mentionedIn``, in date order per entity
 ``article_typed``   (article, entity, class) and ``typed`` (entity, class, articles)
-``event_in``        (article, event, start) and ``events`` (event, earliest start, articles)
-``event_roles``     (article, event, entity): participants in any role, and the place
+``event_in``        (article, event, start, type, confidence, dated start, last day) and ``events`` (event, earliest start, articles)
+``event_roles``     (article, event, entity, place): participants in any role (``place`` 0), and the place (1)
 ``touches``         (article, entity): what the article says about, for the summary rows
+``rel_in``          (article, subject, predicate, object): each relationship an article states, with its confidence
+``rel_ends``        each merged relationship once per end, in the API's order (predicate, subject, object)
 ``entities``        each summarised entity: class, sort label, confidence, mentions
 ``names``           FTS5 trigram index of every label and alias (lower-cased)
 ``grams``           one- and two-character substrings of the names (needles FTS5 cannot serve)
@@ -45,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.namespace import KG_NS, SCHEMA
+from kg.namespace import KG_NS, PROV, SCHEMA, local_name
 from kg.rdf import stored_day
 from kg.sparql import PROLOGUE, iris
 from kg.summary._model import _ENTITY_TYPES, CHUNK, SUMMARY_GRAPH, EntitySummary, _read_summaries
@@ -56,9 +58,9 @@ if TYPE_CHECKING:
 __all__ = ["ArticleFacts", "ReadIndex", "facts_of", "index_path", "read_index", "rebuild_index", "sync_index"]
 
 #: Format of the index; a file with another version is rebuilt.
-INDEX_VERSION = "1"
+INDEX_VERSION = "3"
 #: Roles that make an entity part of an event (the event's place counts too).
-ROLES = ("participant", "agent", "target", "speaker", "about", "affected", "place")
+ROLES = ("participant", "agent", "target", "speaker", "about", "affected")
 #: Counters kept by triggers.
 COUNTERS = ("articles", "quads", "mentions", "relations", "events", *_ENTITY_TYPES)
 
@@ -78,18 +80,30 @@ CREATE TABLE IF NOT EXISTS article_typed (
 CREATE TABLE IF NOT EXISTS typed (
   entity TEXT NOT NULL, type TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (entity, type)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS event_in (
-  article TEXT NOT NULL, event TEXT NOT NULL, start TEXT, PRIMARY KEY (article, event)) WITHOUT ROWID;
+  article TEXT NOT NULL, event TEXT NOT NULL, start TEXT, type TEXT, confidence REAL, dated TEXT, upper TEXT,
+  PRIMARY KEY (article, event)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_in_by_type ON event_in (type, event);
+CREATE INDEX IF NOT EXISTS event_in_by_date ON event_in (dated, upper);
 CREATE INDEX IF NOT EXISTS event_in_by_event ON event_in (event);
 CREATE TABLE IF NOT EXISTS events (iri TEXT PRIMARY KEY, start TEXT, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS events_newest ON events (COALESCE(start, '0000') DESC, iri);
 CREATE INDEX IF NOT EXISTS events_oldest ON events (COALESCE(start, '9999'), iri);
 CREATE TABLE IF NOT EXISTS event_roles (
-  article TEXT NOT NULL, event TEXT NOT NULL, entity TEXT NOT NULL, PRIMARY KEY (article, event, entity)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS event_roles_by_entity ON event_roles (entity, event);
+  article TEXT NOT NULL, event TEXT NOT NULL, entity TEXT NOT NULL, place INTEGER NOT NULL,
+  PRIMARY KEY (article, event, entity, place)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS event_roles_by_entity ON event_roles (entity, place, event);
 CREATE TABLE IF NOT EXISTS touches (article TEXT NOT NULL, entity TEXT NOT NULL, PRIMARY KEY (article, entity)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rel_in (
+  article TEXT NOT NULL, subject TEXT NOT NULL, predicate TEXT NOT NULL, object TEXT NOT NULL,
+  confidence REAL NOT NULL, stated INTEGER NOT NULL, PRIMARY KEY (article, subject, predicate, object)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS rel_in_by_triple ON rel_in (subject, predicate, object);
+CREATE TABLE IF NOT EXISTS rel_ends (
+  entity TEXT NOT NULL, name TEXT NOT NULL, subject TEXT NOT NULL, object TEXT NOT NULL, predicate TEXT NOT NULL,
+  confidence REAL NOT NULL, stated INTEGER NOT NULL,
+  PRIMARY KEY (entity, name, subject, object, predicate)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entities (
   id INTEGER PRIMARY KEY, iri TEXT NOT NULL UNIQUE, type TEXT NOT NULL, sort TEXT NOT NULL,
-  confidence REAL NOT NULL, mentions INTEGER NOT NULL);
+  confidence REAL NOT NULL, mentions INTEGER NOT NULL, names TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS entities_label ON entities (sort, iri);
 CREATE INDEX IF NOT EXISTS entities_label_desc ON entities (sort DESC, iri);
 CREATE INDEX IF NOT EXISTS entities_mentions ON entities (mentions DESC, sort, iri);
@@ -128,6 +142,17 @@ _FILES: dict[str, ReadIndex] = {}
 _LOCK = threading.Lock()
 
 
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One entity's row: what its summary gives the lists and the text index."""
+
+    type: str
+    sort: str
+    confidence: float
+    mentions: int
+    names: str
+
+
 @dataclass(slots=True)
 class ArticleFacts:
     """What one article graph gives the read index."""
@@ -141,7 +166,20 @@ class ArticleFacts:
     typed: set[tuple[str, str]] = field(default_factory=set)
     events: dict[str, str | None] = field(default_factory=dict)
     roles: set[tuple[str, str]] = field(default_factory=set)
+    #: (event, place) for ``kg:place``; ``roles`` holds the other roles
+    places: set[tuple[str, str]] = field(default_factory=set)
+    #: event -> (type, highest confidence, start when its precision is known, last possible day)
+    event_info: dict[str, tuple[str | None, float | None, str | None, str | None]] = field(default_factory=dict)
     touches: set[str] = field(default_factory=set)
+    #: (subject, predicate, object) -> (highest confidence here, whether a statement here states it in the text)
+    rels: dict[tuple[str, str, str], tuple[float, bool]] = field(default_factory=dict)
+
+    def rel(self, triple: tuple[str, str, str], confidence: float, stated: bool) -> None:
+        """Fold one statement (or plain ``locatedIn`` triple) of ``triple`` in."""
+        old = self.rels.get(triple)
+        if old is not None:
+            confidence, stated = max(old[0], confidence), old[1] or stated
+        self.rels[triple] = (confidence, stated)
 
 
 def index_path(location: str) -> Path | None:
@@ -273,12 +311,15 @@ class ReadIndex:
             conn = self._connect()
             conn.execute("BEGIN IMMEDIATE")
             try:
-                events = self._drop_articles(conn, list(facts))
+                triples: set[tuple[str, str, str]] = set()
+                events = self._drop_articles(conn, list(facts), triples)
                 for g, f in facts.items():
                     if f is not None:
                         self._add_article(conn, g, f)
                         events.update(f.events)
+                        triples.update(f.rels)
                 self._refresh_events(conn, events)
+                self._refresh_rels(conn, triples)
                 for iri, e in entities.items():
                     self._put_entity(conn, iri, e)
                 conn.execute("COMMIT")
@@ -287,14 +328,18 @@ class ReadIndex:
                 raise
 
     @staticmethod
-    def _drop_articles(conn: sqlite3.Connection, graphs: list[str]) -> set[str]:
+    def _drop_articles(conn: sqlite3.Connection, graphs: list[str], triples: set[tuple[str, str, str]]) -> set[str]:
         events: set[str] = set()
         for g in graphs:
+            triples.update(
+                (str(a), str(b), str(c))
+                for a, b, c in conn.execute("SELECT subject, predicate, object FROM rel_in WHERE article = ?", (g,))
+            )
             events.update(str(e) for (e,) in conn.execute("SELECT event FROM event_in WHERE article = ?", (g,)))
             for e, t in conn.execute("SELECT entity, type FROM article_typed WHERE article = ?", (g,)).fetchall():
                 conn.execute("UPDATE typed SET n = n - 1 WHERE entity = ? AND type = ?", (e, t))
                 conn.execute("DELETE FROM typed WHERE entity = ? AND type = ? AND n <= 0", (e, t))
-            for table in ("article_entities", "article_typed", "event_in", "event_roles", "touches"):
+            for table in ("article_entities", "article_typed", "event_in", "event_roles", "touches", "rel_in"):
                 conn.execute(f"DELETE FROM {table} WHERE article = ?", (g,))
             conn.execute("DELETE FROM articles WHERE iri = ?", (g,))
         return events
@@ -318,16 +363,43 @@ class ReadIndex:
             sorted(f.typed),
         )
         conn.executemany(
-            "INSERT OR IGNORE INTO event_in (article, event, start) VALUES (?, ?, ?)",
-            [(g, e, s) for e, s in sorted(f.events.items())],
+            "INSERT OR IGNORE INTO event_in (article, event, start, type, confidence, dated, upper)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(g, e, s, *f.event_info.get(e, (None, None, None, None))) for e, s in sorted(f.events.items())],
         )
         conn.executemany(
-            "INSERT OR IGNORE INTO event_roles (article, event, entity) VALUES (?, ?, ?)",
-            [(g, e, x) for e, x in sorted(f.roles) if e in f.events],
+            "INSERT OR IGNORE INTO event_roles (article, event, entity, place) VALUES (?, ?, ?, ?)",
+            [(g, e, x, 0) for e, x in sorted(f.roles) if e in f.events]
+            + [(g, e, x, 1) for e, x in sorted(f.places) if e in f.events],
         )
         conn.executemany(
             "INSERT OR IGNORE INTO touches (article, entity) VALUES (?, ?)", [(g, e) for e in sorted(f.touches)]
         )
+        conn.executemany(
+            "INSERT INTO rel_in (article, subject, predicate, object, confidence, stated) VALUES (?, ?, ?, ?, ?, ?)",
+            [(g, *t, float(f"{c:.3f}"), int(st)) for t, (c, st) in sorted(f.rels.items())],
+        )
+
+    @staticmethod
+    def _refresh_rels(conn: sqlite3.Connection, triples: Iterable[tuple[str, str, str]]) -> None:
+        """Merge each of ``triples`` again over the articles stating it (highest confidence, stated by any)."""
+        for s, p, o in sorted(triples):
+            name = local_name(p, KG_NS)
+            # The whole key, so the delete seeks two rows instead of walking a hub's rows.
+            conn.execute(
+                "DELETE FROM rel_ends WHERE entity IN (?, ?) AND name = ? AND subject = ? AND object = ? AND predicate = ?",
+                (s, o, name, s, o, p),
+            )
+            c, stated, n = conn.execute(
+                "SELECT MAX(confidence), MAX(stated), COUNT(*) FROM rel_in WHERE subject = ? AND predicate = ? AND object = ?",
+                (s, p, o),
+            ).fetchone()
+            if n:
+                conn.executemany(
+                    "INSERT OR REPLACE INTO rel_ends (entity, name, subject, object, predicate, confidence, stated)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(end, name, s, o, p, c, stated) for end in dict.fromkeys((s, o))],
+                )
 
     @staticmethod
     def _refresh_events(conn: sqlite3.Connection, events: Iterable[str]) -> None:
@@ -342,23 +414,82 @@ class ReadIndex:
 
     @staticmethod
     def _put_entity(conn: sqlite3.Connection, iri: str, e: EntitySummary | None) -> None:
-        row = conn.execute("SELECT id FROM entities WHERE iri = ?", (iri,)).fetchone()
-        if row is not None:
-            conn.execute("DELETE FROM entities WHERE id = ?", row)
-            conn.execute("DELETE FROM names WHERE rowid = ?", row)
-            conn.execute("DELETE FROM grams WHERE id = ?", row)
-        if e is None or not e.type or not e.labels:
+        ReadIndex._put_row(conn, iri, _row_of(e) if e is not None else None)
+
+    @staticmethod
+    def _put_row(conn: sqlite3.Connection, iri: str, new: _Row | None) -> None:
+        """Write one entity row; when its names are unchanged only the row itself is (a hub's text index stays)."""
+        row = conn.execute("SELECT id, names FROM entities WHERE iri = ?", (iri,)).fetchone()
+        if row is not None and new is not None and row[1] == new.names:
+            conn.execute(
+                "UPDATE entities SET type = ?, sort = ?, confidence = ?, mentions = ? WHERE id = ?",
+                (new.type, new.sort, new.confidence, new.mentions, row[0]),
+            )
             return
-        names = sorted({n.lower() for n in (*e.labels, *e.aliases)})
-        sort = min(label.lower() for label in e.labels)
+        if row is not None:
+            conn.execute("DELETE FROM entities WHERE id = ?", (row[0],))
+            conn.execute("DELETE FROM names WHERE rowid = ?", (row[0],))
+            conn.execute("DELETE FROM grams WHERE id = ?", (row[0],))
+        if new is None:
+            return
         cur = conn.execute(
-            "INSERT INTO entities (iri, type, sort, confidence, mentions) VALUES (?, ?, ?, ?, ?)",
-            (iri, e.type, sort, e.confidence, e.mentions),
+            "INSERT INTO entities (iri, type, sort, confidence, mentions, names) VALUES (?, ?, ?, ?, ?, ?)",
+            (iri, new.type, new.sort, new.confidence, new.mentions, new.names),
         )
         eid = cur.lastrowid
-        conn.execute("INSERT INTO names (rowid, text) VALUES (?, ?)", (eid, "\n".join(names)))
+        conn.execute("INSERT INTO names (rowid, text) VALUES (?, ?)", (eid, new.names))
+        names = new.names.split("\n")
         grams = {n[i : i + k] for n in names for k in (1, 2) for i in range(len(n) - k + 1)}
         conn.executemany("INSERT OR IGNORE INTO grams (gram, id) VALUES (?, ?)", [(g, eid) for g in sorted(grams)])
+
+    def merged_rows(self, added: Mapping[str, EntitySummary]) -> tuple[dict[str, _Row | None], list[str]]:
+        """The rows of ``added`` merged into the stored ones, as the summary merges fresh articles.
+
+        Returns the merged rows and the entities without a stored row, whose row
+        must come from the summary (an entity never typed or labelled before here
+        has no row to merge into).
+        """
+        rows: dict[str, _Row | None] = {}
+        missing: list[str] = []
+        for part in _chunks(sorted(added), 500):
+            marks = ",".join("?" * len(part))
+            stored = {
+                str(r[0]): _Row(str(r[1]), str(r[2]), float(str(r[3])), int(str(r[4])), str(r[5]))
+                for r in self._rows(
+                    f"SELECT iri, type, sort, confidence, mentions, names FROM entities WHERE iri IN ({marks})", part
+                )
+            }
+            for iri in part:
+                old, new = stored.get(iri), added[iri]
+                if old is None:
+                    missing.append(iri)
+                    continue
+                names = set(old.names.split("\n")) | {n.lower() for n in (*new.labels, *new.aliases)}
+                sort = min([old.sort, *(label.lower() for label in new.labels)])
+                confidence = float(f"{max(old.confidence, new.confidence):.3f}")
+                rows[iri] = _Row(old.type, sort, confidence, old.mentions + new.mentions, "\n".join(sorted(names)))
+        return rows, missing
+
+    def apply_rows(self, facts: Mapping[str, ArticleFacts], rows: Mapping[str, _Row | None]) -> None:
+        """Add the fresh articles ``facts`` and write the entity ``rows``, in one transaction."""
+        with self._lock:
+            conn = self._connect()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                triples: set[tuple[str, str, str]] = set()
+                events: set[str] = set()
+                for g, f in facts.items():
+                    self._add_article(conn, g, f)
+                    events.update(f.events)
+                    triples.update(f.rels)
+                self._refresh_events(conn, events)
+                self._refresh_rels(conn, triples)
+                for iri, row in rows.items():
+                    self._put_row(conn, iri, row)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
 
     # ------------------------------------------------------------ reading
 
@@ -386,6 +517,69 @@ class ReadIndex:
         rows = self._rows(f"SELECT iri FROM events ORDER BY {order} LIMIT ? OFFSET ?", (limit, offset))
         return self.counts().get("events", 0), [str(r[0]) for r in rows]
 
+    def filtered_events(
+        self,
+        *,
+        types: Sequence[str] = (),
+        participant: str | None = None,
+        place: str | None = None,
+        window: tuple[str, str] | None = None,
+        min_confidence: float = 0.0,
+        order: str = "newest",
+        offset: int = 0,
+        limit: int = 20,
+    ) -> tuple[int, list[str]]:
+        """The count and one page of the events matching the filters, as the article graphs' scan matches them.
+
+        Each article's report of an event is one row (its type, confidence, dated
+        start and last possible day), so the type, the confidence and the window must
+        hold in one article, the participant and the place in any, as in the scan.
+        ``order`` is ``newest``, ``oldest`` or ``confidence``. The rows read are those
+        of the most selective filter given (an entity's events, a type's, a date
+        range's), so the count and the page cost what matches, not the store; a
+        broad filter (a common type, a wide window) costs in proportion.
+        """
+        where: list[str] = []
+        args: list[object] = []
+        if types:
+            where.append(f"type IN ({','.join('?' * len(types))})")
+            args.extend(types)
+        if participant is not None:
+            where.append("event IN (SELECT event FROM event_roles WHERE entity = ? AND place = 0)")
+            args.append(participant)
+        if place is not None:
+            where.append("event IN (SELECT event FROM event_roles WHERE entity = ? AND place = 1)")
+            args.append(place)
+        if window is not None:
+            where.append("dated IS NOT NULL AND dated <= ? AND upper >= ?")
+            args.extend([window[1], window[0]])
+        if min_confidence > 0 or order == "confidence":
+            where.append("confidence IS NOT NULL AND confidence >= ?")
+            args.append(float(f"{min_confidence:.6f}"))
+        cond = " AND ".join(where) or "1"
+        key = {
+            "newest": ("MIN(COALESCE(start, '0000'))", "k DESC, event"),
+            "oldest": ("MIN(COALESCE(start, '9999'))", "k, event"),
+            "confidence": ("MAX(confidence)", "k DESC, event"),
+        }[order]
+        (n,) = self._rows(f"SELECT COUNT(DISTINCT event) FROM event_in WHERE {cond}", args)[0]
+        rows = self._rows(
+            f"SELECT event, {key[0]} AS k FROM event_in WHERE {cond} GROUP BY event ORDER BY {key[1]} LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        )
+        return int(str(n)), [str(r[0]) for r in rows]
+
+    def events_of_entity(self, entity: str, offset: int, limit: int) -> tuple[int, list[str]]:
+        """How many events ``entity`` takes part in or happened at, and one page of them, newest first."""
+        sub = "SELECT DISTINCT event FROM event_roles WHERE entity = ?"
+        (n,) = self._rows(f"SELECT COUNT(*) FROM ({sub})", (entity,))[0]
+        rows = self._rows(
+            f"SELECT e.iri FROM events e WHERE e.iri IN ({sub}) ORDER BY COALESCE(e.start, '0000') DESC, e.iri"
+            " LIMIT ? OFFSET ?",
+            (entity, limit, offset),
+        )
+        return int(str(n)), [str(r[0]) for r in rows]
+
     def graphs_of_events(self, events: Sequence[str]) -> list[tuple[str, str]]:
         """Each of ``events`` with each article graph that reports it."""
         out: set[tuple[str, str]] = set()
@@ -406,6 +600,48 @@ class ReadIndex:
             )
             out[x] = [str(r[0]) for r in rows]
         return out
+
+    def relationships_of(
+        self,
+        entity: str,
+        page: tuple[int, int],
+        *,
+        predicate: str | None = None,
+        min_confidence: float = 0.0,
+        stated_only: bool = False,
+        outgoing: bool | None = None,
+    ) -> tuple[int, list[tuple[str, str, str, float, bool]]]:
+        """How many relationships of ``entity`` pass the filters, and one page of them.
+
+        In the API's order (predicate local name, subject, object), each as
+        (subject, predicate, object, confidence, stated). ``outgoing`` keeps those
+        with ``entity`` as the subject (``True``) or as the object only (``False``).
+        The page walks the entity's rows in that order; the count costs the entity's
+        relationships, never the store's.
+        """
+        where, args = ["entity = ?"], [entity]
+        if predicate is not None:
+            where.append("predicate = ?")
+            args.append(predicate)
+        if min_confidence > 0:
+            where.append("confidence >= ?")
+            args.append(min_confidence)  # type: ignore[arg-type]
+        if stated_only:
+            where.append("stated = 1")
+        if outgoing is True:
+            where.append("subject = ?")
+            args.append(entity)
+        elif outgoing is False:
+            where.append("subject <> ?")
+            args.append(entity)
+        cond = " AND ".join(where)
+        (n,) = self._rows(f"SELECT COUNT(*) FROM rel_ends WHERE {cond}", args)[0]
+        rows = self._rows(
+            f"SELECT subject, predicate, object, confidence, stated FROM rel_ends WHERE {cond}"
+            " ORDER BY name, subject, object, predicate LIMIT ? OFFSET ?",
+            [*args, page[1], page[0]],
+        )
+        return int(str(n)), [(str(a), str(b), str(c), float(str(d)), bool(e)) for a, b, c, d, e in rows]
 
     def entities(
         self,
@@ -520,17 +756,24 @@ def read_facts(store: Store, graphs: Sequence[str]) -> dict[str, ArticleFacts]:
     rows = store.query(
         PROLOGUE
         + f"""PREFIX schema: <{SCHEMA}>
-SELECT ?g ?k ?x ?y WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{
+SELECT ?g ?k ?x ?y ?s ?p ?o ?c ?ev ?src ?t ?st ?sp ?en ?ep WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{
   {{ ?g a kg:Article . BIND("a" AS ?k) OPTIONAL {{ ?g kg:contentHash ?y }} OPTIONAL {{ ?g schema:datePublished ?x }} }}
   UNION {{ ?x kg:mentionedIn ?g . BIND("m" AS ?k) }}
   UNION {{ VALUES ?y {{ {types} }} ?x a ?y . BIND("t" AS ?k) }}
   UNION {{ ?x a kg:Event ; kg:eventType ?t . BIND("e" AS ?k) OPTIONAL {{ ?x kg:start ?y }} }}
   UNION {{ VALUES ?r {{ {roles} }} ?x ?r ?y . ?x a kg:Event . BIND("r" AS ?k) }}
+  UNION {{ ?x kg:place ?y ; a kg:Event . BIND("pl" AS ?k) }}
+  UNION {{ ?x a kg:Event ; kg:eventType ?t . BIND("ei" AS ?k) OPTIONAL {{ ?x kg:confidence ?c }}
+    OPTIONAL {{ ?x kg:start ?st ; kg:startPrecision ?sp }} OPTIONAL {{ ?x kg:end ?en ; kg:endPrecision ?ep }} }}
   UNION {{ ?x a kg:Mention . BIND("n" AS ?k) OPTIONAL {{ ?x kg:denotes ?y }} }}
   UNION {{ ?x a kg:Statement . BIND("s" AS ?k) }}
+  UNION {{ ?x a kg:Statement ; kg:confidence ?c ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . BIND("R" AS ?k)
+    OPTIONAL {{ ?x kg:evidence ?ev }} OPTIONAL {{ ?x <{_DERIVED}> ?src }} }}
+  UNION {{ ?x kg:locatedIn ?o ; kg:confidence ?c . BIND("L" AS ?k) }}
 }} }}"""
     )
     out = {g: ArticleFacts() for g in graphs}
+    info: dict[tuple[str, str], dict[str, list[str]]] = {}
     for r in rows:
         f = out[r["g"]]
         k, x, y = r["k"], r.get("x"), r.get("y")
@@ -548,12 +791,26 @@ SELECT ?g ?k ?x ?y WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{
             f.events[x] = min(old, y) if old and y else (old or y)
         elif k == "r" and x and y:
             f.roles.add((x, y))
+        elif k == "pl" and x and y:
+            f.places.add((x, y))
+        elif k == "ei" and x:
+            node = info.setdefault((r["g"], x), {})
+            for var, pred in _INFO_VARS.items():
+                if var in r:
+                    node.setdefault(pred, []).append(r[var])
         elif k == "n" and x:
             f.mentions.add(x)
             if y:
                 f.touches.add(y)
         elif k == "s" and x:
             f.relations.add(x)
+        elif k == "R" and x:
+            f.rel((r["s"], r["p"], r["o"]), float(r["c"]), "ev" in r and "src" not in r)
+        elif k == "L" and x:
+            f.rel((x, _LOCATED_IN, r["o"]), float(r["c"]), False)
+    for (g, x), node in info.items():
+        if x in out[g].events:
+            out[g].event_info[x] = _event_info({p: sorted(set(v)) for p, v in node.items()})
     for r in store.query(
         f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
     ):
@@ -562,7 +819,20 @@ SELECT ?g ?k ?x ?y WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{
 
 
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_INFO_VARS = {
+    "t": f"{KG_NS}eventType",
+    "c": f"{KG_NS}confidence",
+    "st": f"{KG_NS}start",
+    "sp": f"{KG_NS}startPrecision",
+    "en": f"{KG_NS}end",
+    "ep": f"{KG_NS}endPrecision",
+}
 _EVENT, _MENTION, _STATEMENT = f"{KG_NS}Event", f"{KG_NS}Mention", f"{KG_NS}Statement"
+_CONFIDENCE, _EVIDENCE, _LOCATED_IN = f"{KG_NS}confidence", f"{KG_NS}evidence", f"{KG_NS}locatedIn"
+_DERIVED = f"{PROV}wasDerivedFrom"
+_PLACE = f"{KG_NS}place"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_ST_FIELDS = (f"{_RDF}subject", f"{_RDF}predicate", f"{_RDF}object")
 
 
 def facts_of(graph: str, props: Mapping[str, Mapping[str, Sequence[str]]], quads: int) -> ArticleFacts:
@@ -589,41 +859,102 @@ def facts_of(graph: str, props: Mapping[str, Mapping[str, Sequence[str]]], quads
             if p.get(f"{KG_NS}eventType"):
                 starts = [stored_day(d) for d in p.get(f"{KG_NS}start", ())]
                 f.events[node] = min(starts) if starts else None
+                f.event_info[node] = _event_info(p)
             for role in _ROLE_IRIS:
                 f.roles.update((node, who) for who in p.get(role, ()))
+            f.places.update((node, where) for where in p.get(_PLACE, ()))
         if _MENTION in types:
             f.mentions.add(node)
             f.touches.update(p.get(f"{KG_NS}denotes", ()))
         if _STATEMENT in types:
             f.relations.add(node)
+        confidences = [float(c) for c in p.get(_CONFIDENCE, ())]
+        if confidences:
+            if _STATEMENT in types:
+                stated = bool(p.get(_EVIDENCE)) and not p.get(_DERIVED)
+                ends = [p.get(pred, ()) for pred in _ST_FIELDS]
+                for triple in ((s, pr, o) for s in ends[0] for pr in ends[1] for o in ends[2]):
+                    f.rel(triple, max(confidences), stated)
+            for o in p.get(_LOCATED_IN, ()):
+                f.rel((node, _LOCATED_IN, o), max(confidences), False)
     return f
 
 
+def last_day(value: str, precision: str) -> str:
+    """The last day a date of this precision may mean, as the event filter compares it.
+
+    >>> last_day("2022-01-01", "year"), last_day("2022-05-01", "month"), last_day("2022-05-03", "day")
+    ('2022-12-31', '2022-05-31', '2022-05-03')
+    """
+    if precision == "year":
+        return f"{value[:4]}-12-31"
+    if precision == "month":
+        return f"{value[:7]}-31"
+    return value
+
+
+def _event_info(p: Mapping[str, Sequence[str]]) -> tuple[str | None, float | None, str | None, str | None]:
+    """An event node's type, highest confidence, start (when its precision is given) and last possible day."""
+    types = sorted(p.get(f"{KG_NS}eventType", ()))
+    confidences = [float(c) for c in p.get(_CONFIDENCE, ())]
+    starts = sorted(stored_day(d) for d in p.get(f"{KG_NS}start", ()))
+    ends = sorted(stored_day(d) for d in p.get(f"{KG_NS}end", ()))
+    sps, eps = sorted(p.get(f"{KG_NS}startPrecision", ())), sorted(p.get(f"{KG_NS}endPrecision", ()))
+    dated = starts[0] if starts and sps else None
+    upper = None
+    if dated is not None:
+        upper = last_day(ends[-1], eps[0]) if ends and eps else last_day(dated, sps[0])
+    return (types[0] if types else None), (max(confidences) if confidences else None), dated, upper
+
+
 def sync_index(
-    store: Store, graphs: Sequence[str] | None = None, known: Mapping[str, ArticleFacts] | None = None
+    store: Store,
+    graphs: Sequence[str] | None = None,
+    known: Mapping[str, ArticleFacts] | None = None,
+    entities: Mapping[str, Mapping[str, EntitySummary]] | None = None,
 ) -> int:
     """Bring the read index of ``store`` in step with its articles; return the articles re-read.
 
     Args:
         store: The store (its summary already up to date).
-        graphs: Check only these graphs (the ones a write touched); ``None`` checks
-            every article, which repairs a crash between a write and its index update.
+        graphs: The graphs a write touched: each is indexed again (or dropped), even
+            with an unchanged content hash. ``None`` compares every article's hash
+            with the indexed one, which repairs a crash between a write and its
+            index update (a rewrite that kept the text is not seen then).
         known: What some just-written graphs give the index, found in their quads by
-            the extracting worker (:func:`facts_of`); used when the hash matches, so
-            those graphs are not read back.
+            the extracting worker (:func:`facts_of`); their hash is taken from there,
+            and they are not read back.
+        entities: What those graphs contribute to the entity summary (by graph). When
+            every graph of a chunk is new to the index and known, its entity rows are
+            the stored rows merged with these, as the summary merged them, so nothing
+            is read from the summary but the entities that had no row.
 
     A store with no index (remote) is left alone.
     """
     idx = read_index(store, create=True)
     if idx is None:
         return 0
-    current = _article_hashes(store, graphs)
+    known = known or {}
+    # A graph just written from known quads has the hash those quads carry.
+    told_hash = {g: known[g].hash for g in graphs or () if g in known and known[g].hash}
+    current = _article_hashes(store, [g for g in graphs if g not in told_hash]) if graphs is not None else None
+    if current is None:
+        current = _article_hashes(store, None)
+    current.update(told_hash)
     indexed = idx.hashes(graphs)
-    stale = sorted(g for g in {*current, *indexed} if current.get(g) != indexed.get(g))
+    if graphs is None:
+        stale = sorted(g for g in {*current, *indexed} if current.get(g) != indexed.get(g))
+    else:
+        # A write's graphs are re-read whatever their hash: a graph rewritten with the same
+        # text (a merge, an identity revision) keeps its content hash but not its facts.
+        stale = sorted(g for g in set(graphs) if g in current or g in indexed)
     for part in _chunks(stale, CHUNK):
         present = [g for g in part if g in current]
         facts: dict[str, ArticleFacts | None] = dict.fromkeys(part)
-        told = {g: known[g] for g in present if known and g in known and known[g].hash == current[g]}
+        told = {g: known[g] for g in present if g in known and known[g].hash == current[g]}
+        if entities is not None and len(told) == len(part) and all(g in entities and g not in indexed for g in part):
+            _add_fresh(store, idx, told, [entities[g] for g in part])
+            continue
         facts.update(told)
         facts.update(read_facts(store, [g for g in present if g not in told]))
         touched = idx.old_touches(part)
@@ -633,6 +964,34 @@ def sync_index(
         found = _read_summaries(store, sorted(touched), _ROW_FIELDS)
         idx.apply(facts, {iri: found.get(iri) for iri in sorted(touched)})
     return len(stale)
+
+
+def _add_fresh(
+    store: Store, idx: ReadIndex, facts: Mapping[str, ArticleFacts], added: Sequence[Mapping[str, EntitySummary]]
+) -> None:
+    """Index articles new to the index, their entity rows merged from what they add (see :func:`sync_index`)."""
+    total: dict[str, EntitySummary] = {}
+    for part in added:
+        for iri, e in part.items():
+            into = total.setdefault(iri, EntitySummary(iri))
+            into.merge(e)
+    touched = set().union(*(f.touches for f in facts.values()))
+    rows, missing = idx.merged_rows({iri: total.get(iri, EntitySummary(iri)) for iri in touched})
+    found = _read_summaries(store, sorted(missing), _ROW_FIELDS)
+    for iri in missing:
+        summarised = found.get(iri)
+        rows[iri] = _row_of(summarised) if summarised is not None else None
+    idx.apply_rows(facts, rows)
+
+
+def _row_of(e: EntitySummary) -> _Row | None:
+    """The row of a summarised entity; ``None`` when it has no type or label (not listed)."""
+    if not e.type or not e.labels:
+        return None
+    names = sorted({n.lower() for n in (*e.labels, *e.aliases)})
+    return _Row(
+        e.type, min(label.lower() for label in e.labels), float(f"{e.confidence:.3f}"), e.mentions, "\n".join(names)
+    )
 
 
 #: The summary fields an entity row is made of.

@@ -112,14 +112,18 @@ def _read_summaries(store: Store, iris: Sequence[str], fields: Sequence[str] = (
     """Every summary of ``iris``, typed or not (mentions of something no article types yet).
 
     ``fields`` (names in :data:`SUMMARY_NS`) limits what is read; all by default.
+    The entities' VALUES sit inside the GRAPH block and the fields are a FILTER:
+    a VALUES outside the block, or one for the fields, made Oxigraph read the
+    whole summary graph first (1-3 s for 300 entities of 1,162 articles on a
+    loaded machine; about 0.1 s this way).
     """
     if not iris:
         return {}
-    only = f"VALUES ?p {{ {_iris(SUMMARY_NS + f for f in fields)} }}" if fields else ""
+    only = f"FILTER(?p IN ({', '.join(_iris(SUMMARY_NS + f for f in fields).split())}))" if fields else ""
     rows = store.query(
         _PREFIXES
-        + f"SELECT ?e ?p ?o WHERE {{ VALUES ?e {{ {_iris(dict.fromkeys(iris))} }} {only}"
-        + f" GRAPH <{SUMMARY_GRAPH}> {{ ?e ?p ?o }} }}"
+        + f"SELECT ?e ?p ?o WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ VALUES ?e {{ {_iris(dict.fromkeys(iris))} }}"
+        + f" ?e ?p ?o {only} }} }}"
     )
     found: dict[str, EntitySummary] = {}
     for r in rows:
@@ -186,6 +190,11 @@ def _relationship_rows(rows: list[dict[str, str]]) -> dict[str, RelationshipSumm
     return found
 
 
+def relationships_by_iri(store: Store, rel_iris: Sequence[str]) -> dict[str, RelationshipSummary]:
+    """The summarised relationships ``rel_iris`` (by :func:`rel_iri`), with their statements, in one query."""
+    return _read_relationships_by_iri(store, rel_iris)
+
+
 def _read_relationships_by_iri(
     store: Store, rel_iris: Sequence[str], *, statements: bool = True
 ) -> dict[str, RelationshipSummary]:
@@ -193,9 +202,9 @@ def _read_relationships_by_iri(
     if not rel_iris:
         return {}
     fields = ("subject", "predicate", "object", "confidence", "evidence")
-    only = "" if statements else f"VALUES ?p {{ {_iris(SUMMARY_NS + f for f in fields)} }}"
+    only = "" if statements else f"FILTER(?p IN ({', '.join(_iris(SUMMARY_NS + f for f in fields).split())}))"
     rows = store.query(
         _PREFIXES
-        + f"SELECT ?r ?p ?o WHERE {{ VALUES ?r {{ {_iris(rel_iris)} }} {only} GRAPH <{SUMMARY_GRAPH}> {{ ?r ?p ?o }} }}"
+        + f"SELECT ?r ?p ?o WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{ VALUES ?r {{ {_iris(rel_iris)} }} ?r ?p ?o {only} }} }}"
     )
     return _relationship_rows(rows)

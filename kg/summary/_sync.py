@@ -255,7 +255,9 @@ def sync(store: Store, graphs: Sequence[str] | None = None, known: Mapping[str, 
     """
     taken = _sync_summary(store, graphs, known)
     facts = {g: c.facts[g] for g, c in (known or {}).items() if g in c.facts}
-    sync_index(store, graphs, facts)
+    # Each known graph's own entity contributions (one graph per Contributions, as the workers build them).
+    entities = {g: c.entities for g, c in (known or {}).items() if g in c.facts and len(c.facts) == 1}
+    sync_index(store, graphs, facts, entities)
     return taken
 
 

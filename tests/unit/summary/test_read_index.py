@@ -17,7 +17,8 @@ from kg.summary import _index
 from tests.support.api_sample import FORCES, PUTIN, RUSSIA, UKRAINE, ZELENSKY, extraction_a, extraction_b
 
 B = DEFAULT_BASE
-KEYS = [ZELENSKY, PUTIN, UKRAINE, RUSSIA, FORCES, "place/bakhmut", "place/moscow"]
+ARMY = "organisation/russian-army"
+KEYS = [ZELENSKY, PUTIN, UKRAINE, RUSSIA, FORCES, ARMY, "place/bakhmut", "place/moscow"]
 
 
 def _put(store: EmbeddedStore, *xs: Extraction) -> None:
@@ -42,6 +43,8 @@ def _reads(store: EmbeddedStore) -> Iterator[object]:
         for entity_order in EntityOrder:
             yield queries.list_entities(store, B, page, order=entity_order)
     yield queries.events_of_entities(store, B, KEYS)
+    yield from _entity_pages(store)
+    yield from _filtered_events(store)
     yield queries.graph_stats(store)
     for etype in (None, *EntityType):
         yield queries.list_entities(store, B, Page(0, 20), type=etype)
@@ -51,6 +54,43 @@ def _reads(store: EmbeddedStore) -> Iterator[object]:
     yield queries.list_entities(store, B, Page(0, 20), min_confidence=0.9)
     yield queries.list_entities(store, B, Page(0, 20), mentioned_in="article-b")
     yield queries.list_entities(store, B, Page(0, 20), mentioned_in="c1", type=EntityType.PLACE)
+
+
+#: Event filters the index serves, one at a time and combined.
+FILTERS = [
+    EventFilter(types=("Attack",)),
+    EventFilter(types=("Statement", "Withdrawal")),
+    EventFilter(participant=FORCES),
+    EventFilter(participant=ZELENSKY, types=("Statement",)),
+    EventFilter(participant="place/bakhmut"),  # a place takes no part: nothing
+    EventFilter(place="place/bakhmut"),
+    EventFilter(window=("2022-10-01", "2022-10-31")),
+    EventFilter(window=("2022-12-01", "2023-01-31")),  # "2022" reaches into December
+    EventFilter(window=("2023-01-01", "2023-12-31")),
+    EventFilter(min_confidence=0.65),
+    EventFilter(min_confidence=0.65, window=("2022-01-01", "2022-12-31"), participant=FORCES),
+]
+
+
+def _entity_pages(store: EmbeddedStore) -> Iterator[object]:
+    """An entity's relationships and events, page by page, with every relationship filter."""
+    for key in KEYS:
+        for page in (Page(0, 20), Page(1, 1)):
+            yield queries.events_of_entity(store, B, key, page)
+            for predicate in (None, "leaderOf", "locatedIn", "https://w3id.org/newskg/ontology#affiliatedWith"):
+                for derived in (False, True):
+                    for outgoing in (None, True, False):
+                        yield queries.relationship_page(
+                            store, B, key, page, predicate=predicate, derived=derived, outgoing=outgoing
+                        )
+            yield queries.relationship_page(store, B, key, page, min_confidence=0.85, derived=True)
+
+
+def _filtered_events(store: EmbeddedStore) -> Iterator[object]:
+    for f in FILTERS:
+        for order in EventOrder:
+            for page in (Page(0, 20), Page(1, 1)):
+                yield queries.list_events(store, B, page, f, order)
 
 
 def _check(store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,6 +132,35 @@ def _replaced(store: EmbeddedStore) -> None:
     _put(store, dataclasses.replace(a, article=text, entities=entities, mentions=mentions, events=()))
 
 
+def _renamed(x: Extraction, old: str, new: str) -> Extraction:
+    """``x`` with the entity ``old`` keyed ``new`` everywhere (what a merge or a split rewrites)."""
+
+    def key(k: str) -> str:
+        return new if k == old else k
+
+    return dataclasses.replace(
+        x,
+        entities=tuple(dataclasses.replace(e, key=key(e.key)) for e in x.entities),
+        mentions=tuple(dataclasses.replace(m, entity=key(m.entity)) for m in x.mentions),
+        relations=tuple(dataclasses.replace(r, subject=key(r.subject), object=key(r.object)) for r in x.relations),
+        events=tuple(
+            dataclasses.replace(
+                e, participants=tuple(dataclasses.replace(p, entity=key(p.entity)) for p in e.participants)
+            )
+            for e in x.events
+        ),
+    )
+
+
+def _merged(store: EmbeddedStore) -> None:
+    # Two articles first name the forces as another entity; rewriting one of them under
+    # the forces' key (as merging the two entities does) moves its facts over.
+    corpus = _corpus()
+    split = [_renamed(corpus[1], FORCES, ARMY), _renamed(corpus[3], FORCES, ARMY)]
+    _put(store, corpus[0], split[0], corpus[2], split[1])
+    _put(store, corpus[1])
+
+
 def _deleted(store: EmbeddedStore) -> None:
     _put(store, *_corpus())
     assert store.delete_article(article_iri(B, "c2"))
@@ -99,7 +168,9 @@ def _deleted(store: EmbeddedStore) -> None:
 
 
 @pytest.mark.parametrize(
-    "write", [_one_by_one, _batch, _replaced, _deleted], ids=["one-by-one", "batch", "replaced", "deleted"]
+    "write",
+    [_one_by_one, _batch, _replaced, _merged, _deleted],
+    ids=["one-by-one", "batch", "replaced", "merged", "deleted"],
 )
 def test_read_index_answers_as_the_article_graphs_do(
     write: Callable[[EmbeddedStore], None], monkeypatch: pytest.MonkeyPatch
@@ -225,4 +296,23 @@ def test_read_index_from_known_facts_equals_one_read_back(monkeypatch: pytest.Mo
     told.put_nquads(batch, {g: summary.contributions_of(g, qs) for g, qs in built.items()})
     read.put_nquads(batch)
     assert list(_reads(told)) == list(_reads(read))
+    _check(told, monkeypatch)
+
+
+def test_read_index_rows_merged_from_known_articles_equal_the_summary(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Written one by one with their contributions, later articles merge into stored rows
+    # (a new alias, more mentions, a higher confidence) without reading the summary.
+    a = extraction_a()
+    renamed = tuple(
+        dataclasses.replace(e, aliases=(*e.aliases, "Kyiv's state"), confidence=0.995) if e.key == UKRAINE else e
+        for e in a.entities
+    )
+    xs = [*_corpus(), _copy(dataclasses.replace(a, entities=renamed), "c5", "2023-02-01")]
+    told, read = EmbeddedStore(None), EmbeddedStore(None)
+    for x in xs:
+        g, quads = article_iri(B, x.article.id), extraction_quads(x, B)
+        told.put_nquads([(g, nquads_text(quads))], {g: summary.contributions_of(g, quads)})
+        read.put_nquads([(g, nquads_text(quads))])
+    assert list(_reads(told)) == list(_reads(read))
+    assert queries.list_entities(told, B, Page(0, 5), search="kyiv's")[0] == 1
     _check(told, monkeypatch)
