@@ -132,24 +132,24 @@ _ARTICLES = frozenset({"a", "an", "the"})
 
 _POSS_GAP = re.compile(r"^\s?(?:['’]s)?\s+([\w\s-]{1,60}?)\s*,?\s+$")
 _APPOS_GAP = re.compile(
-    r"^,\s+(?:\d+,\s+)?(?:(?:an?|the)\s+)?([\w\s-]{0,60}?)\s*\b(at|of|for|with|from|in)\s+(?:the\s+)?$"
+    r"^\s?,\s+(?:\d+,\s+)?(?:(?:an?|the)\s+)?([\w\s-]{0,60}?)\s*\b(at|of|for|with|from|in)\s+(?:the\s+)?$"
 )
 _OF_GAP = re.compile(r"^\s+(?:of|at)\s+(?:the\s+)?$")
-_COMMA_GAP = re.compile(r"^,\s+$")
+_COMMA_GAP = re.compile(r"^\s?,\s+$")
 _IN_GAP = re.compile(
     r"^\s+in\s+(?:the\s+)?(?:(?:north|south|east|west|central|northern|southern|eastern|western"
     r"|north-?eastern|north-?western|south-?eastern|south-?western)\s+)?$",
     re.IGNORECASE,
 )
-_PLACE_POSS_GAP = re.compile(r"^['’]s\s+(?:[a-z-]+\s+)?$")
+_PLACE_POSS_GAP = re.compile(r"^\s?['’]s\s+(?:[a-z-]+\s+)?$")
 _HQ_GAP = re.compile(
-    r"^(?:['’]s)?\s+(?:headquarters|head office|offices?|hq|base)(?:\s+(?:located|based))?\s+in\s+(?:the\s+)?$"
-    r"|^,?\s+(?:based|headquartered)\s+in\s+(?:the\s+)?$",
+    r"^\s?(?:['’]s)?\s+(?:headquarters|head office|offices?|hq|base)(?:\s+(?:located|based))?\s+in\s+(?:the\s+)?$"
+    r"|^\s?,?\s+(?:based|headquartered)\s+in\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _BASED_GAP = re.compile(r"^-based\s+$")
 # "X, a think tank in Washington": an apposition that describes X and says where it is.
-_DESCRIBED_IN_GAP = re.compile(r"^,\s+(?:an?|the)\s+[\w\s-]{1,40}?\s+(?:in|near|based in)\s+(?:the\s+)?$")
+_DESCRIBED_IN_GAP = re.compile(r"^\s?,\s+(?:an?|the)\s+[\w\s-]{1,40}?\s+(?:in|near|based in)\s+(?:the\s+)?$")
 _APPOS_ORG_NOUNS = frozenset(
     [
         "company",
@@ -352,7 +352,7 @@ def _including(ctx: DocContext, sent: Span, ms: list[Mention]) -> list[Relation]
             continue
         before = text[max(sent.start_char, m.start - 40) : m.start]
         lead = re.search(r"\b((?:former\s+)?members?)\s+of\s+(?:the\s+)?$", before, re.IGNORECASE)
-        if lead is None or not re.match(r"^,?\s+(?:including|such as|like)\s", text[m.end : m.end + 14]):
+        if lead is None or not re.match(r"^\s?,?\s+(?:including|such as|like)\s", text[m.end : m.end + 16]):
             continue
         role = "former member" if lead[1].lower().startswith("former") else "member"
         out.extend(_rel(ctx, sent, p, "memberOf", m, 0.65, role) for p in ms[i + 1 :] if p.type is EntityType.PERSON)
