@@ -15,6 +15,10 @@ paren           a name with a place or organisation in brackets after it: "Eva B
                 (France)", "Acme Corp (Spain)"
 presence        a person as subject of a verb with an "in/at" place ("won in Lyon"),
                 or of a motion verb with a "to" place ("flew to Lyon": visited)
+lineup          players named with a figure in brackets after their side's score:
+                "Surrey 429-7 ( C. Lewis 80 , M. Butcher 70 )"
+venue           the sides of a result line at the venue that opens it ("Hove : Sussex
+                363 , Lancashire 197-8"), or of a fixture ("v Acme Corp ( at Lyon )")
 area            places nested by an area noun: "the Qasri region in Suleimaniya province"
 near            the fallback: a person and an organisation, or an organisation and a
                 place, at most three arcs apart through nouns and prepositions only,
@@ -232,14 +236,17 @@ def lineup_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
     """Players listed with their figures in brackets after their team's score.
 
     "Surrey 429-7 ( C. Lewis 80 not out , M. Butcher 70 ; ...)": each person named with a
-    figure of their own plays for the team before the bracket. The list stops at ";" (in
-    cricket results the other side's bowlers follow it) or at the closing bracket.
+    figure of their own plays for the team (an organisation, or the place it is named
+    after) before the bracket. The list stops at ";" (in cricket results the other side's
+    bowlers follow it) or at the closing bracket. A bracket holding only bowling figures
+    ("Somerset 83 ( P. Simmons 4-38 )") lists the other side's bowler, yet is read the
+    same way: telling the two apart cost recall on the CrossRE check half (docs/BENCHMARKS.md).
     """
     text = ctx.article.text
     ms = ctx.mentions_in(sent.start_char, sent.end_char)
     for k, team in enumerate(ms):
-        if team.type is not O:
-            continue
+        if team.type is P:
+            continue  # a county or town with a score and a line-up is its team ("Surrey 429-7 (")
         opened = _SCORE_OPEN.match(text, team.end)
         if opened is None:
             continue
@@ -249,6 +256,50 @@ def lineup_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
                 break
             if m.type is P and _PLAYER_SCORE.match(text, m.end):
                 yield from _rels(ctx, sent, m, "playsFor", team, 0.55, None)
+
+
+#: A result line's venue: a place at the start of the line, its ground in brackets, then a colon.
+_VENUE = re.compile(r"\s*(?:\(\s*(?P<ground>[^()]{1,40}?)\s*\)\s*)?:\s")
+#: A side's score right after its name in a result line: "Sussex 363", "Lancashire 197-8".
+_SIDE_SCORE = re.compile(r"\s+\d+(?:[-/]\d+)?\b(?!\s*(?:-|:)\s*\d)")
+#: A fixture's venue in brackets after a side: "v Acme Corp ( at Portmere )".
+_AT_VENUE = re.compile(r"\s*\(\s*at\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def venue_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """Sides of a result line, or of a fixture, at the venue the line names.
+
+    "Portmere : Northfield United 363 ( ... ) , Acme Corp 197-8": a line that opens with a
+    place (its ground in brackets, when named) and a colon reports a match played there;
+    each side named with a score at the top level of the line was present at that venue.
+    "v Northfield United ( at Portmere )": the bracket names the venue of the fixture.
+    Nothing is read from a line whose first name is not a place or has no colon after it.
+    """
+    text = ctx.article.text
+    ms = ctx.mentions_in(sent.start_char, sent.end_char)
+    # The parser may end a sentence at the venue's colon: the venue is read from the line.
+    line = text.rfind("\n", 0, sent.start_char) + 1
+    line_ms = ctx.mentions_in(line, sent.end_char)
+    if line_ms and line_ms[0].type is L and not text[line : line_ms[0].start].strip():
+        head = _VENUE.match(text, line_ms[0].end)
+        if head is not None:
+            ground = [m for m in line_ms[1:] if m.end <= head.end() and m.type is L]
+            venue = ground[0] if ground else line_ms[0]
+            depth, last = 0, head.end()
+            for m in line_ms[1:]:
+                if m.start < head.end():
+                    continue
+                depth += text.count("(", last, m.start) - text.count(")", last, m.start)
+                last = m.start
+                if m.start < sent.start_char or depth != 0 or m.type is P or m.entity == venue.entity:
+                    continue
+                if _SIDE_SCORE.match(text, m.end):
+                    start = venue.start if venue.start >= sent.start_char else sent.start_char
+                    evidence = ctx.span_evidence(sent, start, m.end)
+                    yield Relation(m.entity, "presentIn", venue.entity, 0.5, evidence, None)
+    for a, b in itertools.pairwise(ms):
+        if a.type in (P, O) and b.type is L and _AT_VENUE.match(text[a.end : b.start]):
+            yield from _rels(ctx, sent, a, "presentIn", b, 0.5, None)
 
 
 _PRESENCE_PREPS = frozenset({"in", "at"})
@@ -402,6 +453,7 @@ RULES: dict[str, Callable[[DocContext, Span], Iterator[Relation]]] = {
     "presence": presence_rule,
     "lineup": lineup_rule,
     "area": area_rule,
+    "venue": venue_rule,
     "near": near_rule,
 }
 #: Rules that only speak for a pair no other rule related in the sentence.

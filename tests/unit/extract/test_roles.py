@@ -114,6 +114,42 @@ CASES = {
         set(),
         {("person/tom-okafor", "playsFor", "organisation/northfield-united")},
     ),
+    "lineup-after-place-named-side": (
+        "Lyon : Portmere 363 ( Tom Okafor 111 , Lena Marsh 52 ) .",
+        {("person/tom-okafor", "playsFor", "place/portmere"), ("person/lena-marsh", "playsFor", "place/portmere")},
+        set(),
+    ),
+    "result-line-sides-at-venue": (
+        "Lyon : Northfield United 363 ( Tom Okafor 111 ) , Acme Corp 197-8 ( Lena Marsh 54 )",
+        {
+            ("organisation/northfield-united", "presentIn", "place/lyon"),
+            ("organisation/acme", "presentIn", "place/lyon"),
+        },
+        set(),
+    ),
+    "result-line-ground-in-brackets": (
+        "Spain ( Portmere ) : Northfield United 195 , Valencia 429-7 .",
+        {
+            ("organisation/northfield-united", "presentIn", "place/portmere"),
+            ("place/valencia", "presentIn", "place/portmere"),
+        },
+        {("organisation/northfield-united", "presentIn", "place/spain")},
+    ),
+    "fixture-venue-in-brackets": (
+        "May 15 v Northfield United ( at Portmere )",
+        {("organisation/northfield-united", "presentIn", "place/portmere")},
+        set(),
+    ),
+    "colon-after-a-name-mid-sentence-is-no-venue": (
+        "Rain fell in Lyon : Northfield United 2 Acme Corp 1 .",
+        set(),
+        {("organisation/northfield-united", "presentIn", "place/lyon")},
+    ),
+    "players-in-a-bracket-are-not-at-the-venue": (
+        "Lyon : Northfield United 363 ( Portmere 111 ) .",
+        set(),
+        {("place/portmere", "presentIn", "place/lyon")},
+    ),
     "area-in-area": (
         "Rain fell on the Portmere district in Spain.",
         {("place/portmere", "locatedIn", "place/spain")},
@@ -177,4 +213,4 @@ def test_predicate_of_role(words: list[str], other: EntityType, expected: str | 
 
 
 def test_roles_rules_are_named() -> None:
-    assert set(RULES) == {"title", "paren", "presence", "lineup", "area", "near"}
+    assert set(RULES) == {"title", "paren", "presence", "lineup", "area", "venue", "near"}
