@@ -307,6 +307,8 @@ def _pair(ctx: DocContext, sent: Span, a: Mention, b: Mention, after: Mention | 
     if a.type in (O, L) and b.type is L and _DESCRIBED_IN_GAP.match(gap) and not _is_country(ctx, a):
         pred = "basedIn" if a.type is O else "locatedIn"
         out.append(_rel(ctx, sent, a, pred, b, 0.7))
+    if a.type is L and b.type is O and _PLACE_POSS_GAP.match(gap):
+        out.append(_rel(ctx, sent, b, "basedIn", a, 0.6))  # "Iraq's Kurdistan Democratic Party"
     if a.type is O and b.type is L and _HQ_GAP.match(gap):
         out.append(_rel(ctx, sent, a, "basedIn", b, 0.75))
     if a.type is L and b.type is O and _BASED_GAP.match(gap):

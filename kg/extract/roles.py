@@ -99,6 +99,7 @@ _SPECIFIC = frozenset({"playsFor", "coachOf", "spokespersonOf", "founderOf", "ow
 
 _NOT_LEADING = frozenset({"vice", "deputy", "shadow", "former", "assistant", "ex", "acting", "co"})
 _ROLE_PREPS = frozenset({"of", "at", "for", "with", "to", "in"})
+_RELATIVES = frozenset({"who", "that", "which"})
 _BRACKETS = re.compile(r"^\s*\(\s*$")
 _CLOSE = re.compile(r"^\s*\.?\s*\)")
 
@@ -145,6 +146,14 @@ def _role_words(tok: Token) -> list[str]:
 
 def _role_holders(tok: Token, ctx: DocContext, sent: Span) -> list[Mention]:
     """The people a role noun describes: compound head, apposition, or copular subject."""
+    if tok.dep_ == "conj":
+        # "a former envoy to Egypt and Likud party politician": conjoined roles share a
+        # holder (the parser may hang the second role on the first one's object)
+        up = tok.head
+        while up.dep_ in ("pobj", "prep") and up.head is not up and up.lower_ not in ROLE_WORDS:
+            up = up.head
+        if up.lower_ in ROLE_WORDS and up.pos_ in ("NOUN", "PROPN") and ctx.mention_of(up) is None:
+            return _role_holders(up, ctx, sent)
     out: list[Mention] = []
     cands: list[Token] = []
     if tok.dep_ in ("compound", "appos", "nmod"):
@@ -152,6 +161,15 @@ def _role_holders(tok: Token, ctx: DocContext, sent: Span) -> list[Mention]:
     cands.extend(c for c in tok.children if c.dep_ == "appos")
     if tok.dep_ == "attr" and tok.head.lemma_ == "be":
         cands.extend(c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass"))
+    if tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.head.dep_ == "prep":
+        # "As Acme's chairman, Eva Berg said"; "Eva Berg, who as Acme's chairman signed ..."
+        verb = tok.head.head
+        if verb.lower_ in _RELATIVES and verb.head.dep_ == "relcl":
+            verb = verb.head  # the parser may hang "as" on "who"
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                relative = c.lower_ in _RELATIVES and verb.dep_ == "relcl"
+                cands.append(verb.head if relative else c)
     for c in cands:
         if not (sent.start <= c.i < sent.end):
             continue
@@ -166,7 +184,8 @@ def _role_places(tok: Token, ctx: DocContext) -> list[tuple[Mention, Token]]:
     out: list[tuple[Mention, Token]] = []
     for c in tok.children:
         if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < tok.i:
-            m = ctx.mention_of(c)
+            # "Likud party politician": a compound's own name counts ("party" is Likud's)
+            m = ctx.entity_of(c, types=(O, L)) if c.dep_ == "compound" else ctx.mention_of(c)
             if m is not None and m.type in (O, L):
                 out.append((m, c))
         elif c.dep_ == "prep" and c.lower_ in _ROLE_PREPS:
@@ -300,6 +319,66 @@ def venue_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
     for a, b in itertools.pairwise(ms):
         if a.type in (P, O) and b.type is L and _AT_VENUE.match(text[a.end : b.start]):
             yield from _rels(ctx, sent, a, "presentIn", b, 0.5, None)
+
+
+#: Verbs that state a person's role in an organisation: lemma -> (predicate, how the
+#: organisation attaches: its direct object or these prepositions).
+_ROLE_VERBS: dict[str, tuple[str, frozenset[str]]] = {
+    "play": ("playsFor", frozenset({"for", "with"})),
+    "join": ("memberOf", frozenset({"dobj"})),
+    "rejoin": ("memberOf", frozenset({"dobj"})),
+    "sign": ("playsFor", frozenset({"for", "with"})),
+    "captain": ("playsFor", frozenset({"dobj"})),
+    "coach": ("coachOf", frozenset({"dobj"})),
+    "manage": ("coachOf", frozenset({"dobj"})),
+    "found": ("founderOf", frozenset({"dobj"})),
+    "work": ("employeeOf", frozenset({"for", "at"})),
+}
+
+
+def _verb_subjects(ctx: DocContext, verb: Token) -> list[Mention]:
+    """The people a verb's subject names: "Eva Berg joined", "Eva Berg, who joined" (active voice only)."""
+    out = []
+    for c in verb.children:
+        if c.dep_ != "nsubj":
+            continue
+        t = verb.head if c.lower_ in _RELATIVES and verb.dep_ == "relcl" else c
+        m = ctx.mention_of(t)
+        if m is not None and m.type is P:
+            out.append(m)
+    return out
+
+
+def role_verb_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """A person's role stated by a verb: "Eva Berg joined Acme Corp", "played his career with Acme Corp".
+
+    The organisation is the verb's direct object or the object of the verb's own
+    "for"/"with"/"at" phrase; a team may be named by its place only with "for" ("plays
+    for Lyon"), since "with"/"at" a place says where, not for whom.
+    """
+    for tok in sent:
+        spec = _ROLE_VERBS.get(tok.lemma_.lower()) if tok.pos_ == "VERB" else None
+        if spec is None:
+            continue
+        pred, attach = spec
+        holders = _verb_subjects(ctx, tok)
+        if not holders:
+            continue
+        objs: list[Mention] = []
+        for c in tok.children:
+            if c.dep_ == "dobj" and "dobj" in attach:
+                m = ctx.mention_of(c)
+                if m is not None and m.type is O:
+                    objs.append(m)
+            elif c.dep_ == "prep" and c.lower_ in attach:
+                for o in c.children:
+                    m = ctx.mention_of(o) if o.dep_ == "pobj" else None
+                    if m is not None and (m.type is O or (m.type is L and c.lower_ == "for")):
+                        objs.append(m)
+        for m in objs:
+            for h in holders:
+                if h.entity != m.entity:
+                    yield from _rels(ctx, sent, h, pred, m, 0.55, None)
 
 
 _PRESENCE_PREPS = frozenset({"in", "at"})
@@ -454,6 +533,7 @@ RULES: dict[str, Callable[[DocContext, Span], Iterator[Relation]]] = {
     "lineup": lineup_rule,
     "area": area_rule,
     "venue": venue_rule,
+    "role-verb": role_verb_rule,
     "near": near_rule,
 }
 #: Rules that only speak for a pair no other rule related in the sentence.

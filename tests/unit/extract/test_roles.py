@@ -150,6 +150,64 @@ CASES = {
         set(),
         {("place/portmere", "presentIn", "place/lyon")},
     ),
+    "conjoined-roles-share-the-holder": (
+        "Tom Okafor , a former envoy to Spain and Greenpeace politician , spoke .",
+        {
+            ("person/tom-okafor", "affiliatedWith", "place/spain"),
+            ("person/tom-okafor", "affiliatedWith", "organisation/greenpeace"),
+        },
+        set(),
+    ),
+    "as-role-of-relative-clause-subject": (
+        "Lena Marsh , who as Spain 's ambassador to France signed the deal , retired .",
+        {("person/lena-marsh", "affiliatedWith", "place/spain")},
+        set(),
+    ),
+    "as-role-of-main-clause-subject": (
+        "As Acme Corp's chairman, Tom Okafor signed the deal.",
+        {("person/tom-okafor", "leaderOf", "organisation/acme")},
+        set(),
+    ),
+    "as-without-role-noun-is-nothing": (
+        "As a child, Tom Okafor visited Acme Corp.",
+        set(),
+        {("person/tom-okafor", "affiliatedWith", "organisation/acme")},
+    ),
+    "verb-played-with-team": (
+        "Tom Okafor played his whole career with Northfield United.",
+        {("person/tom-okafor", "playsFor", "organisation/northfield-united")},
+        set(),
+    ),
+    "verb-plays-for-place-named-team": (
+        "Tom Okafor, who plays for Portmere, scored twice.",
+        {("person/tom-okafor", "playsFor", "place/portmere")},
+        set(),
+    ),
+    "verb-joined-organisation": (
+        "Lena Marsh joined Greenpeace in 2019.",
+        {("person/lena-marsh", "memberOf", "organisation/greenpeace")},
+        set(),
+    ),
+    "verb-works-for": (
+        "Lena Marsh works for Acme Corp.",
+        {("person/lena-marsh", "employeeOf", "organisation/acme")},
+        set(),
+    ),
+    "played-in-a-place-is-no-team": (
+        "Tom Okafor played with Lena Marsh in Portmere.",
+        set(),
+        {("person/tom-okafor", "playsFor", "place/portmere")},
+    ),
+    "played-against-is-no-team": (
+        "Tom Okafor played against Northfield United.",
+        set(),
+        {("person/tom-okafor", "playsFor", "organisation/northfield-united")},
+    ),
+    "object-of-join-must-be-the-organisation": (
+        "Lena Marsh joined talks with Acme Corp.",
+        set(),
+        {("person/lena-marsh", "memberOf", "organisation/acme")},
+    ),
     "area-in-area": (
         "Rain fell on the Portmere district in Spain.",
         {("place/portmere", "locatedIn", "place/spain")},
@@ -213,4 +271,4 @@ def test_predicate_of_role(words: list[str], other: EntityType, expected: str | 
 
 
 def test_roles_rules_are_named() -> None:
-    assert set(RULES) == {"title", "paren", "presence", "lineup", "area", "venue", "near"}
+    assert set(RULES) == {"title", "paren", "presence", "lineup", "area", "venue", "role-verb", "near"}
