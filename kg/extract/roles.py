@@ -21,7 +21,7 @@ venue           the sides of a result line at the venue that opens it ("Hove : S
                 363 , Lancashire 197-8"), or of a fixture ("v Acme Corp ( at Lyon )")
 area            places nested by an area noun: "the Qasri region in Suleimaniya province"
 near            the fallback: a person and an organisation, or an organisation and a
-                place, at most three arcs apart through nouns and prepositions only,
+                place, at most four arcs apart through nouns and prepositions only,
                 for pairs no other rule related
 ==============  ==================================================================
 
@@ -498,6 +498,8 @@ def _path(a: Token, b: Token, limit: int) -> list[Token] | None:
 
 
 _NEAR_PRED = {(P, O): "affiliatedWith", (O, L): "basedIn"}
+#: The longest dependency path (in arcs) the fallback reads between two names.
+_NEAR_ARCS = 4
 
 
 def near_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
@@ -516,7 +518,7 @@ def near_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
                 continue
             if a.start < b.end and b.start < a.end:
                 continue  # one name inside the other ("Lyon Police Department"): the name, not the text, says so
-            path = _path(ra, rb, 3)
+            path = _path(ra, rb, _NEAR_ARCS)
             if path is None or any(t.pos_ in ("VERB", "AUX") or t.dep_ in ("conj", "cc") for t in path):
                 continue
             if (ra.dep_ == "conj" and ra.head == rb) or (rb.dep_ == "conj" and rb.head == ra):
