@@ -10,7 +10,9 @@ title           a role noun tied to a person (compound, apposition, or the
                 attribute of "is"/"was") and to an organisation or place (its
                 possessor, a compound or modifier, or its "of/at/for/with" phrase):
                 "Surrey captain Chris Lewis", "Chris Lewis, the Surrey captain",
-                "Acme's founder Maria Lopez", "Maria Lopez is a member of Greenpeace"
+                "Acme's founder Maria Lopez", "Maria Lopez is a member of Greenpeace";
+                also "as" ("X, who as Israel's ambassador ...") and conjoined
+                roles ("an envoy to Egypt and Likud party politician")
 paren           a name with a place or organisation in brackets after it: "Eva Berg
                 (France)", "Acme Corp (Spain)"
 presence        a person as subject of a verb with an "in/at" place ("won in Lyon"),
@@ -19,18 +21,21 @@ lineup          players named with a figure in brackets after their side's score
                 "Surrey 429-7 ( C. Lewis 80 , M. Butcher 70 )"
 venue           the sides of a result line at the venue that opens it ("Hove : Sussex
                 363 , Lancashire 197-8"), or of a fixture ("v Acme Corp ( at Lyon )")
+role-verb       "X plays for / played his career with Y", "X joined Y", "X works for Y"
 area            places nested by an area noun: "the Qasri region in Suleimaniya province"
+descriptor      a fallback: a noun the lexicon does not know describing a person,
+                qualified by a name before it ("England discard Andy Caddick"): affiliation
 near            the fallback: a person and an organisation, or an organisation and a
                 place, at most four arcs apart through nouns and prepositions only,
                 for pairs no other rule related
 ==============  ==================================================================
 
-Role verbs ("X joined Y") and a person "of"/"from" a place were tried and dropped: they
-changed no figure on any evaluation file (docs/BENCHMARKS.md). "X, from Y" is read by
+A person "of"/"from" a place as a parse rule was tried and dropped: it changed no figure
+on any evaluation file (docs/BENCHMARKS.md); "X, from Y" is read by
 :mod:`kg.extract.relations`. The role noun decides the predicate
-(:func:`predicate_of_role`). Nothing is extracted when a verb other than the copula
-separates the two names, or when the role noun is not in the lexicon ("Maria Lopez, a fan
-of Greenpeace").
+(:func:`predicate_of_role`). Nothing is extracted when a verb other than the copula or a
+role verb separates the two names, or when a noun the lexicon does not know holds the
+other name in a prepositional phrase ("Maria Lopez, a fan of Spain").
 """
 
 from __future__ import annotations
@@ -226,6 +231,29 @@ def title_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
             for h in holders:
                 if h.entity != m.entity:
                     yield from _rels(ctx, sent, h, pred, m, 0.7, role)
+
+
+def descriptor_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """A noun describing a person, qualified by a place or organisation: affiliation.
+
+    "England discard Andy Caddick", "Jan Novak, a former Spanish national champion": the
+    noun is no role the lexicon knows, but the name that qualifies it (a compound, an
+    adjective or a possessor, never a prepositional phrase: "a fan of Acme Corp" states
+    nothing) ties the person to it. A fallback: it speaks only for pairs no other rule
+    related in the sentence.
+    """
+    for tok in sent:
+        if tok.pos_ != "NOUN" or tok.lower_ in ROLE_WORDS or ctx.mention_of(tok) is not None:
+            continue
+        holders = _role_holders(tok, ctx, sent)
+        if not holders:
+            continue
+        for m, _ in _role_places(tok, ctx):
+            if m.start > tok.idx:
+                continue  # only names before the noun qualify it
+            for h in holders:
+                if h.entity != m.entity:
+                    yield from _rels(ctx, sent, h, "affiliatedWith", m, 0.45, tok.lower_)
 
 
 def paren_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
@@ -536,7 +564,8 @@ RULES: dict[str, Callable[[DocContext, Span], Iterator[Relation]]] = {
     "area": area_rule,
     "venue": venue_rule,
     "role-verb": role_verb_rule,
+    "descriptor": descriptor_rule,
     "near": near_rule,
 }
 #: Rules that only speak for a pair no other rule related in the sentence.
-FALLBACK_RULES = frozenset({"near"})
+FALLBACK_RULES = frozenset({"descriptor", "near"})

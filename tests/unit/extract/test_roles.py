@@ -208,6 +208,26 @@ CASES = {
         set(),
         {("person/lena-marsh", "memberOf", "organisation/acme")},
     ),
+    "descriptor-compound-affiliation": (
+        "Ukrainian champion Tom Okafor won .",
+        {("person/tom-okafor", "affiliatedWith", "place/ukraine")},
+        set(),
+    ),
+    "descriptor-apposition-with-adjective": (
+        "Tom Okafor , a former Ukrainian champion , won .",
+        {("person/tom-okafor", "affiliatedWith", "place/ukraine")},
+        set(),
+    ),
+    "descriptor-of-phrase-states-nothing": (
+        "Tom Okafor , a fan of Spain , spoke .",
+        set(),
+        {("person/tom-okafor", "affiliatedWith", "place/spain")},
+    ),
+    "descriptor-gives-way-to-a-role": (
+        "Northfield United striker Tom Okafor scored .",
+        {("person/tom-okafor", "playsFor", "organisation/northfield-united")},
+        {("person/tom-okafor", "affiliatedWith", "organisation/northfield-united")},
+    ),
     "area-in-area": (
         "Rain fell on the Portmere district in Spain.",
         {("place/portmere", "locatedIn", "place/spain")},
@@ -271,4 +291,4 @@ def test_predicate_of_role(words: list[str], other: EntityType, expected: str | 
 
 
 def test_roles_rules_are_named() -> None:
-    assert set(RULES) == {"title", "paren", "presence", "lineup", "area", "venue", "role-verb", "near"}
+    assert set(RULES) == {"title", "paren", "presence", "lineup", "area", "venue", "role-verb", "descriptor", "near"}
