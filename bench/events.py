@@ -453,7 +453,35 @@ def ablation() -> list[str]:
             lex.labels,
         )
 
+    import re as _re
+
+    import kg.extract.relations as relations_mod
+
+    @contextlib.contextmanager
+    def unspaced_gaps() -> Iterator[None]:
+        """The text-gap patterns as they were before a space before "," or "'s" was read."""
+        names = ("_APPOS_GAP", "_COMMA_GAP", "_PLACE_POSS_GAP", "_HQ_GAP", "_DESCRIBED_IN_GAP")
+        saved = {n: getattr(relations_mod, n) for n in names}
+        for n, pat in saved.items():
+            setattr(relations_mod, n, _re.compile(pat.pattern.replace("^\\s?", "^"), pat.flags))
+        try:
+            yield
+        finally:
+            for n, pat in saved.items():
+                setattr(relations_mod, n, pat)
+
+    @contextlib.contextmanager
+    def relations_flag(name: str, value: Any) -> Iterator[None]:
+        saved = getattr(relations_mod, name)
+        setattr(relations_mod, name, value)
+        try:
+            yield
+        finally:
+            setattr(relations_mod, name, saved)
+
     configs: list[tuple[str, Any]] = [(f"relation rule `{r}`", without_rule(r)) for r in list(RULES)]
+    configs.append(("space before ',' / \"'s\" in text gaps", unspaced_gaps()))
+    configs.append(('"<place>\'s <organisation>" basedIn', relations_flag("PLACE_ORGANISATION", False)))
     configs.append(("event merge of reports", patched("merge_reports", lambda ctx, evs: tuple(evs))))
     configs.append(("event types added by issue 17", patched("load_lexicon", old_lexicon)))
     import kg.extract.reports as reports_mod

@@ -10,14 +10,16 @@ table                   columns
 ======================  =====================================================================
 ``entities``            id iri type label aliases sameAs latitude longitude mentionCount confidence
 ``mentions``            iri articleId entityId start end text confidence
-``relationships``       subjectId predicate predicateIri objectId confidence
+``relationships``       subjectId predicate predicateIri objectId confidence stated derivedFrom
 ``events``              id iri label type start end casualties confidence placeId
 ``event_participants``  eventId role entityId
 ``articles``            id iri title published url source text
 ``communities``         index size memberId memberType
 ======================  =====================================================================
 
-``aliases`` and ``sameAs`` are lists (JSON arrays in CSV). ``communities`` lists
+``aliases``, ``sameAs`` and ``derivedFrom`` are lists (JSON arrays in CSV). A
+relationship's ``stated`` says whether an article's text states it; ``derivedFrom``
+lists the records it was taken from (GeoNames features), never empty when no text states it. ``communities`` lists
 the Louvain communities of two or more members, as ``communities`` in GraphQL, one
 row per member (an entity's or an event's ``id``).
 
@@ -69,6 +71,7 @@ _STR = pa.string()
 _INT = pa.int64()
 _FLOAT = pa.float64()
 _LIST = pa.list_(pa.string())
+_BOOL = pa.bool_()
 
 #: Every table's columns and their Arrow types, in file order.
 SCHEMAS: dict[str, pa.Schema] = {
@@ -104,6 +107,8 @@ SCHEMAS: dict[str, pa.Schema] = {
             ("predicateIri", _STR),
             ("objectId", _STR),
             ("confidence", _FLOAT),
+            ("stated", _BOOL),
+            ("derivedFrom", _LIST),
         ]
     ),
     "events": pa.schema(
@@ -197,6 +202,8 @@ def _relationship_rows(views: Sequence[RelationshipView]) -> list[Row]:
             "predicateIri": v.predicate_iri,
             "objectId": v.object,
             "confidence": v.confidence,
+            "stated": v.stated,
+            "derivedFrom": list(v.derived_from),
         }
         for v in views
     ]

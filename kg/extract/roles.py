@@ -10,23 +10,32 @@ title           a role noun tied to a person (compound, apposition, or the
                 attribute of "is"/"was") and to an organisation or place (its
                 possessor, a compound or modifier, or its "of/at/for/with" phrase):
                 "Surrey captain Chris Lewis", "Chris Lewis, the Surrey captain",
-                "Acme's founder Maria Lopez", "Maria Lopez is a member of Greenpeace"
+                "Acme's founder Maria Lopez", "Maria Lopez is a member of Greenpeace";
+                also "as" ("X, who as Israel's ambassador ...") and conjoined
+                roles ("an envoy to Egypt and Likud party politician")
 paren           a name with a place or organisation in brackets after it: "Eva Berg
                 (France)", "Acme Corp (Spain)"
 presence        a person as subject of a verb with an "in/at" place ("won in Lyon"),
                 or of a motion verb with a "to" place ("flew to Lyon": visited)
+lineup          players named with a figure in brackets after their side's score:
+                "Surrey 429-7 ( C. Lewis 80 , M. Butcher 70 )"
+venue           the sides of a result line at the venue that opens it ("Hove : Sussex
+                363 , Lancashire 197-8"), or of a fixture ("v Acme Corp ( at Lyon )")
+role-verb       "X plays for / played his career with Y", "X joined Y", "X works for Y"
 area            places nested by an area noun: "the Qasri region in Suleimaniya province"
+descriptor      a fallback: a noun the lexicon does not know describing a person,
+                qualified by a name before it ("England discard Andy Caddick"): affiliation
 near            the fallback: a person and an organisation, or an organisation and a
-                place, at most three arcs apart through nouns and prepositions only,
+                place, at most four arcs apart through nouns and prepositions only,
                 for pairs no other rule related
 ==============  ==================================================================
 
-Role verbs ("X joined Y") and a person "of"/"from" a place were tried and dropped: they
-changed no figure on any evaluation file (docs/BENCHMARKS.md). "X, from Y" is read by
+A person "of"/"from" a place as a parse rule was tried and dropped: it changed no figure
+on any evaluation file (docs/BENCHMARKS.md); "X, from Y" is read by
 :mod:`kg.extract.relations`. The role noun decides the predicate
-(:func:`predicate_of_role`). Nothing is extracted when a verb other than the copula
-separates the two names, or when the role noun is not in the lexicon ("Maria Lopez, a fan
-of Greenpeace").
+(:func:`predicate_of_role`). Nothing is extracted when a verb other than the copula or a
+role verb separates the two names, or when a noun the lexicon does not know holds the
+other name in a prepositional phrase ("Maria Lopez, a fan of Spain").
 """
 
 from __future__ import annotations
@@ -95,6 +104,7 @@ _SPECIFIC = frozenset({"playsFor", "coachOf", "spokespersonOf", "founderOf", "ow
 
 _NOT_LEADING = frozenset({"vice", "deputy", "shadow", "former", "assistant", "ex", "acting", "co"})
 _ROLE_PREPS = frozenset({"of", "at", "for", "with", "to", "in"})
+_RELATIVES = frozenset({"who", "that", "which"})
 _BRACKETS = re.compile(r"^\s*\(\s*$")
 _CLOSE = re.compile(r"^\s*\.?\s*\)")
 
@@ -141,6 +151,14 @@ def _role_words(tok: Token) -> list[str]:
 
 def _role_holders(tok: Token, ctx: DocContext, sent: Span) -> list[Mention]:
     """The people a role noun describes: compound head, apposition, or copular subject."""
+    if tok.dep_ == "conj":
+        # "a former envoy to Egypt and Likud party politician": conjoined roles share a
+        # holder (the parser may hang the second role on the first one's object)
+        up = tok.head
+        while up.dep_ in ("pobj", "prep") and up.head is not up and up.lower_ not in ROLE_WORDS:
+            up = up.head
+        if up.lower_ in ROLE_WORDS and up.pos_ in ("NOUN", "PROPN") and ctx.mention_of(up) is None:
+            return _role_holders(up, ctx, sent)
     out: list[Mention] = []
     cands: list[Token] = []
     if tok.dep_ in ("compound", "appos", "nmod"):
@@ -148,6 +166,15 @@ def _role_holders(tok: Token, ctx: DocContext, sent: Span) -> list[Mention]:
     cands.extend(c for c in tok.children if c.dep_ == "appos")
     if tok.dep_ == "attr" and tok.head.lemma_ == "be":
         cands.extend(c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass"))
+    if tok.dep_ == "pobj" and tok.head.lower_ == "as" and tok.head.dep_ == "prep":
+        # "As Acme's chairman, Eva Berg said"; "Eva Berg, who as Acme's chairman signed ..."
+        verb = tok.head.head
+        if verb.lower_ in _RELATIVES and verb.head.dep_ == "relcl":
+            verb = verb.head  # the parser may hang "as" on "who"
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                relative = c.lower_ in _RELATIVES and verb.dep_ == "relcl"
+                cands.append(verb.head if relative else c)
     for c in cands:
         if not (sent.start <= c.i < sent.end):
             continue
@@ -162,7 +189,8 @@ def _role_places(tok: Token, ctx: DocContext) -> list[tuple[Mention, Token]]:
     out: list[tuple[Mention, Token]] = []
     for c in tok.children:
         if c.dep_ in ("poss", "compound", "amod", "nmod") and c.i < tok.i:
-            m = ctx.mention_of(c)
+            # "Likud party politician": a compound's own name counts ("party" is Likud's)
+            m = ctx.entity_of(c, types=(O, L)) if c.dep_ == "compound" else ctx.mention_of(c)
             if m is not None and m.type in (O, L):
                 out.append((m, c))
         elif c.dep_ == "prep" and c.lower_ in _ROLE_PREPS:
@@ -205,6 +233,29 @@ def title_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
                     yield from _rels(ctx, sent, h, pred, m, 0.7, role)
 
 
+def descriptor_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """A noun describing a person, qualified by a place or organisation: affiliation.
+
+    "England discard Andy Caddick", "Jan Novak, a former Spanish national champion": the
+    noun is no role the lexicon knows, but the name that qualifies it (a compound, an
+    adjective or a possessor, never a prepositional phrase: "a fan of Acme Corp" states
+    nothing) ties the person to it. A fallback: it speaks only for pairs no other rule
+    related in the sentence.
+    """
+    for tok in sent:
+        if tok.pos_ != "NOUN" or tok.lower_ in ROLE_WORDS or ctx.mention_of(tok) is not None:
+            continue
+        holders = _role_holders(tok, ctx, sent)
+        if not holders:
+            continue
+        for m, _ in _role_places(tok, ctx):
+            if m.start > tok.idx:
+                continue  # only names before the noun qualify it
+            for h in holders:
+                if h.entity != m.entity:
+                    yield from _rels(ctx, sent, h, "affiliatedWith", m, 0.45, tok.lower_)
+
+
 def paren_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
     """A name followed by a place or organisation in brackets: "Eva Berg ( France )"."""
     text = ctx.article.text
@@ -232,14 +283,17 @@ def lineup_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
     """Players listed with their figures in brackets after their team's score.
 
     "Surrey 429-7 ( C. Lewis 80 not out , M. Butcher 70 ; ...)": each person named with a
-    figure of their own plays for the team before the bracket. The list stops at ";" (in
-    cricket results the other side's bowlers follow it) or at the closing bracket.
+    figure of their own plays for the team (an organisation, or the place it is named
+    after) before the bracket. The list stops at ";" (in cricket results the other side's
+    bowlers follow it) or at the closing bracket. A bracket holding only bowling figures
+    ("Somerset 83 ( P. Simmons 4-38 )") lists the other side's bowler, yet is read the
+    same way: telling the two apart cost recall on the CrossRE check half (docs/BENCHMARKS.md).
     """
     text = ctx.article.text
     ms = ctx.mentions_in(sent.start_char, sent.end_char)
     for k, team in enumerate(ms):
-        if team.type is not O:
-            continue
+        if team.type is P:
+            continue  # a county or town with a score and a line-up is its team ("Surrey 429-7 (")
         opened = _SCORE_OPEN.match(text, team.end)
         if opened is None:
             continue
@@ -249,6 +303,110 @@ def lineup_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
                 break
             if m.type is P and _PLAYER_SCORE.match(text, m.end):
                 yield from _rels(ctx, sent, m, "playsFor", team, 0.55, None)
+
+
+#: A result line's venue: a place at the start of the line, its ground in brackets, then a colon.
+_VENUE = re.compile(r"\s*(?:\(\s*(?P<ground>[^()]{1,40}?)\s*\)\s*)?:\s")
+#: A side's score right after its name in a result line: "Sussex 363", "Lancashire 197-8".
+_SIDE_SCORE = re.compile(r"\s+\d+(?:[-/]\d+)?\b(?!\s*(?:-|:)\s*\d)")
+#: A fixture's venue in brackets after a side: "v Acme Corp ( at Portmere )".
+_AT_VENUE = re.compile(r"\s*\(\s*at\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def venue_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """Sides of a result line, or of a fixture, at the venue the line names.
+
+    "Portmere : Northfield United 363 ( ... ) , Acme Corp 197-8": a line that opens with a
+    place (its ground in brackets, when named) and a colon reports a match played there;
+    each side named with a score at the top level of the line was present at that venue.
+    "v Northfield United ( at Portmere )": the bracket names the venue of the fixture.
+    Nothing is read from a line whose first name is not a place or has no colon after it.
+    """
+    text = ctx.article.text
+    ms = ctx.mentions_in(sent.start_char, sent.end_char)
+    # The parser may end a sentence at the venue's colon: the venue is read from the line.
+    line = text.rfind("\n", 0, sent.start_char) + 1
+    line_ms = ctx.mentions_in(line, sent.end_char)
+    if line_ms and line_ms[0].type is L and not text[line : line_ms[0].start].strip():
+        head = _VENUE.match(text, line_ms[0].end)
+        if head is not None:
+            ground = [m for m in line_ms[1:] if m.end <= head.end() and m.type is L]
+            venue = ground[0] if ground else line_ms[0]
+            depth, last = 0, head.end()
+            for m in line_ms[1:]:
+                if m.start < head.end():
+                    continue
+                depth += text.count("(", last, m.start) - text.count(")", last, m.start)
+                last = m.start
+                if m.start < sent.start_char or depth != 0 or m.type is P or m.entity == venue.entity:
+                    continue
+                if _SIDE_SCORE.match(text, m.end):
+                    start = venue.start if venue.start >= sent.start_char else sent.start_char
+                    evidence = ctx.span_evidence(sent, start, m.end)
+                    yield Relation(m.entity, "presentIn", venue.entity, 0.5, evidence, None)
+    for a, b in itertools.pairwise(ms):
+        if a.type in (P, O) and b.type is L and _AT_VENUE.match(text[a.end : b.start]):
+            yield from _rels(ctx, sent, a, "presentIn", b, 0.5, None)
+
+
+#: Verbs that state a person's role in an organisation: lemma -> (predicate, how the
+#: organisation attaches: its direct object or these prepositions).
+_ROLE_VERBS: dict[str, tuple[str, frozenset[str]]] = {
+    "play": ("playsFor", frozenset({"for", "with"})),
+    "join": ("memberOf", frozenset({"dobj"})),
+    "rejoin": ("memberOf", frozenset({"dobj"})),
+    "sign": ("playsFor", frozenset({"for", "with"})),
+    "captain": ("playsFor", frozenset({"dobj"})),
+    "coach": ("coachOf", frozenset({"dobj"})),
+    "manage": ("coachOf", frozenset({"dobj"})),
+    "found": ("founderOf", frozenset({"dobj"})),
+    "work": ("employeeOf", frozenset({"for", "at"})),
+}
+
+
+def _verb_subjects(ctx: DocContext, verb: Token) -> list[Mention]:
+    """The people a verb's subject names: "Eva Berg joined", "Eva Berg, who joined" (active voice only)."""
+    out = []
+    for c in verb.children:
+        if c.dep_ != "nsubj":
+            continue
+        t = verb.head if c.lower_ in _RELATIVES and verb.dep_ == "relcl" else c
+        m = ctx.mention_of(t)
+        if m is not None and m.type is P:
+            out.append(m)
+    return out
+
+
+def role_verb_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
+    """A person's role stated by a verb: "Eva Berg joined Acme Corp", "played his career with Acme Corp".
+
+    The organisation is the verb's direct object or the object of the verb's own
+    "for"/"with"/"at" phrase; a team may be named by its place only with "for" ("plays
+    for Lyon"), since "with"/"at" a place says where, not for whom.
+    """
+    for tok in sent:
+        spec = _ROLE_VERBS.get(tok.lemma_.lower()) if tok.pos_ == "VERB" else None
+        if spec is None:
+            continue
+        pred, attach = spec
+        holders = _verb_subjects(ctx, tok)
+        if not holders:
+            continue
+        objs: list[Mention] = []
+        for c in tok.children:
+            if c.dep_ == "dobj" and "dobj" in attach:
+                m = ctx.mention_of(c)
+                if m is not None and m.type is O:
+                    objs.append(m)
+            elif c.dep_ == "prep" and c.lower_ in attach:
+                for o in c.children:
+                    m = ctx.mention_of(o) if o.dep_ == "pobj" else None
+                    if m is not None and (m.type is O or (m.type is L and c.lower_ == "for")):
+                        objs.append(m)
+        for m in objs:
+            for h in holders:
+                if h.entity != m.entity:
+                    yield from _rels(ctx, sent, h, pred, m, 0.55, None)
 
 
 _PRESENCE_PREPS = frozenset({"in", "at"})
@@ -368,6 +526,8 @@ def _path(a: Token, b: Token, limit: int) -> list[Token] | None:
 
 
 _NEAR_PRED = {(P, O): "affiliatedWith", (O, L): "basedIn"}
+#: The longest dependency path (in arcs) the fallback reads between two names.
+_NEAR_ARCS = 4
 
 
 def near_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
@@ -386,7 +546,7 @@ def near_rule(ctx: DocContext, sent: Span) -> Iterator[Relation]:
                 continue
             if a.start < b.end and b.start < a.end:
                 continue  # one name inside the other ("Lyon Police Department"): the name, not the text, says so
-            path = _path(ra, rb, 3)
+            path = _path(ra, rb, _NEAR_ARCS)
             if path is None or any(t.pos_ in ("VERB", "AUX") or t.dep_ in ("conj", "cc") for t in path):
                 continue
             if (ra.dep_ == "conj" and ra.head == rb) or (rb.dep_ == "conj" and rb.head == ra):
@@ -402,7 +562,10 @@ RULES: dict[str, Callable[[DocContext, Span], Iterator[Relation]]] = {
     "presence": presence_rule,
     "lineup": lineup_rule,
     "area": area_rule,
+    "venue": venue_rule,
+    "role-verb": role_verb_rule,
+    "descriptor": descriptor_rule,
     "near": near_rule,
 }
 #: Rules that only speak for a pair no other rule related in the sentence.
-FALLBACK_RULES = frozenset({"near"})
+FALLBACK_RULES = frozenset({"descriptor", "near"})

@@ -158,6 +158,20 @@ def test_tables_csv_keeps_lists_as_json_and_parquet_as_lists(exported: dict[str,
     assert any(s.startswith("https://sws.geonames.org/") for s in bakhmut_csv)
 
 
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_tables_relationships_say_whether_the_text_states_them(exported: dict[str, Path], fmt: str) -> None:
+    path = exported[fmt] / f"relationships.{fmt}"
+    frame = pd.read_parquet(path) if fmt == "parquet" else pd.read_csv(path)
+    derived = [json.loads(v) if isinstance(v, str) else list(v) for v in frame.derivedFrom]
+    stated = [bool(v) for v in frame.stated]
+    # the seed states relations and has GeoNames containment no text states
+    assert any(stated)
+    assert not all(stated)
+    for is_stated, sources in zip(stated, derived, strict=True):
+        assert is_stated or sources  # a fact no text states names the records it was taken from
+        assert all("geonames" in s for s in sources), sources
+
+
 def test_tables_graph_tables_equal_the_parquet_files(
     exported: dict[str, Path], graph_tables: dict[str, pd.DataFrame]
 ) -> None:

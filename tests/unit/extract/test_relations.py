@@ -83,6 +83,19 @@ CASES = {
         "The Lyon-based Acme Corp hired staff.",
         {("organisation/acme", "basedIn", "place/lyon", None)},
     ),
+    "spaced-comma-place-pair": (
+        "The festival opened in Valencia , Spain on Monday .",
+        {("place/valencia", "locatedIn", "place/spain", None)},
+    ),
+    "spaced-comma-apposition-from": (
+        "Maria Lopez , a 30-year-old nurse from Valencia , was hurt .",
+        {("person/maria-lopez", "residentOf", "place/valencia", None)},
+    ),
+    "place-possessive-organisation": (
+        "Spain 's Acme Corp hired staff .",
+        {("organisation/acme", "basedIn", "place/spain", None)},
+    ),
+    "place-possessive-person-is-no-base": ("Spain's Maria Lopez won.", set()),
     "verb-between-is-no-relation": ("Vladimir Putin met Volodymyr Zelensky in Moscow.", set()),
     "person-in-place-is-no-relation": ("Maria Lopez in Lyon was happy.", set()),
 }

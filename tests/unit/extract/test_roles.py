@@ -114,6 +114,120 @@ CASES = {
         set(),
         {("person/tom-okafor", "playsFor", "organisation/northfield-united")},
     ),
+    "lineup-after-place-named-side": (
+        "Lyon : Portmere 363 ( Tom Okafor 111 , Lena Marsh 52 ) .",
+        {("person/tom-okafor", "playsFor", "place/portmere"), ("person/lena-marsh", "playsFor", "place/portmere")},
+        set(),
+    ),
+    "result-line-sides-at-venue": (
+        "Lyon : Northfield United 363 ( Tom Okafor 111 ) , Acme Corp 197-8 ( Lena Marsh 54 )",
+        {
+            ("organisation/northfield-united", "presentIn", "place/lyon"),
+            ("organisation/acme", "presentIn", "place/lyon"),
+        },
+        set(),
+    ),
+    "result-line-ground-in-brackets": (
+        "Spain ( Portmere ) : Northfield United 195 , Valencia 429-7 .",
+        {
+            ("organisation/northfield-united", "presentIn", "place/portmere"),
+            ("place/valencia", "presentIn", "place/portmere"),
+        },
+        {("organisation/northfield-united", "presentIn", "place/spain")},
+    ),
+    "fixture-venue-in-brackets": (
+        "May 15 v Northfield United ( at Portmere )",
+        {("organisation/northfield-united", "presentIn", "place/portmere")},
+        set(),
+    ),
+    "colon-after-a-name-mid-sentence-is-no-venue": (
+        "Rain fell in Lyon : Northfield United 2 Acme Corp 1 .",
+        set(),
+        {("organisation/northfield-united", "presentIn", "place/lyon")},
+    ),
+    "players-in-a-bracket-are-not-at-the-venue": (
+        "Lyon : Northfield United 363 ( Portmere 111 ) .",
+        set(),
+        {("place/portmere", "presentIn", "place/lyon")},
+    ),
+    "conjoined-roles-share-the-holder": (
+        "Tom Okafor , a former envoy to Spain and Greenpeace politician , spoke .",
+        {
+            ("person/tom-okafor", "affiliatedWith", "place/spain"),
+            ("person/tom-okafor", "affiliatedWith", "organisation/greenpeace"),
+        },
+        set(),
+    ),
+    "as-role-of-relative-clause-subject": (
+        "Lena Marsh , who as Spain 's ambassador to France signed the deal , retired .",
+        {("person/lena-marsh", "affiliatedWith", "place/spain")},
+        set(),
+    ),
+    "as-role-of-main-clause-subject": (
+        "As Acme Corp's chairman, Tom Okafor signed the deal.",
+        {("person/tom-okafor", "leaderOf", "organisation/acme")},
+        set(),
+    ),
+    "as-without-role-noun-is-nothing": (
+        "As a child, Tom Okafor visited Acme Corp.",
+        set(),
+        {("person/tom-okafor", "affiliatedWith", "organisation/acme")},
+    ),
+    "verb-played-with-team": (
+        "Tom Okafor played his whole career with Northfield United.",
+        {("person/tom-okafor", "playsFor", "organisation/northfield-united")},
+        set(),
+    ),
+    "verb-plays-for-place-named-team": (
+        "Tom Okafor, who plays for Portmere, scored twice.",
+        {("person/tom-okafor", "playsFor", "place/portmere")},
+        set(),
+    ),
+    "verb-joined-organisation": (
+        "Lena Marsh joined Greenpeace in 2019.",
+        {("person/lena-marsh", "memberOf", "organisation/greenpeace")},
+        set(),
+    ),
+    "verb-works-for": (
+        "Lena Marsh works for Acme Corp.",
+        {("person/lena-marsh", "employeeOf", "organisation/acme")},
+        set(),
+    ),
+    "played-in-a-place-is-no-team": (
+        "Tom Okafor played with Lena Marsh in Portmere.",
+        set(),
+        {("person/tom-okafor", "playsFor", "place/portmere")},
+    ),
+    "played-against-is-no-team": (
+        "Tom Okafor played against Northfield United.",
+        set(),
+        {("person/tom-okafor", "playsFor", "organisation/northfield-united")},
+    ),
+    "object-of-join-must-be-the-organisation": (
+        "Lena Marsh joined talks with Acme Corp.",
+        set(),
+        {("person/lena-marsh", "memberOf", "organisation/acme")},
+    ),
+    "descriptor-compound-affiliation": (
+        "Ukrainian champion Tom Okafor won .",
+        {("person/tom-okafor", "affiliatedWith", "place/ukraine")},
+        set(),
+    ),
+    "descriptor-apposition-with-adjective": (
+        "Tom Okafor , a former Ukrainian champion , won .",
+        {("person/tom-okafor", "affiliatedWith", "place/ukraine")},
+        set(),
+    ),
+    "descriptor-of-phrase-states-nothing": (
+        "Tom Okafor , a fan of Spain , spoke .",
+        set(),
+        {("person/tom-okafor", "affiliatedWith", "place/spain")},
+    ),
+    "descriptor-gives-way-to-a-role": (
+        "Northfield United striker Tom Okafor scored .",
+        {("person/tom-okafor", "playsFor", "organisation/northfield-united")},
+        {("person/tom-okafor", "affiliatedWith", "organisation/northfield-united")},
+    ),
     "area-in-area": (
         "Rain fell on the Portmere district in Spain.",
         {("place/portmere", "locatedIn", "place/spain")},
@@ -177,4 +291,4 @@ def test_predicate_of_role(words: list[str], other: EntityType, expected: str | 
 
 
 def test_roles_rules_are_named() -> None:
-    assert set(RULES) == {"title", "paren", "presence", "lineup", "area", "near"}
+    assert set(RULES) == {"title", "paren", "presence", "lineup", "area", "venue", "role-verb", "descriptor", "near"}
