@@ -92,9 +92,27 @@ class EntityFilter:
     mentioned_in: strawberry.ID | None = strawberry.field(default=None, description="An article's id.")
 
 
+#: Event types' local names, from the closed namespace of the SKOS taxonomy.
+EVENT_TYPES = frozenset(k for k in EVT.__annotations__ if not k.startswith("_"))
+
+#: The same names as a GraphQL enum, so GraphiQL completes ``filter.types``. A value is
+#: the type's local name: ``types: [Attack]`` inline, ``["Attack"]`` in JSON variables.
+_EVENT_TYPE_NAMES: type[enum.Enum] = enum.Enum(  # type: ignore[misc]  # built from the taxonomy, not literal
+    "EventTypeName", {t: t for t in sorted(EVENT_TYPES)}
+)
+EventTypeName = strawberry.enum(
+    _EVENT_TYPE_NAMES,
+    description="An event type of the SKOS taxonomy (ontology/event-types.ttl), by its local name.",
+)
+
+
 @strawberry.input(description="Narrows a list of events; every field given must match.")
 class EventFilter:
-    types: list[str] | None = strawberry.field(default=None, description='Event types, e.g. ["Attack"].')
+    types: list[enum.Enum] | None = strawberry.field(
+        default=None,
+        graphql_type=list[EventTypeName] | None,  # type: ignore[valid-type]
+        description="Event types, e.g. [Attack, Statement].",
+    )
     participant: strawberry.ID | None = None
     place: strawberry.ID | None = None
     from_: str | None = strawberry.field(default=None, name="from", description="ISO date, YYYY[-MM[-DD]].")
@@ -104,6 +122,10 @@ class EventFilter:
         default=None,
         description="Part of the label, case-insensitive. Costly on a large store: it reads every event's label.",
     )
+
+    def type_names(self) -> tuple[str, ...]:
+        """The local names of ``types`` (none when not given)."""
+        return tuple(str(t.value) for t in self.types or ())
 
 
 @strawberry.input(description="Which edges and intermediate nodes a path may use.")
@@ -149,10 +171,6 @@ def page_from(ctx: Context, first: int | None, after: str | None, default: int =
         except (ValueError, TypeError):
             raise InvalidArgumentError("after", f"after={after!r} is not a cursor from this API") from None
     return queries.Page(offset=offset, limit=min(limit, cap))
-
-
-#: Event types' local names, from the closed namespace of the SKOS taxonomy.
-EVENT_TYPES = frozenset(k for k in EVT.__annotations__ if not k.startswith("_"))
 
 
 def check_event_types(types: Sequence[str]) -> tuple[str, ...]:

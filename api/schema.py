@@ -194,12 +194,13 @@ class Query:
         page = page_from(info.context, first, after)
         ctx = info.context
         f = filter or EventFilter()
-        types = check_event_types(tuple(f.types or ()) + ((type,) if type else ()))
-        if type and f.types:  # both must hold: the event is of `type`, which must be one of filter.types
-            if type not in f.types:
+        named = f.type_names()
+        types = check_event_types(named + ((type,) if type else ()))
+        if type and named:  # both must hold: the event is of `type`, which must be one of filter.types
+            if type not in named:
                 raise InvalidArgumentError(
                     "type",
-                    f"type {type!r} is not among filter.types {list(f.types)!r}; every filter must hold, "
+                    f"type {type!r} is not among filter.types {list(named)!r}; every filter must hold, "
                     "so no event could match: give the type once",
                 )
             types = check_event_types((type,))

@@ -129,7 +129,7 @@ def test_api_rejects_bad_paging_arguments(
         ("{ entities(type: PERSON, filter: {type: PLACE}) { totalCount } }", "type PERSON and filter.type PLACE"),
         ('{ entities(search: "a", filter: {search: "b"}) { totalCount } }', "search 'a' and filter.search 'b'"),
         (
-            '{ events(type: "Attack", filter: {types: ["Statement"]}) { totalCount } }',
+            '{ events(type: "Attack", filter: {types: [Statement]}) { totalCount } }',
             "type 'Attack' is not among filter.types",
         ),
         ('{ events(from: "2022", filter: {from: "2021"}) { totalCount } }', "from '2022' and filter.from '2021'"),
@@ -149,7 +149,43 @@ def test_api_filters_given_twice_alike_all_hold(seed_store: EmbeddedStore, setti
     one = run(seed_store, settings, "{ entities(type: PERSON) { totalCount } }")
     assert both == one
     narrowed = run(
-        seed_store, settings, '{ events(type: "Attack", filter: {types: ["Attack", "Statement"]}) { totalCount } }'
+        seed_store, settings, '{ events(type: "Attack", filter: {types: [Attack, Statement]}) { totalCount } }'
     )
     attacks = run(seed_store, settings, '{ events(type: "Attack") { totalCount } }')
     assert narrowed == attacks
+
+
+def test_api_event_type_enum_is_the_taxonomy(seed_store: EmbeddedStore, settings: Settings) -> None:
+    from api.inputs import EVENT_TYPES
+
+    data = run(seed_store, settings, '{ __type(name: "EventTypeName") { enumValues { name } } }')
+    assert {v["name"] for v in data["__type"]["enumValues"]} == EVENT_TYPES
+    assert {"Attack", "Statement", "Withdrawal"} <= EVENT_TYPES
+
+
+def test_api_event_types_filter_takes_enum_literals_and_json_strings(
+    seed_store: EmbeddedStore, settings: Settings
+) -> None:
+    inline = run(seed_store, settings, "{ events(filter: {types: [Statement]}) { totalCount } }")
+    variables = run(
+        seed_store,
+        settings,
+        "query($t: [EventTypeName!]) { events(filter: {types: $t}) { totalCount } }",
+        t=["Statement"],
+    )
+    by_type = run(seed_store, settings, '{ events(type: "Statement") { totalCount } }')
+    assert inline == variables == by_type
+    assert by_type["events"]["totalCount"] >= 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["{ events(filter: {types: [Picnic]}) { totalCount } }", '{ events(filter: {types: ["Attack"]}) { totalCount } }'],
+    ids=["unknown-name", "string-literal"],
+)
+def test_api_event_types_filter_refuses_what_is_not_a_type_name(
+    seed_store: EmbeddedStore, settings: Settings, query: str
+) -> None:
+    errors = run_errors(seed_store, settings, query)
+    assert len(errors) == 1
+    assert "EventTypeName" in errors[0]

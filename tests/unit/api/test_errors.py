@@ -107,7 +107,7 @@ def test_error_codes_are_stated_by_every_class() -> None:
         ("{ entities(first: -1) { totalCount } }", "first must be between 0 and"),
         ('{ entities(after: "nope") { totalCount } }', "after='nope' is not a cursor"),
         ('{ node(id: "nope") { id } }', "'nope' is not a global id"),
-        ('{ events(filter: {types: ["Picnic"]}) { totalCount } }', "unknown event type 'Picnic'"),
+        ('{ events(type: "Picnic") { totalCount } }', "unknown event type 'Picnic'"),
         ('{ events(participant: "nobody") { totalCount } }', "participant 'nobody' is not the id of an entity"),
         ("{ entities(type: PERSON, filter: {type: PLACE}) { totalCount } }", "type PERSON and filter.type PLACE"),
         ('{ shortestPath(from: "place/a", to: "place/b", maxLength: -2) { length } }', "maxLength must be"),

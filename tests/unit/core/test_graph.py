@@ -85,7 +85,7 @@ EVENT_CASES = [
     ({"order": "START_ASC", "first": 4}, "(orderBy: START_ASC, first: 4)"),
     (
         {"search": "withdraw", "types": ["Withdrawal"]},
-        '(filter: {search: "withdraw", types: ["Withdrawal"]}, first: 100)',
+        '(filter: {search: "withdraw", types: [Withdrawal]}, first: 100)',
     ),
 ]
 
