@@ -1,7 +1,7 @@
 """Conformance: no relation may give an entity a type the ontology's domains and ranges forbid.
 
-``person/jim-press affiliatedWith place/toyota`` would make Toyota a place and an
-organisation; :func:`conform` drops such a relation rather than write it.
+``organisation/nato residentOf place/brussels`` would make NATO an organisation and a
+person (``residentOf``'s domain); :func:`conform` drops such a relation rather than write it.
 """
 
 from __future__ import annotations
@@ -65,10 +65,10 @@ def conform(x: Extraction) -> Extraction:
     """Drop what would give an entity a second type: relations whose ends the ontology types otherwise.
 
     A relation is kept when its subject's and object's types are in its predicate's
-    domain and range and in those of every super-property (``affiliatedWith``: a person
-    and an organisation; ``coachOf``, a sub-property of ``affiliatedWith``, allows a
-    place by its own range but not by its super-property's, so a coach of a place is
-    dropped): what SHACL's RDFS inference would conclude, so validation never finds an
+    domain and range and in those of every super-property (``basedIn``'s subject is an
+    organisation and, through ``schema:location``, nothing narrower; a sub-property
+    that allowed more than its super-property would be cut to the super-property's
+    types): what SHACL's RDFS inference would conclude, so validation never finds an
     entity in two classes. An event's place must be a place, and so must an entity's country.
     """
     types = {e.key: e.type for e in x.entities}
@@ -93,12 +93,14 @@ def conform(x: Extraction) -> Extraction:
 
 
 def needed_types(x: Extraction) -> dict[str, EntityType]:
-    """The entities whose relations need them to be of one other type: key -> that type.
+    """The entities whose relations need them to be of another type: key -> that type.
 
-    ``person/ruch-chorzow`` as the object of ``playsFor`` (whose range, with its
-    super-properties', is an organisation) is said by that relation to be an
-    organisation. Only an entity all of whose relations agree on exactly one type that
-    is not its own is returned; :func:`conform` would drop those relations.
+    ``person/ruch-chorzow`` as the object of ``playsFor`` (an organisation, or the side
+    a place's name stands for) is said by that relation not to be a person. Only an
+    entity all of whose relations exclude its own type is returned, with the one type
+    they allow; where they allow an organisation or a place, a name taken for a
+    person's is an organisation's (a club, a party, a company: a tagger does not take
+    a place's name for a person's). :func:`conform` would drop those relations.
     """
     types = {e.key: e.type for e in x.entities}
     sigs = _signatures()
@@ -108,6 +110,12 @@ def needed_types(x: Extraction) -> dict[str, EntityType]:
         for key, allowed in ((r.subject, domain), (r.object, range_)):
             if allowed is not None and key in types:
                 need[key] = need.get(key, allowed) & allowed
-    return {
-        key: next(iter(allowed)) for key, allowed in need.items() if len(allowed) == 1 and types[key] not in allowed
-    }
+    out: dict[str, EntityType] = {}
+    for key, allowed in need.items():
+        if types[key] in allowed or not allowed:
+            continue
+        if len(allowed) == 1:
+            out[key] = next(iter(allowed))
+        elif allowed == {EntityType.ORGANISATION, EntityType.PLACE}:
+            out[key] = EntityType.ORGANISATION
+    return out

@@ -20,8 +20,8 @@
    mentioned with both, more than with any other candidate; otherwise it stays an
    entity of its article alone (its key carries the article), with lowered confidence.
 4. Conformance: a relation whose ends do not have the types the ontology's domain
-   and range give it is dropped (``person affiliatedWith place/toyota`` would make
-   Toyota a place and an organisation), and so is an event place that is not a place.
+   and range give it is dropped (``organisation residentOf place`` would make the
+   organisation a person too), and so is an event place that is not a place.
 
 A copy of an earlier article (:mod:`kg.identity.copies`) shares that article's scope, so
 its bare names land on the same entities, its events take the original's keys, and

@@ -331,7 +331,7 @@ def test_validate_snapshot_in_processes_gives_the_same_report(quads: list[pyoxig
             _add(PUTIN, RDF.type, KG.Place),
             ("kg#Person", "kg#Place> (from <http://www.w3.org/1999/02/22-rdf-syntax-ns#type>)"),
         ),
-        (_add(PUTIN, KG.affiliatedWith, BAKHMUT), ("kg#Organisation> (from <kg#affiliatedWith>)", "kg#Place")),
+        (_add(PUTIN, KG.founderOf, BAKHMUT), ("kg#Organisation> (from <kg#founderOf>)", "kg#Place")),
     ],
     ids=["type-triple", "range-of-a-relation"],
 )

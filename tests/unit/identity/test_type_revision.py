@@ -146,7 +146,7 @@ def test_resolver_revise_takes_one_article_that_is_clearly_better() -> None:
         ("playsFor", True, ("organisation/ruvo-kelst", EntityType.ORGANISATION)),
         ("coachOf", True, ("organisation/ruvo-kelst", EntityType.ORGANISATION)),
         ("basedIn", False, ("organisation/ruvo-kelst", EntityType.ORGANISATION)),
-        ("leaderOf", True, ("person/ruvo-kelst", EntityType.PERSON)),  # an organisation or a place: no one type
+        ("leaderOf", True, ("organisation/ruvo-kelst", EntityType.ORGANISATION)),  # not a person: a party
         ("leaderOf", False, ("person/ruvo-kelst", EntityType.PERSON)),  # a person may lead
     ],
     ids=["plays-for", "coach-of", "based-in", "leader-of-object", "leader-of-subject"],
