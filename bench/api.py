@@ -459,8 +459,13 @@ def _measure(
         t = time.perf_counter()
         reads["hub entity page"]()
         lat.append(time.perf_counter() - t)
+    out["hub entity page median, one client"] = (float("nan"), statistics.median(lat) * 1e3)
     out["hub entity page p99"] = (float("nan"), _percentile(lat, 0.99) * 1e3)
-    print(f"  {n:>6} articles  hub page p99 over {hub_requests}: {out['hub entity page p99'][1]:.1f} ms", flush=True)
+    print(
+        f"  {n:>6} articles  hub page over {hub_requests}: median {statistics.median(lat) * 1e3:.1f} ms, "
+        f"p99 {out['hub entity page p99'][1]:.1f} ms",
+        flush=True,
+    )
     return out, hub_name
 
 
@@ -477,7 +482,7 @@ def _table(results: dict[int, dict[str, tuple[float, float]]], hubs: dict[int, s
             cells.append(f"{after:.1f}")
         b0, a0 = results[done[0]][name]
         b1, a1 = results[done[-1]][name]
-        growth_b = "" if b0 != b0 else f"{b1 / b0:.1f}x"
+        growth_b = "" if b0 != b0 or b1 != b1 else f"{b1 / b0:.1f}x"
         print(f"| {name} | " + " | ".join(cells) + f" | {growth_b} | {a1 / a0:.1f}x |")
     for n in done:
         print(f"hub at {n:,}: {hubs[n]}")
@@ -853,6 +858,29 @@ def scale_main(marks: Sequence[int], search: str, hub_requests: int, scan_upto: 
     _table(results, hubs)
 
 
+def remeasure(small: int, search: str, hub_requests: int) -> None:
+    """Time the issue's queries, with the code as it is now, on a fresh ``small`` store and the ``--scale`` store.
+
+    The ``--scale`` run times each size with the code it started with; after a
+    change to the reads this measures the store it left (``SCALE_OUT``, kept at
+    the size it reached) against a small store written the same way, in one run.
+    """
+    if summary.index_path(str(SCALE_OUT)) is None or not SCALE_OUT.is_dir():
+        raise SystemExit(f"no store at {SCALE_OUT}: run --scale first")
+    xs = extract_real()
+    results: dict[int, dict[str, tuple[float, float]]] = {}
+    hubs: dict[int, str] = {}
+    store = _fresh_store(ROOT / "bench" / "out" / "api-scale-small")
+    for batch in _batches(xs, small):
+        known = {g: summary.contributions_of(g, list(ox.parse(text, ox.RdfFormat.N_QUADS))) for g, text, _ in batch}
+        store.put_nquads([(g, text) for g, text, _ in batch], known)
+    for path in (store, EmbeddedStore(SCALE_OUT, snapshot_every=3600)):
+        n = queries.graph_stats(path).articles
+        results[n], hubs[n] = _measure(path, n, search, hub_requests, scan_runs=3 if n <= small else 0)
+        path.close()
+    _table(results, hubs)
+
+
 def ingest_cost(n: int, rounds: int) -> None:
     """Ingest the first ``n`` real articles with 2 workers, with and without the read index; print the wall ratio."""
     articles = real_articles()[:n]
@@ -913,12 +941,18 @@ def main() -> None:
     ap.add_argument("--write-cost", type=int, default=0, help="A/B the index's store-write cost on N real articles")
     ap.add_argument("--scan-upto", type=int, default=2000, help="time the scans too up to this many articles")
     ap.add_argument("--extract", action="store_true", help="extract the real articles once (kept for --scale)")
+    ap.add_argument(
+        "--remeasure", action="store_true", help="time the --scale store as left and a fresh --small one, code as now"
+    )
     args = ap.parse_args()
     if args.extract:
         extract_real()
         return
     if args.write_cost:
         write_cost(args.write_cost, args.rounds)
+        return
+    if args.remeasure:
+        remeasure(args.small, args.search, args.hub_requests)
         return
     if args.scale:
         marks = [int(m) for m in args.sizes.split(",")]

@@ -43,6 +43,8 @@ def _reads(store: EmbeddedStore) -> Iterator[object]:
         for entity_order in EntityOrder:
             yield queries.list_entities(store, B, page, order=entity_order)
     yield queries.events_of_entities(store, B, KEYS)
+    for keys in queries.events_of_entities(store, B, KEYS).values():
+        yield queries.events_by_keys(store, B, keys)
     yield from _entity_pages(store)
     yield from _filtered_events(store)
     yield queries.graph_stats(store)
