@@ -39,6 +39,7 @@ repairs: no worse than the summary itself. :func:`kg.summary.rebuild` rebuilds i
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 import weakref
@@ -307,25 +308,40 @@ class ReadIndex:
 
     def apply(self, facts: Mapping[str, ArticleFacts | None], entities: Mapping[str, EntitySummary | None]) -> None:
         """Replace the articles of ``facts`` (``None``: deleted) and the entity rows ``entities``, in one transaction."""
+        with self._transaction() as conn:
+            self._put_articles(conn, facts, indexed=True)
+            for iri, e in entities.items():
+                self._put_entity(conn, iri, e)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction on this thread's connection, rolled back if anything fails."""
         with self._lock:
             conn = self._connect()
             conn.execute("BEGIN IMMEDIATE")
             try:
-                triples: set[tuple[str, str, str]] = set()
-                events = self._drop_articles(conn, list(facts), triples)
-                for g, f in facts.items():
-                    if f is not None:
-                        self._add_article(conn, g, f)
-                        events.update(f.events)
-                        triples.update(f.rels)
-                self._refresh_events(conn, events)
-                self._refresh_rels(conn, triples)
-                for iri, e in entities.items():
-                    self._put_entity(conn, iri, e)
+                yield conn
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+
+    def _put_articles(
+        self, conn: sqlite3.Connection, facts: Mapping[str, ArticleFacts | None], *, indexed: bool
+    ) -> None:
+        """Write the articles of ``facts`` (``None``: deleted) and refresh the events and relationships they touch.
+
+        ``indexed``: some may be in the index already, so their old rows go first.
+        """
+        triples: set[tuple[str, str, str]] = set()
+        events = self._drop_articles(conn, list(facts), triples) if indexed else set()
+        for g, f in facts.items():
+            if f is not None:
+                self._add_article(conn, g, f)
+                events.update(f.events)
+                triples.update(f.rels)
+        self._refresh_events(conn, events)
+        self._refresh_rels(conn, triples)
 
     @staticmethod
     def _drop_articles(conn: sqlite3.Connection, graphs: list[str], triples: set[tuple[str, str, str]]) -> set[str]:
@@ -472,24 +488,10 @@ class ReadIndex:
 
     def apply_rows(self, facts: Mapping[str, ArticleFacts], rows: Mapping[str, _Row | None]) -> None:
         """Add the fresh articles ``facts`` and write the entity ``rows``, in one transaction."""
-        with self._lock:
-            conn = self._connect()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                triples: set[tuple[str, str, str]] = set()
-                events: set[str] = set()
-                for g, f in facts.items():
-                    self._add_article(conn, g, f)
-                    events.update(f.events)
-                    triples.update(f.rels)
-                self._refresh_events(conn, events)
-                self._refresh_rels(conn, triples)
-                for iri, row in rows.items():
-                    self._put_row(conn, iri, row)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        with self._transaction() as conn:
+            self._put_articles(conn, facts, indexed=False)
+            for iri, row in rows.items():
+                self._put_row(conn, iri, row)
 
     # ------------------------------------------------------------ reading
 
