@@ -402,6 +402,7 @@ def ablation() -> list[str]:
     """
     import contextlib
     from collections.abc import Iterator
+    from unittest import mock
 
     import kg.extract.events as events_mod
     from bench.splits import halves, read_jsonl
@@ -440,15 +441,6 @@ def ablation() -> list[str]:
             RULES.clear()
             RULES.update(saved)
 
-    @contextlib.contextmanager
-    def patched(attr: str, value: Any) -> Iterator[None]:
-        saved = getattr(events_mod, attr)
-        setattr(events_mod, attr, value)
-        try:
-            yield
-        finally:
-            setattr(events_mod, attr, saved)
-
     def old_lexicon() -> Lexicon:
         lex = load_lexicon()
         return Lexicon(
@@ -475,38 +467,24 @@ def ablation() -> list[str]:
             for n, pat in saved.items():
                 setattr(relations_mod, n, pat)
 
-    @contextlib.contextmanager
-    def relations_flag(name: str, value: Any) -> Iterator[None]:
-        saved = getattr(relations_mod, name)
-        setattr(relations_mod, name, value)
-        try:
-            yield
-        finally:
-            setattr(relations_mod, name, saved)
-
     configs: list[tuple[str, Any]] = [(f"relation rule `{r}`", without_rule(r)) for r in list(RULES)]
     configs.append(("space before ',' / \"'s\" in text gaps", unspaced_gaps()))
-    configs.append(('"<place>\'s <organisation>" basedIn', relations_flag("PLACE_ORGANISATION", False)))
-    configs.append(("event merge of reports", patched("merge_reports", lambda ctx, evs: tuple(evs))))
-    configs.append(("event types added by issue 17", patched("load_lexicon", old_lexicon)))
+    configs.append(
+        ('"<place>\'s <organisation>" basedIn', mock.patch.object(relations_mod, "PLACE_ORGANISATION", False))
+    )
+    configs.append(
+        ("event merge of reports", mock.patch.object(events_mod, "merge_reports", lambda ctx, evs: tuple(evs)))
+    )
+    configs.append(("event types added by issue 17", mock.patch.object(events_mod, "load_lexicon", old_lexicon)))
     import kg.extract.reports as reports_mod
 
-    @contextlib.contextmanager
-    def patched_in(module: Any, attr: str, value: Any) -> Iterator[None]:
-        saved = getattr(module, attr)
-        setattr(module, attr, value)
-        try:
-            yield
-        finally:
-            setattr(module, attr, saved)
-
     configs += [  # round 4 (events3)
-        ("statements of one speaker folded", patched_in(reports_mod, "_statement_goes_on", lambda a, b: False)),
-        ("'the attack' points back", patched_in(reports_mod, "_points_back", lambda a, b, c: False)),
-        ("speech inside a statement dropped", patched("_reported_within", lambda t, e: False)),
-        ("attacks on ills are no attacks", patched("_non_military", lambda t: False)),
-        ("doers through support verbs", patched("_doer_of_noun", lambda t: [])),
-        ("place named in the sentence", patched("_sentence_place", lambda *a: None)),
+        ("statements of one speaker folded", mock.patch.object(reports_mod, "_statement_goes_on", return_value=False)),
+        ("'the attack' points back", mock.patch.object(reports_mod, "_points_back", return_value=False)),
+        ("speech inside a statement dropped", mock.patch.object(events_mod, "_reported_within", return_value=False)),
+        ("attacks on ills are no attacks", mock.patch.object(events_mod, "_non_military", return_value=False)),
+        ("doers through support verbs", mock.patch.object(events_mod, "_doer_of_noun", return_value=())),
+        ("place named in the sentence", mock.patch.object(events_mod, "_sentence_place", return_value=None)),
     ]
     full = score()
     names = [n for n, _, _ in sets]
