@@ -14,6 +14,9 @@ counts the same way for all of them.
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -389,13 +392,14 @@ def run_batches(
         while writing:
             future, done, size = writing[0]
             future.result()  # a failed write raises here, before any later batch's error
-            writing.popleft()
-            for x in done:
-                tally.add(x.stored)  # distinct quads: as stored
-                if on_stored is not None:
-                    on_stored(x.extraction)
-            if progress is not None:
-                progress(size)
+            with _ctrl_c_deferred():  # counted whole or not at all: a re-run of settle() counts it then
+                writing.popleft()
+                for x in done:
+                    tally.add(x.stored)  # distinct quads: as stored
+                    if on_stored is not None:
+                        on_stored(x.extraction)
+                if progress is not None:
+                    progress(size)
 
     def finish(wait: Pending, size: int, graphs: list[str]) -> None:
         settle()  # identity must see every earlier batch in the store
@@ -408,7 +412,8 @@ def run_batches(
                 progress(size)
         elif result and identify is not None:
             done = identify([x for x in result if isinstance(x, Extracted)])
-            writing.append((thread.submit(_put, store, done), done, size))
+            with _ctrl_c_deferred():  # a write that was started is one settle() waits for and counts
+                writing.append((thread.submit(_put, store, done), done, size))
         elif progress is not None:
             progress(size)
 
@@ -443,6 +448,29 @@ def run_batches(
         thread.shutdown(wait=True)  # a write in flight ends whole (one transaction) before we return
         extractor.close()
     return tally.report()
+
+
+@contextlib.contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C (SIGINT) that arrives inside the block until the block has run.
+
+    The batch loop's bookkeeping must not be cut in half: a batch handed to the writer
+    thread but not yet recorded would be stored and never counted, and a batch counted
+    half would be counted again. A Ctrl-C inside is raised again, to whatever handler
+    was in place (``kg ingest``'s, or Python's KeyboardInterrupt), as the block ends.
+    Python runs signal handlers in the main thread only; elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held:
+            signal.raise_signal(signal.SIGINT)
 
 
 def ingest_articles(

@@ -110,3 +110,22 @@ def test_run_batches_reports_and_stores_the_same_for_every_extractor(name: str, 
     assert {k: v.mention_count for k, v in found.items()} == {
         k: v.mention_count for k, v in queries.entities_by_keys(local, base, wanted).items()
     }
+
+
+def test_ctrl_c_deferred_holds_an_interrupt_until_the_bookkeeping_is_whole() -> None:
+    import signal
+
+    from kg.ingest.run import _ctrl_c_deferred
+
+    steps: list[str] = []
+
+    def bookkeeping() -> None:
+        with _ctrl_c_deferred():
+            signal.raise_signal(signal.SIGINT)  # what Ctrl-C does, mid-way
+            steps.append("recorded")
+        steps.append("not reached")
+
+    with pytest.raises(KeyboardInterrupt):
+        bookkeeping()
+    assert steps == ["recorded"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
