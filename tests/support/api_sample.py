@@ -2,14 +2,27 @@
 
 Article A (2022-10-28) says Zelensky leads Ukraine, Russian forces attacked Bakhmut
 on 26 October (3 dead) and Zelensky spoke in October. Article B (2022-07-05) says
-Putin leads Russia, the forces are affiliated with Russia, and they withdrew in 2022.
-Only B mentions Putin, Russia and Moscow, so deleting B must remove them.
+Putin leads Russia, the forces are based in Russia, and they withdrew in 2022.
+Only B mentions Putin, Russia and Moscow, so deleting B must remove them. Both extractions
+conform to the shapes, as everything kg writes must (a test checks), so what the API tests
+read is what a real store holds.
 """
 
 from __future__ import annotations
 
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
-from kg.records import Article, Entity, EntityType, Event, Evidence, Extraction, Mention, Participant, Relation
+from kg.records import (
+    Article,
+    Entity,
+    EntityType,
+    Event,
+    Evidence,
+    Extraction,
+    Mention,
+    Participant,
+    Relation,
+    Sentence,
+)
 from kg.store import EmbeddedStore
 
 __all__ = [
@@ -60,6 +73,7 @@ def extraction_a() -> Extraction:
     t = TEXT_A
     return Extraction(
         article=Article(id="article-a", text=t, title="Bakhmut attacked", published="2022-10-28"),
+        sentences=(Sentence(0, len(t)),),
         mentions=(
             _mention(t, "Volodymyr Zelensky", ZELENSKY, EntityType.PERSON),
             _mention(t, "Ukraine", UKRAINE, EntityType.PLACE),
@@ -109,6 +123,7 @@ def extraction_b() -> Extraction:
     t = TEXT_B
     return Extraction(
         article=Article(id="article-b", text=t, title="Putin speaks", published="2022-07-05"),
+        sentences=(Sentence(0, len(t)),),
         mentions=(
             _mention(t, "Vladimir Putin", PUTIN, EntityType.PERSON),
             _mention(t, "Russia", RUSSIA, EntityType.PLACE),
@@ -123,7 +138,7 @@ def extraction_b() -> Extraction:
         ),
         relations=(
             Relation(PUTIN, "leaderOf", RUSSIA, 0.8, span(t, "Vladimir Putin, the president of Russia")),
-            Relation(FORCES, "affiliatedWith", RUSSIA, 0.4, span(t, "Russian forces")),
+            Relation(FORCES, "basedIn", RUSSIA, 0.4, span(t, "Russian forces")),
         ),
         events=(
             Event(

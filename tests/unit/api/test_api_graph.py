@@ -81,12 +81,12 @@ def test_api_relationships_come_in_both_directions_with_evidence(ctx: Context) -
     got = {(e["node"]["subject"]["label"], e["node"]["predicate"], e["node"]["object"]["label"]) for e in rels["edges"]}
     assert got == {
         ("Vladimir Putin", "leaderOf", "Russia"),
-        ("Russian forces", "affiliatedWith", "Russia"),
+        ("Russian forces", "basedIn", "Russia"),
         ("Moscow", "locatedIn", "Russia"),  # the country linking gives Moscow: derived, no text says it
     }
     assert rels["totalCount"] == 3
     stated = run(ctx, REL_QUERY, id=gid("Entity", RUSSIA))["entity"]["relationships"]
-    assert {e["node"]["predicate"] for e in stated["edges"]} == {"leaderOf", "affiliatedWith"}
+    assert {e["node"]["predicate"] for e in stated["edges"]} == {"leaderOf", "basedIn"}
     assert {e["direction"] for e in rels["edges"]} == {"INCOMING"}
     leader = next(e["node"] for e in rels["edges"] if e["node"]["predicate"] == "leaderOf")
     assert leader["predicateIri"] == "https://w3id.org/newskg/ontology#leaderOf"
@@ -310,7 +310,7 @@ def test_api_paths_neighbourhood_centrality_communities(ctx: Context) -> None:
     assert data["paths"][0]["length"] == 3
     hood = data["neighbourhood"]
     assert len(hood["nodes"]) == 4  # the forces, both their events and Russia
-    assert {e["predicate"] for e in hood["edges"]} == {"agent", "affiliatedWith"}
+    assert {e["predicate"] for e in hood["edges"]} == {"agent", "basedIn"}
     ranked = data["centrality"]
     assert [r["entity"]["type"] for r in ranked] == ["PLACE", "PLACE"]
     assert ranked[0]["score"] >= ranked[1]["score"]

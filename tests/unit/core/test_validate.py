@@ -12,8 +12,10 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from kg.errors import OntologyError, ValidationError
 from kg.namespace import DCTERMS, KG, NIF, PROV, RDF, RDFS, SCHEMA, SKOS, WGS84, XSD
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
+from kg.records import Extraction
 from kg.store import EmbeddedStore
 from kg.validate import ValidationReport, Violation, render, to_graph, validate, validate_snapshot, validate_store
+from tests.support.api_sample import extraction_a, extraction_b
 from tests.support.ontology_sample import WHEN, seed_extraction
 
 X = seed_extraction()
@@ -345,3 +347,11 @@ def test_validate_two_classes_message_names_the_classes_found_and_why(
     text = " ".join(messages).replace("https://w3id.org/newskg/ontology#", "kg#")
     for name in named:
         assert name in text
+
+
+@pytest.mark.parametrize("make", [extraction_a, extraction_b], ids=["article-a", "article-b"])
+def test_validate_api_sample_extraction_conforms(make: Callable[[], Extraction]) -> None:
+    """The API tests' hand-made articles are data kg could write: they conform to the shapes."""
+    report = validate(extraction_quads(make()))
+    assert report.violations == ()
+    assert report.conforms
