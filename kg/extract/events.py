@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from kg.extract.arguments import DocContext, modality_of, number_value, time_of
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.quotes import according_to, inside_quote, statement_event
+from kg.extract.quotes import inside_quote, statement_event
 from kg.extract.relations import extract_relations
 from kg.extract.reports import merge_reports
 from kg.records import Article, Entity, EntityType, Event, Mention, Modality, Participant, Relation, content_hash
@@ -307,24 +307,24 @@ def extract_events(ctx: DocContext, lexicon: Lexicon | None = None) -> tuple[Eve
     """
     lex = lexicon or load_lexicon()
     events: dict[int, Event] = {}
+    assumed: set[str] = set()  # events whose place is the article's main place by default
     for sent in ctx.doc.sents:
         for tok in sent:
-            if tok.lower_ == "according" and tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].lower_ == "to":
-                ev = according_to(ctx, tok, sent)
+            etype = trigger_type(tok, lex, ctx)
+            if etype is None or _inside_trigger(tok, lex, ctx):
+                continue
+            if etype == "Statement":
+                if _reported_within(tok, events):
+                    continue  # "X told the BBC she had reported him": part of what X said
+                ev = statement_event(ctx, tok, sent, lex.labels[etype])
             else:
-                etype = trigger_type(tok, lex, ctx)
-                if etype is None or _inside_trigger(tok, lex, ctx):
-                    continue
-                if etype == "Statement":
-                    if _reported_within(tok, events):
-                        continue  # "X told the BBC she had reported him": part of what X said
-                    ev = statement_event(ctx, tok, sent, lex.labels[etype])
-                else:
-                    ev = _event(ctx, tok, sent, etype, lex)
+                ev, by_default = _event(ctx, tok, sent, etype, lex)
+                if ev is not None and by_default:
+                    assumed.add(ev.key)
             if ev is not None:
                 events[tok.i] = ev
     _share_casualties(ctx, events)
-    return merge_reports(ctx, [_sentence_evidence(ctx, i, events[i]) for i in sorted(events)])
+    return merge_reports(ctx, [_sentence_evidence(ctx, i, events[i]) for i in sorted(events)], assumed)
 
 
 #: Dependencies along which a clause is part of what a speech verb above it reports.
@@ -589,12 +589,13 @@ def _label(ctx: DocContext, type_label: str, trigger: str, participants: list[Pa
     return text
 
 
-def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) -> Event | None:
+def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) -> tuple[Event | None, bool]:
+    """The event a trigger tells of, and whether its place is only the article's main place."""
     agents, targets = _arguments(ctx, tok, etype)
     participants, used = _participants(ctx, etype, agents, targets)
     lemma = tok.lemma_.lower()
     if lemma in _WEAK and not participants:
-        return None
+        return None, False
     place, place_tokens = _place(ctx, tok, targets, leaving=etype in ("Withdrawal", "Displacement"))
     modality = modality_of(tok)
     anchors = [tok]
@@ -612,11 +613,12 @@ def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) ->
     if place_key is None and etype not in _NO_FALLBACK_PLACE:
         place_key = _sentence_place(ctx, tok, sent, {p.entity for p in participants})
         confidence -= 0.05 * (place_key is not None)  # the sentence's place, not the trigger's own
-    if place_key is None and etype not in _NO_FALLBACK_PLACE and ctx.dominant_place is not None:
+    by_default = place_key is None and etype not in _NO_FALLBACK_PLACE and ctx.dominant_place is not None
+    if by_default:
         place_key = ctx.dominant_place
         confidence -= 0.1  # the article's main place, not the sentence's
     evidence = ctx.evidence(sent, [tok, *used, *place_tokens, *targets[:1]])
-    return Event(
+    event = Event(
         key=event_key(ctx.article.id, tok.idx),
         type=etype,
         label=_label(ctx, lex.labels[etype], tok.text, participants, place_key),
@@ -630,6 +632,7 @@ def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) ->
         modality=modality,
         trigger=tok.text,
     )
+    return event, by_default
 
 
 def _share_casualties(ctx: DocContext, events: dict[int, Event]) -> None:

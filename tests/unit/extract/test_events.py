@@ -324,7 +324,9 @@ def test_seed_statements_carry_speaker_and_quote(seed: Extraction) -> None:
         for p in e.participants
         if p.role == "speaker"
     }
-    assert {"Volodymyr Zelensky", "Samuel Ramani", "Leonid Tarasov", "Institute for the Study of War"} <= set(speakers)
+    assert {"Volodymyr Zelensky", "Samuel Ramani", "Leonid Tarasov"} <= set(speakers)
+    # The seed cites the institute only with "according to": a source, not a speech act.
+    assert "Institute for the Study of War" not in speakers
     assert speakers["Leonid Tarasov"] is not None
     assert speakers["Leonid Tarasov"].startswith("We hoped that this [war] would end")
 
@@ -503,6 +505,39 @@ POINTING_BACK = {
     ),
     "no-determiner-is-no-pointer": ("A car bomb exploded in Kyiv on Monday. Attacks went on in Lyon.", ["exploded"]),
 }
+
+# The same event noun again, made definite, points back even when the article's main place
+# (Kyiv here, given by default to a sentence that names none) differs from the stated one.
+SAME_WORD_AGAIN = {
+    "those-talks": (
+        "Kyiv was quiet. Kyiv shops opened. Greenpeace held secret talks with Acme Corp in Lyon. Those talks failed.",
+        "Meeting",
+        [["talks", "talks"]],
+    ),
+    "the-ceasefire": (
+        "Kyiv was quiet. Kyiv shops opened. Greenpeace called a ceasefire in Lyon in May. The ceasefire collapsed.",
+        "Agreement",
+        [["ceasefire", "ceasefire"]],
+    ),
+    "a-stated-other-place-keeps-them-apart": (
+        "Greenpeace held talks with Acme Corp in Lyon. Those talks in Kyiv failed.",
+        "Meeting",
+        [["talks"], ["talks"]],
+    ),
+    "an-indefinite-noun-is-another": (
+        "Kyiv was quiet. Kyiv shops opened. Greenpeace held talks with Acme Corp in Lyon. New talks began.",
+        "Meeting",
+        [["talks"], ["talks"]],
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "etype", "triggers"), SAME_WORD_AGAIN.values(), ids=SAME_WORD_AGAIN.keys())
+def test_extract_events_the_same_word_made_definite_points_back(
+    text: str, etype: str, triggers: list[list[str]]
+) -> None:
+    events = [ev for ev in extract_events(context(text)) if ev.type == etype]
+    assert [[t.text for t in ev.triggers] for ev in events] == triggers
 
 
 @pytest.mark.parametrize(("text", "triggers"), POINTING_BACK.values(), ids=POINTING_BACK.keys())
