@@ -34,7 +34,7 @@ from kg.extract.arguments import DocContext, modality_of, number_value, time_of
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.quotes import inside_quote, statement_event
 from kg.extract.relations import extract_relations
-from kg.extract.reports import merge_reports
+from kg.extract.reports import definite, merge_reports
 from kg.records import Article, Entity, EntityType, Event, Mention, Modality, Participant, Relation, content_hash
 
 if TYPE_CHECKING:
@@ -106,9 +106,12 @@ _VERB_ONLY = frozenset(
         "report",
         "confirm",
         "wound",
+        "batter",
+        "pummel",
     ]
 )
-_NOUN_ONLY = frozenset({"offensive", "deal", "drive", "talks"})
+# "blast" as a verb is news for "criticise" ("X blasts Y"); the explosion is the noun.
+_NOUN_ONLY = frozenset({"offensive", "deal", "drive", "talks", "blast"})
 # Triggers too common to stand alone: the event needs a participant entity.
 _WEAK = frozenset({"help", "aid", "sign", "host", "visit", "take", "drive", "deal", "fight", "strike"})
 # Head nouns that an event noun only names as a modifier: a body or a document.
@@ -159,6 +162,47 @@ _NON_MILITARY = frozenset(
         "fraud",
     }
 )
+# Modifiers that make an attack a bodily one ("a heart attack", "a panic attack").
+_BODILY = frozenset({"heart", "panic", "asthma", "anxiety", "epileptic", "migraine", "seizure"})
+# Who raids as law enforcement: a police raid is a search, not violence.
+_LAW_ENFORCEMENT = frozenset(
+    {"police", "policeman", "policemen", "officer", "detective", "investigator", "agent", "constable", "inspector"}
+)
+# What may be damaged that is no material thing: "financial damage", "damaged his reputation".
+_IMMATERIAL = frozenset(
+    {
+        "financial",
+        "economic",
+        "reputational",
+        "political",
+        "diplomatic",
+        "psychological",
+        "emotional",
+        "reputation",
+        "relation",
+        "relationship",
+        "tie",
+        "economy",
+        "confidence",
+        "trust",
+        "credibility",
+        "image",
+        "prospect",
+        "morale",
+        "chance",
+        "career",
+        "brand",
+        "interest",
+        "brain",
+        "nerve",
+        "liver",
+        "kidney",
+        "lung",
+    }
+)
+# Legal findings that, as a modifier, name a standing status, not an event told: "a convicted
+# recruiter", "the accused man".
+_STATUS_TYPES = frozenset({"Accusation", "Sentencing", "Indictment"})
 # Head nouns that make a killing an attempt ("assassination attempt", "murder plot").
 _ATTEMPTS = frozenset({"attempt", "plot", "bid"})
 # Roles for types with no direction: everyone is a participant.
@@ -205,6 +249,14 @@ def trigger_type(token: Token, lexicon: Lexicon, ctx: DocContext | None = None) 
         return None  # "the Elections Council", "arrest warrants" name a body or a paper, not an event
     if etype in ("Attack", "Fight") and _non_military(token):
         return None  # "attack the virus", "the fight against corruption"
+    if etype in ("Attack", "Fight") and _not_violent(token):
+        return None  # "a heart attack", "an attacking style", "shot a 67", "struck out"
+    if lemma == "raid" and _police_search(token):
+        return None  # "police raided a house", "a police raid": a search
+    if etype == "Damage" and _immaterial(token):
+        return None  # "financial damage", "damaged his reputation", "brain damage"
+    if etype in _STATUS_TYPES and _status(token):
+        return None  # "a convicted recruiter", "the accused man"
     if etype == "Killing" and _attempted(token) and "Attack" in lexicon.labels:
         return "Attack"  # an attempt on someone's life is an attack, not a killing
     return etype
@@ -223,6 +275,52 @@ def _non_military(token: Token) -> bool:
     """Whether an attack or fight is aimed only at a disease or a social ill."""
     aims = _aimed_at(token)
     return bool(aims) and all(a.lemma_.lower() in _NON_MILITARY for a in aims)
+
+
+def _not_violent(token: Token) -> bool:
+    """Whether an attack word has a sense without violence in its context.
+
+    A bodily attack ("a heart attack"); a participle before a noun ("an attacking style",
+    "fighting spirit"); a score shot ("shot a two-over-par 73": the object is a number);
+    "struck out" (a batter, a word, a deal).
+    """
+    lemma = token.lemma_.lower()
+    if token.pos_ == "NOUN" and any(c.dep_ in ("compound", "amod") and c.lower_ in _BODILY for c in token.children):
+        return True
+    if token.pos_ == "VERB" and token.tag_ == "VBG" and token.dep_ == "amod":
+        return True
+    if lemma in ("shoot", "fire", "card") and any(o.pos_ == "NUM" for o in _objects(token)):
+        return True
+    return lemma == "strike" and any(c.dep_ == "prt" and c.lower_ == "out" for c in token.children)
+
+
+def _immaterial(token: Token) -> bool:
+    """Whether damage is done to no material thing: an economy, a reputation, a body's organ."""
+    words = [c for c in token.children if c.dep_ in ("amod", "compound")] if token.pos_ == "NOUN" else []
+    words += _objects(token) + [c for c in token.children if c.dep_ == "nsubjpass"]
+    words += [
+        g for c in token.children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children if g.dep_ == "pobj"
+    ]
+    return any(w.lemma_.lower() in _IMMATERIAL for w in words)
+
+
+def _status(token: Token) -> bool:
+    """Whether a legal finding only qualifies a noun after it: "a convicted recruiter"."""
+    return token.dep_ in ("amod", "compound") and token.tag_ in ("VBN", "JJ") and token.i < token.head.i
+
+
+def _police_search(token: Token) -> bool:
+    """Whether a raid's doers are police: a police raid is a search, not an attack.
+
+    The doers are a verb's subject or "by" agent ("police raided"), a noun's modifiers
+    ("a police raid"), or the doers of the verb that launched it ("officers launched raids").
+    """
+    deps = ("nsubj", "agent") if token.pos_ == "VERB" else ("compound", "poss", "amod", "nmod", "prep")
+    doers = [c for c in token.children if c.dep_ in deps and c.dep_ not in ("agent", "prep")]
+    doers += [g for c in token.children if c.dep_ in ("agent", "prep") and c.lower_ == "by" for g in c.children]
+    if token.pos_ == "NOUN":
+        doers += _doer_of_noun(token)
+    return any(a.lemma_.lower() in _LAW_ENFORCEMENT for a in _with_conj(doers))
 
 
 def _attempted(token: Token) -> bool:
@@ -308,10 +406,18 @@ def extract_events(ctx: DocContext, lexicon: Lexicon | None = None) -> tuple[Eve
     lex = lexicon or load_lexicon()
     events: dict[int, Event] = {}
     assumed: set[str] = set()  # events whose place is the article's main place by default
+    # Whether the latest use of each trigger lemma had the event's sense: "the raids" after
+    # a police raid (a search, no event) are that search again, not an attack.
+    told: dict[str, bool] = {}
     for sent in ctx.doc.sents:
         for tok in sent:
             etype = trigger_type(tok, lex, ctx)
-            if etype is None or _inside_trigger(tok, lex, ctx):
+            lemma = tok.lemma_.lower()
+            if etype is None:
+                if _listed(tok, lex):
+                    told[lemma] = False  # another sense of the word, not the event's
+                continue
+            if _inside_trigger(tok, lex, ctx) or _points_back_to_no_event(tok, told):
                 continue
             if etype == "Statement":
                 if _reported_within(tok, events):
@@ -322,9 +428,27 @@ def extract_events(ctx: DocContext, lexicon: Lexicon | None = None) -> tuple[Eve
                 if ev is not None and by_default:
                     assumed.add(ev.key)
             if ev is not None:
+                told[lemma] = True
                 events[tok.i] = ev
     _share_casualties(ctx, events)
     return merge_reports(ctx, [_sentence_evidence(ctx, i, events[i]) for i in sorted(events)], assumed)
+
+
+def _listed(token: Token, lexicon: Lexicon) -> bool:
+    """Whether a token is a trigger word of the lexicon in its listed part of speech."""
+    lemma = token.lemma_.lower()
+    if token.pos_ not in ("VERB", "NOUN") or lemma not in lexicon.lemmas or lemma == "accord":
+        return False
+    return not ((lemma in _VERB_ONLY and token.pos_ != "VERB") or (lemma in _NOUN_ONLY and token.pos_ != "NOUN"))
+
+
+def _points_back_to_no_event(token: Token, told: dict[str, bool]) -> bool:
+    """Whether a definite event noun repeats a word whose latest use had another sense.
+
+    "Police launched raids ... bangs during the raids": the first raids are a search
+    (no event), so "the raids" are that search again.
+    """
+    return definite(token) and told.get(token.lemma_.lower()) is False
 
 
 #: Dependencies along which a clause is part of what a speech verb above it reports.

@@ -23,7 +23,7 @@ from kg.records import Event, Modality
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["merge_reports"]
+__all__ = ["definite", "merge_reports"]
 
 _NEVER_MERGED = frozenset({"Statement", "Accusation"})
 # Types that tell of one violent happening under different words ("a car bomb
@@ -43,6 +43,11 @@ _ANOTHER = frozenset(
 def _place_of(ev: Event, assumed: Set[str]) -> str | None:
     """The place a report states: ``None`` when its place is only the article's main place by default."""
     return None if ev.key in assumed else ev.place
+
+
+def definite(token: Token) -> bool:
+    """Whether a noun is made definite by a determiner that points back ("the raids", "those talks")."""
+    return token.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in _ANAPHORIC for c in token.children)
 
 
 def _same_happening(a: Event, b: Event, ctx: DocContext) -> bool:
@@ -137,7 +142,7 @@ def _points_back(first: Event, ev: Event, ctx: DocContext, assumed: Set[str] = f
     tok = _trigger_token(ev, ctx)
     if tok is None or ev.type in _NEVER_MERGED or tok.pos_ != "NOUN":
         return False
-    if not any(c.dep_ == "det" and c.lower_ in _ANAPHORIC for c in tok.children):
+    if not definite(tok):
         return False
     told = _trigger_token(first, ctx)
     same_word = first.type == ev.type and told is not None and told.lemma_.lower() == tok.lemma_.lower()

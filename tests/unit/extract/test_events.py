@@ -436,6 +436,30 @@ SENSES = {
     "fight-against-a-disease-is-none": ("The fight against the disease in Kyiv goes on.", "fight", None),
     "attack-on-a-city-is-attack": ("Russia attacked Kyiv on Monday.", "attacked", "Attack"),
     "jail-sentences-is-no-arrest": ("Jan Novak called for longer jail sentences in Kyiv.", "jail", None),
+    # bodily, sporting and critical senses of violent words
+    "heart-attack-is-no-attack": ("Jan Novak died of a heart attack in Kyiv.", "attack", None),
+    "panic-attack-is-no-attack": ("Eva Berg had a panic attack in Kyiv.", "attack", None),
+    "attacking-style-is-no-attack": ("Northfield United played an attacking game in Kyiv.", "attacking", None),
+    "shooting-a-score-is-no-attack": ("Jan Novak shot a 68 in Kyiv on Friday.", "shot", None),
+    "shooting-people-is-attack": ("Gunmen shot three guards in Kyiv on Friday.", "shot", "Attack"),
+    "striking-out-is-no-attack": ("Jan Novak struck out nine in Kyiv.", "struck", None),
+    "blasting-a-rival-is-no-explosion": ("Jan Novak blasts Eva Berg over Kyiv plan.", "blasts", None),
+    "a-blast-is-explosion": ("A blast hit Kyiv on Monday.", "blast", "Explosion"),
+    "batter-noun-is-no-attack": ("The batter from Kyiv hit a home run.", "batter", None),
+    # a raid by police is a search
+    "police-raid-verb-is-no-attack": ("Police raided a house in Kyiv on Monday.", "raided", None),
+    "police-raid-noun-is-no-attack": ("The police raid on a house in Kyiv ended.", "raid", None),
+    "officers-launched-raids-is-no-attack": ("Officers launched raids in Kyiv on Monday.", "raids", None),
+    "militant-raid-is-attack": ("Militants raided a village near Kyiv on Monday.", "raided", "Attack"),
+    # damage to no material thing
+    "financial-damage-is-none": ("The strike caused financial damage in Kyiv.", "damage", None),
+    "damaged-reputation-is-none": ("The scandal damaged the reputation of Jan Novak.", "damaged", None),
+    "brain-damage-is-none": ("Lead causes brain damage in children in Kyiv.", "damage", None),
+    "damaged-bridge-is-damage": ("Shells damaged a bridge in Kyiv.", "damaged", "Damage"),
+    # a legal finding before a noun is a status
+    "convicted-as-modifier-is-none": ("Jan Novak, a convicted smuggler, left Kyiv.", "convicted", None),
+    "accused-as-modifier-is-none": ("The accused man from Kyiv denied it.", "accused", None),
+    "convicted-as-verb-is-sentencing": ("A court in Kyiv convicted Jan Novak of fraud.", "convicted", "Sentencing"),
 }
 
 
@@ -443,6 +467,17 @@ SENSES = {
 def test_extract_events_trigger_sense_in_context(text: str, trigger: str, etype: str | None) -> None:
     got = {ev.type for ev in extract_events(context(text)) if ev.trigger == trigger}
     assert got == ({etype} if etype else set())
+
+
+def test_extract_events_the_same_word_after_another_sense_is_no_event() -> None:
+    text = "Police raided homes in Kyiv on Monday. Neighbours heard shouting during the raids."
+    assert [ev for ev in extract_events(context(text)) if ev.type == "Attack"] == []
+
+
+def test_extract_events_the_same_word_after_the_event_sense_is_an_event() -> None:
+    text = "Militants raided homes in Kyiv on Monday. Neighbours heard shots during the raids."
+    (ev,) = [ev for ev in extract_events(context(text)) if ev.type == "Attack"]
+    assert [t.text for t in ev.triggers] == ["raided", "raids"]
 
 
 def test_extract_events_reports_of_one_happening_merge() -> None:
