@@ -323,6 +323,30 @@ def _police_search(token: Token) -> bool:
     return any(a.lemma_.lower() in _LAW_ENFORCEMENT for a in _with_conj(doers))
 
 
+#: Verbs that make the verb after them a habit: "insurgents who continue to ambush forces".
+_ASPECTUAL = frozenset({"continue", "keep", "tend", "use"})
+_PRESENT = frozenset({"VBZ", "VBP"})
+
+
+def _generic(token: Token) -> bool:
+    """Whether a trigger tells of a habit or a general truth rather than of a happening.
+
+    A relative clause in the simple present ("the estate where the leaders meet"), a
+    verb of habit in one ("insurgents who continue to ambush convoys"), and a gerund
+    subject of a present copula ("capturing drones is one option") describe what is
+    usually so. Main clauses in the present are left alone: headlines tell past events
+    that way ("Bomb kills three").
+    """
+    if token.pos_ != "VERB":
+        return False
+    head = token.head
+    if token.tag_ in _PRESENT and token.dep_ == "relcl":
+        return not any(c.dep_ in ("aux", "auxpass") for c in token.children)
+    if token.dep_ == "xcomp" and head.tag_ in _PRESENT and head.dep_ == "relcl":
+        return head.lemma_.lower() in _ASPECTUAL
+    return token.tag_ == "VBG" and token.dep_ in ("csubj", "nsubj") and head.lemma_ == "be" and head.tag_ in _PRESENT
+
+
 def _attempted(token: Token) -> bool:
     """Whether a killing is only attempted: "an assassination attempt", "tried to kill"."""
     head = token.head
@@ -720,6 +744,8 @@ def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) ->
     lemma = tok.lemma_.lower()
     if lemma in _WEAK and not participants:
         return None, False
+    if _generic(tok):
+        return None, False  # a habit or a general truth, not a happening
     place, place_tokens = _place(ctx, tok, targets, leaving=etype in ("Withdrawal", "Displacement"))
     modality = modality_of(tok)
     anchors = [tok]

@@ -469,6 +469,23 @@ def test_extract_events_trigger_sense_in_context(text: str, trigger: str, etype:
     assert got == ({etype} if etype else set())
 
 
+# A habit or a general truth is no happening; a present-tense headline still is.
+GENERIC = {
+    "present-relative-clause": ("The hall in Kyiv where the leaders meet was closed.", "meet", None),
+    "habit-verb-in-relative-clause": ("Gangs who continue to attack convoys hide near Kyiv.", "attack", None),
+    "gerund-subject-of-present-copula": ("Capturing the drones with nets is one option for Kyiv.", "Capturing", None),
+    "another-gerund-subject": ("Shelling the city of Kyiv is a war crime.", "Shelling", None),
+    "past-relative-clause-is-event": ("The hall in Kyiv where the leaders met was closed.", "met", "Meeting"),
+    "present-headline-is-event": ("Car bomb kills three in Kyiv.", "kills", "Killing"),
+}
+
+
+@pytest.mark.parametrize(("text", "trigger", "etype"), GENERIC.values(), ids=GENERIC.keys())
+def test_extract_events_habits_and_general_truths_are_no_events(text: str, trigger: str, etype: str | None) -> None:
+    got = {ev.type for ev in extract_events(context(text)) if ev.trigger == trigger}
+    assert got == ({etype} if etype else set())
+
+
 def test_extract_events_the_same_word_after_another_sense_is_no_event() -> None:
     text = "Police raided homes in Kyiv on Monday. Neighbours heard shouting during the raids."
     assert [ev for ev in extract_events(context(text)) if ev.type == "Attack"] == []
