@@ -27,6 +27,7 @@ nothing downstream reads them as having happened. Statements and quotes are buil
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -428,6 +429,7 @@ def extract_events(ctx: DocContext, lexicon: Lexicon | None = None) -> tuple[Eve
         DateError: The article's publication date is not an ISO date.
     """
     lex = lexicon or load_lexicon()
+    apparatus = _apparatus(ctx.article.text)
     events: dict[int, Event] = {}
     assumed: set[str] = set()  # events whose place is the article's main place by default
     # Whether the latest use of each trigger lemma had the event's sense: "the raids" after
@@ -435,6 +437,8 @@ def extract_events(ctx: DocContext, lexicon: Lexicon | None = None) -> tuple[Eve
     told: dict[str, bool] = {}
     for sent in ctx.doc.sents:
         for tok in sent:
+            if apparatus and any(s <= tok.idx < e for s, e in apparatus):
+                continue  # a title listed under "See also" names an event, it tells none
             etype = trigger_type(tok, lex, ctx)
             lemma = tok.lemma_.lower()
             if etype is None:
@@ -456,6 +460,32 @@ def extract_events(ctx: DocContext, lexicon: Lexicon | None = None) -> tuple[Eve
                 events[tok.i] = ev
     _share_casualties(ctx, events)
     return merge_reports(ctx, [_sentence_evidence(ctx, i, events[i]) for i in sorted(events)], assumed)
+
+
+#: A wiki heading ("==See also==") and the headings of sections that list titles or sources.
+_HEADING = re.compile(r"={2,}\s*([^=\n]{1,60}?)\s*={2,}")
+_APPARATUS = frozenset(
+    {"see also", "references", "external links", "further reading", "sources", "notes", "bibliography"}
+)
+
+
+def _apparatus(text: str) -> list[tuple[int, int]]:
+    """The spans of a wiki page's reference sections ("==See also==", "==References==").
+
+    Such a section lists titles of other pages and sources ("2016 Bagram Airfield
+    bombing"): it names events, it tells none. Each span runs from its heading to the
+    next heading or the end of the text.
+
+    >>> text = "A bomb exploded.==See also==* 2016 bombing==Victims==Two died."
+    >>> [text[s:e] for s, e in _apparatus(text)]
+    ['==See also==* 2016 bombing']
+    """
+    heads = list(_HEADING.finditer(text))
+    out = []
+    for k, m in enumerate(heads):
+        if m[1].strip().lower() in _APPARATUS:
+            out.append((m.start(), heads[k + 1].start() if k + 1 < len(heads) else len(text)))
+    return out
 
 
 def _listed(token: Token, lexicon: Lexicon) -> bool:

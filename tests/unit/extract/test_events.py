@@ -486,6 +486,19 @@ def test_extract_events_habits_and_general_truths_are_no_events(text: str, trigg
     assert got == ({etype} if etype else set())
 
 
+# A wiki page's reference sections list titles: they name events and tell none.
+APPARATUS = {
+    "see-also": ("Jan Novak died in Kyiv.==See also==* 2016 Kyiv bombing* Kyiv attacks", {"Death"}),
+    "references": ("Jan Novak died in Kyiv.==References==* Report on the Kyiv bombing", {"Death"}),
+    "a-narrative-section-counts": ("Jan Novak died in Kyiv.==Aftermath==Russia shelled Kyiv.", {"Death", "Attack"}),
+}
+
+
+@pytest.mark.parametrize(("text", "types"), APPARATUS.values(), ids=APPARATUS.keys())
+def test_extract_events_reference_sections_tell_no_events(text: str, types: set[str]) -> None:
+    assert {ev.type for ev in extract_events(context(text))} == types
+
+
 def test_extract_events_the_same_word_after_another_sense_is_no_event() -> None:
     text = "Police raided homes in Kyiv on Monday. Neighbours heard shouting during the raids."
     assert [ev for ev in extract_events(context(text)) if ev.type == "Attack"] == []
