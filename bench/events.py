@@ -477,7 +477,10 @@ def ablation() -> list[str]:
         ('"<place>\'s <organisation>" basedIn', mock.patch.object(relations_mod, "PLACE_ORGANISATION", False))
     )
     configs.append(
-        ("event merge of reports", mock.patch.object(events_mod, "merge_reports", lambda ctx, evs: tuple(evs)))
+        (
+            "event merge of reports",
+            mock.patch.object(events_mod, "merge_reports", lambda ctx, evs, assumed=(): tuple(evs)),
+        )
     )
     configs.append(("event types added by issue 17", mock.patch.object(events_mod, "load_lexicon", old_lexicon)))
     import kg.extract.reports as reports_mod
