@@ -509,6 +509,7 @@ def ablation() -> list[str]:
             mock.patch.object(events_mod, "_points_back_to_no_event", return_value=False),
         ),
         ("habits and general truths", mock.patch.object(events_mod, "_generic", return_value=False)),
+        ("votes counted or won are ballots", mock.patch.object(events_mod, "_ballots", return_value=False)),
     ]
     full = score()
     names = [n for n, _, _ in sets] + ["seed"]

@@ -397,8 +397,30 @@ def _context_ok(token: Token, lemma: str, ctx: DocContext | None) -> bool:
     return True
 
 
+#: Verbs whose object "votes" are ballots counted or won, not a vote taking place.
+_BALLOT_VERBS = frozenset({"count", "recount", "win", "receive", "get", "lose", "tally", "secure", "garner", "poll"})
+#: Shares of the ballots: "52 percent of the vote".
+_SHARES = frozenset({"percent", "%", "share", "majority", "half", "third", "quarter", "bulk"})
+
+
+def _ballots(token: Token) -> bool:
+    """Whether the noun "votes" names the ballots: "counted the votes", "won 3,000 votes", "52 percent of the vote"."""
+    head = token.head
+    if token.dep_ == "dobj" and head.lemma_.lower() in _BALLOT_VERBS:
+        return True
+    if any(c.dep_ == "nummod" for c in token.children):
+        return True
+    return token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _SHARES
+
+
 def _votes(token: Token) -> bool:
-    """Whether "vote" tells of a ballot: not "was voted best film" (an award, not an election)."""
+    """Whether "vote" tells of a ballot taking place.
+
+    Not "was voted best film" (an award, not an election), nor the ballots themselves
+    (:func:`_ballots`).
+    """
+    if token.pos_ == "NOUN":
+        return not _ballots(token)
     if token.pos_ != "VERB":
         return True
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)

@@ -456,6 +456,11 @@ SENSES = {
     "damaged-reputation-is-none": ("The scandal damaged the reputation of Jan Novak.", "damaged", None),
     "brain-damage-is-none": ("Lead causes brain damage in children in Kyiv.", "damage", None),
     "damaged-bridge-is-damage": ("Shells damaged a bridge in Kyiv.", "damaged", "Damage"),
+    # votes counted or won are ballots, not a ballot taking place
+    "counted-votes-are-ballots": ("Officials counted the votes in Kyiv.", "votes", None),
+    "won-votes-are-ballots": ("The party won 3,000 votes in Kyiv.", "votes", None),
+    "share-of-the-vote-is-ballots": ("Jan Novak won 52 percent of the vote in Kyiv.", "vote", None),
+    "the-vote-held-is-election": ("The vote in Kyiv was held on Sunday.", "vote", "Election"),
     # a legal finding before a noun is a status
     "convicted-as-modifier-is-none": ("Jan Novak, a convicted smuggler, left Kyiv.", "convicted", None),
     "accused-as-modifier-is-none": ("The accused man from Kyiv denied it.", "accused", None),
