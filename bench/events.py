@@ -510,6 +510,16 @@ def ablation() -> list[str]:
         ),
         ("habits and general truths", mock.patch.object(events_mod, "_generic", return_value=False)),
         ("votes counted or won are ballots", mock.patch.object(events_mod, "_ballots", return_value=False)),
+        (
+            "posts, weapons, measures as heads",
+            mock.patch.object(
+                events_mod,
+                "_BODIES_AND_PAPERS",
+                events_mod._BODIES_AND_PAPERS
+                - {"minister", "secretary", "ban", "rifle", "weapon", "group"}
+                - {"unit", "price", "basis", "time", "spirit", "style"},
+            ),
+        ),
     ]
     full = score()
     names = [n for n, _, _ in sets] + ["seed"]

@@ -115,7 +115,10 @@ _VERB_ONLY = frozenset(
 _NOUN_ONLY = frozenset({"offensive", "deal", "drive", "talks", "blast"})
 # Triggers too common to stand alone: the event needs a participant entity.
 _WEAK = frozenset({"help", "aid", "sign", "host", "visit", "take", "drive", "deal", "fight", "strike"})
-# Head nouns that an event noun only names as a modifier: a body or a document.
+# Head nouns that an event noun only classifies as a modifier: a body, a document, a
+# post, a weapon, a measure ("the Elections Council", "an arrest warrant", "the transport
+# minister", "assault rifles", "a trial basis", "injury time"). Vehicles are left out: "flew
+# back in a transport plane" tells a journey, and the lexicon has no trigger for "fly".
 _BODIES_AND_PAPERS = frozenset(
     {
         "council",
@@ -125,12 +128,24 @@ _BODIES_AND_PAPERS = frozenset(
         "office",
         "agency",
         "ministry",
+        "minister",
+        "secretary",
         "warrant",
         "paper",
         "law",
         "bill",
+        "ban",
         "sentence",
         "term",
+        "rifle",
+        "weapon",
+        "group",
+        "unit",
+        "price",
+        "basis",
+        "time",
+        "spirit",
+        "style",
     }
 )
 # What is fought or attacked when the words are not military: "attack the virus",

@@ -456,6 +456,11 @@ SENSES = {
     "damaged-reputation-is-none": ("The scandal damaged the reputation of Jan Novak.", "damaged", None),
     "brain-damage-is-none": ("Lead causes brain damage in children in Kyiv.", "damage", None),
     "damaged-bridge-is-damage": ("Shells damaged a bridge in Kyiv.", "damaged", "Damage"),
+    # an event noun classifying a post, a weapon or a measure
+    "transport-minister-is-no-transport": ("The transport minister of Kyiv resigned.", "transport", None),
+    "assault-rifles-are-no-attack": ("Police in Kyiv found two assault rifles.", "assault", None),
+    "injury-time-is-no-injury": ("Jan Novak scored in injury time in Kyiv.", "injury", None),
+    "death-toll-is-death": ("The death toll in Kyiv rose to nine.", "death", "Death"),
     # votes counted or won are ballots, not a ballot taking place
     "counted-votes-are-ballots": ("Officials counted the votes in Kyiv.", "votes", None),
     "won-votes-are-ballots": ("The party won 3,000 votes in Kyiv.", "votes", None),
