@@ -500,6 +500,8 @@ def ablation() -> list[str]:
                 events_mod, "merge_reports", lambda ctx, evs, assumed=frozenset(): reports_mod.merge_reports(ctx, evs)
             ),
         ),
+        ("same word made definite points back", mock.patch.object(reports_mod, "_same_word", return_value=False)),
+        ("reference sections tell no events", mock.patch.object(events_mod, "_apparatus", return_value=[])),
         ("bodily, sporting, critical senses", mock.patch.object(events_mod, "_not_violent", return_value=False)),
         ("a police raid is a search", mock.patch.object(events_mod, "_police_search", return_value=False)),
         ("damage to no material thing", mock.patch.object(events_mod, "_immaterial", return_value=False)),

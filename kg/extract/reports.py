@@ -144,8 +144,7 @@ def _points_back(first: Event, ev: Event, ctx: DocContext, assumed: Set[str] = f
         return False
     if not definite(tok):
         return False
-    told = _trigger_token(first, ctx)
-    same_word = first.type == ev.type and told is not None and told.lemma_.lower() == tok.lemma_.lower()
+    same_word = _same_word(first, ev, tok, ctx)
     if not same_word and not (tok.lemma_.lower() in _GENERAL and _kindred(first.type, ev.type)):
         return False
     if first.start and ev.start and first.start != ev.start:
@@ -158,6 +157,12 @@ def _points_back(first: Event, ev: Event, ctx: DocContext, assumed: Set[str] = f
     # The very word again, made definite, is the stronger link: only stated places must agree.
     # Another word ("the attack" after "a bomb exploded") must agree on the default place too.
     return _roles_agree(first, ev, assumed if same_word else frozenset())
+
+
+def _same_word(first: Event, ev: Event, tok: Token, ctx: DocContext) -> bool:
+    """Whether ``ev``'s trigger ``tok`` is the word of ``first``'s, for the same type ("talks" ... "those talks")."""
+    told = _trigger_token(first, ctx)
+    return first.type == ev.type and told is not None and told.lemma_.lower() == tok.lemma_.lower()
 
 
 def _speakers(ev: Event) -> set[str]:
