@@ -27,14 +27,15 @@ nothing downstream reads them as having happened. Statements and quotes are buil
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from kg.extract.arguments import DocContext, modality_of, number_value, time_of
 from kg.extract.lexicon import Lexicon, load_lexicon
-from kg.extract.quotes import according_to, inside_quote, statement_event
+from kg.extract.quotes import inside_quote, statement_event
 from kg.extract.relations import extract_relations
-from kg.extract.reports import merge_reports
+from kg.extract.reports import definite, merge_reports
 from kg.records import Article, Entity, EntityType, Event, Mention, Modality, Participant, Relation, content_hash
 
 if TYPE_CHECKING:
@@ -106,12 +107,18 @@ _VERB_ONLY = frozenset(
         "report",
         "confirm",
         "wound",
+        "batter",
+        "pummel",
     ]
 )
-_NOUN_ONLY = frozenset({"offensive", "deal", "drive", "talks"})
+# "blast" as a verb is news for "criticise" ("X blasts Y"); the explosion is the noun.
+_NOUN_ONLY = frozenset({"offensive", "deal", "drive", "talks", "blast"})
 # Triggers too common to stand alone: the event needs a participant entity.
 _WEAK = frozenset({"help", "aid", "sign", "host", "visit", "take", "drive", "deal", "fight", "strike"})
-# Head nouns that an event noun only names as a modifier: a body or a document.
+# Head nouns that an event noun only classifies as a modifier: a body, a document, a
+# post, a weapon, a measure ("the Elections Council", "an arrest warrant", "the transport
+# minister", "assault rifles", "a trial basis", "injury time"). Vehicles are left out: "flew
+# back in a transport plane" tells a journey, and the lexicon has no trigger for "fly".
 _BODIES_AND_PAPERS = frozenset(
     {
         "council",
@@ -121,12 +128,24 @@ _BODIES_AND_PAPERS = frozenset(
         "office",
         "agency",
         "ministry",
+        "minister",
+        "secretary",
         "warrant",
         "paper",
         "law",
         "bill",
+        "ban",
         "sentence",
         "term",
+        "rifle",
+        "weapon",
+        "group",
+        "unit",
+        "price",
+        "basis",
+        "time",
+        "spirit",
+        "style",
     }
 )
 # What is fought or attacked when the words are not military: "attack the virus",
@@ -159,6 +178,47 @@ _NON_MILITARY = frozenset(
         "fraud",
     }
 )
+# Modifiers that make an attack a bodily one ("a heart attack", "a panic attack").
+_BODILY = frozenset({"heart", "panic", "asthma", "anxiety", "epileptic", "migraine", "seizure"})
+# Who raids as law enforcement: a police raid is a search, not violence.
+_LAW_ENFORCEMENT = frozenset(
+    {"police", "policeman", "policemen", "officer", "detective", "investigator", "agent", "constable", "inspector"}
+)
+# What may be damaged that is no material thing: "financial damage", "damaged his reputation".
+_IMMATERIAL = frozenset(
+    {
+        "financial",
+        "economic",
+        "reputational",
+        "political",
+        "diplomatic",
+        "psychological",
+        "emotional",
+        "reputation",
+        "relation",
+        "relationship",
+        "tie",
+        "economy",
+        "confidence",
+        "trust",
+        "credibility",
+        "image",
+        "prospect",
+        "morale",
+        "chance",
+        "career",
+        "brand",
+        "interest",
+        "brain",
+        "nerve",
+        "liver",
+        "kidney",
+        "lung",
+    }
+)
+# Legal findings that, as a modifier, name a standing status, not an event told: "a convicted
+# recruiter", "the accused man".
+_STATUS_TYPES = frozenset({"Accusation", "Sentencing", "Indictment"})
 # Head nouns that make a killing an attempt ("assassination attempt", "murder plot").
 _ATTEMPTS = frozenset({"attempt", "plot", "bid"})
 # Roles for types with no direction: everyone is a participant.
@@ -205,6 +265,14 @@ def trigger_type(token: Token, lexicon: Lexicon, ctx: DocContext | None = None) 
         return None  # "the Elections Council", "arrest warrants" name a body or a paper, not an event
     if etype in ("Attack", "Fight") and _non_military(token):
         return None  # "attack the virus", "the fight against corruption"
+    if etype in ("Attack", "Fight") and _not_violent(token):
+        return None  # "a heart attack", "an attacking style", "shot a 67", "struck out"
+    if lemma == "raid" and _police_search(token):
+        return None  # "police raided a house", "a police raid": a search
+    if etype == "Damage" and _immaterial(token):
+        return None  # "financial damage", "damaged his reputation", "brain damage"
+    if etype in _STATUS_TYPES and _status(token):
+        return None  # "a convicted recruiter", "the accused man"
     if etype == "Killing" and _attempted(token) and "Attack" in lexicon.labels:
         return "Attack"  # an attempt on someone's life is an attack, not a killing
     return etype
@@ -223,6 +291,76 @@ def _non_military(token: Token) -> bool:
     """Whether an attack or fight is aimed only at a disease or a social ill."""
     aims = _aimed_at(token)
     return bool(aims) and all(a.lemma_.lower() in _NON_MILITARY for a in aims)
+
+
+def _not_violent(token: Token) -> bool:
+    """Whether an attack word has a sense without violence in its context.
+
+    A bodily attack ("a heart attack"); a participle before a noun ("an attacking style",
+    "fighting spirit"); a score shot ("shot a two-over-par 73": the object is a number);
+    "struck out" (a batter, a word, a deal).
+    """
+    lemma = token.lemma_.lower()
+    if token.pos_ == "NOUN" and any(c.dep_ in ("compound", "amod") and c.lower_ in _BODILY for c in token.children):
+        return True
+    if token.pos_ == "VERB" and token.tag_ == "VBG" and token.dep_ == "amod":
+        return True
+    if lemma in ("shoot", "fire", "card") and any(o.pos_ == "NUM" for o in _objects(token)):
+        return True
+    return lemma == "strike" and any(c.dep_ == "prt" and c.lower_ == "out" for c in token.children)
+
+
+def _immaterial(token: Token) -> bool:
+    """Whether damage is done to no material thing: an economy, a reputation, a body's organ."""
+    words = [c for c in token.children if c.dep_ in ("amod", "compound")] if token.pos_ == "NOUN" else []
+    words += _objects(token) + [c for c in token.children if c.dep_ == "nsubjpass"]
+    words += [
+        g for c in token.children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children if g.dep_ == "pobj"
+    ]
+    return any(w.lemma_.lower() in _IMMATERIAL for w in words)
+
+
+def _status(token: Token) -> bool:
+    """Whether a legal finding only qualifies a noun after it: "a convicted recruiter"."""
+    return token.dep_ in ("amod", "compound") and token.tag_ in ("VBN", "JJ") and token.i < token.head.i
+
+
+def _police_search(token: Token) -> bool:
+    """Whether a raid's doers are police: a police raid is a search, not an attack.
+
+    The doers are a verb's subject or "by" agent ("police raided"), a noun's modifiers
+    ("a police raid"), or the doers of the verb that launched it ("officers launched raids").
+    """
+    deps = ("nsubj", "agent") if token.pos_ == "VERB" else ("compound", "poss", "amod", "nmod", "prep")
+    doers = [c for c in token.children if c.dep_ in deps and c.dep_ not in ("agent", "prep")]
+    doers += [g for c in token.children if c.dep_ in ("agent", "prep") and c.lower_ == "by" for g in c.children]
+    if token.pos_ == "NOUN":
+        doers += _doer_of_noun(token)
+    return any(a.lemma_.lower() in _LAW_ENFORCEMENT for a in _with_conj(doers))
+
+
+#: Verbs that make the verb after them a habit: "insurgents who continue to ambush forces".
+_ASPECTUAL = frozenset({"continue", "keep", "tend", "use"})
+_PRESENT = frozenset({"VBZ", "VBP"})
+
+
+def _generic(token: Token) -> bool:
+    """Whether a trigger tells of a habit or a general truth rather than of a happening.
+
+    A relative clause in the simple present ("the estate where the leaders meet"), a
+    verb of habit in one ("insurgents who continue to ambush convoys"), and a gerund
+    subject of a present copula ("capturing drones is one option") describe what is
+    usually so. Main clauses in the present are left alone: headlines tell past events
+    that way ("Bomb kills three").
+    """
+    if token.pos_ != "VERB":
+        return False
+    head = token.head
+    if token.tag_ in _PRESENT and token.dep_ == "relcl":
+        return not any(c.dep_ in ("aux", "auxpass") for c in token.children)
+    if token.dep_ == "xcomp" and head.tag_ in _PRESENT and head.dep_ == "relcl":
+        return head.lemma_.lower() in _ASPECTUAL
+    return token.tag_ == "VBG" and token.dep_ in ("csubj", "nsubj") and head.lemma_ == "be" and head.tag_ in _PRESENT
 
 
 def _attempted(token: Token) -> bool:
@@ -274,8 +412,30 @@ def _context_ok(token: Token, lemma: str, ctx: DocContext | None) -> bool:
     return True
 
 
+#: Verbs whose object "votes" are ballots counted or won, not a vote taking place.
+_BALLOT_VERBS = frozenset({"count", "recount", "win", "receive", "get", "lose", "tally", "secure", "garner", "poll"})
+#: Shares of the ballots: "52 percent of the vote".
+_SHARES = frozenset({"percent", "%", "share", "majority", "half", "third", "quarter", "bulk"})
+
+
+def _ballots(token: Token) -> bool:
+    """Whether the noun "votes" names the ballots: "counted the votes", "won 3,000 votes", "52 percent of the vote"."""
+    head = token.head
+    if token.dep_ == "dobj" and head.lemma_.lower() in _BALLOT_VERBS:
+        return True
+    if any(c.dep_ == "nummod" for c in token.children):
+        return True
+    return token.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _SHARES
+
+
 def _votes(token: Token) -> bool:
-    """Whether "vote" tells of a ballot: not "was voted best film" (an award, not an election)."""
+    """Whether "vote" tells of a ballot taking place.
+
+    Not "was voted best film" (an award, not an election), nor the ballots themselves
+    (:func:`_ballots`).
+    """
+    if token.pos_ == "NOUN":
+        return not _ballots(token)
     if token.pos_ != "VERB":
         return True
     passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in token.children)
@@ -306,25 +466,80 @@ def extract_events(ctx: DocContext, lexicon: Lexicon | None = None) -> tuple[Eve
         DateError: The article's publication date is not an ISO date.
     """
     lex = lexicon or load_lexicon()
+    apparatus = _apparatus(ctx.article.text)
     events: dict[int, Event] = {}
+    assumed: set[str] = set()  # events whose place is the article's main place by default
+    # Whether the latest use of each trigger lemma had the event's sense: "the raids" after
+    # a police raid (a search, no event) are that search again, not an attack.
+    told: dict[str, bool] = {}
     for sent in ctx.doc.sents:
         for tok in sent:
-            if tok.lower_ == "according" and tok.i + 1 < len(ctx.doc) and ctx.doc[tok.i + 1].lower_ == "to":
-                ev = according_to(ctx, tok, sent)
+            if apparatus and any(s <= tok.idx < e for s, e in apparatus):
+                continue  # a title listed under "See also" names an event, it tells none
+            etype = trigger_type(tok, lex, ctx)
+            lemma = tok.lemma_.lower()
+            if etype is None:
+                if _listed(tok, lex):
+                    told[lemma] = False  # another sense of the word, not the event's
+                continue
+            if _inside_trigger(tok, lex, ctx) or _points_back_to_no_event(tok, told):
+                continue
+            if etype == "Statement":
+                if _reported_within(tok, events):
+                    continue  # "X told the BBC she had reported him": part of what X said
+                ev = statement_event(ctx, tok, sent, lex.labels[etype])
             else:
-                etype = trigger_type(tok, lex, ctx)
-                if etype is None or _inside_trigger(tok, lex, ctx):
-                    continue
-                if etype == "Statement":
-                    if _reported_within(tok, events):
-                        continue  # "X told the BBC she had reported him": part of what X said
-                    ev = statement_event(ctx, tok, sent, lex.labels[etype])
-                else:
-                    ev = _event(ctx, tok, sent, etype, lex)
+                ev, by_default = _event(ctx, tok, sent, etype, lex)
+                if ev is not None and by_default:
+                    assumed.add(ev.key)
             if ev is not None:
+                told[lemma] = True
                 events[tok.i] = ev
     _share_casualties(ctx, events)
-    return merge_reports(ctx, [_sentence_evidence(ctx, i, events[i]) for i in sorted(events)])
+    return merge_reports(ctx, [_sentence_evidence(ctx, i, events[i]) for i in sorted(events)], assumed)
+
+
+#: A wiki heading ("==See also==") and the headings of sections that list titles or sources.
+_HEADING = re.compile(r"={2,}\s*([^=\n]{1,60}?)\s*={2,}")
+_APPARATUS = frozenset(
+    {"see also", "references", "external links", "further reading", "sources", "notes", "bibliography"}
+)
+
+
+def _apparatus(text: str) -> list[tuple[int, int]]:
+    """The spans of a wiki page's reference sections ("==See also==", "==References==").
+
+    Such a section lists titles of other pages and sources ("2016 Bagram Airfield
+    bombing"): it names events, it tells none. Each span runs from its heading to the
+    next heading or the end of the text.
+
+    >>> text = "A bomb exploded.==See also==* 2016 bombing==Victims==Two died."
+    >>> [text[s:e] for s, e in _apparatus(text)]
+    ['==See also==* 2016 bombing']
+    """
+    heads = list(_HEADING.finditer(text))
+    out = []
+    for k, m in enumerate(heads):
+        if m[1].strip().lower() in _APPARATUS:
+            out.append((m.start(), heads[k + 1].start() if k + 1 < len(heads) else len(text)))
+    return out
+
+
+def _listed(token: Token, lexicon: Lexicon) -> bool:
+    """Whether a token is a trigger word of the lexicon in its listed part of speech."""
+    lemma = token.lemma_.lower()
+    if token.pos_ not in ("VERB", "NOUN") or lemma not in lexicon.lemmas or lemma == "accord":
+        return False
+    return not ((lemma in _VERB_ONLY and token.pos_ != "VERB") or (lemma in _NOUN_ONLY and token.pos_ != "NOUN"))
+
+
+def _points_back_to_no_event(token: Token, told: dict[str, bool]) -> bool:
+    """Whether a definite event noun repeats a word whose latest use had another sense.
+
+    "Police launched raids ... bangs during the raids": the first raids are a search
+    (no event), so "the raids" are that search again.
+    """
+    return definite(token) and told.get(token.lemma_.lower()) is False
 
 
 #: Dependencies along which a clause is part of what a speech verb above it reports.
@@ -589,12 +804,15 @@ def _label(ctx: DocContext, type_label: str, trigger: str, participants: list[Pa
     return text
 
 
-def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) -> Event | None:
+def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) -> tuple[Event | None, bool]:
+    """The event a trigger tells of, and whether its place is only the article's main place."""
     agents, targets = _arguments(ctx, tok, etype)
     participants, used = _participants(ctx, etype, agents, targets)
     lemma = tok.lemma_.lower()
     if lemma in _WEAK and not participants:
-        return None
+        return None, False
+    if _generic(tok):
+        return None, False  # a habit or a general truth, not a happening
     place, place_tokens = _place(ctx, tok, targets, leaving=etype in ("Withdrawal", "Displacement"))
     modality = modality_of(tok)
     anchors = [tok]
@@ -612,11 +830,12 @@ def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) ->
     if place_key is None and etype not in _NO_FALLBACK_PLACE:
         place_key = _sentence_place(ctx, tok, sent, {p.entity for p in participants})
         confidence -= 0.05 * (place_key is not None)  # the sentence's place, not the trigger's own
-    if place_key is None and etype not in _NO_FALLBACK_PLACE and ctx.dominant_place is not None:
+    by_default = place_key is None and etype not in _NO_FALLBACK_PLACE and ctx.dominant_place is not None
+    if by_default:
         place_key = ctx.dominant_place
         confidence -= 0.1  # the article's main place, not the sentence's
     evidence = ctx.evidence(sent, [tok, *used, *place_tokens, *targets[:1]])
-    return Event(
+    event = Event(
         key=event_key(ctx.article.id, tok.idx),
         type=etype,
         label=_label(ctx, lex.labels[etype], tok.text, participants, place_key),
@@ -630,6 +849,7 @@ def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) ->
         modality=modality,
         trigger=tok.text,
     )
+    return event, by_default
 
 
 def _share_casualties(ctx: DocContext, events: dict[int, Event]) -> None:

@@ -1,10 +1,11 @@
-"""Quotes and attributions as Statement events: who said it, what, and about whom.
+"""Quotes as Statement events: who said it, what, and about whom.
 
 A Statement comes from a speech verb ("said", "told", "wrote", "tweeted") or noun
-("statement") with a speaker that is a person, organisation or place, or from
-"according to X". Its quote is the quoted text nearest the trigger in the same sentence
-(or a quote the sentence opens with a colon); what it is *about* are the entities named
-in the quote, or in the reported clause when there is no quote, other than the speaker.
+("statement") with a speaker that is a person, organisation or place. Its quote is the
+quoted text nearest the trigger in the same sentence (or a quote the sentence opens with a
+colon); what it is *about* are the entities named in the quote, or in the reported clause
+when there is no quote, other than the speaker. "According to X" is no Statement: it names
+the source of what the sentence tells, not a speech act that happened at some time.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from kg.records import EntityType, Event, Mention, Modality, Participant, conten
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
 
-__all__ = ["according_to", "find_quotes", "inside_quote", "statement_event"]
+__all__ = ["find_quotes", "inside_quote", "statement_event"]
 
 _SPEAKERS = (EntityType.PERSON, EntityType.ORGANISATION, EntityType.PLACE)
 _OPEN = {"“": "”", '"': '"', "«": "»"}
@@ -170,33 +171,4 @@ def statement_event(ctx: DocContext, token: Token, sent: Span, type_label: str =
         modality=modality,
         quote=quote,
         trigger=token.text,
-    )
-
-
-def according_to(ctx: DocContext, token: Token, sent: Span) -> Event | None:
-    """Return the Statement of an "according to X" attribution, or ``None`` if X is no entity.
-
-    What is attributed is the rest of the sentence; the entities named there are what
-    the statement is about.
-    """
-    to = token.doc[token.i + 1]
-    objs = [g for g in to.children if g.dep_ == "pobj"] or [token.doc[min(to.i + 1, len(token.doc) - 1)]]
-    speaker = ctx.entity_of(objs[0], types=_SPEAKERS)
-    if speaker is None:
-        return None
-    phrase = list(objs[0].subtree)
-    p_start, p_end = token.idx, phrase[-1].idx + len(phrase[-1].text)
-    about = [
-        p
-        for p in _about(ctx, sent.start_char, sent.end_char, speaker.entity)
-        if not any(m.entity == p.entity and p_start <= m.start < p_end for m in ctx.mentions_in(p_start, p_end))
-    ]
-    return Event(
-        key=_key(ctx, token.idx),
-        type="Statement",
-        label=_label(ctx, "Statement", speaker.entity, None),
-        evidence=ctx.span_evidence(sent, sent.start_char, sent.start_char + len(sent.text.rstrip())),
-        confidence=0.75,
-        participants=(Participant("speaker", speaker.entity), *about),
-        trigger=ctx.article.text[token.idx : to.idx + len(to.text)],
     )

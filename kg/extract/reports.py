@@ -4,13 +4,16 @@ A news article tells of the same shelling in its lead, again in the body and onc
 a caption; :func:`merge_reports` folds such reports into the first one, which keeps each
 report's sentence as evidence and each trigger span. A report may use other words: a
 definite "the attack" after "a car bomb exploded" points back to it, and one speaker
-quoted in pieces ("..., he said." "..., he added.") is one statement. Merging across articles is
+quoted in pieces ("..., he said." "..., he added.") is one statement. A place that no report
+states, only the article's main place given by default, keeps no two reports apart ("secret
+talks in London ... Those talks came to nothing"). Merging across articles is
 :mod:`kg.identity.events`' job.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Set
 from typing import TYPE_CHECKING
 
 from kg.extract.arguments import DocContext
@@ -20,7 +23,7 @@ from kg.records import Event, Modality
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-__all__ = ["merge_reports"]
+__all__ = ["definite", "merge_reports"]
 
 _NEVER_MERGED = frozenset({"Statement", "Accusation"})
 # Types that tell of one violent happening under different words ("a car bomb
@@ -35,6 +38,16 @@ _ANOTHER = frozenset(
     {"other", "another", "new", "latest", "previous", "earlier", "later", "next", "first", "last"}
     | {"second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
 )
+
+
+def _place_of(ev: Event, assumed: Set[str]) -> str | None:
+    """The place a report states: ``None`` when its place is only the article's main place by default."""
+    return None if ev.key in assumed else ev.place
+
+
+def definite(token: Token) -> bool:
+    """Whether a noun is made definite by a determiner that points back ("the raids", "those talks")."""
+    return token.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in _ANAPHORIC for c in token.children)
 
 
 def _same_happening(a: Event, b: Event, ctx: DocContext) -> bool:
@@ -82,23 +95,24 @@ def _kindred(a: str, b: str) -> bool:
     return a == b or any(a in group and b in group for group in _KINDRED)
 
 
-def _roles_agree(a: Event, b: Event) -> bool:
-    """Whether two reports name no different agents, targets or places."""
+def _roles_agree(a: Event, b: Event, assumed: Set[str] = frozenset()) -> bool:
+    """Whether two reports name no different agents, targets or stated places."""
     for roles in (("agent", "participant", "speaker"), ("target", "affected")):
         ka = {p.entity for p in a.participants if p.role in roles}
         kb = {p.entity for p in b.participants if p.role in roles}
         if ka and kb and not ka & kb:
             return False
-    return a.place is None or b.place is None or a.place == b.place
+    pa, pb = _place_of(a, assumed), _place_of(b, assumed)
+    return pa is None or pb is None or pa == pb
 
 
-def _refers_back(first: Event, ev: Event, ctx: DocContext) -> bool:
+def _refers_back(first: Event, ev: Event, ctx: DocContext, assumed: Set[str] = frozenset()) -> bool:
     """Whether ``ev`` only tells again of ``first``: the same happening in other words."""
     if first.modality is not Modality.ASSERTED or ev.modality is not Modality.ASSERTED:
         return False
     if ev.type == "Statement":
         return _statement_goes_on(first, ev)
-    return _points_back(first, ev, ctx)
+    return _points_back(first, ev, ctx, assumed)
 
 
 def _statement_goes_on(first: Event, ev: Event) -> bool:
@@ -115,16 +129,23 @@ def _statement_goes_on(first: Event, ev: Event) -> bool:
     )
 
 
-def _points_back(first: Event, ev: Event, ctx: DocContext) -> bool:
-    """Whether a definite general event noun ("the attack", "this bombing") points back to ``first``.
+def _points_back(first: Event, ev: Event, ctx: DocContext, assumed: Set[str] = frozenset()) -> bool:
+    """Whether a definite event noun points back to ``first``: "the attack", "those talks".
 
-    Only a kindred type, with no word that tells another one apart ("the ground
-    assault", "the second attack"), and no agent, target, place or date that differs.
+    A general noun ("the attack", "this bombing") points back to a kindred type told in
+    any words; any other noun ("the ceasefire", "those talks") to a report of its own
+    type and word. Nothing may tell another one apart ("the ground assault", "the second
+    attack"), and no agent, target, place or date may differ (for the same word made
+    definite, no place a report states: the article's main place given by default does
+    not count).
     """
     tok = _trigger_token(ev, ctx)
-    if tok is None or ev.type in _NEVER_MERGED or not _kindred(first.type, ev.type) or tok.pos_ != "NOUN":
+    if tok is None or ev.type in _NEVER_MERGED or tok.pos_ != "NOUN":
         return False
-    if tok.lemma_.lower() not in _GENERAL or not any(c.dep_ == "det" and c.lower_ in _ANAPHORIC for c in tok.children):
+    if not definite(tok):
+        return False
+    same_word = _same_word(first, ev, tok, ctx)
+    if not same_word and not (tok.lemma_.lower() in _GENERAL and _kindred(first.type, ev.type)):
         return False
     if first.start and ev.start and first.start != ev.start:
         return False
@@ -133,21 +154,37 @@ def _points_back(first: Event, ev: Event, ctx: DocContext) -> bool:
             return False  # "the ground assault", "the second attack" tell which one, maybe another
         if c.dep_ == "amod" and c.tag_ in ("CD", "JJS"):
             return False  # "the 2nd blast", "the deadliest attack" single one out
-    return _roles_agree(first, ev)
+    # The very word again, made definite, is the stronger link: only stated places must agree.
+    # Another word ("the attack" after "a bomb exploded") must agree on the default place too.
+    return _roles_agree(first, ev, assumed if same_word else frozenset())
+
+
+def _same_word(first: Event, ev: Event, tok: Token, ctx: DocContext) -> bool:
+    """Whether ``ev``'s trigger ``tok`` is the word of ``first``'s, for the same type ("talks" ... "those talks")."""
+    told = _trigger_token(first, ctx)
+    return first.type == ev.type and told is not None and told.lemma_.lower() == tok.lemma_.lower()
 
 
 def _speakers(ev: Event) -> set[str]:
     return {p.entity for p in ev.participants if p.role == "speaker"}
 
 
-def _fold(first: Event, ev: Event) -> Event:
-    """``first`` with the report ``ev`` folded in."""
+def _fold(ctx: DocContext, first: Event, ev: Event, assumed: Set[str] = frozenset()) -> Event:
+    """``first`` with the report ``ev`` folded in; a stated place wins over one assumed."""
     seen = {(p.role, p.entity) for p in first.participants}
     spans = {(e.start, e.end) for e in (first.evidence, *first.reports)}
+    place = _place_of(first, assumed) or _place_of(ev, assumed) or first.place or ev.place
+    label = first.label
+    if first.place is not None and place != first.place and place is not None:
+        # The label names the place last: "Meeting: talks in London", not the default one.
+        old, new = ctx.entities.get(first.place), ctx.entities.get(place)
+        if old is not None and new is not None and label.endswith(f" in {old.label}"):
+            label = label[: -len(old.label)] + new.label
     return dataclasses.replace(
         first,
+        label=label,
         participants=first.participants + tuple(p for p in ev.participants if (p.role, p.entity) not in seen),
-        place=first.place or ev.place,
+        place=place,
         start=first.start or ev.start,
         end=first.end or ev.end,
         casualties=first.casualties if first.casualties is not None else ev.casualties,
@@ -158,21 +195,30 @@ def _fold(first: Event, ev: Event) -> Event:
     )
 
 
-def merge_reports(ctx: DocContext, events: list[Event]) -> tuple[Event, ...]:
+def merge_reports(ctx: DocContext, events: list[Event], assumed: Set[str] = frozenset()) -> tuple[Event, ...]:
     """Fold an article's further reports of one happening into its first report.
 
     The merged event keeps the first report's key and every report's sentence
     (``reports``) and trigger span (``triggers``); participants, place, dates and
     casualties missing from the first report are taken from later ones.
+
+    Args:
+        ctx: The article, its parse and its entities.
+        events: The reports, in text order.
+        assumed: Keys of the reports whose place is only the article's main place, given
+            by default: such a place neither keeps reports apart nor beats a stated one.
     """
     out: list[Event] = []
     for ev in events:
         k = next((k for k, first in enumerate(out) if _same_happening(first, ev, ctx)), None)
         if k is None:
             # A mention that only points back joins the latest report it can point to.
-            k = next((k for k in reversed(range(len(out))) if _refers_back(out[k], ev, ctx)), None)
+            k = next((k for k in reversed(range(len(out))) if _refers_back(out[k], ev, ctx, assumed)), None)
         if k is None:
             out.append(ev)
         else:
-            out[k] = _fold(out[k], ev)
+            merged = _fold(ctx, out[k], ev, assumed)
+            if out[k].key in assumed and _place_of(ev, assumed) is not None:
+                assumed = assumed - {out[k].key}  # the merged event's place is now a stated one
+            out[k] = merged
     return tuple(out)
