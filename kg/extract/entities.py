@@ -315,8 +315,10 @@ LANDFORM_LAST = frozenset(
         straits valley desert canyon falls coast glacier reef channel plateau plain plains basin"""
     )
 )
-#: First words of one: "Lake Erie", "Mount Kenya", "Cape of Good Hope".
-LANDFORM_FIRST = frozenset(words("lake mount mt cape gulf bay isle"))
+#: First words of one: "Lake Erie", "Mount Kenya", "Cape Verde".
+LANDFORM_FIRST = frozenset(words("lake mount mt cape"))
+#: First words of one when "of" follows: "Gulf of Aden", "Bay of Biscay" (not "Bay County").
+LANDFORM_OF = frozenset(words("gulf bay isle sea"))
 #: The place vote of a landform's or a road's name (as much as a facility word's).
 LANDFORM_VOTE = 1.2
 
@@ -329,9 +331,12 @@ def _is_landform(span: Span) -> bool:
     """
     if len(span) < 2 or span[-1].lower_ in ORG_WORDS:
         return False  # "the Lake Placid Club": an organisation named after one
-    return (span[-1].is_title and span[-1].lower_ in LANDFORM_LAST) or (
-        span[0].is_title and span[0].lower_.rstrip(".") in LANDFORM_FIRST
-    )
+    if span[-1].is_title and span[-1].lower_ in LANDFORM_LAST:
+        return True
+    first = span[0].lower_.rstrip(".")
+    if not span[0].is_title:
+        return False
+    return first in LANDFORM_FIRST or (first in LANDFORM_OF and span[1].lower_ == "of")
 
 
 def _facility_after(doc: Doc, ent: Span) -> bool:
