@@ -16,7 +16,9 @@ Replaces the naive v1 stage. For one parsed article it:
 3. turns demonyms that name an actor ("Russian forces") into mentions of the country;
 4. gives every name one type per article by a weighted vote of its mentions plus the
    gazetteer prior (:func:`vote`), a town's prior raised when the article names or
-   implies its country (:func:`article_countries`);
+   implies its country (:func:`article_countries`); landform and road names vote place
+   ("the Casamance River", "the A19"), and in a sports report a country or town plays
+   as its team unless it is a locative or a link of a chain of places;
 5. hands the names to :func:`kg.extract.aliases.resolve_article`, which joins aliases
    (Zelensky -> Volodymyr Zelensky, acronyms), finds the remaining mentions of every
    entity, and links places (:mod:`kg.extract.link`).
