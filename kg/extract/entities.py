@@ -16,7 +16,9 @@ Replaces the naive v1 stage. For one parsed article it:
 3. turns demonyms that name an actor ("Russian forces") into mentions of the country;
 4. gives every name one type per article by a weighted vote of its mentions plus the
    gazetteer prior (:func:`vote`), a town's prior raised when the article names or
-   implies its country (:func:`article_countries`);
+   implies its country (:func:`article_countries`); landform and road names vote place
+   ("the Casamance River", "the A19"), and in a sports report a country or town plays
+   as its team unless it is a locative or a link of a chain of places;
 5. hands the names to :func:`kg.extract.aliases.resolve_article`, which joins aliases
    (Zelensky -> Volodymyr Zelensky, acronyms), finds the remaining mentions of every
    entity, and links places (:mod:`kg.extract.link`).
@@ -25,6 +27,7 @@ Replaces the naive v1 stage. For one parsed article it:
 from __future__ import annotations
 
 import bisect
+import re
 from typing import TYPE_CHECKING
 
 from kg.extract.aliases import resolve_article
@@ -118,6 +121,11 @@ _PLACE_PRIOR = {PlaceKind.CONTINENT: 1.6, PlaceKind.COUNTRY: 1.6, PlaceKind.REGI
 
 #: How much the model's own label counts in a mention's vote.
 NER_WEIGHT = 1.0
+
+#: The weight of the model's place label on a name no gazetteer knows, and the organisation
+#: vote it gets instead.
+UNKNOWN_PLACE_WEIGHT = 0.3
+UNKNOWN_PLACE_ORG_VOTE = 0.4
 
 #: How much the gazetteer's prior counts in the vote against the mentions' own votes. Below 1
 #: since the fine-tuned NER tells a club from its town ("Leeds won"), which the prior overrode.
@@ -239,7 +247,7 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
                     )
                 )
             continue
-        if any(c.isdigit() for c in surface) and prior == 0.0 and label != "ORG":
+        if any(c.isdigit() for c in surface) and prior == 0.0 and label != "ORG" and not _is_road(doc, span, label):
             continue  # "IE6", "Windows 10": products, not people or places
         if span[-1].lower_ in AWARD_WORDS:
             continue  # "the Oscars", "the Nobel Prize": an award, not who won it
@@ -250,13 +258,15 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
             weight = (1.0 if len(span) > 1 else 0.7) * NER_WEIGHT
             if etype is EntityType.PLACE and prior == 0.0 and label != "FAC":
                 # a "GPE" no gazetteer knows is more often an organisation or a surname
-                votes[EntityType.ORGANISATION] = votes.get(EntityType.ORGANISATION, 0.0) + 0.4
-                weight = 0.3
+                votes[EntityType.ORGANISATION] = votes.get(EntityType.ORGANISATION, 0.0) + UNKNOWN_PLACE_ORG_VOTE
+                weight = UNKNOWN_PLACE_WEIGHT
             votes[etype] = votes.get(etype, 0.0) + weight
         if person_like:
             votes[EntityType.PERSON] = votes.get(EntityType.PERSON, 0.0) + 1.2
         if len(span) > 1 and span[-1].lower_ in FACILITY_WORDS:
             votes[EntityType.PLACE] = votes.get(EntityType.PLACE, 0.0) + 1.2
+        elif _is_landform(span) or _is_road(doc, span, label):
+            votes[EntityType.PLACE] = votes.get(EntityType.PLACE, 0.0) + LANDFORM_VOTE
         if party:
             votes[EntityType.ORGANISATION] = votes.get(EntityType.ORGANISATION, 0.0) + 2.5
         elif label == "PERSON" and len(span) > 1 and span[-1].lower_ in ORG_HEADS and span[-1].is_title:
@@ -279,6 +289,56 @@ def find_candidates(doc: Doc, gazetteer: Gazetteer) -> list[Candidate]:
     found = _drop_common_words(doc, found, gazetteer)
     found.sort(key=lambda c: (c.start, -c.end))
     return found
+
+
+#: A road's name: a letter, a hyphen and a number ("I-44"), or "Route 66", "Highway 1".
+_ROAD = re.compile(r"^(?:[A-Z]-\d{1,4}|(?:Route|Highway|Interstate|US)[ -]\d{1,4})$")
+#: A British-style road after "the": "the A19", "the M62".
+_THE_ROAD = re.compile(r"^[ABM]\d{1,4}$")
+
+
+def _is_road(doc: Doc, span: Span, label: str) -> bool:
+    """Whether a name with digits that the model calls a place is a road ("the A19", "I-44"): a place.
+
+    Names with digits are otherwise dropped as products ("IE6", "Windows 10"); a road
+    needs the model's place label and a road's shape, so "IE6" stays out.
+    """
+    if label not in {"GPE", "LOC", "FAC"}:
+        return False
+    if _ROAD.match(span.text):
+        return True
+    return _THE_ROAD.match(span.text) is not None and span.start > 0 and doc[span.start - 1].lower_ == "the"
+
+
+#: Last words of a natural feature's name: "the Casamance River", "the Ross Sea".
+LANDFORM_LAST = frozenset(
+    words(
+        """river lake sea ocean island islands isle isles mountain mountains range peninsula bay gulf strait
+        straits valley desert canyon falls coast glacier reef channel plateau plain plains basin"""
+    )
+)
+#: First words of one: "Lake Erie", "Mount Kenya", "Cape Verde".
+LANDFORM_FIRST = frozenset(words("lake mount mt cape"))
+#: First words of one when "of" follows: "Gulf of Aden", "Bay of Biscay" (not "Bay County").
+LANDFORM_OF = frozenset(words("gulf bay isle sea"))
+#: The place vote of a landform's or a road's name (as much as a facility word's).
+LANDFORM_VOTE = 1.2
+
+
+def _is_landform(span: Span) -> bool:
+    """Whether a name of two words or more is a natural feature's: "Casamance River", "Lake Erie".
+
+    Such a name is a place even when no gazetteer knows it, where the vote would
+    otherwise make the model's unknown "GPE" an organisation.
+    """
+    if len(span) < 2 or span[-1].lower_ in ORG_WORDS:
+        return False  # "the Lake Placid Club": an organisation named after one
+    if span[-1].is_title and span[-1].lower_ in LANDFORM_LAST:
+        return True
+    first = span[0].lower_.rstrip(".")
+    if not span[0].is_title:
+        return False
+    return first in LANDFORM_FIRST or (first in LANDFORM_OF and span[1].lower_ == "of")
 
 
 def _facility_after(doc: Doc, ent: Span) -> bool:
@@ -387,11 +447,31 @@ def is_sports_report(doc: Doc) -> bool:
 
 
 def _plays(span: Span) -> bool:
-    """Whether a country name may stand for its team: not "from Brazil", "in Russia" or "the US team"."""
+    """Whether a country name may stand for its team: not "from Brazil", "in Russia" or "the US team".
+
+    Nor a link of a chain of places ("born in Preston, Victoria, Australia").
+    """
     root = span.root
     if root.dep_ == "pobj" and root.head.lower_ in {"from", "in", "at", "across", "throughout"}:
         return False
+    if _in_place_chain(span):
+        return False  # "Preston, Victoria, Australia": an address, not a team
     return not (root.dep_ == "compound" and root.head.lower_ in {"team", "side", "squad"})
+
+
+#: spaCy labels of place names.
+_PLACE_NER = frozenset({"GPE", "LOC"})
+
+
+def _in_place_chain(span: Span) -> bool:
+    """Whether a name is one link of a chain of places by commas: "Preston, Victoria, Australia".
+
+    A town followed by its region or country (or following one) names where something is.
+    """
+    doc = span.doc
+    before = span.start >= 2 and doc[span.start - 1].text == "," and doc[span.start - 2].ent_type_ in _PLACE_NER
+    after = span.end + 1 < len(doc) and doc[span.end].text == "," and doc[span.end + 1].ent_type_ in _PLACE_NER
+    return before or after
 
 
 def _countries_as_teams(doc: Doc, found: list[Candidate], gazetteer: Gazetteer) -> None:
