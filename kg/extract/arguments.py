@@ -286,9 +286,10 @@ class DocContext:
         # agency" is Tass); an adjective or a possessor only qualifies or owns it.
         rank = {"compound": 0, "nmod": 0, "amod": 1, "poss": 2}
         for child in sorted((c for c in token.children if c.dep_ in rank), key=lambda c: rank[c.dep_]):
-            if child.ent_type_ in NOT_ACTORS and self.mention_of(child) is None:
-                continue
             m = self.mention_of(child)
+            if m is None and child.ent_type_ in NOT_ACTORS:
+                continue
+            m = m or self.named(child)
             if m is not None and (not types or m.type in types):
                 return m
         if token.lower_ in GROUP_NOUNS:
