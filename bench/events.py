@@ -394,11 +394,56 @@ _OLD_TYPES = frozenset(
 )
 
 
-def ablation() -> list[str]:
+def argument_ablation() -> list[tuple[str, Any]]:
+    """The event-argument rules of round 5 (issue 17, named arguments), each as a switch.
+
+    Each entry is a row label and a context manager that turns the rule off.
+    """
+    from functools import partial
+    from unittest import mock
+
+    import kg.extract.arguments as arguments_mod
+    import kg.extract.events as events_mod
+    import kg.extract.quotes as quotes_mod
+    from kg.extract.coref import resolve_pronouns
+
+    def no_apposition(self: object, token: object, types: object = ()) -> None:
+        return None
+
+    return [
+        (
+            "pronouns agree in gender",
+            mock.patch.object(arguments_mod, "resolve_pronouns", partial(resolve_pronouns, agree=False)),
+        ),
+        ("untagged names and acronyms", mock.patch.object(arguments_mod, "name_index", return_value={})),
+        ("a name in apposition", mock.patch.object(arguments_mod.DocContext, "apposed", no_apposition)),
+        ("a day or number names no one", mock.patch.object(arguments_mod, "NOT_ACTORS", frozenset())),
+        ("doers of the attack a harm came by", mock.patch.object(events_mod, "cause_doers", return_value=[])),
+        (
+            "listed members however nested",
+            mock.patch.object(
+                events_mod,
+                "listed_members",
+                lambda g: [d for d in g.subtree if d.dep_ == "conj" and d.pos_ == "PROPN"],
+            ),
+        ),
+        ("possessor undergoes an arrest or trial", mock.patch.object(events_mod, "_UNDERGONE", frozenset())),
+        ("speaker of 'issued a statement'", mock.patch.object(quotes_mod, "_ISSUING", frozenset())),
+        ("speaker of 'responded, stating'", mock.patch.object(quotes_mod, "_controlled", return_value=False)),
+        (
+            "subject of a purpose clause or 'able to'",
+            mock.patch.object(events_mod, "understood_subject", return_value=[]),
+        ),
+    ]
+
+
+def ablation(only: str = "all") -> list[str]:
     """Each relation rule and event component switched off in turn, on every file and half.
 
     Every text is parsed once; each configuration re-runs only the extraction after the
-    parse. Rows give the change against the full pipeline (recall / precision).
+    parse. Rows give the change against the full pipeline (recall / precision; for
+    WikiEvents also the named-argument recall). ``only="arguments"`` runs only the
+    event-argument rows (:func:`argument_ablation`).
     """
     import contextlib
     from collections.abc import Iterator
@@ -422,13 +467,13 @@ def ablation() -> list[str]:
             arts = [Article(id=str(r["id"]), text=r["text"]) for r in rows]
             sets.append((name, kind, [(r, a, nlp(a.text)) for r, a in zip(rows, arts, strict=True)]))
 
-    def score() -> dict[str, tuple[float, float]]:
-        out = {}
+    def score() -> dict[str, tuple[float, ...]]:
+        out: dict[str, tuple[float, ...]] = {}
         for name, kind, items in sets:
             t = Tally()
             for r, a, doc in items:
                 (score_crossre if kind == "rel" else score_wikievents)(r, conform(extract_doc(a, doc)), t)
-            out[name] = (t.recall, t.precision)
+            out[name] = (t.recall, t.precision) if kind == "rel" else (t.recall, t.precision, t.arg_recall)
         return out
 
     @contextlib.contextmanager
@@ -486,16 +531,19 @@ def ablation() -> list[str]:
         ("doers through support verbs", mock.patch.object(events_mod, "_doer_of_noun", return_value=())),
         ("place named in the sentence", mock.patch.object(events_mod, "_sentence_place", return_value=None)),
     ]
+    configs += argument_ablation()  # round 5 (arguments4)
+    if only == "arguments":
+        configs = argument_ablation()
     full = score()
     names = [n for n, _, _ in sets]
     lines = ["| switched off | " + " | ".join(names) + " |", "| --- |" + " --- |" * len(names)]
-    lines.append("| nothing (full) | " + " | ".join(f"{full[n][0]:.3f} / {full[n][1]:.3f}" for n in names) + " |")
+    lines.append("| nothing (full) | " + " | ".join(" / ".join(f"{v:.3f}" for v in full[n]) for n in names) + " |")
     for label, ctx in configs:
         with ctx:
             got = score()
         lines.append(
             f"| {label} | "
-            + " | ".join(f"{got[n][0] - full[n][0]:+.3f} / {got[n][1] - full[n][1]:+.3f}" for n in names)
+            + " | ".join(" / ".join(f"{g - f:+.3f}" for g, f in zip(got[n], full[n], strict=True)) for n in names)
             + " |"
         )
     return lines
@@ -508,10 +556,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval", type=Path, default=EVAL)
     ap.add_argument("--show", action="store_true", help="also list the missed GUM-gold and seed items")
     ap.add_argument("--json", action="store_true", help="print the shared-eval figures as JSON too")
-    ap.add_argument("--ablation", action="store_true", help="print the ablation table instead")
+    ap.add_argument(
+        "--ablation",
+        nargs="?",
+        const="all",
+        choices=("all", "arguments"),
+        help="print the ablation table instead (all rows, or only the event-argument rows)",
+    )
     args = ap.parse_args(argv)
     if args.ablation:
-        print("\n".join(ablation()))
+        print("\n".join(ablation(args.ablation)))
         return 0
     t0 = time.perf_counter()
     lines, figures, timer = shared_eval(args.show)

@@ -32,6 +32,7 @@ __all__ = [
     "modality_of",
     "number_value",
     "time_of",
+    "understood_subject",
 ]
 
 #: Head nouns for people acting as a group: "Russian forces", "mercenaries from the Wagner
@@ -138,6 +139,21 @@ def cause_doers(token: Token) -> list[Token]:
                 elif g.dep_ == "prep" and g.lower_ in ("by", "from"):
                     out.extend(o for o in g.children if o.dep_ == "pobj")
     return out
+
+
+def understood_subject(token: Token) -> list[Token]:
+    """The subject a verb without one shares with the clause above it.
+
+    A purpose clause's is the main verb's ("travelled to Lyon to meet X"); an
+    adjective's complement's is the adjective's subject ("was able to meet X", "is
+    willing to talk").
+    """
+    head = token.head
+    if token.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return [c for c in head.children if c.dep_ == "nsubj"]
+    if token.dep_ == "xcomp" and head.pos_ == "ADJ" and head.dep_ == "acomp":
+        return [c for c in head.head.children if c.dep_ == "nsubj"]
+    return []
 
 
 def listed_members(listed: Token) -> list[Token]:

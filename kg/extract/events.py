@@ -30,7 +30,15 @@ import dataclasses
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from kg.extract.arguments import DocContext, cause_doers, listed_members, modality_of, number_value, time_of
+from kg.extract.arguments import (
+    DocContext,
+    cause_doers,
+    listed_members,
+    modality_of,
+    number_value,
+    time_of,
+    understood_subject,
+)
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.quotes import according_to, inside_quote, statement_event
 from kg.extract.relations import extract_relations
@@ -495,14 +503,14 @@ def _doer_of_noun(token: Token) -> list[Token]:
 def _controller(token: Token) -> list[Token]:
     """The understood subject of a verb that has none of its own."""
     head = token.head
-    if token.dep_ == "xcomp":
+    if token.dep_ == "xcomp" and head.pos_ != "ADJ":
         objs = _objects(head)
         return objs or [c for c in head.children if c.dep_ == "nsubj"]
     if (token.dep_ == "relcl" or (token.dep_ == "acl" and token.tag_ == "VBG")) and head.pos_ in ("NOUN", "PROPN"):
         return [head]  # "soldiers pummeling a city", "the group which attacked"
     if token.dep_ == "conj":
         return [c for c in head.children if c.dep_ == "nsubj"]
-    return []
+    return understood_subject(token)
 
 
 def _place(

@@ -189,6 +189,17 @@ ARGUMENTS = {
         "her sister, Zorvath Quill.",
         "arrested", {"target": {"person/ilse-marrow", "person/eva-berg", "person/zorvath-quill"}},
     ),
+    "purpose-clause-shares-the-subject": (
+        "Jan Novak travelled to Lyon to meet Eva Berg.", "meet",
+        {"participant": {"person/jan-novak", "person/eva-berg"}},
+    ),
+    "adjective-complement-shares-the-subject": (
+        "Tom Okafor was able to meet Eva Berg in Lyon.", "meet",
+        {"participant": {"person/tom-okafor", "person/eva-berg"}},
+    ),
+    "nothing-from-an-expletive-subject": (
+        "It was hard to meet Eva Berg in Lyon.", "meet", {"participant": {"person/eva-berg"}},
+    ),
     "nothing-for-an-unnamed-attacker": (
         "Three guards were killed in attacks near Portmere.", "killed", {"agent": set()},
     ),
