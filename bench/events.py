@@ -434,6 +434,7 @@ def argument_ablation() -> list[tuple[str, Any]]:
             "subject of a purpose clause or 'able to'",
             mock.patch.object(events_mod, "understood_subject", return_value=[]),
         ),
+        ("further places as locations", mock.patch.object(events_mod, "further_places", return_value=[])),
     ]
 
 

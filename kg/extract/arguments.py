@@ -28,6 +28,7 @@ __all__ = [
     "NOT_ACTORS",
     "DocContext",
     "cause_doers",
+    "further_places",
     "listed_members",
     "modality_of",
     "number_value",
@@ -138,6 +139,24 @@ def cause_doers(token: Token) -> list[Token]:
                     out.append(g)
                 elif g.dep_ == "prep" and g.lower_ in ("by", "from"):
                     out.extend(o for o in g.children if o.dep_ == "pobj")
+    return out
+
+
+def further_places(ctx: DocContext, place_tokens: Sequence[Token], place: str | None) -> list[str]:
+    """The other places an event's place phrase names: "in Leeds and Bradford" gives Bradford.
+
+    ``place_tokens`` are the preposition and the object of the phrase that gave the
+    event its place (``place``); every conjunct of the object that is a place counts.
+    """
+    if len(place_tokens) < 2 or place is None:
+        return []
+    out: list[str] = []
+    for t in place_tokens[-1].subtree:
+        if t.dep_ != "conj" or t.head.dep_ not in ("pobj", "conj"):
+            continue
+        m = ctx.entity_of(t, types=(EntityType.PLACE,))
+        if m is not None and m.entity != place and m.entity not in out:
+            out.append(m.entity)
     return out
 
 

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from kg.extract.arguments import (
     DocContext,
     cause_doers,
+    further_places,
     listed_members,
     modality_of,
     number_value,
@@ -634,6 +635,8 @@ def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) ->
         place_key = ctx.dominant_place
         confidence -= 0.1  # the article's main place, not the sentence's
     evidence = ctx.evidence(sent, [tok, *used, *place_tokens, *targets[:1]])
+    # "in Leeds and Bradford": the event has one place; the others are its locations.
+    participants += [Participant("location", k) for k in further_places(ctx, place_tokens, place_key)]
     return Event(
         key=event_key(ctx.article.id, tok.idx),
         type=etype,

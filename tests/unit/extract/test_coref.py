@@ -7,6 +7,7 @@ a name absent from the table is a name the entity stage missed.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -14,7 +15,10 @@ from kg.extract.arguments import DocContext
 from kg.extract.coref import gender_of_name, name_index, normalise_name
 from kg.extract.events import extract_events
 from kg.extract.pipeline import load_pipeline
+from kg.ingest.run import ingest_paths
 from kg.records import Article, Entity, EntityType, Event, Mention
+from kg.settings import Settings
+from kg.store import EmbeddedStore
 
 P, O, L = EntityType.PERSON, EntityType.ORGANISATION, EntityType.PLACE  # noqa: E741 - short names in tables
 
@@ -229,3 +233,49 @@ def test_extract_events_fills_arguments_through_paths_and_coreference(
 )
 def test_extract_events_no_speaker_no_statement(text: str) -> None:
     assert not [e for e in extract_events(_ctx(text)) if e.type == "Statement"]
+
+
+# --- several places ---------------------------------------------------------------------
+
+PLACES = {
+    # text, trigger, the event's place, its further locations
+    "in-a-and-b": ("Two bombs exploded in Portmere and Lyon on Monday.", "exploded", "place/portmere", {"place/lyon"}),
+    "at-a-b-and-c": (
+        "Police arrested Tom Okafor at Lyon, Portmere and Lyon.", "arrested", "place/lyon", {"place/portmere"},
+    ),
+    "one-place-no-location": ("Two bombs exploded in Portmere on Monday.", "exploded", "place/portmere", set()),
+    "a-person-in-the-list-is-no-location": (
+        "Two bombs exploded in Portmere and Tom Okafor was hurt.", "exploded", "place/portmere", set(),
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", PLACES.values(), ids=PLACES.keys())
+def test_extract_events_several_places_become_locations(case: tuple[str, str, str, set[str]]) -> None:
+    text, trigger, place, locations = case
+    ev = _event(extract_events(_ctx(text)), text, trigger)
+    assert ev.place == place
+    assert {p.entity for p in ev.participants if p.role == "location"} == locations
+
+
+def test_event_locations_read_back_over_graphql(tmp_path: Path, settings: Settings) -> None:
+    import asyncio
+
+    from api import build_schema
+    from api.context import Context
+
+    article = tmp_path / "bombs.txt"
+    article.write_text("date 2023-03-01\n\nTwo bombs exploded in Leeds and Bradford on Monday.\n", encoding="utf-8")
+    store = EmbeddedStore(tmp_path / "kg-data")
+    try:
+        report = ingest_paths([article], store, settings)
+        assert len(report.ingested) == 1
+        query = '{ events(type: "Explosion") { edges { node { place { label } participants { role entity { label } } } } } }'
+        result = asyncio.run(build_schema().execute(query, context_value=Context(store=store, settings=settings)))
+    finally:
+        store.close()
+    assert result.errors is None, result.errors
+    assert result.data is not None
+    (node,) = [e["node"] for e in result.data["events"]["edges"]]
+    assert node["place"] == {"label": "Leeds"}
+    assert {"role": "location", "entity": {"label": "Bradford"}} in node["participants"]
