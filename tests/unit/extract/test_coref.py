@@ -279,3 +279,21 @@ def test_event_locations_read_back_over_graphql(tmp_path: Path, settings: Settin
     (node,) = [e["node"] for e in result.data["events"]["edges"]]
     assert node["place"] == {"label": "Leeds"}
     assert {"role": "location", "entity": {"label": "Bradford"}} in node["participants"]
+
+
+def test_conform_keeps_only_place_locations() -> None:
+    from kg.identity import conform
+    from kg.records import Evidence, Extraction, Participant
+
+    ents = (Entity("place/lyon", L, "Lyon"), Entity("organisation/nvf", O, "Northern Valley Front"))
+    participants = (
+        Participant("location", "place/lyon"),
+        Participant("location", "organisation/nvf"),
+        Participant("agent", "organisation/nvf"),
+    )
+    ev = Event("event/1/0", "Attack", "Attack", Evidence(0, 4, "hits", 0, 10), 0.8, participants=participants)
+    out = conform(Extraction(Article(id="a1", text="hits in Lyon"), entities=ents, events=(ev,)))
+    assert [(p.role, p.entity) for p in out.events[0].participants] == [
+        ("location", "place/lyon"),
+        ("agent", "organisation/nvf"),
+    ]
