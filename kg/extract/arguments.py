@@ -30,6 +30,7 @@ __all__ = [
     "cause_doers",
     "further_places",
     "listed_members",
+    "located_country",
     "modality_of",
     "number_value",
     "time_of",
@@ -158,6 +159,26 @@ def further_places(ctx: DocContext, place_tokens: Sequence[Token], place: str | 
         if m is not None and m.entity != place and m.entity not in out:
             out.append(m.entity)
     return out
+
+
+#: Prepositions that say where: "in Syria", "across Iraq".
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "across", "throughout"})
+
+
+def located_country(ctx: DocContext, sent: Span, taken: set[str]) -> str | None:
+    """A country the sentence names as where something is ("in Syria"), when it names no smaller place.
+
+    A country named otherwise ("Russian forces", "Syria said") stands for its people or
+    its government, not for a place; one already in a role (``taken``) is left out.
+    """
+    for m in ctx.mentions_in(sent.start_char, sent.end_char):
+        if m.type is not EntityType.PLACE or m.entity not in ctx.countries or m.entity in taken:
+            continue
+        span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        root = span.root if span is not None else None
+        if root is not None and root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS:
+            return m.entity
+    return None
 
 
 def understood_subject(token: Token) -> list[Token]:

@@ -35,6 +35,7 @@ from kg.extract.arguments import (
     cause_doers,
     further_places,
     listed_members,
+    located_country,
     modality_of,
     number_value,
     time_of,
@@ -559,7 +560,7 @@ def _sentence_place(ctx: DocContext, tok: Token, sent: Span, taken: set[str]) ->
         if m.type is EntityType.PLACE and m.entity not in taken and m.entity not in ctx.countries
     ]
     if not places:
-        return None
+        return located_country(ctx, sent, taken)  # "a Russian general was killed in Syria"
     return min(places, key=lambda m: abs(m.start - tok.idx)).entity
 
 

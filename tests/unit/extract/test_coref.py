@@ -38,6 +38,7 @@ NAMES: dict[str, tuple[EntityType, str, str]] = {
     "Green Heritage Union": (O, "organisation/ghu", "Green Heritage Union"),
     "Portmere": (L, "place/portmere", "Portmere"),
     "Lyon": (L, "place/lyon", "Lyon"),
+    "France": (L, "place/france", "France"),
 }
 
 
@@ -246,6 +247,16 @@ PLACES = {
     "one-place-no-location": ("Two bombs exploded in Portmere on Monday.", "exploded", "place/portmere", set()),
     "a-person-in-the-list-is-no-location": (
         "Two bombs exploded in Portmere and Tom Okafor was hurt.", "exploded", "place/portmere", set(),
+    ),
+    "a-country-the-sentence-places-it-in": (
+        "Lyon was calm, and Lyon slept. Tom Okafor was killed on Monday while he worked in France.", "killed",
+        "place/france", set(),
+    ),
+    "a-country-as-a-doer-is-no-place": (
+        "Lyon was calm, and Lyon slept. France said Tom Okafor was killed on Monday.", "killed", "place/lyon", set(),
+    ),
+    "a-smaller-place-before-the-country": (
+        "The killing of Tom Okafor was reported in Lyon, France.", "killing", "place/lyon", set(),
     ),
 }  # fmt: skip
 
