@@ -410,6 +410,9 @@ def argument_ablation() -> list[tuple[str, Any]]:
     def no_apposition(self: object, token: object, types: object = ()) -> None:
         return None
 
+    def _no_tokens(*args: object) -> list[Any]:
+        return []  # a new list each call: a shared return_value list would be extended by callers
+
     return [
         (
             "pronouns agree in gender",
@@ -418,7 +421,7 @@ def argument_ablation() -> list[tuple[str, Any]]:
         ("untagged names and acronyms", mock.patch.object(arguments_mod, "name_index", return_value={})),
         ("a name in apposition", mock.patch.object(arguments_mod.DocContext, "apposed", no_apposition)),
         ("a day or number names no one", mock.patch.object(arguments_mod, "NOT_ACTORS", frozenset())),
-        ("doers of the attack a harm came by", mock.patch.object(events_mod, "cause_doers", return_value=[])),
+        ("doers of the attack a harm came by", mock.patch.object(events_mod, "cause_doers", _no_tokens)),
         (
             "listed members however nested",
             mock.patch.object(
@@ -432,9 +435,10 @@ def argument_ablation() -> list[tuple[str, Any]]:
         ("speaker of 'responded, stating'", mock.patch.object(quotes_mod, "_controlled", return_value=False)),
         (
             "subject of a purpose clause or 'able to'",
-            mock.patch.object(events_mod, "understood_subject", return_value=[]),
+            mock.patch.object(events_mod, "understood_subject", _no_tokens),
         ),
-        ("further places as locations", mock.patch.object(events_mod, "further_places", return_value=[])),
+        ("further places as locations", mock.patch.object(events_mod, "further_places", _no_tokens)),
+        ("a country the sentence places it in", mock.patch.object(events_mod, "located_country", return_value=None)),
     ]
 
 

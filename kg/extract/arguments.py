@@ -199,12 +199,30 @@ def understood_subject(token: Token) -> list[Token]:
 def listed_members(listed: Token) -> list[Token]:
     """The named members of an "including" list headed by ``listed``, however it is nested.
 
-    A long list nests later members under an earlier member's conjunct or apposition
-    ("including A, wife of B, C and her relatives, D, the director E"): every proper
-    noun joined by "and" or by a comma counts; a name inside a member's own phrase
-    ("wife of B") does not.
+    A long list nests later members under an earlier member's conjunct, apposition or
+    own phrase ("including A, wife of the poet B, C and her relatives, D"): a proper
+    noun joined by "and" or a comma counts, wherever it hangs; the object of a member's
+    own phrase and the names in apposition to it ("the poet B") do not.
     """
-    return [d for d in listed.subtree if d is not listed and d.dep_ in ("conj", "appos") and d.pos_ == "PROPN"]
+    out: list[Token] = []
+
+    def walk(t: Token, inside_phrase: bool) -> None:
+        for c in t.children:
+            if c.dep_ == "conj":
+                if c.pos_ == "PROPN":
+                    out.append(c)
+                walk(c, False)
+            elif c.dep_ == "appos":
+                if c.pos_ == "PROPN" and not inside_phrase:
+                    out.append(c)
+                walk(c, inside_phrase)
+            elif c.dep_ == "prep":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        walk(g, True)
+
+    walk(listed, False)
+    return out
 
 
 def number_value(text: str) -> int | None:

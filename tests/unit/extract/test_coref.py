@@ -39,6 +39,7 @@ NAMES: dict[str, tuple[EntityType, str, str]] = {
     "Portmere": (L, "place/portmere", "Portmere"),
     "Lyon": (L, "place/lyon", "Lyon"),
     "France": (L, "place/france", "France"),
+    "Bloody": (O, "organisation/bloody", "Bloody"),  # the entity stage's mistake: a word of a day's name
 }
 
 
@@ -180,7 +181,7 @@ ARGUMENTS = {
         "The Northern Valley Front's attack on Portmere failed.", "attack", {"agent": {"organisation/nvf"}},
     ),
     "day-in-the-name-is-no-doer": (
-        "The Harbour Workers Union's decision to carry out the Black Friday attacks proved a disaster.",
+        "The Harbour Workers Union's decision to carry out the Bloody Friday attacks proved a disaster.",
         "attacks", {"agent": {"organisation/hwu"}},
     ),
     "issued-a-statement": (
@@ -190,9 +191,10 @@ ARGUMENTS = {
         'Eva Berg responded to the attack, stating "we will rebuild".', "stating", {"speaker": {"person/eva-berg"}},
     ),
     "listed-members-not-their-spouses": (
-        "Police arrested several activists, including Ilse Marrow, wife of the singer Tom Okafor, Eva Berg and "
-        "her sister, Zorvath Quill.",
-        "arrested", {"target": {"person/ilse-marrow", "person/eva-berg", "person/zorvath-quill"}},
+        "Leftists were arrested, including Ilse Marrow, wife of the poet Tom Okafor, Eva Berg and her relatives, "
+        "Zorvath Quill, and the writer Jan Novak.",
+        "arrested",
+        {"target": {"person/ilse-marrow", "person/eva-berg", "person/zorvath-quill", "person/jan-novak"}},
     ),
     "purpose-clause-shares-the-subject": (
         "Jan Novak travelled to Lyon to meet Eva Berg.", "meet",
@@ -209,7 +211,7 @@ ARGUMENTS = {
         "Three guards were killed in attacks near Portmere.", "killed", {"agent": set()},
     ),
     "nothing-for-a-day-alone": (
-        "The Black Friday attacks shocked Portmere.", "attacks", {"agent": set()},
+        "The Bloody Friday attacks shocked Portmere.", "attacks", {"agent": set()},
     ),
 }  # fmt: skip
 
