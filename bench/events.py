@@ -394,11 +394,61 @@ _OLD_TYPES = frozenset(
 )
 
 
-def ablation() -> list[str]:
+def argument_ablation() -> list[tuple[str, Any]]:
+    """The event-argument rules of round 5 (issue 17, named arguments), each as a switch.
+
+    Each entry is a row label and a context manager that turns the rule off.
+    """
+    from functools import partial
+    from unittest import mock
+
+    import kg.extract.arguments as arguments_mod
+    import kg.extract.events as events_mod
+    import kg.extract.quotes as quotes_mod
+    from kg.extract.coref import resolve_pronouns
+
+    def no_apposition(self: object, token: object, types: object = ()) -> None:
+        return None
+
+    def _no_tokens(*args: object) -> list[Any]:
+        return []  # a new list each call: a shared return_value list would be extended by callers
+
+    return [
+        (
+            "pronouns agree in gender",
+            mock.patch.object(arguments_mod, "resolve_pronouns", partial(resolve_pronouns, agree=False)),
+        ),
+        ("untagged names and acronyms", mock.patch.object(arguments_mod, "name_index", return_value={})),
+        ("a name in apposition", mock.patch.object(arguments_mod.DocContext, "apposed", no_apposition)),
+        ("a day or number names no one", mock.patch.object(arguments_mod, "NOT_ACTORS", frozenset())),
+        ("doers of the attack a harm came by", mock.patch.object(events_mod, "cause_doers", _no_tokens)),
+        (
+            "listed members however nested",
+            mock.patch.object(
+                events_mod,
+                "listed_members",
+                lambda g: [d for d in g.subtree if d.dep_ == "conj" and d.pos_ == "PROPN"],
+            ),
+        ),
+        ("possessor undergoes an arrest or trial", mock.patch.object(events_mod, "_UNDERGONE", frozenset())),
+        ("speaker of 'issued a statement'", mock.patch.object(quotes_mod, "_ISSUING", frozenset())),
+        ("speaker of 'responded, stating'", mock.patch.object(quotes_mod, "_controlled", return_value=False)),
+        (
+            "subject of a purpose clause or 'able to'",
+            mock.patch.object(events_mod, "understood_subject", _no_tokens),
+        ),
+        ("further places as locations", mock.patch.object(events_mod, "further_places", _no_tokens)),
+        ("a country the sentence places it in", mock.patch.object(events_mod, "located_country", return_value=None)),
+    ]
+
+
+def ablation(only: str = "all") -> list[str]:
     """Each relation rule and event component switched off in turn, on every file and half.
 
     Every text is parsed once; each configuration re-runs only the extraction after the
-    parse. Rows give the change against the full pipeline (recall / precision).
+    parse. Rows give the change against the full pipeline (recall / precision; for
+    WikiEvents also the named-argument recall). ``only="arguments"`` runs only the
+    event-argument rows (:func:`argument_ablation`).
     """
     import contextlib
     from collections.abc import Iterator
@@ -422,13 +472,13 @@ def ablation() -> list[str]:
             arts = [Article(id=str(r["id"]), text=r["text"]) for r in rows]
             sets.append((name, kind, [(r, a, nlp(a.text)) for r, a in zip(rows, arts, strict=True)]))
 
-    def score() -> dict[str, tuple[float, float]]:
-        out = {}
+    def score() -> dict[str, tuple[float, ...]]:
+        out: dict[str, tuple[float, ...]] = {}
         for name, kind, items in sets:
             t = Tally()
             for r, a, doc in items:
                 (score_crossre if kind == "rel" else score_wikievents)(r, conform(extract_doc(a, doc)), t)
-            out[name] = (t.recall, t.precision)
+            out[name] = (t.recall, t.precision) if kind == "rel" else (t.recall, t.precision, t.arg_recall)
         seed_lines, seed = _seed(False)
         events = re.search(r"seed events \| (\d+)/", seed_lines[0])
         # the seed's column: relations and events found (of 7 and 6), as counts
@@ -523,18 +573,20 @@ def ablation() -> list[str]:
             ),
         ),
     ]
+    configs += argument_ablation()  # round 5 (arguments4)
+    if only == "arguments":
+        configs = argument_ablation()
     full = score()
     names = [n for n, _, _ in sets] + ["seed"]
     header = [*names[:-1], "seed (relations / events found)"]
     lines = ["| switched off | " + " | ".join(header) + " |", "| --- |" + " --- |" * len(names)]
 
-    def cell(n: str, got: dict[str, tuple[float, float]], base: dict[str, tuple[float, float]] | None) -> str:
-        r, p = got[n]
-        if base is not None:
-            r, p = r - base[n][0], p - base[n][1]
+    def cell(n: str, got: dict[str, tuple[float, ...]], base: dict[str, tuple[float, ...]] | None) -> str:
+        vals = got[n] if base is None else tuple(g - f for g, f in zip(got[n], base[n], strict=True))
         if n == "seed":
+            r, p = vals
             return f"{r:+.0f} / {p:+.0f}" if base is not None else f"{r:.0f}/7 / {p:.0f}/6"
-        return f"{r:+.3f} / {p:+.3f}" if base is not None else f"{r:.3f} / {p:.3f}"
+        return " / ".join(f"{v:+.3f}" if base is not None else f"{v:.3f}" for v in vals)
 
     lines.append("| nothing (full) | " + " | ".join(cell(n, full, None) for n in names) + " |")
     for label, ctx in configs:
@@ -551,10 +603,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval", type=Path, default=EVAL)
     ap.add_argument("--show", action="store_true", help="also list the missed GUM-gold and seed items")
     ap.add_argument("--json", action="store_true", help="print the shared-eval figures as JSON too")
-    ap.add_argument("--ablation", action="store_true", help="print the ablation table instead")
+    ap.add_argument(
+        "--ablation",
+        nargs="?",
+        const="all",
+        choices=("all", "arguments"),
+        help="print the ablation table instead (all rows, or only the event-argument rows)",
+    )
     args = ap.parse_args(argv)
     if args.ablation:
-        print("\n".join(ablation()))
+        print("\n".join(ablation(args.ablation)))
         return 0
     t0 = time.perf_counter()
     lines, figures, timer = shared_eval(args.show)

@@ -87,6 +87,7 @@ class KG(DefinedNamespace):
     speaker: URIRef
     about: URIRef
     affected: URIRef
+    location: URIRef  # a further place, when the text names several
     place: URIRef
     eventType: URIRef
 

@@ -56,7 +56,7 @@ PRECISIONS = {4: "year", 7: "month", 10: "day"}
 _Q = Callable[[NamedNode, object, "NamedNode | Literal"], Quad]
 
 #: Participant roles -> ontology properties.
-_ROLES = ("agent", "target", "speaker", "about", "affected", "participant")
+_ROLES = ("agent", "target", "speaker", "about", "affected", "location", "participant")
 
 
 @cache

@@ -22,7 +22,7 @@ from kg.sparql import PROLOGUE
 __all__ = ["ArticleFacts", "Decl", "SparqlSource", "extraction_facts", "read_store"]
 
 #: Event roles as written by :mod:`kg.rdf`; any other role becomes ``participant``.
-_ROLES = frozenset({"agent", "target", "speaker", "about", "affected", "participant"})
+_ROLES = frozenset({"agent", "target", "speaker", "about", "affected", "location", "participant"})
 
 #: Length of a partial date by its precision, as written by :func:`kg.rdf.partial_date`.
 _PRECISION_LENGTH = {"year": 4, "month": 7, "day": 10}

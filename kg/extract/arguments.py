@@ -9,18 +9,33 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cache
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from kg.extract.coref import FEMININE, MASCULINE, name_index, normalise_name, resolve_pronouns
 from kg.extract.temporal import Tense, TimeValue, normalise, parse_published
 from kg.records import Article, Entity, EntityType, Evidence, Mention, Modality
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["GROUP_NOUNS", "DocContext", "modality_of", "number_value", "time_of"]
+__all__ = [
+    "CAUSE_NOUNS",
+    "GROUP_NOUNS",
+    "NOT_ACTORS",
+    "DocContext",
+    "cause_doers",
+    "further_places",
+    "listed_members",
+    "located_country",
+    "modality_of",
+    "number_value",
+    "time_of",
+    "understood_subject",
+]
 
 #: Head nouns for people acting as a group: "Russian forces", "mercenaries from the Wagner
 #: Group" stand for the country or organisation that qualifies them.
@@ -76,7 +91,138 @@ _NUMBER_WORDS = {
     "eighty": 80, "ninety": 90, "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 200,
     "thousand": 1000, "thousands": 2000,
 }  # fmt: skip
-_PRONOUNS = frozenset({"he", "she", "him", "her"})
+_PRONOUNS = MASCULINE | FEMININE
+#: spaCy entity labels of words that name no participant: "the Bloody Friday attacks"
+#: are named after a day, not after who carried them out.
+NOT_ACTORS = frozenset({"DATE", "TIME", "EVENT", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT"})
+
+
+#: Event nouns a harm happens in or by; who did them did the harm: "killed in IS attacks".
+CAUSE_NOUNS = frozenset(
+    {
+        "attack",
+        "strike",
+        "airstrike",
+        "raid",
+        "bombing",
+        "shelling",
+        "assault",
+        "ambush",
+        "explosion",
+        "blast",
+        "shooting",
+        "fire",
+        "gunfire",
+        "crossfire",
+        "bombardment",
+        "offensive",
+        "clash",
+    }
+)
+
+
+def cause_doers(token: Token) -> list[Token]:
+    """Who did the harm a killing or injury verb tells, read from the event noun it came by.
+
+    "were killed in IS attacks" and "died in a Russian air strike" (the noun's name
+    modifiers and possessor), "wounded by mortar fire from the Islamic State" (the
+    noun's "by"/"from" phrase). Returns the tokens heading the doers' phrases.
+    """
+    out: list[Token] = []
+    for c in token.children:
+        if not (c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ in ("in", "by", "during"))):
+            continue
+        for noun in c.children:
+            if noun.dep_ != "pobj" or noun.lemma_.lower() not in CAUSE_NOUNS:
+                continue
+            for g in noun.children:
+                if g.dep_ in ("poss", "compound", "amod", "nmod"):
+                    out.append(g)
+                elif g.dep_ == "prep" and g.lower_ in ("by", "from"):
+                    out.extend(o for o in g.children if o.dep_ == "pobj")
+    return out
+
+
+def further_places(ctx: DocContext, place_tokens: Sequence[Token], place: str | None) -> list[str]:
+    """The other places an event's place phrase names: "in Leeds and Bradford" gives Bradford.
+
+    ``place_tokens`` are the preposition and the object of the phrase that gave the
+    event its place (``place``); every conjunct of the object that is a place counts.
+    """
+    if len(place_tokens) < 2 or place is None:
+        return []
+    out: list[str] = []
+    for t in place_tokens[-1].subtree:
+        if t.dep_ != "conj" or t.head.dep_ not in ("pobj", "conj"):
+            continue
+        m = ctx.entity_of(t, types=(EntityType.PLACE,))
+        if m is not None and m.entity != place and m.entity not in out:
+            out.append(m.entity)
+    return out
+
+
+#: Prepositions that say where: "in Syria", "across Iraq".
+LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "across", "throughout"})
+
+
+def located_country(ctx: DocContext, sent: Span, taken: set[str]) -> str | None:
+    """A country the sentence names as where something is ("in Syria"), when it names no smaller place.
+
+    A country named otherwise ("Russian forces", "Syria said") stands for its people or
+    its government, not for a place; one already in a role (``taken``) is left out.
+    """
+    for m in ctx.mentions_in(sent.start_char, sent.end_char):
+        if m.type is not EntityType.PLACE or m.entity not in ctx.countries or m.entity in taken:
+            continue
+        span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+        root = span.root if span is not None else None
+        if root is not None and root.dep_ == "pobj" and root.head.lower_ in LOCATIVE_PREPS:
+            return m.entity
+    return None
+
+
+def understood_subject(token: Token) -> list[Token]:
+    """The subject a verb without one shares with the clause above it.
+
+    A purpose clause's is the main verb's ("travelled to Lyon to meet X"); an
+    adjective's complement's is the adjective's subject ("was able to meet X", "is
+    willing to talk").
+    """
+    head = token.head
+    if token.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return [c for c in head.children if c.dep_ == "nsubj"]
+    if token.dep_ == "xcomp" and head.pos_ == "ADJ" and head.dep_ == "acomp":
+        return [c for c in head.head.children if c.dep_ == "nsubj"]
+    return []
+
+
+def listed_members(listed: Token) -> list[Token]:
+    """The named members of an "including" list headed by ``listed``, however it is nested.
+
+    A long list nests later members under an earlier member's conjunct, apposition or
+    own phrase ("including A, wife of the poet B, C and her relatives, D"): a proper
+    noun joined by "and" or a comma counts, wherever it hangs; the object of a member's
+    own phrase and the names in apposition to it ("the poet B") do not.
+    """
+    out: list[Token] = []
+
+    def walk(t: Token, inside_phrase: bool) -> None:
+        for c in t.children:
+            if c.dep_ == "conj":
+                if c.pos_ == "PROPN":
+                    out.append(c)
+                walk(c, False)
+            elif c.dep_ == "appos":
+                if c.pos_ == "PROPN" and not inside_phrase:
+                    out.append(c)
+                walk(c, inside_phrase)
+            elif c.dep_ == "prep":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        walk(g, True)
+
+    walk(listed, False)
+    return out
 
 
 def number_value(text: str) -> int | None:
@@ -141,6 +287,10 @@ class DocContext:
             most mentioned place when there is none), the fallback place of events.
         countries: Keys of the place entities that are countries: those other places
             lie in, and names ISO 3166 knows.
+        pronouns: Offset of each resolved personal pronoun -> the mention of the person
+            it means (:func:`kg.extract.coref.resolve_pronouns`).
+        names: Every name an entity goes by in the article, normalised, -> its key
+            (:func:`kg.extract.coref.name_index`).
     """
 
     article: Article
@@ -150,6 +300,8 @@ class DocContext:
     starts: tuple[int, ...]
     dominant_place: str | None
     countries: frozenset[str] = frozenset()
+    pronouns: Mapping[int, Mention] = field(default_factory=lambda: MappingProxyType({}))
+    names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     @classmethod
     def build(cls, article: Article, doc: Doc, mentions: Iterable[Mention], entities: Iterable[Entity]) -> DocContext:
@@ -161,7 +313,10 @@ class DocContext:
         dominant = local[0] if local else (counts.most_common(1)[0][0] if counts else None)
         countries = {e.country for e in ents.values() if e.country is not None}
         countries |= {e.key for e in ents.values() if e.type is EntityType.PLACE and _iso_country(e.label)}
-        return cls(article, doc, ms, ents, tuple(m.start for m in ms), dominant, frozenset(countries))
+        pronouns = MappingProxyType(resolve_pronouns(doc, ms, ents))
+        names = MappingProxyType(name_index(ents.values()))
+        starts = tuple(m.start for m in ms)
+        return cls(article, doc, ms, ents, starts, dominant, frozenset(countries), pronouns, names)
 
     def mention_at(self, start: int, end: int) -> Mention | None:
         """Return the longest mention overlapping the character span ``[start, end)``."""
@@ -179,21 +334,36 @@ class DocContext:
     def entity_of(self, token: Token, *, types: Sequence[EntityType] = ()) -> Mention | None:
         """Return the mention an argument headed by ``token`` stands for.
 
-        Looks at the token itself, then the names inside its noun phrase: compounds and
-        modifiers ("Russian forces"), possessors ("Russia's army"), and a group noun's
-        "from"/"of" phrase ("mercenaries from the Wagner Group"). A personal pronoun is
-        resolved to the nearest person mentioned before it.
+        Looks at the token itself; a personal pronoun stands for the person it was
+        resolved to (:attr:`pronouns`); a name the entity stage left untagged here stands
+        for the entity the article names so elsewhere (:attr:`names`); a common noun
+        with a name in apposition stands for that name ("an IRA leader, Sean
+        MacStiofain"). Then the names inside its noun phrase: compounds and modifiers
+        ("Russian forces"), possessors ("Russia's army"), and a group noun's
+        "from"/"of" phrase ("mercenaries from the Wagner Group"). A date, number or
+        event name ("Bloody Friday") stands for no one.
         """
         m = self.mention_of(token)
         if m is not None and (not types or m.type in types):
             return m
-        if token.lower_ in _PRONOUNS and (not types or EntityType.PERSON in types):
-            return self.previous_person(token.idx)
+        if token.lower_ in _PRONOUNS:
+            if types and EntityType.PERSON not in types:
+                return None
+            return self.pronouns.get(token.idx)
+        if m is None and (named := self.named(token)) is not None and (not types or named.type in types):
+            return named
+        if (m is None or token.pos_ == "NOUN") and (apposed := self.apposed(token, types)) is not None:
+            return apposed
+        if m is None and token.ent_type_ in NOT_ACTORS:
+            return None
         # A name compounded with the head names the thing itself ("Russia's Tass news
         # agency" is Tass); an adjective or a possessor only qualifies or owns it.
         rank = {"compound": 0, "nmod": 0, "amod": 1, "poss": 2}
         for child in sorted((c for c in token.children if c.dep_ in rank), key=lambda c: rank[c.dep_]):
             m = self.mention_of(child)
+            if m is None and child.ent_type_ in NOT_ACTORS:
+                continue
+            m = m or self.named(child)
             if m is not None and (not types or m.type in types):
                 return m
         if token.lower_ in GROUP_NOUNS:
@@ -204,6 +374,50 @@ class DocContext:
                             m = self.entity_of(obj, types=types)
                             if m is not None:
                                 return m
+        return None
+
+    def apposed(self, token: Token, types: Sequence[EntityType] = ()) -> Mention | None:
+        """Return the name in apposition to a noun: "the group's leader, Jane Roe".
+
+        One more apposition is followed from a common noun that itself stands in
+        apposition ("X, an IRA leader at the time, Sean MacStiofain").
+        """
+        for c in token.children:
+            if c.dep_ != "appos":
+                continue
+            if c.pos_ == "PROPN":
+                m = self.mention_of(c)
+                if m is not None and (not types or m.type in types):
+                    return m
+            elif c.pos_ == "NOUN":
+                for g in c.children:
+                    m = self.mention_of(g) if g.dep_ == "appos" and g.pos_ == "PROPN" else None
+                    if m is not None and (not types or m.type in types):
+                        return m
+        return None
+
+    def named(self, token: Token) -> Mention | None:
+        """Return the entity a proper noun the entity stage left untagged names elsewhere in the article.
+
+        The name is the token with the proper nouns compounded with it ("ETA", "the
+        Basque group ETA"); it must be a label, an alias or an organisation's acronym of
+        exactly one entity (:attr:`names`).
+        """
+        if token.pos_ != "PROPN" or not self.names:
+            return None
+        words = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < token.i]
+        first = min([token, *words], key=lambda t: t.i)
+        for start_tok in (first, token):
+            start = start_tok.idx
+            end = token.idx + len(token.text)
+            key = self.names.get(normalise_name(self.article.text[start:end]))
+            if key is not None and key in self.entities:
+                e = self.entities[key]
+                sent = token.sent
+                text = self.article.text[start:end]
+                return Mention(
+                    start, end, text, key, e.type, round(e.confidence * 0.9, 3), sent.start_char, sent.end_char
+                )
         return None
 
     def previous_person(self, offset: int) -> Mention | None:

@@ -31,7 +31,17 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from kg.extract.arguments import DocContext, modality_of, number_value, time_of
+from kg.extract.arguments import (
+    DocContext,
+    cause_doers,
+    further_places,
+    listed_members,
+    located_country,
+    modality_of,
+    number_value,
+    time_of,
+    understood_subject,
+)
 from kg.extract.lexicon import Lexicon, load_lexicon
 from kg.extract.quotes import inside_quote, statement_event
 from kg.extract.relations import extract_relations
@@ -224,6 +234,10 @@ _ATTEMPTS = frozenset({"attempt", "plot", "bid"})
 # Roles for types with no direction: everyone is a participant.
 _SYMMETRIC = frozenset({"Meeting", "Agreement", "Fight", "Election", "Protest"})
 _NO_FALLBACK_PLACE = frozenset({"Statement", "Accusation"})
+# Types a possessor of the event noun undergoes ("his arrest") rather than does.
+_UNDERGONE = frozenset({"Arrest", "Trial", "Indictment", "Sentencing", "Death", "Injury", "Killing"})
+# Harms whose doer may be told through the attack they came by ("killed in IS attacks").
+_HARMS = frozenset({"Killing", "Injury", "Damage"})
 
 
 def event_key(article_id: str, offset: int) -> str:
@@ -616,7 +630,9 @@ def _with_conj(tokens: list[Token]) -> list[Token]:
             elif c.dep_ == "prep" and (
                 c.lower_ in _LISTING or (c.lower_ == "as" and c.i > 0 and c.nbor(-1).lower_ == "such")
             ):
-                todo.extend(g for g in c.children if g.dep_ == "pobj")
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        todo.extend([g, *listed_members(g)])
     return out
 
 
@@ -644,23 +660,27 @@ def _arguments(ctx: DocContext, token: Token, etype: str) -> tuple[list[Token], 
                 for g in c.children:
                     if g.dep_ == "pobj":
                         targets.append(g)
-                        targets.extend(d for d in g.subtree if d.dep_ == "conj" and d.pos_ == "PROPN")
+                        targets.extend(listed_members(g))
             elif c.dep_ in ("advmod", "npadvmod") and c.i > token.i and not passive and ctx.mention_of(c):
                 targets.append(c)  # the small model tags unknown names after a verb as adverbs
+        if etype in _HARMS:
+            agents.extend(cause_doers(token))  # "killed in IS attacks"
         if not agents and not passive:
             agents.extend(_controller(token))
         elif not targets and passive and token.dep_ in ("acl", "relcl"):
             targets.append(token.head)
     else:
         for c in kids:
-            if c.dep_ in ("poss", "compound", "amod", "nmod"):
+            if c.dep_ == "poss" and etype in _UNDERGONE:
+                targets.append(c)  # "his arrest", "Smith's trial": the possessor undergoes it
+            elif c.dep_ in ("poss", "compound", "amod", "nmod"):
                 agents.append(c)
             elif c.dep_ == "prep" and c.lower_ == "by":
                 agents.extend(g for g in c.children if g.dep_ == "pobj")
             elif c.dep_ == "prep" and c.lower_ in _TARGET_PREPS:
                 targets.extend(g for g in c.children if g.dep_ == "pobj")
-        if not agents:
-            agents.extend(_doer_of_noun(token))
+        if not any(ctx.entity_of(a) for a in agents):
+            agents.extend(_doer_of_noun(token))  # also past a modifier that names no one ("Bloody Friday attacks")
     return _with_conj(agents), _with_conj(targets)
 
 
@@ -700,14 +720,14 @@ def _doer_of_noun(token: Token) -> list[Token]:
 def _controller(token: Token) -> list[Token]:
     """The understood subject of a verb that has none of its own."""
     head = token.head
-    if token.dep_ == "xcomp":
+    if token.dep_ == "xcomp" and head.pos_ != "ADJ":
         objs = _objects(head)
         return objs or [c for c in head.children if c.dep_ == "nsubj"]
     if (token.dep_ == "relcl" or (token.dep_ == "acl" and token.tag_ == "VBG")) and head.pos_ in ("NOUN", "PROPN"):
         return [head]  # "soldiers pummeling a city", "the group which attacked"
     if token.dep_ == "conj":
         return [c for c in head.children if c.dep_ == "nsubj"]
-    return []
+    return understood_subject(token)
 
 
 def _place(
@@ -755,7 +775,7 @@ def _sentence_place(ctx: DocContext, tok: Token, sent: Span, taken: set[str]) ->
         if m.type is EntityType.PLACE and m.entity not in taken and m.entity not in ctx.countries
     ]
     if not places:
-        return None
+        return located_country(ctx, sent, taken)  # "a Russian general was killed in Syria"
     return min(places, key=lambda m: abs(m.start - tok.idx)).entity
 
 
@@ -835,6 +855,8 @@ def _event(ctx: DocContext, tok: Token, sent: Span, etype: str, lex: Lexicon) ->
         place_key = ctx.dominant_place
         confidence -= 0.1  # the article's main place, not the sentence's
     evidence = ctx.evidence(sent, [tok, *used, *place_tokens, *targets[:1]])
+    # "in Leeds and Bradford": the event has one place; the others are its locations.
+    participants += [Participant("location", k) for k in further_places(ctx, place_tokens, place_key)]
     event = Event(
         key=event_key(ctx.article.id, tok.idx),
         type=etype,

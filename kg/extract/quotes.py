@@ -77,9 +77,11 @@ def _speaker(ctx: DocContext, token: Token) -> tuple[Mention | None, Token | Non
                 for g in c.children:
                     if g.dep_ == "pobj":
                         return ctx.entity_of(g, types=_SPEAKERS), g
-        if token.dep_ == "conj":
-            return _speaker(ctx, token.head)
+        if token.dep_ == "conj" or _controlled(token):
+            return _speaker(ctx, token.head)  # "responded to the bombing, stating ..."
         return None, None
+    if token.dep_ == "dobj" and token.head.lemma_.lower() in _ISSUING:
+        return _speaker(ctx, token.head)  # "X issued a statement"
     for c in token.children:
         if c.dep_ in ("poss", "compound"):
             return ctx.entity_of(c, types=_SPEAKERS), c
@@ -88,6 +90,15 @@ def _speaker(ctx: DocContext, token: Token) -> tuple[Mention | None, Token | Non
                 if g.dep_ == "pobj":
                     return ctx.entity_of(g, types=_SPEAKERS), g
     return None, None
+
+
+#: Verbs whose subject is the speaker of the statement noun they take: "X issued a statement".
+_ISSUING = frozenset({"issue", "release", "make", "give", "publish", "deliver", "post"})
+
+
+def _controlled(token: Token) -> bool:
+    """Whether a speech verb's subject is the clause's above: "responded, stating", "went on to say"."""
+    return token.dep_ == "xcomp" or (token.dep_ == "advcl" and token.tag_ == "VBG")
 
 
 def _quote_for(ctx: DocContext, token: Token, sent: Span) -> tuple[int, int] | None:

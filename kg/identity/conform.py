@@ -69,7 +69,7 @@ def conform(x: Extraction) -> Extraction:
     organisation and, through ``schema:location``, nothing narrower; a sub-property
     that allowed more than its super-property would be cut to the super-property's
     types): what SHACL's RDFS inference would conclude, so validation never finds an
-    entity in two classes. An event's place must be a place, and so must an entity's country.
+    entity in two classes. An event's place and locations must be places, and so must an entity's country.
     """
     types = {e.key: e.type for e in x.entities}
     sigs = _signatures()
@@ -86,6 +86,15 @@ def conform(x: Extraction) -> Extraction:
     )
     place = frozenset({EntityType.PLACE})
     events = tuple(ev if ev.place is None or fits(ev.place, place) else replace(ev, place=None) for ev in x.events)
+    # so must a further location (kg:location's range is kg:Place)
+    events = tuple(
+        ev
+        if all(p.role != "location" or fits(p.entity, place) for p in ev.participants)
+        else replace(
+            ev, participants=tuple(p for p in ev.participants if p.role != "location" or fits(p.entity, place))
+        )
+        for ev in events
+    )
     entities = tuple(e if e.country is None or fits(e.country, place) else replace(e, country=None) for e in x.entities)
     if len(relations) == len(x.relations) and events == x.events and entities == x.entities:
         return x

@@ -46,7 +46,7 @@ __all__ = [
     "same_event",
 ]
 
-_ROLES = ("agent", "target", "speaker", "about", "affected", "participant")
+_ROLES = ("agent", "target", "speaker", "about", "affected", "location", "participant")
 
 
 class Queryable(Protocol):

@@ -117,7 +117,7 @@ def _partial(full: str | None, precision: str | None) -> str | None:
 
 
 #: The predicates naming an event's participants (their local names are the roles).
-_ROLES = frozenset(KG_NS + r for r in ("participant", "agent", "target", "speaker", "about", "affected"))
+_ROLES = frozenset(KG_NS + r for r in ("participant", "agent", "target", "speaker", "about", "affected", "location"))
 _TYPE, _LABEL = str(RDF.type), str(RDFS.label)
 #: The one-value parts of an event: a name in the view's row and the predicates that must all be present.
 _FIELDS = (

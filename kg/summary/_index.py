@@ -61,7 +61,7 @@ __all__ = ["ArticleFacts", "ReadIndex", "facts_of", "index_path", "read_index", 
 #: Format of the index; a file with another version is rebuilt.
 INDEX_VERSION = "3"
 #: Roles that make an entity part of an event (the event's place counts too).
-ROLES = ("participant", "agent", "target", "speaker", "about", "affected")
+ROLES = ("participant", "agent", "target", "speaker", "about", "affected", "location")
 #: Counters kept by triggers.
 COUNTERS = ("articles", "quads", "mentions", "relations", "events", *_ENTITY_TYPES)
 
