@@ -97,8 +97,8 @@ def hub(server: str) -> Hub:
     assert found.relationships == data["hub"]["relationCount"]
     # A hub: far more linked entities than one picture can draw, events of several types.
     assert found.neighbours >= 5 * FIRST_NODES, found
-    assert found.relationships > 100, found
-    assert found.events > DENSE, found
+    assert found.relationships > 100, found  # more than one page of them (the page asks 100 at a time)
+    assert found.events >= 20, found
     assert len(found.types) >= 3, found
     return found
 
