@@ -112,8 +112,15 @@ def seed_store(seed_store_dir: Path, tmp_path: Path) -> Iterator[EmbeddedStore]:
 
 
 @pytest.fixture(scope="session")
-def corpus_store(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> corpus.CorpusStore:
-    """The real corpus ingested once per session by ``kg ingest`` (read-only for tests: copy it to change it)."""
-    store = corpus.ingest(corpus.corpus_file(), tmp_path_factory.mktemp("corpus") / "kg-data")
-    pytestconfig.stash[_BUILT] = store
-    return store
+def corpus_store(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[corpus.CorpusStore]:
+    """The real corpus ingested once per session by ``kg ingest`` (read-only for tests: copy it to change it).
+
+    Removed at the session's end (a few hundred MB that pytest would otherwise keep).
+    """
+    folder = tmp_path_factory.mktemp("corpus")
+    try:
+        store = corpus.ingest(corpus.corpus_file(), folder / "kg-data")
+        pytestconfig.stash[_BUILT] = store
+        yield store
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -90,7 +90,10 @@ def test_corpus_validate_names_the_classes_it_found_in_a_corrupted_copy(
     finally:
         store.close()
 
-    result = kg("validate", "--store", str(copy), "--workers", "2")
+    try:
+        result = kg("validate", "--store", str(copy), "--workers", "2")
+    finally:
+        shutil.rmtree(tmp_path)  # a few hundred MB that pytest would otherwise keep
     assert result.returncode == 1, result.stdout[-5000:] + result.stderr[-2000:]
     assert result.stdout.startswith("Does not conform: ")
     assert "Traceback" not in result.stderr
