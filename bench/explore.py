@@ -1,10 +1,14 @@
 """How long the explorer takes to show a search, where that time goes, and the cost of its data.
 
-Run: ``.venv/bin/python -m bench.explore [--query Bakhmut] [--runs 10] [--store DIR] [--cwd DIR]``
+Run: ``.venv/bin/python -m bench.explore [--query Bakhmut] [--runs 10] [--store DIR | --corpus] [--cwd DIR]``
 
 Input: ``seeds/`` ingested into ``bench/out/explore-store`` (reused on later runs), or
 ``--store DIR``, e.g. the 946 Reuters articles of ``conllpp-train.jsonl`` ingested with
-``kg ingest`` and ``--query Moscow``, its most connected entity (a hub).
+``kg ingest`` and ``--query Moscow``, its most connected entity (a hub). ``--corpus``
+builds (once, into ``bench/out/corpus-store``) the store the ``corpus`` tests use, with
+the same command (tests/support/corpus.py: ``kg ingest --workers 2`` of conllpp-train from
+``$KG_EVAL_DIR`` or ``../shared/eval``). Without ``--query``, a store given by ``--store``
+or ``--corpus`` is searched for its most mentioned entity, as those tests do.
 ``kg serve`` runs on it in a subprocess (from ``--cwd``, default this checkout: point
 it at an export of an older commit to measure the page as it was, on the same store);
 headless Chromium (Debian's, through Playwright) opens ``/explore?q=QUERY`` ``--runs``
@@ -52,6 +56,26 @@ def _store() -> Path:
     if not store.exists():
         subprocess.run([sys.executable, "-m", "kg", "ingest", str(ROOT / "seeds"), "--store", str(store)], check=True)
     return store
+
+
+def _corpus_store() -> Path:
+    from tests.support import corpus
+
+    store = OUT / "corpus-store"
+    if not store.exists():
+        reason = corpus.missing()
+        if reason:
+            raise SystemExit(reason)
+        OUT.mkdir(parents=True, exist_ok=True)
+        built = corpus.ingest(corpus.corpus_file(), store)
+        print(f"built {store}: {built.articles} articles, {built.quads:,} quads, ingest {built.seconds:.0f} s")
+    return store
+
+
+def _most_mentioned(url: str) -> str:
+    query = "{ entities(first: 1, orderBy: MENTIONS_DESC) { edges { node { label } } } }"
+    answer = httpx.post(f"{url}/graphql", json={"query": query}, timeout=120).json()
+    return str(answer["data"]["entities"]["edges"][0]["node"]["label"])
 
 
 def _serve(store: Path, cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
@@ -212,13 +236,18 @@ def _row(name: str, values: list[float]) -> str:
 def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and print its tables."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--query", default="Bakhmut")
+    parser.add_argument("--query", default=None, help="default: Bakhmut on the seed; else the most mentioned entity")
     parser.add_argument("--runs", type=int, default=10)
-    parser.add_argument("--store", type=Path, default=None, help="an ingested store (default: the seed's)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--store", type=Path, default=None, help="an ingested store (default: the seed's)")
+    where.add_argument("--corpus", action="store_true", help="the corpus tests' store of conllpp-train")
     parser.add_argument("--cwd", type=Path, default=ROOT, help="the checkout whose kg serve answers (default: this)")
     args = parser.parse_args(argv)
-    proc, url = _serve(args.store or _store(), args.cwd)
+    store = args.store or (_corpus_store() if args.corpus else None)
+    proc, url = _serve(store or _store(), args.cwd)
     try:
+        if args.query is None:
+            args.query = _most_mentioned(url) if store else "Bakhmut"
         page, recorded, shape = _page_runs(url, args.query, args.runs)
         data, each = _replay(url, recorded, args.runs)
     finally:

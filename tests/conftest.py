@@ -1,4 +1,8 @@
-"""Shared fixtures: the seed article, stores with the seed ingested, settings."""
+"""Shared fixtures: the seed article, stores with the seed ingested, settings, the real corpus's store.
+
+Tests marked ``corpus`` need the real corpus (tests/support/corpus.py); where it is
+missing they are deselected, and the summary at the end of the run says so and why.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,41 @@ from kg.ingest.sources import read_paths
 from kg.records import Article, Extraction
 from kg.settings import Settings
 from kg.store import EmbeddedStore
+from tests.support import corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+
+#: How many ``corpus`` tests were deselected and why (set at collection, read by the summary).
+_DESELECTED = pytest.StashKey[tuple[int, str]]()
+#: The corpus store this session built (set by its fixture, read by the summary).
+_BUILT = pytest.StashKey[corpus.CorpusStore]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the ``corpus`` tests when the corpus is not there (they neither fail nor pass)."""
+    reason = corpus.missing()
+    if reason is None:
+        return
+    gone = [item for item in items if item.get_closest_marker("corpus")]
+    if gone:
+        items[:] = [item for item in items if not item.get_closest_marker("corpus")]
+        config.hook.pytest_deselected(items=gone)
+        config.stash[_DESELECTED] = (len(gone), reason)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Say that the corpus tests did not run and why, or how long building their store took."""
+    if _DESELECTED in config.stash:
+        count, reason = config.stash[_DESELECTED]
+        terminalreporter.write_sep("=", f"{count} corpus test(s) did NOT run", yellow=True, bold=True)
+        terminalreporter.write_line(f"corpus tests deselected: {reason}", yellow=True)
+    if _BUILT in config.stash:
+        built = config.stash[_BUILT]
+        terminalreporter.write_line(
+            f"corpus store: {built.articles} articles of {built.source} ingested by `kg ingest --workers "
+            f"{corpus.WORKERS}` in {built.seconds:.0f} s ({built.quads:,} quads)"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -73,3 +109,18 @@ def seed_store(seed_store_dir: Path, tmp_path: Path) -> Iterator[EmbeddedStore]:
     store = EmbeddedStore(copy)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config) -> Iterator[corpus.CorpusStore]:
+    """The real corpus ingested once per session by ``kg ingest`` (read-only for tests: copy it to change it).
+
+    Removed at the session's end (a few hundred MB that pytest would otherwise keep).
+    """
+    folder = tmp_path_factory.mktemp("corpus")
+    try:
+        store = corpus.ingest(corpus.corpus_file(), folder / "kg-data")
+        pytestconfig.stash[_BUILT] = store
+        yield store
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

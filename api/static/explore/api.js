@@ -50,11 +50,11 @@ const ENTITY_DETAILS = `query ExploreEntity($id: ID!) {
   }
 }`;
 
-const RELATIONSHIPS = `query ExploreRelationships($id: ID!, $first: Int!) {
+const RELATIONSHIPS = `query ExploreRelationships($id: ID!, $first: Int!, $after: String, $derived: Boolean! = false) {
   entity(id: $id) {
     ... on Entity {
-      relationships(first: $first) {
-        totalCount
+      relationships(first: $first, after: $after, derived: $derived) {
+        totalCount pageInfo { hasNextPage endCursor }
         edges { node { predicate predicateIri confidence
           subject { ${ENTITY} } object { ${ENTITY} } evidence { ${EVIDENCE} } } }
       }
@@ -126,11 +126,18 @@ export async function entityDetails(id) {
   return data.entity;
 }
 
-export async function relationshipsOf(id) {
-  const data = await gql(RELATIONSHIPS, { id, first: PAGE });
+// One page of an entity's relationships; `derived` adds the facts no text states (a
+// place's containment from GeoNames), which a hub's aggregated edges count too.
+export async function relationshipsOf(id, after = null, derived = false) {
+  const data = await gql(RELATIONSHIPS, { id, first: PAGE, after, derived });
   const conn = data.entity?.relationships;
-  return conn ? { total: conn.totalCount, items: conn.edges.map((e) => e.node) } : { total: 0, items: [] };
+  return conn
+    ? { total: conn.totalCount, items: conn.edges.map((e) => e.node), hasNext: conn.pageInfo.hasNextPage, cursor: conn.pageInfo.endCursor }
+    : { total: 0, items: [], hasNext: false, cursor: null };
 }
+
+// The most relationships fetched for one hub (a page at a time, after the first picture).
+export const MAX_RELATIONS = 1000;
 
 // The most events fetched for one entity (a page at a time, after the first picture).
 export const MAX_EVENTS = 1000;

@@ -4,7 +4,7 @@
 
 import * as api from "./api.js";
 import { GraphView } from "./graph.js";
-import { drawMap, drawTimeline, filterEvents, sentenceAround, typeColour, when } from "./panels.js";
+import { drawMap, drawTimeline, eventSpan, filterEvents, sentenceAround, typeColour, when } from "./panels.js";
 
 const $ = (sel) => document.querySelector(sel);
 const TYPE_NAMES = { PERSON: "person", ORGANISATION: "organisation", PLACE: "place", EVENT: "event" };
@@ -276,11 +276,14 @@ async function loadHub(node, summary) {
   try {
     const [neighbours, rels, events] = await Promise.all([
       allPages("more neighbours", (after) => api.hubOf(node.id, after).then((h) => h && { ...h, items: h.neighbours }), { ...summary, items: [] }, Infinity),
-      guarded("relationships", () => api.relationshipsOf(node.id)),
+      // every page, derived facts too: the list is complete and each aggregated edge has its sentences
+      guarded("relationships", () => api.relationshipsOf(node.id, null, true)).then((first) =>
+        allPages("more relationships", (after) => api.relationshipsOf(node.id, after, true), first, api.MAX_RELATIONS),
+      ),
       guarded("events", () => api.eventsOf(node.id)).then((first) => allPages("more events", (after) => api.eventsOf(node.id, after), first, api.MAX_EVENTS)),
     ]);
     for (const n of neighbours) agg.neighbours.push({ entity: n.entity, weight: n.weight, kinds: new Map(n.kinds.map((k) => [k.name, k.count])) });
-    agg.relations = rels?.items ?? [];
+    agg.relations = rels;
     agg.events = events;
     const groups = new Map(agg.groups.map((g) => [g.type, g]));
     for (const ev of events) {
@@ -565,6 +568,11 @@ function renderTimeline() {
     },
   });
   $("#timeline").classList.toggle("is-empty", all.length === 0); // the list below says so
+  // Events without a date have no place on the axis: say how many, so that a sparse axis is not misread.
+  const undated = shown.filter((ev) => !eventSpan(ev)).length;
+  const note = $("#timeline-note");
+  note.hidden = undated === 0 || undated === shown.length; // none dated: the axis itself says so
+  note.textContent = `${undated} of ${shown.length} events have no date: they are listed below, not on the axis.`;
   const list = $("#events");
   const sorted = [...shown].sort((a, b) => (a.start ?? "9999").localeCompare(b.start ?? "9999"));
   list.replaceChildren(
