@@ -66,6 +66,32 @@ def normalise_date(value: str, source: str) -> str:
         ) from None
 
 
+#: A wire dateline on a line of its own near the top: "BRUSSELS 1996-08-22", "WIGAN , England 1996-08-31".
+_DATELINE = re.compile(r"[A-Z][A-Z.'&-]*(?: [A-Z][A-Z.'&-]*)*(?: ?, [A-Z][A-Za-z.' -]*)? (\d{4}-\d{2}-\d{2})")
+#: How many lines from the top a dateline may sit (headline, byline, dateline).
+_DATELINE_LINES = 5
+
+
+def dateline_date(text: str) -> str | None:
+    r"""The date of the article's dateline, for an article that gives no publication date.
+
+    Only a line that is a place in capitals and an ISO date, within the first lines:
+
+    >>> dateline_date("EU rejects call .\nJan Novak\nBRUSSELS 1996-08-22\nThe Commission said ...")
+    '1996-08-22'
+    >>> dateline_date("Talks resume in Oslo on 1996-08-22 after a break.") is None
+    True
+    """
+    for line in text.split("\n", _DATELINE_LINES)[:_DATELINE_LINES]:
+        found = _DATELINE.fullmatch(line.strip())
+        if found is not None:
+            try:
+                return date.fromisoformat(found[1]).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -88,6 +114,8 @@ def article_from_fields(
 
     Args:
         fields: ``text`` (required), ``id``, ``title``, ``published``, ``url``, ``source``.
+            Without ``published``, a wire dateline near the top ("BRUSSELS 1996-08-22")
+            gives the date, so "on Thursday" can still be placed in time.
         source: Where the fields came from, for error messages.
         max_chars: Longer texts are rejected.
         default_id: The id to use when ``fields`` has none (else the content hash).
@@ -114,7 +142,7 @@ def article_from_fields(
         if value is not None and not isinstance(value, str):
             raise FormatError(source, f"field {key!r} must be a string, not {type(value).__name__}")
         meta[key] = value.strip() if isinstance(value, str) and value.strip() else None
-    published = normalise_date(meta["published"], source) if meta["published"] else None
+    published = normalise_date(meta["published"], source) if meta["published"] else dateline_date(text)
     article_id = meta["id"] or default_id or content_hash(text)[:16]
     if not re.fullmatch(r"[A-Za-z0-9._~%!$&'()*+,;=:@-]+", article_id):
         raise FormatError(source, f"id {article_id!r} has characters an IRI path cannot hold unescaped")

@@ -59,6 +59,28 @@ def test_read_jsonl_keeps_text_verbatim_and_uses_given_id(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(
+    ("fields", "published"),
+    [
+        ({"text": "Port reopens .\nEva Berg\nPORTMERE 2019-05-14\nThe port reopened on Tuesday ."}, "2019-05-14"),
+        ({"text": "Port reopens .\nPORTMERE , Spain 2019-05-14\nThe port reopened ."}, "2019-05-14"),
+        ({"text": "PORTMERE 2019-05-14\nThe port reopened .", "published": "2020-01-02"}, "2020-01-02"),
+        ({"text": "The port reopened in Portmere on 2019-05-14 ."}, None),
+        ({"text": "Port reopens .\nPORTMERE 2019-02-30\nThe port reopened ."}, None),
+        ({"text": "A\nB\nC\nD\nE\nPORTMERE 2019-05-14\nToo far down ."}, None),
+    ],
+    ids=["dateline", "dateline-with-country", "given-date-wins", "date-in-prose", "impossible-date", "too-far-down"],
+)
+def test_read_jsonl_dates_an_undated_article_by_its_dateline(
+    tmp_path: Path, fields: dict[str, str], published: str | None
+) -> None:
+    p = tmp_path / "a.jsonl"
+    p.write_text(json.dumps(fields) + "\n")
+    a = _one(p)
+    assert isinstance(a, Article)
+    assert a.published == published
+
+
+@pytest.mark.parametrize(
     ("name", "content", "error", "needle"),
     [
         ("empty.txt", b"", EmptyInputError, "empty"),
