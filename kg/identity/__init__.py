@@ -37,7 +37,7 @@ from kg.identity.resolve import (
     resolve_across,
 )
 from kg.identity.sidecar import sidecar_path
-from kg.identity.types import WEAK_WEIGHT, Tally, TypeVote, decide, strong_typings
+from kg.identity.types import WEAK_WEIGHT, Tally, TypeVote, decide, strong_typings, typing_weights
 
 __all__ = [
     "CONTEXT_MIN",
@@ -76,5 +76,6 @@ __all__ = [
     "split_person",
     "strong_typings",
     "translit_key",
+    "typing_weights",
     "undo_merge",
 ]

@@ -64,6 +64,10 @@ class EntityIndex(Protocol):
         """The corpus's type vote per name (:mod:`kg.identity.types`)."""
         ...
 
+    def knows_surname(self, word: str) -> bool:
+        """Whether a person known by a full name (a given name first) has ``word`` as surname."""
+        ...
+
     def add(self, entity: Entity, context: Iterable[str] = ()) -> None:
         """Make an entity just resolved visible to the articles after it, with its article's other entities."""
         ...
@@ -148,6 +152,10 @@ class MemoryEntityIndex:
     def types(self) -> TypeVote:
         """The corpus's type vote per name (:mod:`kg.identity.types`)."""
         return self._types
+
+    def knows_surname(self, word: str) -> bool:
+        """Whether a person known by a full name (a given name first) has ``word`` as surname."""
+        return any(len(split_person(k.label)[0]) > 1 for k in self._by_surname.get(translit_key(word), ()))
 
     def add(self, entity: Entity, context: Iterable[str] = ()) -> None:
         """Make an entity just resolved visible to the articles after it, with its article's other entities."""

@@ -57,7 +57,7 @@ from kg.identity.copies import ShingleIndex, signature
 from kg.identity.index import EntityIndex, KnownEntity, MemoryEntityIndex, StoreEntityIndex, identifying_names
 from kg.identity.mergelog import Merge, MergeLog, merge_id
 from kg.identity.names import canonical_person_label, given_names_agree, is_acronym, split_person
-from kg.identity.types import decide, strong_typings
+from kg.identity.types import STRONG, decide, strong_typings, typing_weights
 from kg.records import Entity, EntityType, Event, Extraction
 
 if TYPE_CHECKING:
@@ -273,9 +273,10 @@ def resolve_across(
     renames, rewritten = _retype_by_relations(x, index, log)
     if renames:
         x = _rekey(x, renames, rewritten)
-    strong = strong_typings(x)
+    weights = typing_weights(x, index.knows_surname)
+    strong = frozenset(k for k, w in weights.items() if w >= STRONG)
     if vote:
-        index.types.count(x, strong)
+        index.types.count(x, weights)
     context = frozenset(e.key for e in x.entities if not _is_bare(e))
     renames = {}
     rewritten = {}
@@ -480,7 +481,7 @@ class Resolver:
         """Keep an article as written when the run's final vote may retype one of its weakly typed names."""
         strong = strong_typings(out)
         self._weak.pop(out.article.id, None)
-        if any(_revisable(e) and e.key not in strong for e in out.entities):
+        if any(_revisable(e) for e in out.entities):
             self._weak[out.article.id] = (out, strong)
             while len(self._weak) > REVISE_KEEP:
                 self._weak.popitem(last=False)
@@ -521,7 +522,7 @@ class Resolver:
     def batch(self, xs: Sequence[Extraction]) -> list[Extraction]:
         """Resolve a batch in order, each of its articles counted in the type vote before any is resolved."""
         for x in xs:
-            self.index.types.count(x, strong_typings(x))
+            self.index.types.count(x, typing_weights(x, self.index.knows_surname))
         out = [self(x, vote=False) for x in xs]
         self.shingles.flush()
         return out

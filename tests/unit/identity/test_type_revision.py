@@ -43,8 +43,8 @@ def test_resolver_revise_retypes_an_early_weak_person_by_the_whole_run() -> None
 @pytest.mark.parametrize(
     ("first", "others"),
     [
-        (("Velmora", 0.9), [("Velmora", EntityType.ORGANISATION, 0.6)]),
-        (("Velmora", 0.9), [("Velmora", EntityType.ORGANISATION, 0.4), ("Velmora", EntityType.ORGANISATION, 0.4)]),
+        (("Velmora", 0.9), [("Velmora", EntityType.ORGANISATION, 0.2)]),
+        (("Velmora", 0.9), [*[("Velmora", EntityType.PERSON, 0.9)] * 3, ("Velmora", EntityType.ORGANISATION, 0.4)]),
         (("Gordon Velmora", 0.4), [("Gordon Velmora", EntityType.ORGANISATION, 0.9)] * 2),
     ],
     ids=["one-weaker-article", "person-outweighs", "known-given-name"],

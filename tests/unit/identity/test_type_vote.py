@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.identity import MemoryEntityIndex, MergeLog, Resolver, TypeVote, decide, strong_typings
+from kg.identity import MemoryEntityIndex, MergeLog, Resolver, TypeVote, decide, strong_typings, typing_weights
+from kg.identity.types import NAMELESS_WEIGHT, STRONG, WEAK_WEIGHT
 from kg.records import Article, Entity, EntityType, Evidence, Extraction, Mention, Relation
 
 _P, _O, _L = EntityType.PERSON, EntityType.ORGANISATION, EntityType.PLACE
@@ -15,6 +16,8 @@ _FRAMES = {
     "report": ("Supporters cheered {name} on Sunday.", False),
     "titled": ("Mr {name} said on Sunday that he would stay.", False),
     "club": ("Tomas Brell plays for {name} this season.", True),
+    "classed": ("Tomas Brell joined the club {name} on Sunday.", False),
+    "role": ("The {name} striker Tomas Brell scored on Sunday.", False),
 }
 
 
@@ -45,45 +48,68 @@ def _types_of(xs: list[Extraction], label: str) -> list[tuple[str, EntityType]]:
 
 
 @pytest.mark.parametrize(
-    ("frame", "etype", "label", "strong"),
+    ("frame", "etype", "label", "surname_known", "weight"),
     [
-        ("table", _P, "Velmora", False),
-        ("titled", _P, "Velmora", True),
-        ("report", _P, "Marta Quillon", True),  # a given name a list knows, and a surname
-        ("report", _P, "Velmora Quillon", False),  # no given name first
-        ("club", _O, "Velmora", True),  # the object of playsFor: not a person
-        ("report", _O, "Velmora", False),
-        ("report", _O, "Velmora Football Club", True),
-        ("report", _O, "VFC", True),
+        ("table", _P, "Velmora", False, NAMELESS_WEIGHT),  # a person without a given name
+        ("table", _P, "Velmora", True, WEAK_WEIGHT),  # ... whose name a known person has as surname
+        ("titled", _P, "Velmora", False, STRONG),
+        ("report", _P, "Marta Quillon", False, STRONG),  # a given name a list knows, and a surname
+        ("report", _P, "MARTA QUILLON", False, WEAK_WEIGHT),  # a table's capitals
+        ("report", _P, "Velmora Quillon", False, NAMELESS_WEIGHT),  # no given name first
+        ("report", _P, "Finance Ministry", False, NAMELESS_WEIGHT),  # an organisation's word
+        ("club", _O, "Velmora", False, WEAK_WEIGHT),  # relations follow the tagger's type: no cue
+        ("report", _O, "Velmora", False, WEAK_WEIGHT),
+        ("report", _O, "Velmora Football Club", False, STRONG),
+        ("classed", _O, "Velmora", False, STRONG),
+        ("role", _O, "Velmora", False, STRONG),
+        ("report", _O, "VFC", False, WEAK_WEIGHT),  # capitals: a table's or an acronym
     ],
-    ids=["table", "title", "given-name", "no-given-name", "relation", "org-alone", "org-word", "acronym"],
+    ids=[
+        "nameless",
+        "known-surname",
+        "title",
+        "given-name",
+        "capitals",
+        "no-given-name",
+        "org-word-person",
+        "relation",
+        "org-alone",
+        "org-word",
+        "class-noun",
+        "member-role",
+        "acronym",
+    ],
 )
-def test_strong_typings_names_the_cues_an_article_types_by(
-    frame: str, etype: EntityType, label: str, strong: bool
+def test_typing_weights_weigh_the_cue_an_article_types_by(
+    frame: str, etype: EntityType, label: str, surname_known: bool, weight: float
 ) -> None:
     x = _article("a1", label, etype, 0.6, frame)
     key = f"{etype.slug}/{label.lower().replace(' ', '-')}"
-    assert (key in strong_typings(x)) is strong
+    assert typing_weights(x, lambda word: surname_known)[key] == weight
+    assert (key in strong_typings(x)) is (weight == STRONG)
 
 
 @pytest.mark.parametrize(
     ("evidence", "entity", "expected"),
     [
-        # a weak person against more organisation evidence becomes the organisation
-        ([(_P, 0.5, False), (_O, 0.6, False)], (_P, False), _O),
+        # a person without a given name against an organisation of as much confidence becomes the organisation
+        ([(_P, 0.5, NAMELESS_WEIGHT), (_O, 0.5, WEAK_WEIGHT)], (_P, False), _O),
         # one report on a strong cue outweighs five tables' guesses
-        ([*[(_P, 0.4, False)] * 5, (_O, 0.8, True)], (_P, False), _O),
+        ([*[(_P, 0.4, WEAK_WEIGHT)] * 5, (_O, 0.8, STRONG)], (_P, False), _O),
         # and vice versa: a weakly typed organisation the corpus knows as a person is that person
-        ([(_O, 0.7, False), (_P, 0.9, True), (_P, 0.8, True)], (_O, False), _P),
+        ([(_O, 0.7, WEAK_WEIGHT), (_P, 0.9, STRONG), (_P, 0.8, STRONG)], (_O, False), _P),
         # more person evidence: the person stays
-        ([(_P, 0.9, False), (_P, 0.8, False), (_O, 0.5, False)], (_P, False), None),
-        # a strongly typed entity keeps its type whatever the vote
-        ([(_P, 0.5, True), (_O, 0.9, True), (_O, 0.9, True)], (_P, True), None),
-        # two things of one name, each with strong articles: a weak mention keeps its article's type
-        ([(_P, 0.9, True), (_O, 0.9, True), (_O, 0.9, True), (_P, 0.4, False)], (_P, False), None),
+        ([(_P, 0.9, WEAK_WEIGHT), (_P, 0.8, WEAK_WEIGHT), (_O, 0.5, WEAK_WEIGHT)], (_P, False), None),
+        # a strongly typed entity moves only when the other type scores STRONG_MARGIN times its own
+        ([(_P, 0.5, STRONG), (_O, 0.6, WEAK_WEIGHT), (_O, 0.6, WEAK_WEIGHT)], (_P, True), None),
+        ([(_P, 0.3, STRONG), *[(_O, 0.9, WEAK_WEIGHT)] * 8], (_P, True), _O),
+        # two things of one name, each with strong articles: even a weak mention keeps its article's type
+        ([(_P, 0.9, STRONG), (_O, 0.9, STRONG), (_O, 0.9, STRONG), (_P, 0.4, NAMELESS_WEIGHT)], (_P, False), None),
         # a place is never made a person, nor an organisation a place
-        ([(_L, 0.5, False), (_P, 0.9, True), (_P, 0.9, True)], (_L, False), None),
-        ([(_O, 0.5, False), (_L, 0.9, True), (_L, 0.9, True)], (_O, False), None),
+        ([(_L, 0.5, WEAK_WEIGHT), (_P, 0.9, STRONG), (_P, 0.9, STRONG)], (_L, False), None),
+        ([(_O, 0.5, WEAK_WEIGHT), (_L, 0.9, WEAK_WEIGHT), (_L, 0.9, WEAK_WEIGHT)], (_O, False), None),
+        # nor an organisation a person when the corpus mostly calls the name a place
+        ([(_O, 0.5, WEAK_WEIGHT), (_P, 0.9, WEAK_WEIGHT), (_L, 0.9, STRONG), (_L, 0.9, STRONG)], (_O, False), None),
     ],
     ids=[
         "person-to-org",
@@ -91,17 +117,19 @@ def test_strong_typings_names_the_cues_an_article_types_by(
         "org-to-person",
         "person-stays",
         "strong-stays",
+        "strong-outscored",
         "two-things",
         "place-stays",
         "org-not-place",
+        "org-not-person-when-place",
     ],
 )
-def test_decide_gives_a_weakly_typed_name_the_type_the_corpus_gives_it(
-    evidence: list[tuple[EntityType, float, bool]], entity: tuple[EntityType, bool], expected: EntityType | None
+def test_decide_gives_a_name_the_type_the_corpus_gives_it(
+    evidence: list[tuple[EntityType, float, float]], entity: tuple[EntityType, bool], expected: EntityType | None
 ) -> None:
     vote = TypeVote()
-    for etype, confidence, strong in evidence:
-        vote.add("Velmora", etype, confidence, strong)
+    for etype, confidence, weight in evidence:
+        vote.add("Velmora", etype, confidence, weight)
     etype, strong = entity
     found = decide(Entity(key=f"{etype.slug}/velmora", type=etype, label="Velmora"), strong, vote)
     assert (found[0] if found else None) is expected
@@ -119,7 +147,7 @@ def _run(*batches: list[Extraction]) -> tuple[Resolver, list[Extraction]]:
     ("batches", "label", "expected"),
     [
         (  # a results table calls the club a person before a report of the club
-            [[_article("a1", "Velmora", _P, 0.5, "table")], [_article("a2", "Velmora", _O, 0.7, "club")]],
+            [[_article("a1", "Velmora", _P, 0.5, "table")], [_article("a2", "Velmora", _O, 0.7, "role")]],
             "Velmora",
             {("organisation/velmora", _O)},
         ),
@@ -132,13 +160,13 @@ def _run(*batches: list[Extraction]) -> tuple[Resolver, list[Extraction]]:
             {("person/marta-quillon", _P)},
         ),
         (  # a later weak article follows the corpus as it is resolved
-            [[_article("a1", "Velmora", _O, 0.8, "club")], [_article("a2", "Velmora", _P, 0.5, "table")]],
+            [[_article("a1", "Velmora", _O, 0.8, "classed")], [_article("a2", "Velmora", _P, 0.5, "table")]],
             "Velmora",
             {("organisation/velmora", _O)},
         ),
         (  # a man called Velmora and a club called Velmora: two entities, each keeping its weak mentions
             [
-                [_article("a1", "Velmora", _P, 0.9, "titled"), _article("a2", "Velmora", _O, 0.9, "club")],
+                [_article("a1", "Velmora", _P, 0.9, "titled"), _article("a2", "Velmora", _O, 0.9, "classed")],
                 [_article("a3", "Velmora", _P, 0.4, "table"), _article("a4", "Velmora", _O, 0.5)],
             ],
             "Velmora",
