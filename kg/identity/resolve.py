@@ -57,7 +57,7 @@ from kg.identity.copies import ShingleIndex, signature
 from kg.identity.index import EntityIndex, KnownEntity, MemoryEntityIndex, StoreEntityIndex, identifying_names
 from kg.identity.mergelog import Merge, MergeLog, merge_id
 from kg.identity.names import canonical_person_label, given_names_agree, is_acronym, split_person
-from kg.identity.types import STRONG, decide, strong_typings, typing_weights
+from kg.identity.types import STRONG, decide, org_cue, strong_typings, typing_weights
 from kg.records import Entity, EntityType, Event, Extraction
 
 if TYPE_CHECKING:
@@ -215,23 +215,34 @@ def _retype(
 def _retype_by_relations(
     x: Extraction, index: EntityIndex, log: MergeLog | None
 ) -> tuple[dict[str, str], dict[str, Entity]]:
-    """Weak persons whose relations all need another type take it ("a striker for Ruch Chorzow").
+    """Weak persons the article itself says are something else take that type.
 
-    The entity becomes the one known entity of that type with its name, else a new
-    entity of that type; with a ``log`` (not in a worker's :func:`local_identity`) a
-    ``type`` merge naming the relations is recorded.
+    Either all their relations need one other type ("a striker for Ruch Chorzow": the
+    object of ``playsFor``), or the name or its mentions say it is an organisation's
+    (:func:`kg.identity.types.org_cue`: "Finance Ministry", "Ontario-based Magna",
+    "Everton defender", "Douglas & Lomason"). The entity becomes the one known
+    entity of that type with its name, else a new entity of that type; with a ``log``
+    (not in a worker's :func:`local_identity`) a ``type`` merge naming the reason is
+    recorded.
     """
     renames: dict[str, str] = {}
     rewritten: dict[str, Entity] = {}
     needed = needed_types(x)
+    strong = strong_typings(x)
     for e in x.entities:
-        other = needed.get(e.key)
-        if other is None or e.type is not EntityType.PERSON or e.same_as or not _is_weak_person(e):
+        if e.type is not EntityType.PERSON or e.same_as or e.key in strong:
+            continue
+        other = needed.get(e.key) if _is_weak_person(e) else None
+        if other is not None:
+            preds = sorted({r.predicate for r in x.relations if e.key in (r.subject, r.object)})
+            reasons = (f"{', '.join(preds)} in the article need(s) {other.value}",)
+        elif org_cue(x, e):
+            other = EntityType.ORGANISATION
+            reasons = ("the name or the words around it in the article say organisation",)
+        else:
             continue
         found = index.by_name(other, e.label)
         known = found[0] if len(found) == 1 else KnownEntity(f"{other.slug}/{slug(e.label)}", other, e.label)
-        preds = sorted({r.predicate for r in x.relations if e.key in (r.subject, r.object)})
-        reasons = (f"{', '.join(preds)} in the article need(s) {other.value}",)
         if _record(log, x, e, known, "type", 0.6, reasons):
             renames[e.key] = known.key
             rewritten[e.key] = _onto(e, known)

@@ -11,7 +11,7 @@ article that names it (:class:`TypeVote`, kept in the entity index):
   after a title ("Mr Brown", "coach Brown"; not "former Yugoslavia" nor "St Louis"),
   and for an organisation whose name says so ("... Football Club", "Bank of ...",
   "Labour Party") or whose mention follows a class noun ("the club Velmora") or
-  precedes a member's role ("Velmora striker", "Velmora shares"); :data:`WEAK_WEIGHT` for the tagger alone; :data:`NAMELESS_WEIGHT`
+  precedes a member's role ("Velmora striker", "Velmora shareholders"); :data:`WEAK_WEIGHT` for the tagger alone; :data:`NAMELESS_WEIGHT`
   for a person with no given name ("McLaren", "Ruch Chorzow") that is not the
   surname of a person the corpus knows by a full name: news introduces people by
   full name, so a person the tagger found without one is as often a club, a team or
@@ -40,6 +40,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from kg.extract.cues import PARTY_WORDS
 from kg.extract.gazetteer import fold, load_gazetteer
 from kg.extract.names import ORG_HEADS, ORG_WORDS, TITLES, given_names
 from kg.extract.names import words as word_list
@@ -58,6 +59,7 @@ __all__ = [
     "TypeVote",
     "decide",
     "has_org_word",
+    "org_cue",
     "strong_typings",
     "typing_weights",
 ]
@@ -81,20 +83,21 @@ PERSON_TITLES = TITLES - frozenset(
     )
 )
 
-#: A class noun just before a name ("the club Velmora") or a member's role just after it ("Velmora
-#: striker", "Velmora shares"): the name is an organisation's. Not "spokesman": "a Blair spokesman".
+#: A class noun just before a name ("the club Velmora", "Ontario-based Velmora") or a member's role or
+#: a partner just after it ("Velmora striker", "Velmora shareholders", "Velmora & Co"): the name is an
+#: organisation's. Not "spokesman": "a Blair spokesman".
 ORG_CLASS_BEFORE = frozenset(
-    word_list("club team side company firm group carmaker airline bank insurer broadcaster newspaper party")
+    word_list("club team side company firm group carmaker airline bank insurer broadcaster newspaper party based")
 )
 ORG_ROLE_AFTER = frozenset(
     word_list(
         """striker strikers defender defenders midfielder midfielders goalkeeper keeper winger forward
-        teammate team-mate teammates drivers shares shareholders fans supporters"""
+        teammate team-mate teammates drivers shareholders fans supporters &"""
     )
 )
 
 _TITLE_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
-_WORD_AFTER = re.compile(r"^(?:['’]s)?\s+([A-Za-z-]+)")
+_WORD_AFTER = re.compile(r"^(?:['’]s)?\s+([A-Za-z-]+|&)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,12 +152,14 @@ class TypeVote:
 
 
 def has_org_word(label: str) -> bool:
-    """Whether a name says it is an organisation: a word that heads one ("... Football Club", "Bank of ...").
+    """Whether a name says it is an organisation: a word that heads one ("... Football Club", "Bank of ...", "Labour").
 
     An acronym does not: a results table's capitals ("ST LOUIS 68 61") look like one.
     """
     words = fold(label).split()
-    return bool(words) and (words[-1] in ORG_WORDS or words[-1] in ORG_HEADS or words[0] in ORG_WORDS)
+    return bool(words) and (
+        words[-1] in ORG_WORDS or words[-1] in ORG_HEADS or words[-1] in PARTY_WORDS or words[0] in ORG_WORDS
+    )
 
 
 def _full_name(label: str) -> bool:
@@ -196,6 +201,11 @@ def _classed(x: Extraction, key: str) -> bool:
     return False
 
 
+def org_cue(x: Extraction, e: Entity) -> bool:
+    """Whether the article says ``e`` is an organisation: by its name's words, or the words around a mention."""
+    return has_org_word(e.label) or _classed(x, e.key)
+
+
 def typing_weights(x: Extraction, known_surname: Callable[[str], bool] | None = None) -> dict[str, float]:
     """How strongly the article types each of its entities: key -> :data:`STRONG`, :data:`WEAK_WEIGHT` or :data:`NAMELESS_WEIGHT`.
 
@@ -216,7 +226,7 @@ def typing_weights(x: Extraction, known_surname: Callable[[str], bool] | None = 
                 one_word = len(e.label.split()) == 1
                 known = one_word and known_surname is not None and known_surname(e.label)
                 weight = WEAK_WEIGHT if known else NAMELESS_WEIGHT
-        elif e.type is EntityType.ORGANISATION and (has_org_word(e.label) or _classed(x, e.key)):
+        elif e.type is EntityType.ORGANISATION and org_cue(x, e):
             weight = STRONG
         out[e.key] = weight
     return out

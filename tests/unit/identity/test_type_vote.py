@@ -186,3 +186,32 @@ def test_resolver_gives_each_name_one_type_from_all_its_articles(
         assert all(m.type is types[m.entity] for m in x.mentions)
     retyped = [m for m in resolver.log.active() if m.method == "type"]
     assert all(m.reasons and "article(s) say" in m.reasons[0] for m in retyped if m.reasons[0].endswith(")"))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Shares of Ontario-based Velmora rose on Monday.", ("organisation/velmora", _O)),
+        ("Velmora & Tarn said on Monday that profits rose.", ("organisation/velmora", _O)),
+        ("The Velmora defender Tomas Brell was sent off.", ("organisation/velmora", _O)),
+        ("Mr Velmora said on Monday that profits rose.", ("person/velmora-", _P)),  # a title: a person
+        ("Velmora said on Monday that profits rose.", ("person/velmora-", _P)),  # nothing says otherwise
+    ],
+    ids=["based", "partner", "member-role", "title", "no-cue"],
+)
+def test_resolve_across_a_person_whose_article_says_organisation_is_one(
+    text: str, expected: tuple[str, EntityType]
+) -> None:
+    from kg.identity import resolve_across
+
+    start = text.index("Velmora")
+    mention = Mention(start, start + 7, "Velmora", "person/velmora", _P, 0.4, 0, len(text))
+    x = Extraction(
+        article=Article(id="a1", text=text),
+        mentions=(mention,),
+        entities=(Entity(key="person/velmora", type=_P, label="Velmora", confidence=0.4),),
+    )
+    out = resolve_across(x, MemoryEntityIndex(), MergeLog())
+    ((key, etype),) = [(e.key, e.type) for e in out.entities]
+    assert (key if etype is not _P else key[: len("person/velmora-")], etype) == expected
+    assert [m.type for m in out.mentions] == [expected[1]]
