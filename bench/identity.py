@@ -316,8 +316,9 @@ def _run_against(ref: str, argv: list[str]) -> dict[str, Any]:
     import tarfile
 
     repo = Path(__file__).resolve().parents[1]
-    rest = [a for i, a in enumerate(argv) if a != "--against" and (i == 0 or argv[i - 1] != "--against")]
-    rest = [a for a in rest if not a.startswith("--against=")]
+    own = {"--against", "--keep-store", "--save-extractions"}  # this run's, not the other tree's
+    rest = [a for i, a in enumerate(argv) if a not in own and (i == 0 or argv[i - 1] not in own)]
+    rest = [a for a in rest if a.split("=", 1)[0] not in own]
     with tempfile.TemporaryDirectory(prefix="kg-against-") as tmp:
         archive = subprocess.run(["git", "-C", str(repo), "archive", ref], check=True, capture_output=True).stdout
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
