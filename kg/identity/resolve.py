@@ -5,11 +5,12 @@
 
 1. Labels: a person's label loses a title, nationality or neighbour's name glued to
    it ("PM Tony Blair" -> "Tony Blair", :func:`kg.identity.names.canonical_person_label`).
-2. Type: a name the article typed as a person on weak evidence (one word, or no
-   known given name first) whose relations in the article all need another type (the
-   object of ``playsFor`` is an organisation), or that the corpus so far calls an
-   organisation or a place by a clear majority of articles, is that organisation or
-   place (a ``type`` merge).
+2. Type: a name the article typed as a person on weak evidence whose relations in
+   the article all need another type (the object of ``playsFor`` is an organisation),
+   or whose name or neighbouring words say organisation ("Ontario-based Magna"), is
+   that organisation; then each entity takes the type the corpus's vote gives its name
+   (:mod:`kg.identity.types`: confidence weighted by each article's cue), in either
+   direction between a person and an organisation or place (a ``type`` merge).
 3. Identity, within one type: equal names and transliteration variants (Zelensky /
    Zelenskyy); for people only when the given names agree (:mod:`kg.identity.names`: never
    Gordon Brown and Craig Brown); a fuzzy match (rapidfuzz) above

@@ -157,9 +157,12 @@ def has_org_word(label: str) -> bool:
     An acronym does not: a results table's capitals ("ST LOUIS 68 61") look like one.
     """
     words = fold(label).split()
-    return bool(words) and (
-        words[-1] in ORG_WORDS or words[-1] in ORG_HEADS or words[-1] in PARTY_WORDS or words[0] in ORG_WORDS
-    )
+    if not words:
+        return False
+    if words[-1] in ORG_WORDS or words[-1] in ORG_HEADS or words[0] in ORG_WORDS:
+        return True
+    # "Labour", "Lib Dems", "the Tories"; not "Mary Labour", whose given name makes her a person
+    return words[-1] in PARTY_WORDS and (len(words) == 1 or words[0] not in given_names())
 
 
 def _full_name(label: str) -> bool:
