@@ -305,7 +305,7 @@ def replay(cached: Sequence[Extraction], store: Any, settings: Settings, tmp: Pa
     return stored
 
 
-def _run_against(ref: str, argv: list[str]) -> dict[str, Any]:
+def _run_against(ref: str, argv: list[str], eval_dir: Path) -> dict[str, Any]:
     """Replay the same extractions through the kg of git ``ref`` (this benchmark script, that tree's package).
 
     Its figures are printed under ``{"code": ref}``, before this tree's; returns its
@@ -319,6 +319,7 @@ def _run_against(ref: str, argv: list[str]) -> dict[str, Any]:
     own = {"--against", "--keep-store", "--save-extractions"}  # this run's, not the other tree's
     rest = [a for i, a in enumerate(argv) if a not in own and (i == 0 or argv[i - 1] not in own)]
     rest = [a for a in rest if a.split("=", 1)[0] not in own]
+    rest += ["--examples", "0", "--eval-dir", str(eval_dir.resolve())]
     with tempfile.TemporaryDirectory(prefix="kg-against-") as tmp:
         archive = subprocess.run(["git", "-C", str(repo), "archive", ref], check=True, capture_output=True).stdout
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
@@ -329,7 +330,7 @@ def _run_against(ref: str, argv: list[str]) -> dict[str, Any]:
         done = subprocess.run(
             [sys.executable, str(Path(tmp) / "bench" / "identity.py"), *rest],
             check=True,
-            capture_output=True,
+            stdout=subprocess.PIPE,  # its errors and examples go to this run's stderr
             text=True,
             cwd=tmp,
         )
@@ -356,7 +357,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="with --load-extractions: first replay the same extractions through the kg of git REF, in this command",
     )
     args = ap.parse_args(argv)
-    theirs = _run_against(args.against, sys.argv[1:] if argv is None else list(argv)) if args.against else None
+    theirs = (
+        _run_against(args.against, sys.argv[1:] if argv is None else list(argv), args.eval_dir)
+        if args.against
+        else None
+    )
 
     articles, half = load_articles(args.copies, args.eval_dir)
     if args.limit:
