@@ -27,12 +27,15 @@ Examples of errors are printed for the tune half only (``--examples``).
 Run::
 
     .venv/bin/python bench/identity.py [--workers 2] [--copies 2] [--validate-every 20]
-        [--save-extractions F | --load-extractions F] [--examples N]
+        [--save-extractions F | --load-extractions F [--against REF]] [--examples N]
 
 ``--save-extractions`` keeps the extractions as the workers returned them (before
 identity), ``--load-extractions`` replays them through the same identity and write
 path without spaCy: for iterating on resolution only (the ingest time is then not
-comparable).
+comparable with a full run). ``--against REF`` first replays the same extractions
+through the kg package of git ``REF`` (exported to a temporary directory, run with
+this benchmark script), so both figure sets and the ratio of their ingest times come
+from one command on one machine state. The examples are printed for this tree only.
 """
 
 from __future__ import annotations
@@ -155,6 +158,14 @@ def metrics(stats: dict[str, EntityStats], demonyms: frozenset[str]) -> tuple[di
         },
         key=lambda t: ("Person" not in t, t),  # names that are also a person first
     )
+    mentions_of: Counter[str] = Counter()
+    for s in stats.values():
+        mentions_of[fold(_label_of(s.labels))] += s.mentions
+    ex["person_and_other_any_rank"] = [
+        f"{name}: {sorted(t.value for t in types)} ({mentions_of[name]} mentions)"
+        for name, types in sorted(types_of.items(), key=lambda kv: -mentions_of[kv[0]])
+        if EntityType.PERSON in types and len(types) > 1
+    ]
     person_labels = {_label_of(s.labels) for s in persons.values()}
     titled = [k for k, s in persons.items() if any(_titled(n, demonyms, person_labels) for n in s.names)]
     ex["titled"] = [f"{k}: {sorted(n for n in stats[k].names if _titled(n, demonyms, person_labels))}" for k in titled]
@@ -166,30 +177,48 @@ def metrics(stats: dict[str, EntityStats], demonyms: frozenset[str]) -> tuple[di
             "top500_one_word_persons": len(one_word),
             "top500_two_type_names": len({fold(_label_of(stats[k].labels)) for k in two}),
             "top500_person_and_other_names": len({fold(_label_of(stats[k].labels)) for k in two_person}),
+            "person_and_other_names_any_rank": len(ex["person_and_other_any_rank"]),
             "titled_person_names": len(titled),
         },
         ex,
     )
 
 
-def domain_range_conflicts(store: Any, base: str) -> tuple[int, list[str]]:
-    """Entities in two of Person/Organisation/Place once domains and ranges are applied, store-wide."""
-    kg = "https://w3id.org/newskg/ontology#"
-    person, org, place = (f"<{kg}{t}>" for t in ("Person", "Organisation", "Place"))
-    # rdfs:domain / rdfs:range of ontology/kg.ttl, for the properties kg writes between entities
-    implied = f"""
-        {{ GRAPH ?g {{ ?e a ?c }} VALUES ?c {{ {person} {org} {place} }} }}
-        UNION {{ GRAPH ?g {{ ?e <{kg}leaderOf>|<{kg}affiliatedWith>|<{kg}residentOf> ?x }} BIND({person} AS ?c) }}
-        UNION {{ GRAPH ?g {{ ?x <{kg}affiliatedWith>|<{kg}memberOf> ?e }} BIND({org} AS ?c) }}
-        UNION {{ GRAPH ?g {{ ?e <{kg}basedIn> ?x }} BIND({org} AS ?c) }}
-        UNION {{ GRAPH ?g {{ ?x <{kg}locatedIn>|<{kg}basedIn>|<{kg}residentOf> ?e }} BIND({place} AS ?c) }}
-        UNION {{ GRAPH ?g {{ ?x <{kg}place> ?e }} BIND({place} AS ?c) }}
+def domain_range_conflicts(stored: Iterable[Extraction]) -> tuple[int, list[str]]:
+    """Entities in two of Person/Organisation/Place once domains and ranges are applied, store-wide.
+
+    Each article as stored gives its entities their type, and each relation the class
+    its predicate's domain or range names when that is one class (read from
+    ``ontology/kg.ttl`` through :func:`kg.identity.conform.allowed_types`, super-properties
+    included): what validation's RDFS inference concludes over the whole store.
     """
-    rows = store.query(f"SELECT DISTINCT ?e ?c WHERE {{ {implied} }}")
+    import importlib
+
+    kg_conform: Any = importlib.import_module("kg.identity.conform")  # the module (the package exports a function)
+
+    def allowed_types(x: Extraction) -> dict[str, frozenset[EntityType]]:
+        if hasattr(kg_conform, "allowed_types"):
+            return dict(kg_conform.allowed_types(x))
+        sigs = kg_conform._signatures()  # a kg from before allowed_types (``--against``)
+        need: dict[str, frozenset[EntityType]] = {}
+        for r in x.relations:
+            domain, range_ = sigs.get(r.predicate, (None, None))
+            for key, allowed in ((r.subject, domain), (r.object, range_)):
+                if allowed is not None:
+                    need[key] = need.get(key, allowed) & allowed
+        return need
+
     classes: dict[str, set[str]] = defaultdict(set)
-    for r in rows:
-        classes[r["e"]].add(r["c"].rsplit("#", 1)[-1])
-    bad = sorted(f"{e[len(base) :]}: {sorted(c)}" for e, c in classes.items() if len(c) > 1)
+    for x in stored:
+        for e in x.entities:
+            classes[e.key].add(e.type.value)
+        for key, allowed in allowed_types(x).items():
+            if len(allowed) == 1:
+                classes[key].add(next(iter(allowed)).value)
+        for ev in x.events:
+            if ev.place is not None:
+                classes[ev.place].add(EntityType.PLACE.value)
+    bad = sorted(f"{k}: {sorted(c)}" for k, c in classes.items() if len(c) > 1)
     return len(bad), bad
 
 
@@ -276,6 +305,40 @@ def replay(cached: Sequence[Extraction], store: Any, settings: Settings, tmp: Pa
     return stored
 
 
+def _run_against(ref: str, argv: list[str], eval_dir: Path) -> dict[str, Any]:
+    """Replay the same extractions through the kg of git ``ref`` (this benchmark script, that tree's package).
+
+    Its figures are printed under ``{"code": ref}``, before this tree's; returns its
+    first figure line (ingest seconds).
+    """
+    import io
+    import subprocess
+    import tarfile
+
+    repo = Path(__file__).resolve().parents[1]
+    own = {"--against", "--keep-store", "--save-extractions"}  # this run's, not the other tree's
+    rest = [a for i, a in enumerate(argv) if a not in own and (i == 0 or argv[i - 1] not in own)]
+    rest = [a for a in rest if a.split("=", 1)[0] not in own]
+    rest += ["--examples", "0", "--eval-dir", str(eval_dir.resolve())]
+    with tempfile.TemporaryDirectory(prefix="kg-against-") as tmp:
+        archive = subprocess.run(["git", "-C", str(repo), "archive", ref], check=True, capture_output=True).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(tmp, filter="data")
+        for f in (repo / "bench").glob("*.py"):  # this benchmark, measuring that tree's package
+            (Path(tmp) / "bench" / f.name).write_bytes(f.read_bytes())
+        print(json.dumps({"code": ref}), flush=True)
+        done = subprocess.run(
+            [sys.executable, str(Path(tmp) / "bench" / "identity.py"), *rest],
+            check=True,
+            stdout=subprocess.PIPE,  # its errors and examples go to this run's stderr
+            text=True,
+            cwd=tmp,
+        )
+    print(done.stdout, end="", flush=True)
+    print(json.dumps({"code": "this tree"}), flush=True)
+    return dict(json.loads(done.stdout.splitlines()[0]))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print its figures as JSON lines, examples on stderr."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -288,7 +351,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--load-extractions", type=Path)
     ap.add_argument("--examples", type=int, default=0, help="print N examples of each error (tune half)")
     ap.add_argument("--keep-store", type=Path, help="write the store here and keep it (default: a temporary one)")
+    ap.add_argument(
+        "--against",
+        metavar="REF",
+        help="with --load-extractions: first replay the same extractions through the kg of git REF, in this command",
+    )
     args = ap.parse_args(argv)
+    theirs = (
+        _run_against(args.against, sys.argv[1:] if argv is None else list(argv), args.eval_dir)
+        if args.against
+        else None
+    )
 
     articles, half = load_articles(args.copies, args.eval_dir)
     if args.limit:
@@ -351,6 +424,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "replayed": bool(args.load_extractions),
     }
     print(json.dumps(out))
+    if theirs is not None and theirs.get("ingest_seconds"):
+        print(
+            json.dumps(
+                {
+                    "ingest_seconds_against_ref": theirs["ingest_seconds"],
+                    "ratio": round(seconds / theirs["ingest_seconds"], 3),
+                }
+            )
+        )
     for name, keep in (
         ("all", lambda h: True),
         ("conll:tune", lambda h: h == "tune"),
@@ -383,7 +465,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             }
         )
     )
-    n, conflicts = domain_range_conflicts(store, settings.base_iri)
+    n, conflicts = domain_range_conflicts(stored.values())
     graphs = [f"{settings.base_iri}article/{a}" for a in list(stored)[:: max(1, args.validate_every)]]
     checked, failing, messages = validate_sample(store, graphs)
     print(

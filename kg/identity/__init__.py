@@ -5,6 +5,8 @@ The modules, by what they hold:
 - :mod:`kg.identity.names`: the rules on names identity never breaks (given names
   that must agree, canonical person labels, acronyms, the transliteration fold);
 - :mod:`kg.identity.index`: the entities already known, as resolution looks them up;
+- :mod:`kg.identity.types`: one type per name, the corpus's vote weighted by each
+  article's confidence and cue;
 - :mod:`kg.identity.resolve`: cross-article resolution of an article's entities
   (labels, one type per name, identity, bare surnames) and the run-level
   :class:`Resolver` that also recognises copies;
@@ -30,20 +32,18 @@ from kg.identity.resolve import (
     CONTEXT_MIN,
     FUZZY_THRESHOLD,
     LONE_SURNAME_FACTOR,
-    TYPE_VOTE_MIN,
-    TYPE_VOTE_RATIO,
     Resolver,
     local_identity,
     resolve_across,
 )
 from kg.identity.sidecar import sidecar_path
+from kg.identity.types import WEAK_WEIGHT, Tally, TypeVote, decide, strong_typings, typing_weights
 
 __all__ = [
     "CONTEXT_MIN",
     "FUZZY_THRESHOLD",
     "LONE_SURNAME_FACTOR",
-    "TYPE_VOTE_MIN",
-    "TYPE_VOTE_RATIO",
+    "WEAK_WEIGHT",
     "EntityIndex",
     "EventIndex",
     "KnownEntity",
@@ -55,8 +55,11 @@ __all__ = [
     "ShingleIndex",
     "SparqlEventIndex",
     "StoreEntityIndex",
+    "Tally",
+    "TypeVote",
     "canonical_person_label",
     "conform",
+    "decide",
     "event_counts",
     "given_names_agree",
     "identifying_names",
@@ -71,6 +74,8 @@ __all__ = [
     "sidecar_path",
     "signature",
     "split_person",
+    "strong_typings",
     "translit_key",
+    "typing_weights",
     "undo_merge",
 ]

@@ -11,7 +11,7 @@ from functools import cache
 
 from kg.records import EntityType, Extraction
 
-__all__ = ["conform", "needed_types"]
+__all__ = ["allowed_types", "conform", "needed_types"]
 
 
 @cache
@@ -101,6 +101,23 @@ def conform(x: Extraction) -> Extraction:
     return replace(x, relations=relations, events=events, entities=entities)
 
 
+def allowed_types(x: Extraction) -> dict[str, frozenset[EntityType]]:
+    """The types an article's relations allow each entity they name: key -> the types every one of them allows.
+
+    An entity no relation constrains is absent; the subject of ``residentOf`` gets
+    ``{Person}``, the object of ``playsFor`` ``{Organisation, Place}``.
+    """
+    known = {e.key for e in x.entities}
+    sigs = _signatures()
+    need: dict[str, frozenset[EntityType]] = {}
+    for r in x.relations:
+        domain, range_ = sigs.get(r.predicate, (None, None))
+        for key, allowed in ((r.subject, domain), (r.object, range_)):
+            if allowed is not None and key in known:
+                need[key] = need.get(key, allowed) & allowed
+    return need
+
+
 def needed_types(x: Extraction) -> dict[str, EntityType]:
     """The entities whose relations need them to be of another type: key -> that type.
 
@@ -112,15 +129,8 @@ def needed_types(x: Extraction) -> dict[str, EntityType]:
     a place's name for a person's). :func:`conform` would drop those relations.
     """
     types = {e.key: e.type for e in x.entities}
-    sigs = _signatures()
-    need: dict[str, frozenset[EntityType]] = {}
-    for r in x.relations:
-        domain, range_ = sigs.get(r.predicate, (None, None))
-        for key, allowed in ((r.subject, domain), (r.object, range_)):
-            if allowed is not None and key in types:
-                need[key] = need.get(key, allowed) & allowed
     out: dict[str, EntityType] = {}
-    for key, allowed in need.items():
+    for key, allowed in allowed_types(x).items():
         if types[key] in allowed or not allowed:
             continue
         if len(allowed) == 1:

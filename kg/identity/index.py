@@ -2,7 +2,8 @@
 
 :class:`EntityIndex` is all resolution asks of a store: entities by key, by a name
 that identifies them (:func:`identifying_names`), by surname, the fuzzy-match pool,
-the entities mentioned with each, and the corpus's type vote per name.
+the entities mentioned with each, and the corpus's type vote per name
+(:class:`kg.identity.types.TypeVote`).
 :class:`MemoryEntityIndex` holds them in memory; :class:`StoreEntityIndex` fills one
 from a store once.
 """
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from kg.extract.gazetteer import fold
 from kg.identity.names import given_names_agree, is_acronym, split_person, translit_key
+from kg.identity.types import TypeVote
 from kg.records import Entity, EntityType
 
 if TYPE_CHECKING:
@@ -57,12 +59,13 @@ class EntityIndex(Protocol):
         """Return the entities mentioned with ``key`` so far, with the articles that did."""
         ...
 
-    def votes(self, name: str) -> Counter[EntityType]:
-        """Return how many articles so far gave ``name`` each type."""
+    @property
+    def types(self) -> TypeVote:
+        """The corpus's type vote per name (:mod:`kg.identity.types`)."""
         ...
 
-    def vote(self, etype: EntityType, name: str) -> None:
-        """Count one article that typed ``name`` as ``etype`` (from the vote over its mentions)."""
+    def knows_surname(self, word: str) -> bool:
+        """Whether a person known by a full name (a given name first) has ``word`` as surname."""
         ...
 
     def add(self, entity: Entity, context: Iterable[str] = ()) -> None:
@@ -98,7 +101,7 @@ class MemoryEntityIndex:
         self._by_surname: dict[str, list[KnownEntity]] = {}
         self._pool: dict[EntityType, dict[str, str]] = {t: {} for t in EntityType}
         self._context: dict[str, Counter[str]] = {}
-        self._votes: dict[str, Counter[EntityType]] = {}
+        self._types = TypeVote()
         for e in entities:
             self._put(e)
 
@@ -145,13 +148,14 @@ class MemoryEntityIndex:
         """Return the entities mentioned with ``key`` so far (in this process), with the articles that did."""
         return self._context.get(key, Counter())
 
-    def votes(self, name: str) -> Counter[EntityType]:
-        """Return how many articles so far gave ``name`` each type."""
-        return self._votes.get(fold(name), Counter())
+    @property
+    def types(self) -> TypeVote:
+        """The corpus's type vote per name (:mod:`kg.identity.types`)."""
+        return self._types
 
-    def vote(self, etype: EntityType, name: str) -> None:
-        """Count one article that typed ``name`` as ``etype`` (from the vote over its mentions)."""
-        self._votes.setdefault(fold(name), Counter())[etype] += 1
+    def knows_surname(self, word: str) -> bool:
+        """Whether a person known by a full name (a given name first) has ``word`` as surname."""
+        return any(len(split_person(k.label)[0]) > 1 for k in self._by_surname.get(translit_key(word), ()))
 
     def add(self, entity: Entity, context: Iterable[str] = ()) -> None:
         """Make an entity just resolved visible to the articles after it, with its article's other entities."""

@@ -5,11 +5,12 @@
 
 1. Labels: a person's label loses a title, nationality or neighbour's name glued to
    it ("PM Tony Blair" -> "Tony Blair", :func:`kg.identity.names.canonical_person_label`).
-2. Type: a name the article typed as a person on weak evidence (one word, or no
-   known given name first) whose relations in the article all need another type (the
-   object of ``playsFor`` is an organisation), or that the corpus so far calls an
-   organisation or a place by a clear majority of articles, is that organisation or
-   place (a ``type`` merge).
+2. Type: a name the article typed as a person on weak evidence whose relations in
+   the article all need another type (the object of ``playsFor`` is an organisation),
+   or whose name or neighbouring words say organisation ("Ontario-based Magna"), is
+   that organisation; then each entity takes the type the corpus's vote gives its name
+   (:mod:`kg.identity.types`: confidence weighted by each article's cue), in either
+   direction between a person and an organisation or place (a ``type`` merge).
 3. Identity, within one type: equal names and transliteration variants (Zelensky /
    Zelenskyy); for people only when the given names agree (:mod:`kg.identity.names`: never
    Gordon Brown and Craig Brown); a fuzzy match (rapidfuzz) above
@@ -41,7 +42,7 @@ before writing it::
 from __future__ import annotations
 
 import hashlib
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import cache
@@ -57,6 +58,7 @@ from kg.identity.copies import ShingleIndex, signature
 from kg.identity.index import EntityIndex, KnownEntity, MemoryEntityIndex, StoreEntityIndex, identifying_names
 from kg.identity.mergelog import Merge, MergeLog, merge_id
 from kg.identity.names import canonical_person_label, given_names_agree, is_acronym, split_person
+from kg.identity.types import STRONG, decide, org_cue, strong_typings, typing_weights
 from kg.records import Entity, EntityType, Event, Extraction
 
 if TYPE_CHECKING:
@@ -66,11 +68,7 @@ __all__ = [
     "CONTEXT_MIN",
     "FUZZY_THRESHOLD",
     "LONE_SURNAME_FACTOR",
-    "REVISE_CLEAR_RATIO",
     "REVISE_KEEP",
-    "REVISE_MIN_ARTICLES",
-    "TYPE_VOTE_MIN",
-    "TYPE_VOTE_RATIO",
     "Resolver",
     "local_identity",
     "resolve_across",
@@ -85,17 +83,7 @@ CONTEXT_MIN = 2
 #: Confidence factor of a bare surname that joined no one across articles.
 LONE_SURNAME_FACTOR = 0.6
 
-#: Articles giving a name another type, and how many times those giving it the article's type, that retype a weak person.
-TYPE_VOTE_MIN = 3
-TYPE_VOTE_RATIO = 2.0
-
-#: Articles of another type a name needs before :meth:`Resolver.revise` retypes the run's weak persons of that name.
-REVISE_MIN_ARTICLES = 2
-
-#: How many times a weak person's confidence per article one article of another type must have to retype it alone.
-REVISE_CLEAR_RATIO = 2.0
-
-#: Articles a run keeps in memory to revise their weak persons' type at its end (the oldest are let go).
+#: Articles a run keeps in memory to revise their weakly typed names at its end (the oldest are let go).
 REVISE_KEEP = 20_000
 
 
@@ -197,55 +185,65 @@ def _clean_labels(x: Extraction, index: EntityIndex) -> tuple[dict[str, str], di
     return renames, rewritten
 
 
-def _retype(e: Entity, counted: bool, index: EntityIndex) -> tuple[KnownEntity, float, tuple[str, ...]] | None:
-    """The entity of another type a weakly typed name is, by the corpus's vote so far."""
-    if e.same_as:
+def _retype(
+    e: Entity, strong: bool, scope: str, index: EntityIndex
+) -> tuple[KnownEntity, float, tuple[str, ...]] | None:
+    """The entity of another type a weakly typed name is, by the corpus's type vote (:func:`kg.identity.types.decide`).
+
+    The entity is the one known entity of that type with the name, else a new one
+    (a bare surname's key carries its article, like any bare surname's); a place must
+    be known, its key being a GeoNames link.
+    """
+    decided = decide(e, strong, index.types)
+    if decided is None:
         return None
-    if e.type is EntityType.PERSON:
-        if not _is_weak_person(e):
-            return None
-    elif e.type is EntityType.ORGANISATION:
-        if len(e.label.split()) < 2 or _is_weak_person(e):
-            return None  # only "Gordon Brown" typed an organisation goes back to the people
+    other, reasons = decided
+    if other is EntityType.PERSON and len(e.label.split()) == 1:
+        known = KnownEntity(_scoped(f"{other.slug}/{slug(e.label)}", scope), other, e.label)
     else:
-        return None
-    votes = index.votes(e.label)
-    mine = votes[e.type] + (0 if counted else 1)
-    for other, n in votes.most_common():
-        if other is e.type or (e.type is not EntityType.PERSON and other is not EntityType.PERSON):
-            continue
-        if n >= TYPE_VOTE_MIN and n >= TYPE_VOTE_RATIO * mine:
-            found = index.by_name(other, e.label)
-            if len(found) == 1:
-                share = round(n / (n + mine), 3)
-                reasons = tuple(
-                    f"{c} article(s) say {t.value}" for t, c in sorted(votes.items(), key=lambda tc: -tc[1])
-                )
-                return found[0], share, reasons
-        break
-    return None
+        found = index.by_name(other, e.label)
+        if len(found) == 1:
+            known = found[0]
+        elif not found and other is not EntityType.PLACE:
+            known = KnownEntity(f"{other.slug}/{slug(e.label)}", other, e.label)
+        else:
+            return None
+    tallies = index.types.tally(e.label)
+    theirs, mine = tallies[other].score, tallies[e.type].score if e.type in tallies else 0.0
+    return known, round(theirs / (theirs + mine), 3) if theirs + mine else 1.0, reasons
 
 
 def _retype_by_relations(
     x: Extraction, index: EntityIndex, log: MergeLog | None
 ) -> tuple[dict[str, str], dict[str, Entity]]:
-    """Weak persons whose relations all need another type take it ("a striker for Ruch Chorzow").
+    """Weak persons the article itself says are something else take that type.
 
-    The entity becomes the one known entity of that type with its name, else a new
-    entity of that type; with a ``log`` (not in a worker's :func:`local_identity`) a
-    ``type`` merge naming the relations is recorded.
+    Either all their relations need one other type ("a striker for Ruch Chorzow": the
+    object of ``playsFor``), or the name or its mentions say it is an organisation's
+    (:func:`kg.identity.types.org_cue`: "Finance Ministry", "Ontario-based Magna",
+    "Everton defender", "Douglas & Lomason"). The entity becomes the one known
+    entity of that type with its name, else a new entity of that type; with a ``log``
+    (not in a worker's :func:`local_identity`) a ``type`` merge naming the reason is
+    recorded.
     """
     renames: dict[str, str] = {}
     rewritten: dict[str, Entity] = {}
     needed = needed_types(x)
+    strong = strong_typings(x)
     for e in x.entities:
-        other = needed.get(e.key)
-        if other is None or not _revisable(e):
+        if e.type is not EntityType.PERSON or e.same_as or e.key in strong:
+            continue
+        other = needed.get(e.key) if _is_weak_person(e) else None
+        if other is not None:
+            preds = sorted({r.predicate for r in x.relations if e.key in (r.subject, r.object)})
+            reasons = (f"{', '.join(preds)} in the article need(s) {other.value}",)
+        elif org_cue(x, e):
+            other = EntityType.ORGANISATION
+            reasons = ("the name or the words around it in the article say organisation",)
+        else:
             continue
         found = index.by_name(other, e.label)
         known = found[0] if len(found) == 1 else KnownEntity(f"{other.slug}/{slug(e.label)}", other, e.label)
-        preds = sorted({r.predicate for r in x.relations if e.key in (r.subject, r.object)})
-        reasons = (f"{', '.join(preds)} in the article need(s) {other.value}",)
         if _record(log, x, e, known, "type", 0.6, reasons):
             renames[e.key] = known.key
             rewritten[e.key] = _onto(e, known)
@@ -273,8 +271,8 @@ def resolve_across(
         log: Where merges are recorded; undone merges are not made again.
         scope: The article whose bare names this one's are (its own id, or the
             article it copies).
-        vote: Count this article in the type vote (a caller that counted it
-            already, with its whole batch, passes ``False``).
+        vote: Count this article in the type vote before deciding (a caller
+            that counted it already, with its whole batch, passes ``False``).
 
     Returns:
         The extraction with merged keys replaced everywhere they occur, and only
@@ -287,11 +285,15 @@ def resolve_across(
     renames, rewritten = _retype_by_relations(x, index, log)
     if renames:
         x = _rekey(x, renames, rewritten)
+    weights = typing_weights(x, index.knows_surname)
+    strong = frozenset(k for k, w in weights.items() if w >= STRONG)
+    if vote:
+        index.types.count(x, weights)
     context = frozenset(e.key for e in x.entities if not _is_bare(e))
     renames = {}
     rewritten = {}
     for e in x.entities:
-        retyped = _retype(e, not vote, index)
+        retyped = _retype(e, e.key in strong, scope, index)
         if retyped is not None:
             known, score, reasons = retyped
             if _record(log, x, e, known, "type", score, reasons):
@@ -328,8 +330,6 @@ def resolve_across(
     keys = [e.key for e in out.entities]
     for e in out.entities:
         index.add(e, keys)
-        if vote:
-            index.vote(e.type, e.label)
     return out
 
 
@@ -343,8 +343,8 @@ def local_identity(x: Extraction) -> Extraction:
 
 
 def _revisable(e: Entity) -> bool:
-    """Whether a later look at the whole run may retype ``e``: a person named weakly, not linked."""
-    return e.type is EntityType.PERSON and not e.same_as and _is_weak_person(e)
+    """Whether the type vote may retype ``e``: a person or an organisation not linked to an external entity."""
+    return e.type is not EntityType.PLACE and not e.same_as
 
 
 def _is_bare(e: Entity) -> bool:
@@ -452,11 +452,9 @@ class Resolver:
         self.shingles = shingles if shingles is not None else ShingleIndex()
         self._stored = stored
         self._events: dict[str, dict[tuple[str, str], Event]] = {}
-        # folded name -> type -> summed confidence of the articles that gave it that type (best mention each)
-        self._mass: dict[str, dict[EntityType, float]] = {}
-        self._articles: dict[str, Counter[EntityType]] = {}
-        # articles whose weak persons a later decision may retype: id -> the extraction as written
-        self._weak: OrderedDict[str, Extraction] = OrderedDict()
+        # articles with a weakly typed person or organisation that the run's final vote may retype:
+        # id -> the extraction as written, and the keys of its strongly typed entities
+        self._weak: OrderedDict[str, tuple[Extraction, frozenset[str]]] = OrderedDict()
 
     @classmethod
     def for_store(cls, store: Store, base: str, log_path: str | Path | None = None) -> Resolver:
@@ -488,49 +486,36 @@ class Resolver:
             self._events[x.article.id] = {(ev.type, ev.evidence.text): ev for ev in out.events}
         else:
             out = self._as_copy(out, original)
-        self._weigh(x, out)
+        self._keep(out)
         return out
 
-    def _weigh(self, x: Extraction, out: Extraction) -> None:
-        """Count the types an article's extraction gives each name (its best confidence for each).
-
-        ``out`` (the article as resolved) is kept when a later decision may retype one of its weak persons.
-        """
-        best: dict[tuple[str, EntityType], float] = {}
-        for e in x.entities:
-            k = (fold(e.label), e.type)
-            best[k] = max(best.get(k, 0.0), e.confidence)
-        for (name, etype), conf in best.items():
-            mass = self._mass.setdefault(name, {})
-            mass[etype] = mass.get(etype, 0.0) + conf
-            self._articles.setdefault(name, Counter())[etype] += 1
-        self._weak.pop(x.article.id, None)
+    def _keep(self, out: Extraction) -> None:
+        """Keep an article as written when the run's final vote may retype one of its weakly typed names."""
+        strong = strong_typings(out)
+        self._weak.pop(out.article.id, None)
         if any(_revisable(e) for e in out.entities):
-            self._weak[x.article.id] = out
+            self._weak[out.article.id] = (out, strong)
             while len(self._weak) > REVISE_KEEP:
                 self._weak.popitem(last=False)
 
     def revise(self) -> list[Extraction]:
-        """Retype the run's weak persons by the whole run's evidence; return the articles that changed.
+        """Retype the run's weakly typed names by the whole run's vote; return the articles that changed.
 
-        A type decided one article at a time can only follow the articles before it,
-        so a name a table typed a person before the corpus called it a club stays a
-        person there. At the end of a run each name is decided once, for every
-        article of the run that typed it a weak person (one word, or no known given
-        name first): when at least :data:`REVISE_MIN_ARTICLES` articles give it one
-        other type (or one article whose confidence is :data:`REVISE_CLEAR_RATIO` times
-        the person's per article), those articles give it more confidence (each its best mention)
-        than the articles calling it a person, in all or per article, and exactly one
-        entity of that type has the name, the person becomes that entity (a ``type``
-        merge in the log). The returned extractions replace
-        the articles as written.
+        A type decided one article at a time can only follow the articles before it
+        (and its batch), so a name a table typed a person before the corpus called it
+        a club would stay a person there. At the end of a run each article of the run
+        that typed a person or an organisation on weak evidence is decided again by
+        the final vote (:func:`kg.identity.types.decide`), in either direction; an
+        entity it retypes is a ``type`` merge in the log, and the article is returned
+        once, with its relations checked for conformance anew, to be written again.
         """
         out: list[Extraction] = []
-        for article, x in list(self._weak.items()):
+        for article, (x, strong) in list(self._weak.items()):
             renames: dict[str, str] = {}
             rewritten: dict[str, Entity] = {}
+            scope = x.duplicate_of or article
             for e in x.entities:
-                found = self._decided(e) if _revisable(e) else None
+                found = _retype(e, e.key in strong, scope, self.index) if _revisable(e) else None
                 if found is None:
                     continue
                 known, score, reasons = found
@@ -542,39 +527,14 @@ class Resolver:
             revised = conform(_rekey(x, renames, rewritten))
             for e in revised.entities:
                 self.index.add(e)
-            self._weak[article] = revised
+            self._weak[article] = (revised, strong_typings(revised))
             out.append(revised)
         return out
-
-    def _decided(self, e: Entity) -> tuple[KnownEntity, float, tuple[str, ...]] | None:
-        """The entity of another type the whole run says a weak person's name is, if it says so clearly."""
-        name = fold(e.label)
-        mass, articles = self._mass.get(name, {}), self._articles.get(name, Counter())
-        mine = mass.get(EntityType.PERSON, 0.0)
-        others = [(m, t) for t, m in mass.items() if t is not EntityType.PERSON]
-        if not others:
-            return None
-        m, other = max(others, key=lambda mt: (mt[0], mt[1].value))
-        n, n_mine = articles[other], articles[EntityType.PERSON]
-        # more confidence in all, or better evidence per article (ten tables' guesses vs four reports);
-        # one article alone only when it is clearly better (a report of the team against a table's guess)
-        clear = m > mine and (not n_mine or m / n >= REVISE_CLEAR_RATIO * mine / n_mine)
-        if (n < REVISE_MIN_ARTICLES and not clear) or (m <= mine and (not n_mine or m / n <= mine / n_mine)):
-            return None
-        found = self.index.by_name(other, e.label)
-        if len(found) != 1:
-            return None
-        reasons = tuple(
-            f"{articles[t]} article(s) say {t.value} (confidence {mass.get(t, 0.0):.2f})"
-            for t in sorted(articles, key=lambda t: -mass.get(t, 0.0))
-        )
-        return found[0], round(m / (m + mine), 3), reasons
 
     def batch(self, xs: Sequence[Extraction]) -> list[Extraction]:
         """Resolve a batch in order, each of its articles counted in the type vote before any is resolved."""
         for x in xs:
-            for e in x.entities:
-                self.index.vote(e.type, e.label)
+            self.index.types.count(x, typing_weights(x, self.index.knows_surname))
         out = [self(x, vote=False) for x in xs]
         self.shingles.flush()
         return out
