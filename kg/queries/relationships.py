@@ -15,16 +15,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg import summary
-from kg.namespace import KG_NS, PROV, local_name
-from kg.queries.evidence import EvidenceView, by_subject, spans_of
+from kg import sparql, summary
+from kg.namespace import KG_NS, local_name
+from kg.queries.evidence import EvidenceView, evidence_of_row
 from kg.rdf import iri_key
-from kg.sparql import Page
+from kg.sparql import PROLOGUE, Page
 from kg.store import Store
 
 __all__ = ["RelationshipFilter", "RelationshipView", "relationship_page", "relationship_pages", "relationships_of"]
-
-_EVIDENCE, _DERIVED = KG_NS + "evidence", str(PROV.wasDerivedFrom)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,25 +82,29 @@ def relationships_of(
 
 
 def _views(store: Store, base: str, found: Sequence[summary.RelationshipSummary]) -> list[RelationshipView]:
-    """The views of the summarised relationships ``found``, each with its evidence (two reads for all)."""
+    """The views of the summarised relationships ``found``, each with its evidence (one query for all)."""
     # Spans by triple, apart for statements the text makes (True) and derived ones (False).
     spans: dict[tuple[str, str, str, bool], dict[tuple[str, int, int], EvidenceView]] = {}
     sources: dict[tuple[str, str, str], set[str]] = {}
     triples = {st: (r.subject, r.predicate, r.object) for r in found for st in r.statements}
     if triples:
-        # The summary names each relationship's statements, so their evidence is read
-        # by subject (the statements in whatever graph states them, then their spans),
-        # not by a scan of every statement about the entities.
-        told = by_subject(store, ((st, None) for st in triples), (_EVIDENCE, _DERIVED))
-        evs = spans_of(store, base, {(ev, g) for (_, g), ps in told.items() for ev in ps.get(_EVIDENCE, ())})
-        for (st, g), ps in told.items():
-            triple = triples[st]
-            derived = ps.get(_DERIVED, [])
-            found_here = [view for ev in ps.get(_EVIDENCE, ()) for view in evs.get((ev, g), ())]
-            if found_here and derived:  # a statement's sources count only where it has a whole span
-                sources.setdefault(triple, set()).update(derived)
-            for view in found_here:
-                spans.setdefault((*triple, not derived), {})[(view.article_id, view.start, view.end)] = view
+        # The summary names each relationship's statements, so their evidence is a
+        # look-up by subject, not a scan of every statement about the entities. The
+        # VALUES goes inside the GRAPH block: outside it, Oxigraph matched the block in
+        # every graph first (3 s for 21 statements on 1,162 articles, 2 ms inside).
+        rows = store.query(
+            PROLOGUE
+            + f"""SELECT ?st ?g ?es ?ee ?et ?src WHERE {{ GRAPH ?g {{ VALUES ?st {{ {sparql.iris(sorted(triples))} }}
+  ?st kg:evidence ?ev . ?ev nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et .
+    OPTIONAL {{ ?st prov:wasDerivedFrom ?src }} }} }}"""
+        )
+        for r in rows:
+            triple = triples[r["st"]]
+            if "src" in r:
+                sources.setdefault(triple, set()).add(r["src"])
+            ev = evidence_of_row(base, r)
+            if ev is not None:
+                spans.setdefault((*triple, "src" not in r), {})[(ev.article_id, ev.start, ev.end)] = ev
     views = []
     for rel in found:
         triple = (rel.subject, rel.predicate, rel.object)
