@@ -27,6 +27,11 @@ JSON) shows on its own.
 
 Printed: p50 and p99 latency, throughput, and GraphQL / baseline ratios (for
 throughput, baseline / GraphQL: above 1 means GraphQL serves fewer per second).
+
+The issue-23 runs on real articles (``--extract``, ``--scale``, ``--remeasure``,
+``--ingest-cost``, ``--write-cost``, ``--hub-ab REF``) are described with their
+functions and in docs/BENCHMARKS.md; their hub-page timings print the thread's CPU
+time beside the wall time, the garbage collector's pauses and the load average.
 """
 
 from __future__ import annotations
