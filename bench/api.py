@@ -27,12 +27,20 @@ JSON) shows on its own.
 
 Printed: p50 and p99 latency, throughput, and GraphQL / baseline ratios (for
 throughput, baseline / GraphQL: above 1 means GraphQL serves fewer per second).
+
+The issue-23 runs on real articles (``--extract``, ``--scale``, ``--remeasure``,
+``--ingest-cost``, ``--write-cost``, ``--hub-ab REF``) are described with their
+functions and in docs/BENCHMARKS.md; their hub-page timings print the thread's CPU
+time beside the wall time, the garbage collector's pauses and the load average.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
+import gc
+import importlib.util
 import json
 import os
 import pickle
@@ -48,6 +56,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import httpx
 import pyoxigraph as ox
@@ -60,7 +69,7 @@ from kg.namespace import KG_NS
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_nquads, nquads_text
 from kg.records import Article, EntityType, Extraction, content_hash
 from kg.settings import Settings
-from kg.store import EmbeddedStore
+from kg.store import SNAPSHOTS, EmbeddedStore
 from kg.summary import _sync as summary_sync
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -427,6 +436,54 @@ def _median_ms(call: Callable[[], object], runs: int = 5) -> float:
     return statistics.median(times) * 1e3
 
 
+class _GcPauses:
+    """The collector's pauses while the block runs: how many full (generation 2) collections, the longest, all."""
+
+    def __init__(self) -> None:
+        self.full = 0
+        self.longest = 0.0
+        self.total = 0.0
+        self._t = 0.0
+
+    def _watch(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._t = time.perf_counter()
+            return
+        took = time.perf_counter() - self._t
+        self.total += took
+        self.longest = max(self.longest, took)
+        self.full += info.get("generation") == 2
+
+    def __enter__(self) -> _GcPauses:
+        gc.callbacks.append(self._watch)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self._watch)
+
+    def __str__(self) -> str:
+        return (
+            f"GC: {self.full} full collections, longest pause {self.longest * 1e3:.1f} ms, "
+            f"all pauses {self.total * 1e3:.0f} ms"
+        )
+
+
+def _settle() -> None:
+    """Collect once and exempt every object alive now from later collections, as ``kg serve`` does after its load.
+
+    The server freezes its analytics projection (``api.context._settle``); this
+    process holds the real extractions instead (a million objects), which every
+    full collection would otherwise walk during the timed requests (a 2.8 s pause
+    at 1,024 articles in one run at load 11).
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def _no_index(store: object, *, create: bool = False) -> None:
     """Stands in for :func:`kg.summary.read_index` to time the queries without the index."""
     del store, create
@@ -454,16 +511,22 @@ def _measure(
             setattr(summary, "read_index", real)  # noqa: B010
         out[name] = (before, after)
         print(f"  {n:>6} articles  {name:<40} scan {before:>9.1f} ms   index {after:>7.1f} ms", flush=True)
-    lat = []
-    for _ in range(hub_requests):
-        t = time.perf_counter()
-        reads["hub entity page"]()
-        lat.append(time.perf_counter() - t)
+    lat, cpu = [], []
+    with _GcPauses() as pauses:
+        for _ in range(hub_requests):
+            t, c = time.perf_counter(), time.thread_time()
+            reads["hub entity page"]()
+            lat.append(time.perf_counter() - t)
+            cpu.append(time.thread_time() - c)
     out["hub entity page median, one client"] = (float("nan"), statistics.median(lat) * 1e3)
     out["hub entity page p99"] = (float("nan"), _percentile(lat, 0.99) * 1e3)
+    out["hub entity page CPU median"] = (float("nan"), statistics.median(cpu) * 1e3)
+    out["hub entity page CPU p99"] = (float("nan"), _percentile(cpu, 0.99) * 1e3)
     print(
         f"  {n:>6} articles  hub page over {hub_requests}: median {statistics.median(lat) * 1e3:.1f} ms, "
-        f"p99 {out['hub entity page p99'][1]:.1f} ms",
+        f"p99 {out['hub entity page p99'][1]:.1f} ms; its thread's CPU time median "
+        f"{out['hub entity page CPU median'][1]:.1f} ms, p99 {out['hub entity page CPU p99'][1]:.1f} ms "
+        f"({pauses}; {_load()})",
         flush=True,
     )
     return out, hub_name
@@ -784,6 +847,7 @@ def scale_main(marks: Sequence[int], search: str, hub_requests: int, scan_upto: 
     ``minutes``; the store is then measured at the size it reached.
     """
     xs = extract_real()
+    _settle()
     marks = sorted(marks)
     print(f"{len(xs)} real extractions", flush=True)
     # The write cost of the index: the real articles written with and without it (store write alone).
@@ -874,11 +938,150 @@ def remeasure(small: int, search: str, hub_requests: int) -> None:
     for batch in _batches(xs, small):
         known = {g: summary.contributions_of(g, list(ox.parse(text, ox.RdfFormat.N_QUADS))) for g, text, _ in batch}
         store.put_nquads([(g, text) for g, text, _ in batch], known)
+    _settle()
     for path in (store, EmbeddedStore(SCALE_OUT, snapshot_every=3600)):
         n = queries.graph_stats(path).articles
         results[n], hubs[n] = _measure(path, n, search, hub_requests, scan_runs=3 if n <= small else 0)
         path.close()
     _table(results, hubs)
+
+
+def _readers_at(ref: str) -> tuple[ModuleType, ModuleType]:
+    """``kg/queries/relationships.py`` and ``events.py`` as they were at git ``ref``, loaded beside today's."""
+    mods = []
+    for name in ("relationships", "events"):
+        path = f"kg/queries/{name}.py"
+        text = subprocess.run(["git", "show", f"{ref}:{path}"], cwd=ROOT, check=True, capture_output=True, text=True)
+        mod_name = f"_bench_api_{name}_at_ref"
+        spec = importlib.util.spec_from_loader(mod_name, loader=None)
+        assert spec is not None
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[mod_name] = mod  # dataclasses look their module up
+        exec(compile(text.stdout, f"{ref}:{path}", "exec"), mod.__dict__)  # this repository's own code
+        mods.append(mod)
+    return mods[0], mods[1]
+
+
+def _hub(store: EmbeddedStore) -> tuple[str, int]:
+    """The most-mentioned entity (key) and its mention count."""
+    rows = store.query(
+        f"SELECT ?e ?m WHERE {{ GRAPH <{summary.SUMMARY_GRAPH}> {{ ?e <{summary.SUMMARY_NS}mentions> ?m ;"
+        f" <{summary.SUMMARY_NS}type> ?t }} }} ORDER BY DESC(?m) ?e LIMIT 1"
+    )
+    return rows[0]["e"][len(DEFAULT_BASE) :], int(rows[0]["m"])
+
+
+def hub_ab(ref: str, requests: int) -> None:
+    """The hub entity page with the relationship and event readers of ``ref`` (A) and of today (B), interleaved.
+
+    Both read the same store in this process, in alternating blocks of 10
+    requests; the answers are checked equal first. Each store a ``--scale`` run or
+    ``--extract`` left is measured (the 10^4 one and the 1,162 real articles).
+    """
+    old = _readers_at(ref)
+    for path in (REAL_OUT, SCALE_OUT):
+        if path.is_dir() and (path / SNAPSHOTS).is_dir():
+            store = EmbeddedStore(path, read_only=True)
+            try:
+                _hub_ab_on(store, ref, old, requests)
+            finally:
+                store.close()
+
+
+def _hub_ab_on(store: EmbeddedStore, ref: str, old: tuple[ModuleType, ModuleType], requests: int) -> None:
+    base, page = DEFAULT_BASE, queries.Page
+    if not store.ask(f"ASK {{ GRAPH <{summary.SUMMARY_GRAPH}> {{ ?e <{summary.SUMMARY_NS}mentions> ?m }} }}"):
+        return  # a store still being filled
+    hub, mentions = _hub(store)
+    n = queries.graph_stats(store).articles
+    keys = queries.events_of_entity(store, base, hub, page(0, 20))[1]
+    arms: dict[str, tuple[Callable[[], object], Callable[[], object]]] = {
+        arm: (
+            functools.partial(rel.relationship_page, store, base, hub, page(0, 20)),
+            functools.partial(ev.events_by_keys, store, base, keys),
+        )
+        for arm, (rel, ev) in (("A", old), ("B", (queries.relationships, queries.events)))
+    }
+    a_rel, a_ev = (f() for f in arms["A"])
+    b_rel, b_ev = (f() for f in arms["B"])
+    if _plain(a_rel) != _plain(b_rel) or _plain(a_ev) != _plain(b_ev):
+        raise SystemExit(f"{ref} and this tree read different hub pages")
+    assert isinstance(b_rel, tuple)
+    spans = sum(len(v.evidence) for v in b_rel[1])
+
+    def whole(arm: str) -> Callable[[], object]:
+        rel, ev = arms[arm]
+
+        def call() -> object:
+            queries.entities_by_keys(store, base, [hub])
+            rel()
+            queries.events_of_entity(store, base, hub, page(0, 20))
+            ev()
+            _, ids = queries.articles_of_entity(store, base, hub, page(0, 10))
+            return queries.articles_by_ids(store, base, ids)
+
+        return call
+
+    print(
+        f"{n} articles, hub {hub} ({mentions} mentions; its first 20 relationships list {spans} spans); "
+        f"A = {ref}, B = this tree; {_load()}",
+        flush=True,
+    )
+    for name, (a, b) in {
+        "relationships(first: 20)": (arms["A"][0], arms["B"][0]),
+        "events_by_keys, the 20 events": (arms["A"][1], arms["B"][1]),
+    }.items():
+        ta, tb = _interleaved(a, b, 60)
+        print(f"  {name}, 60 calls each: A {ta}; B {tb}; B/A {_ratio(ta, tb)}", flush=True)
+    with _GcPauses() as pauses:
+        ta, tb = _interleaved(whole("A"), whole("B"), requests)
+    for arm, timed in (("A", ta), ("B", tb)):
+        print(f"  hub page {arm}, {requests} requests, one client: {timed}", flush=True)
+    print(f"  hub page B/A {_ratio(ta, tb)} ({pauses}; {_load()})", flush=True)
+
+
+def _ratio(a: _Timed, b: _Timed) -> str:
+    wall = statistics.median(b.wall) / statistics.median(a.wall)
+    return f"{wall:.2f}x median wall, {statistics.median(b.cpu) / statistics.median(a.cpu):.2f}x median CPU"
+
+
+def _plain(x: object) -> object:
+    """``x`` with every dataclass as a dict, so two modules' classes of the same view compare."""
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        return dataclasses.asdict(x)
+    if isinstance(x, dict):
+        return {k: _plain(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_plain(v) for v in x]
+    return x
+
+
+@dataclass
+class _Timed:
+    """Wall and thread CPU times (ms) of repeated calls."""
+
+    wall: list[float] = dataclasses.field(default_factory=list)
+    cpu: list[float] = dataclasses.field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"median {statistics.median(self.wall):.1f} ms, p99 {_percentile(self.wall, 0.99):.1f} ms "
+            f"(thread CPU median {statistics.median(self.cpu):.1f} ms, p99 {_percentile(self.cpu, 0.99):.1f} ms)"
+        )
+
+
+def _interleaved(a: Callable[[], object], b: Callable[[], object], n: int) -> tuple[_Timed, _Timed]:
+    """``n`` timed calls of each, in alternating blocks of 10, after one warm call each."""
+    a(), b()
+    out = (_Timed(), _Timed())
+    while len(out[1].wall) < n:
+        for call, timed in ((a, out[0]), (b, out[1])):
+            for _ in range(min(10, n - len(timed.wall))):
+                t, c = time.perf_counter(), time.thread_time()
+                call()
+                timed.wall.append((time.perf_counter() - t) * 1e3)
+                timed.cpu.append((time.thread_time() - c) * 1e3)
+    return out
 
 
 def ingest_cost(n: int, rounds: int) -> None:
@@ -942,11 +1145,17 @@ def main() -> None:
     ap.add_argument("--scan-upto", type=int, default=2000, help="time the scans too up to this many articles")
     ap.add_argument("--extract", action="store_true", help="extract the real articles once (kept for --scale)")
     ap.add_argument(
+        "--hub-ab", metavar="REF", help="the hub page with REF's relationship and event readers against today's"
+    )
+    ap.add_argument(
         "--remeasure", action="store_true", help="time the --scale store as left and a fresh --small one, code as now"
     )
     args = ap.parse_args()
     if args.extract:
         extract_real()
+        return
+    if args.hub_ab:
+        hub_ab(args.hub_ab, args.hub_requests)
         return
     if args.write_cost:
         write_cost(args.write_cost, args.rounds)

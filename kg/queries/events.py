@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from kg import sparql, summary
 from kg.namespace import EVT_NS, KG_NS, RDF, RDFS, local_name
-from kg.queries.evidence import EvidenceView, evidence_of_row
+from kg.queries.evidence import EvidenceView, by_subject, spans_of
 from kg.rdf import article_iri, iri_key
 from kg.sparql import PROLOGUE, Page, count_and_page
 from kg.store import Store
@@ -133,10 +133,10 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
     """Describe the events with the given keys (missing keys are absent), in two queries.
 
     The first reads every statement about the events in the graphs reporting them
-    (with the read index, the (event, graph) pairs it lists, as a VALUES before
-    the GRAPH block: Oxigraph then seeks each pair, 3x faster than the same VALUES
-    inside the block on a hub's page); the second reads the spans their evidence
-    and triggers point to, the same way. Each statement comes back once: no part multiplies
+    (with the read index, the (event, graph) pairs it lists; without it, the events
+    in every graph); the second reads the spans their evidence and triggers point
+    to. Both are subject look-ups (:meth:`kg.store.Store.subject_triples`, seeks in
+    an embedded store), and each statement comes back once: no part multiplies
     another's rows, and the parts are put together here. An event counts in a
     graph that types it ``kg:Event``; with several graphs, the most confident
     graph's label, type and confidence win and the first graph's date, place and
@@ -146,19 +146,15 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
         return {}
     iris = list(dict.fromkeys(base + k for k in keys))
     idx = summary.read_index(store)
+    asked: list[tuple[str, str | None]]
     if idx is not None:
-        pairs = idx.graphs_of_events(iris)
-        if not pairs:
+        asked = list(idx.graphs_of_events(iris))
+        if not asked:
             return {}
-        values = " ".join(f"({sparql.iri(e)} {sparql.iri(g)})" for e, g in pairs)
-        where = f"VALUES (?e ?g) {{ {values} }} GRAPH ?g {{ ?e ?p ?o }}"
     else:
-        where = f"GRAPH ?g {{ VALUES ?e {{ {sparql.iris(iris)} }} ?e ?p ?o }}"
-    told: dict[tuple[str, str], dict[str, list[str]]] = {}
-    for r in store.query(f"SELECT ?e ?g ?p ?o WHERE {{ {where} }}"):
-        told.setdefault((r["e"], r["g"]), {}).setdefault(r["p"], []).append(r["o"])
-    told = {eg: ps for eg, ps in told.items() if KG_NS + "Event" in ps.get(_TYPE, ())}
-    spans = _spans(store, base, {(o, g) for (_, g), ps in told.items() for p in _SPANS for o in ps.get(p, ())})
+        asked = [(e, None) for e in iris]  # every graph that says anything about them
+    told = {eg: ps for eg, ps in by_subject(store, asked).items() if KG_NS + "Event" in ps.get(_TYPE, ())}
+    spans = spans_of(store, base, {(o, g) for (_, g), ps in told.items() for p in _SPANS for o in ps.get(p, ())})
     main: dict[str, tuple[str, str, float]] = {}
     extra: dict[str, dict[str, str]] = {}
     parts: dict[str, dict[tuple[str, str], ParticipantView]] = {}
@@ -204,24 +200,6 @@ def events_by_keys(store: Store, base: str, keys: Sequence[str]) -> dict[str, Ev
             evidence=tuple(ss[k] for k in sorted(ss)),
             triggers=tuple(ts[k] for k in sorted(ts)),
         )
-    return out
-
-
-def _spans(store: Store, base: str, nodes: set[tuple[str, str]]) -> dict[tuple[str, str], list[EvidenceView]]:
-    """The text span of each (span node, graph), in one query; nodes without a whole span are absent."""
-    if not nodes:
-        return {}
-    values = " ".join(f"({sparql.iri(n)} {sparql.iri(g)})" for n, g in sorted(nodes))
-    rows = store.query(
-        PROLOGUE
-        + f"""SELECT ?n ?g ?es ?ee ?et WHERE {{
-  VALUES (?n ?g) {{ {values} }} GRAPH ?g {{ ?n nif:beginIndex ?es ; nif:endIndex ?ee ; nif:anchorOf ?et }} }}"""
-    )
-    out: dict[tuple[str, str], list[EvidenceView]] = {}
-    for r in rows:
-        view = evidence_of_row(base, r)
-        if view is not None:
-            out.setdefault((r["n"], r["g"]), []).append(view)
     return out
 
 

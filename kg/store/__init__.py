@@ -22,7 +22,7 @@ import logging
 
 from kg.errors import StoreError, StoreLockedError
 from kg.store import writer
-from kg.store.base import Row, Store
+from kg.store.base import Row, Store, Told
 from kg.store.embedded import SNAPSHOTS, EmbeddedStore, latest_snapshot, prune_snapshots
 from kg.store.export import ExportFormat, write_export
 from kg.store.remote import SERVER_GRAPHS, SERVICE, RemoteStore
@@ -38,6 +38,7 @@ __all__ = [
     "Row",
     "ServingStore",
     "Store",
+    "Told",
     "latest_snapshot",
     "open_store",
     "prune_snapshots",

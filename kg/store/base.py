@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import pyoxigraph as ox
 
+from kg import sparql as _sparql
 from kg.sandbox import Answer
 from kg.store import writer
 
@@ -34,9 +35,11 @@ if TYPE_CHECKING:
     from kg.store.export import ExportFormat
     from kg.summary import Contributions
 
-__all__ = ["Row", "Store", "bounded", "lexical"]
+__all__ = ["Row", "Store", "Told", "bounded", "lexical"]
 
 Row = dict[str, str]
+#: One triple as (subject, predicate, object, graph), each the lexical value (see :func:`lexical`).
+Told = tuple[str, str, str, str]
 
 
 def lexical(term: object) -> str:
@@ -83,6 +86,42 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def ask(self, sparql: str) -> bool:
         """Run an ASK query."""
+
+    def subject_triples(
+        self, pairs: Sequence[tuple[str, str | None]], predicates: Sequence[str] | None = None
+    ) -> list[Told]:
+        """Every triple about each subject of ``pairs``: in the graph paired with it, or in every named graph (``None``).
+
+        The read of a page of known nodes (an event in the graphs reporting it, a
+        statement and its evidence span): no join, so a backend that can seek a
+        subject answers it without a query plan. This one asks SPARQL, at most two
+        queries (a VALUES of (subject, graph) pairs before the GRAPH block, so that each
+        pair is one seek; subjects with any graph inside it).
+
+        Args:
+            pairs: (subject IRI, graph IRI or ``None``) pairs.
+            predicates: Only the triples with one of these predicates (all when ``None``).
+
+        Returns:
+            ``(subject, predicate, object, graph)`` rows, lexical values as :meth:`query`
+            gives them; each triple once, however often its subject is asked for.
+        """
+        anywhere = sorted({s for s, g in pairs if g is None})
+        known = sorted({(s, g) for s, g in pairs if g is not None} - {(s, g) for s, g in pairs if s in anywhere})
+        only = f"VALUES ?p {{ {_sparql.iris(predicates)} }} " if predicates is not None else ""
+        if predicates is not None and not predicates:
+            return []
+        rows: list[Row] = []
+        if known:
+            values = " ".join(f"({_sparql.iri(s)} {_sparql.iri(g)})" for s, g in known)
+            rows += self.query(
+                f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?g) {{ {values} }} GRAPH ?g {{ {only}?s ?p ?o }} }}"
+            )
+        if anywhere:
+            rows += self.query(
+                f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ VALUES ?s {{ {_sparql.iris(anywhere)} }} {only}?s ?p ?o }} }}"
+            )
+        return [(r["s"], r["p"], r["o"], r["g"]) for r in rows]
 
     @abc.abstractmethod
     def article_digests(self, graphs: Sequence[str]) -> dict[str, str]:

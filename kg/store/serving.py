@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 import pyoxigraph as ox
 
 from kg.errors import StoreLockedError
-from kg.store.base import Row, Store
+from kg.store.base import Row, Store, Told
 from kg.store.embedded import EmbeddedStore, latest_snapshot, prune_snapshots, snapshot_names
 
 if TYPE_CHECKING:
@@ -116,6 +116,12 @@ class ServingStore(Store):
     def article_digests(self, graphs: Sequence[str]) -> dict[str, str]:
         """Return the stored content hash of each of ``graphs`` that exists."""
         return self._current().article_digests(graphs)
+
+    def subject_triples(
+        self, pairs: Sequence[tuple[str, str | None]], predicates: Sequence[str] | None = None
+    ) -> list[Told]:
+        """Every triple about each subject of ``pairs``, from the newest snapshot (see :meth:`Store.subject_triples`)."""
+        return self._current().subject_triples(pairs, predicates)
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[Store]:

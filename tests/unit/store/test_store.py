@@ -466,3 +466,13 @@ def test_store_writer_close_leaves_no_flushed_write_ahead_log(tmp_path: Path) ->
     reader = EmbeddedStore(tmp_path / "db", read_only=True)
     assert len(_in(reader, g)) == 20_001
     reader.close()
+
+
+def test_store_subject_triples_reads_subjects_in_their_graphs(backend: Backend) -> None:
+    g1, g2 = backend.g("one"), backend.g("two")
+    backend.store.put_articles([(g1, _quads(g1, 2, "h1")), (g2, _quads(g2, 1, "h2"))])
+    s0 = f"{g1}/s0"
+    assert sorted(backend.store.subject_triples([(s0, None), (f"{g2}/s0", g2), (f"{g2}/s0", g1)])) == sorted(
+        [(s0, str(P.value), "0", g1), (f"{g2}/s0", str(P.value), "0", g2)]
+    )
+    assert backend.store.subject_triples([(g1, g1)], [HASH]) == [(g1, HASH, "h1", g1)]
