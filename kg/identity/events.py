@@ -12,7 +12,8 @@ Joining re-keys the new article's event to the stored event's key, so the event 
 written into both articles' named graphs: each graph carries its own evidence and
 ``kg:mentionedIn``, and the single-valued facts (label, type, confidence, modality, place,
 start, end, casualties, quote) are copied from the first report, so the union of the
-graphs still has one value for each; deleting either article leaves the other's report
+graphs still has one value for each (a first report placed where the new article names
+no place of its own is therefore not joined: its graph could not describe that place); deleting either article leaves the other's report
 whole. Event counts and mention counts are therefore different numbers; see
 :func:`event_counts`.
 
@@ -134,8 +135,13 @@ def join_reports(x: Extraction, index: EventIndex) -> Extraction:
     """
     events = []
     changed = False
+    described = {e.key for e in x.entities}
     for ev in x.events:
-        match = same_event(ev, index.candidates(ev, x.article.id))
+        # The first report's place is copied into this article's graph, which must describe
+        # it; a report placed where this article never names is not joined (it may well be
+        # another happening: the same day, the same leader, another town).
+        candidates = [k for k in index.candidates(ev, x.article.id) if k.event.place in (None, ev.place, *described)]
+        match = same_event(ev, candidates)
         if match is None:
             events.append(ev)
             continue

@@ -160,3 +160,21 @@ def test_store_index_takes_the_event_same_event_takes_from_every_stored_one(star
         found = same_event(probe, SparqlEventIndex(store, DEFAULT_BASE).candidates(probe, "probe"))
         got = found and (found.event.key, found.article)
         assert got == (expected and (expected.event.key, expected.article)), [x.article.id for x in stored]
+
+
+def test_join_report_batch_leaves_apart_a_report_placed_where_the_article_never_names(store: EmbeddedStore) -> None:
+    """The first report's place would be copied into a graph that does not describe it."""
+    from kg.validate import validate
+
+    first = _extraction("a1", _event("event/a1/0"))
+    _put(store, [first])
+    elsewhere = dataclasses.replace(
+        _extraction("a2", _event("event/a2/5", place=None)), entities=(RUSSIA, KYIV)
+    )  # shares the agent and the day, never names Bakhmut
+    (second,) = join_report_batch([elsewhere], store, DEFAULT_BASE)
+    assert [e.key for e in second.events] == ["event/a2/5"]
+    assert validate(extraction_quads(second)).conforms
+    named = dataclasses.replace(elsewhere, entities=(BAKHMUT, RUSSIA, KYIV))
+    (joined,) = join_report_batch([named], store, DEFAULT_BASE)
+    assert [e.key for e in joined.events] == ["event/a1/0"]
+    assert validate(extraction_quads(joined)).conforms
