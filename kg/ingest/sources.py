@@ -33,6 +33,7 @@ __all__ = [
     "SUFFIXES",
     "article_from_fields",
     "count_inputs",
+    "dateline_date",
     "normalise_date",
     "parse_text",
     "read_file",
