@@ -165,6 +165,8 @@ function drawBuckets(svg, dated, onRange) {
   }
 }
 
+const shortLabel = (ev) => (ev.label.length > 22 ? `${ev.label.slice(0, 21)}…` : ev.label);
+
 export function drawTimeline(svg, events, { onEvent, selected, onRange }) {
   svg.replaceChildren();
   const W = 900;
@@ -194,9 +196,14 @@ export function drawTimeline(svg, events, { onEvent, selected, onRange }) {
     const x1 = Math.max(x(e), x0 + 1);
     let lane = lanes.findIndex((end) => end < x0 - 6);
     if (lane < 0 && lanes.length < MAX_LANES) lane = lanes.length;
-    if (lane < 0) lane = lanes.indexOf(Math.min(...lanes)); // full: overlap the least crowded
-    lanes[lane] = x1 + 130;
-    placed.push([ev, x0, x1, lane]);
+    // Every lane full (many events on a few days): the mark goes where it crowds least and
+    // carries no label, which would overlap another; its title, its focus and the list name it.
+    const labelled = lane >= 0;
+    if (!labelled) lane = lanes.indexOf(Math.min(...lanes));
+    // a label starts at the mark and is about 0.6 em (11 px) a character wide: its lane stays
+    // taken until it ends, so no later label in the lane runs into it
+    lanes[lane] = labelled ? Math.max(x1, x0 + shortLabel(ev).length * 6.8 + 8) : Math.max(lanes[lane], x1 + 6);
+    placed.push([ev, x0, x1, lane, labelled]);
   }
   const axisY = 14 + lanes.length * 26;
   svg.setAttribute("viewBox", `0 0 ${W} ${axisY + 26}`);
@@ -206,7 +213,7 @@ export function drawTimeline(svg, events, { onEvent, selected, onRange }) {
     const text = el("text", { x: x(t), y: axisY + 18, "text-anchor": "middle", class: "tick" }, svg);
     text.textContent = label;
   }
-  for (const [ev, x0, x1, lane] of placed) {
+  for (const [ev, x0, x1, lane, labelled] of placed) {
     const y = axisY - 12 - lane * 26;
     const g = el("g", { class: "tl-event", tabindex: 0, role: "button", "data-id": ev.id }, svg);
     g.classList.toggle("selected", ev.id === selected);
@@ -214,8 +221,10 @@ export function drawTimeline(svg, events, { onEvent, selected, onRange }) {
     const colour = typeColour(ev.type);
     if (x1 - x0 > 8) el("rect", { x: x0, y: y - 5, width: x1 - x0, height: 10, rx: 4, fill: colour }, g);
     else el("circle", { cx: x0, cy: y, r: 6, fill: colour }, g);
-    const label = el("text", { x: x0, y: y - 8, class: "tl-label" }, g);
-    label.textContent = ev.label.length > 22 ? `${ev.label.slice(0, 21)}…` : ev.label;
+    if (labelled) {
+      const label = el("text", { x: x0, y: y - 8, class: "tl-label" }, g);
+      label.textContent = shortLabel(ev);
+    }
     const title = el("title", {}, g);
     title.textContent = `${ev.label} (${ev.type}) ${when(ev)}`;
     g.addEventListener("click", () => onEvent(ev));
