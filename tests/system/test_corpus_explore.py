@@ -20,7 +20,7 @@ import pyoxigraph as ox
 import pytest
 
 from tests.support.corpus import CorpusStore
-from tests.support.servers import CHROMIUM, CHROMIUM_ARGS, kg_serve
+from tests.support.servers import chromium_page, kg_serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -105,17 +105,8 @@ def hub(server: str) -> Hub:
 
 @pytest.fixture(scope="module")
 def browser_page(server: str) -> Iterator[tuple[Page, list[str]]]:
-    from playwright.sync_api import sync_playwright
-
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        pg = context.new_page()
-        pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        yield pg, errors
-        browser.close()
+    with chromium_page() as opened:
+        yield opened
 
 
 def _open(pg: Page, server: str, hub: Hub) -> None:

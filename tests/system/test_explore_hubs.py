@@ -17,7 +17,7 @@ import pytest
 from kg.rdf import DEFAULT_BASE, article_iri, extraction_quads
 from kg.records import Article, Entity, EntityType, Event, Evidence, Extraction, Mention, Participant
 from kg.store import EmbeddedStore
-from tests.support.servers import CHROMIUM, CHROMIUM_ARGS, kg_serve
+from tests.support.servers import chromium_page, kg_serve
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -91,17 +91,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser_page(server: str) -> Iterator[tuple[Page, list[str]]]:
-    from playwright.sync_api import sync_playwright
-
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        pg = context.new_page()
-        pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        yield pg, errors
-        browser.close()
+    with chromium_page() as opened:
+        yield opened
 
 
 @pytest.fixture
